@@ -1,0 +1,1 @@
+"""Hotline: one queue for every complaint channel, routed and watched."""

@@ -1,0 +1,72 @@
+"""Load the demo city into an empty database."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.categories.models import Category
+from app.clock import utc_now
+from app.demo.city import DemoCity, build_demo_city
+from app.units.models import Department, Grid
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    grids: int
+    departments: int
+    categories: int
+
+
+class DatabaseNotEmpty(Exception):
+    pass
+
+
+def is_empty(session: Session) -> bool:
+    return session.scalar(select(func.count()).select_from(Grid)) == 0
+
+
+def seed_demo_city(session: Session, city: DemoCity | None = None) -> SeedSummary:
+    """Add the demo city's grids, departments and categories. Refuses a database with grids."""
+    if not is_empty(session):
+        raise DatabaseNotEmpty("The database already has a grid map; demo data is for empty ones.")
+    city = city or build_demo_city()
+    now = utc_now()
+    departments = {
+        d.code: Department(code=d.code, name=d.name, created_at=now) for d in city.departments
+    }
+    session.add_all(departments.values())
+    grids: dict[str, Grid] = {}
+    for demo_grid in city.grids:  # parents come first
+        parent = grids[demo_grid.parent_code] if demo_grid.parent_code else None
+        grid = Grid(
+            code=demo_grid.code,
+            name=demo_grid.name,
+            level=demo_grid.level,
+            parent_id=parent.id if parent else None,
+            path="",
+            boundary=demo_grid.boundary,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(grid)
+        session.flush()
+        grid.path = f"{parent.path if parent else '/'}{grid.id}/"
+        grids[grid.code] = grid
+    session.flush()
+    categories: dict[str, Category] = {}
+    for demo_category in city.categories:  # groups come first
+        department = departments.get(demo_category.department_code or "")
+        category = Category(
+            code=demo_category.code,
+            name=demo_category.name,
+            parent_id=categories[demo_category.parent_code].id
+            if demo_category.parent_code
+            else None,
+            default_priority=demo_category.default_priority,
+            department_id=department.id if department else None,
+        )
+        session.add(category)
+        session.flush()
+        categories[category.code] = category
+    return SeedSummary(len(grids), len(departments), len(categories))

@@ -1,0 +1,30 @@
+"""Liveness and readiness, for load balancers and orchestrators."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.schema_version import current_revision
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The database answers and its schema is at the newest migration")
+def readyz(request: Request) -> JSONResponse:
+    expected = request.app.state.schema_head
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            found = current_revision(connection)
+    except SQLAlchemyError:
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    if found != expected:
+        body = {"status": "unavailable", "schema": found, "expected_schema": expected}
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok", "schema": found})

@@ -1,0 +1,75 @@
+"""HTTP for photos: upload (type checked from the bytes), then serve without metadata."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import FileResponse
+
+from app.dependencies import SessionDep, SettingsDep
+from app.errors import (
+    HotlineError,
+    NotFound,
+    PayloadTooLarge,
+    UnprocessableContent,
+    UnsupportedMediaType,
+)
+from app.photos import imaging
+from app.photos import service as photos
+from app.photos.models import Photo
+from app.photos.schemas import PhotoRead
+
+router = APIRouter(prefix="/photos", tags=["photos"])
+
+_STATUS_FOR_REJECTION: dict[type[imaging.ImageRejected], type[HotlineError]] = {
+    imaging.UnsupportedImageType: UnsupportedMediaType,
+    imaging.ImageTooLarge: PayloadTooLarge,
+    imaging.CorruptImage: UnprocessableContent,
+}
+
+
+def _clean(upload: UploadFile, max_bytes: int, max_pixels: int) -> imaging.CleanPhoto:
+    data = upload.file.read(max_bytes + 1)
+    try:
+        return imaging.clean_photo(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    except imaging.ImageRejected as rejection:
+        error = _STATUS_FOR_REJECTION[type(rejection)]
+        raise error(
+            f"{upload.filename or 'upload'}: {rejection.reason}", file=upload.filename
+        ) from None
+
+
+@router.post("", status_code=201, summary="Upload one or more photos (multipart field `files`)")
+def upload_photos(
+    files: Annotated[list[UploadFile], File(description="JPEG, PNG or WebP")],
+    session: SessionDep,
+    settings: SettingsDep,
+) -> list[PhotoRead]:
+    """Every file is checked before any is stored: one bad file stores none."""
+    if len(files) > settings.max_photos_per_ticket:
+        raise UnprocessableContent(
+            f"At most {settings.max_photos_per_ticket} photos per upload.", field="files"
+        )
+    cleaned = [
+        _clean(upload, settings.max_photo_bytes, settings.max_photo_pixels) for upload in files
+    ]
+    return [
+        PhotoRead.of(photos.store_photo(session, settings.upload_dir, clean)) for clean in cleaned
+    ]
+
+
+@router.get(
+    "/{photo_id}",
+    summary="A stored photo, metadata removed",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
+)
+def get_photo(photo_id: str, session: SessionDep, settings: SettingsDep) -> FileResponse:
+    photo = session.get(Photo, photo_id)
+    if photo is None:
+        raise NotFound(f"No photo has id {photo_id!r}.")
+    path = photos.photo_path(settings.upload_dir, photo.id, photo.extension)
+    return FileResponse(
+        path,
+        media_type=photo.content_type,
+        headers={"Cache-Control": "public, max-age=31536000, immutable"},
+    )

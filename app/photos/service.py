@@ -1,0 +1,63 @@
+"""Storing photos by content hash and finding them again."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from app.clock import utc_now
+from app.db import insert_ignoring_conflict
+from app.photos.imaging import CleanPhoto
+from app.photos.models import Photo
+
+
+def photo_path(upload_dir: Path, photo_id: str, extension: str) -> Path:
+    # Two levels of fan-out keep directories small on a city's volume of photos.
+    return upload_dir / photo_id[:2] / photo_id[2:4] / f"{photo_id}.{extension}"
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as temp_file:
+            temp_file.write(data)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def store_photo(session: Session, upload_dir: Path, clean: CleanPhoto) -> Photo:
+    """Keep `clean` on disk (durably, before the row is written) and return its row.
+
+    The same upload twice gives the same photo: the id is the hash of the original bytes.
+    """
+    path = photo_path(upload_dir, clean.sha256, clean.extension)
+    if not path.exists():
+        _write_atomically(path, clean.data)
+    table: Table = Photo.__table__  # type: ignore[assignment]
+    values = {
+        "id": clean.sha256,
+        "content_type": clean.content_type,
+        "extension": clean.extension,
+        "width": clean.width,
+        "height": clean.height,
+        "size_bytes": len(clean.data),
+        "exif_lat": clean.exif_gps.lat if clean.exif_gps else None,
+        "exif_lon": clean.exif_gps.lon if clean.exif_gps else None,
+        "created_at": utc_now(),
+    }
+    insert_ignoring_conflict(session, table, values, ["id"])
+    return session.get_one(Photo, clean.sha256)
+
+
+def get_photos(session: Session, photo_ids: list[str]) -> dict[str, Photo]:
+    if not photo_ids:
+        return {}
+    rows = session.scalars(select(Photo).where(Photo.id.in_(photo_ids)))
+    return {photo.id: photo for photo in rows}

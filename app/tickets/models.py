@@ -1,0 +1,127 @@
+"""Tickets, their append-only timeline, their photos and their numbers."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.categories.models import Category
+from app.db import Base
+from app.photos.models import Photo
+from app.units.models import Department, Grid
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Ticket(Base):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        CheckConstraint(
+            "assigned_grid_id IS NULL OR assigned_department_id IS NULL", name="one_assignee"
+        ),
+        CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="wgs84_range"),
+        Index("ix_ticket_created_at_id", "created_at", "id"),
+        Index("ix_ticket_status_created_at", "status", "created_at"),
+        Index("ix_ticket_reply_due_at_id", "reply_due_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # Public number: local date + daily sequence, e.g. 20261123-000042.
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    channel: Mapped[str] = mapped_column(String(20), index=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    request_type: Mapped[str] = mapped_column(String(20))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    priority: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(String(100))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    is_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # WGS-84 as located, and the point exactly as the client sent it.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    source_lat: Mapped[float | None] = mapped_column(Float)
+    source_lon: Mapped[float | None] = mapped_column(Float)
+    source_crs: Mapped[str | None] = mapped_column(String(8))
+    address: Mapped[str | None] = mapped_column(String(300))
+    community_code: Mapped[str | None] = mapped_column(String(32))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    assigned_grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    assigned_department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id"), index=True
+    )
+    dispatch_due_at: Mapped[datetime | None]
+    sign_due_at: Mapped[datetime | None]
+    reply_due_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"), index=True)
+    # What only this channel knows: call id, agent, recording, worker, 110 incident number.
+    channel_data: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    # lazy="raise": every query says what it loads, so a list never turns into N+1 queries.
+    category: Mapped[Category | None] = relationship(lazy="raise")
+    grid: Mapped[Grid | None] = relationship(foreign_keys=[grid_id], lazy="raise")
+    assigned_grid: Mapped[Grid | None] = relationship(foreign_keys=[assigned_grid_id], lazy="raise")
+    assigned_department: Mapped[Department | None] = relationship(lazy="raise")
+    parent: Mapped["Ticket | None"] = relationship(remote_side=[id], lazy="raise")
+    attachments: Mapped[list["TicketAttachment"]] = relationship(
+        order_by="TicketAttachment.position", lazy="raise"
+    )
+
+
+class TicketEvent(Base):
+    """One line of a ticket's timeline. Rows are only ever inserted."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (Index("ix_ticket_event_ticket_id_id", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_kind: Mapped[str] = mapped_column(String(16))  # system | client | user | citizen
+    actor_ref: Mapped[str | None] = mapped_column(String(100))
+    channel: Mapped[str | None] = mapped_column(String(20))
+    payload: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+
+
+class TicketAttachment(Base):
+    __tablename__ = "ticket_attachment"
+    __table_args__ = (UniqueConstraint("ticket_id", "photo_id", "role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
+    photo_id: Mapped[str] = mapped_column(ForeignKey("photo.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # evidence | before | after
+    position: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+
+    photo: Mapped[Photo] = relationship(lazy="joined")
+
+
+class TicketNumberCounter(Base):
+    """The last sequence number given out on one local day."""
+
+    __tablename__ = "ticket_number_counter"
+
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)

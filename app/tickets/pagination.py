@@ -1,0 +1,54 @@
+"""Opaque keyset cursors for the queue: stable under inserts, no OFFSET scans."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from app.errors import HotlineError
+from app.tickets.models import Ticket
+
+
+class SortOrder(StrEnum):
+    NEWEST = "newest"
+    DUE_SOONEST = "due_soonest"
+
+
+class InvalidCursor(HotlineError):
+    slug, title = "invalid-cursor", "Invalid cursor"
+
+
+@dataclass(frozen=True)
+class Cursor:
+    sort: SortOrder
+    ticket_id: int
+    created_at: datetime
+    reply_due_at: datetime | None
+
+    @classmethod
+    def after(cls, ticket: Ticket, sort: SortOrder) -> "Cursor":
+        return cls(sort, ticket.id, ticket.created_at, ticket.reply_due_at)
+
+    def encode(self) -> str:
+        due = self.reply_due_at.isoformat() if self.reply_due_at else None
+        raw = json.dumps([self.sort, self.ticket_id, self.created_at.isoformat(), due])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str, sort: SortOrder) -> "Cursor":
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            sort_name, ticket_id, created_at, due = json.loads(base64.urlsafe_b64decode(padded))
+            cursor = cls(
+                SortOrder(sort_name),
+                int(ticket_id),
+                datetime.fromisoformat(created_at),
+                datetime.fromisoformat(due) if due else None,
+            )
+        except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as error:
+            raise InvalidCursor("The cursor is not one this API gave out.") from error
+        if cursor.sort is not sort:
+            raise InvalidCursor("The cursor belongs to another sort order; start again.")
+        return cursor

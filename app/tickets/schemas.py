@@ -1,0 +1,208 @@
+"""How a ticket and its timeline look to API clients."""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, Field
+
+from app.geo.crs import Crs
+from app.schemas import InputModel, OutputModel
+from app.tickets.models import Ticket, TicketEvent
+from app.tickets.vocabulary import Channel, Priority, RequestType, TicketStatus
+
+
+class CategoryRef(OutputModel):
+    code: str
+    name: str
+
+
+class GridRef(OutputModel):
+    code: str
+    name: str
+    level: int
+
+
+class UnitRef(OutputModel):
+    kind: str = Field(description="grid or department")
+    code: str
+    name: str
+
+
+class SourcePoint(OutputModel):
+    lat: float
+    lon: float
+    crs: Crs
+
+
+class LocationRead(OutputModel):
+    lat: float = Field(description="WGS-84")
+    lon: float = Field(description="WGS-84")
+    source: SourcePoint = Field(description="The point exactly as the client sent it.")
+
+
+class ReporterRead(OutputModel):
+    name: str | None
+    phone: str | None
+
+
+class Deadlines(OutputModel):
+    dispatch_due_at: datetime | None
+    sign_due_at: datetime | None
+    reply_due_at: datetime | None
+
+
+class AttachmentRead(OutputModel):
+    photo_id: str
+    role: str = Field(description="evidence, before or after")
+    url: str
+    content_type: str
+    width: int
+    height: int
+
+
+class TicketRead(OutputModel):
+    number: str = Field(description="Public number, local date and daily sequence.")
+    channel: Channel
+    external_id: str | None
+    request_type: RequestType
+    category: CategoryRef | None
+    priority: Priority
+    title: str
+    description: str
+    reporter: ReporterRead | None
+    anonymous: bool
+    confidential: bool
+    location: LocationRead | None
+    address: str | None
+    community_code: str | None
+    grid: GridRef | None
+    status: TicketStatus
+    assigned_unit: UnitRef | None
+    deadlines: Deadlines
+    version: int
+    parent_number: str | None
+    photos: list[AttachmentRead]
+    channel_data: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> "TicketRead":
+        return cls(
+            number=ticket.number,
+            channel=Channel(ticket.channel),
+            external_id=ticket.external_id,
+            request_type=RequestType(ticket.request_type),
+            category=CategoryRef.model_validate(ticket.category) if ticket.category else None,
+            priority=Priority(ticket.priority),
+            title=ticket.title,
+            description=ticket.description,
+            reporter=_reporter(ticket),
+            anonymous=ticket.is_anonymous,
+            confidential=ticket.is_confidential,
+            location=_location(ticket),
+            address=ticket.address,
+            community_code=ticket.community_code,
+            grid=GridRef.model_validate(ticket.grid) if ticket.grid else None,
+            status=TicketStatus(ticket.status),
+            assigned_unit=_assigned_unit(ticket),
+            deadlines=Deadlines(
+                dispatch_due_at=ticket.dispatch_due_at,
+                sign_due_at=ticket.sign_due_at,
+                reply_due_at=ticket.reply_due_at,
+            ),
+            version=ticket.version,
+            parent_number=ticket.parent.number if ticket.parent else None,
+            photos=[
+                AttachmentRead(
+                    photo_id=attachment.photo_id,
+                    role=attachment.role,
+                    url=f"/api/v1/photos/{attachment.photo_id}",
+                    content_type=attachment.photo.content_type,
+                    width=attachment.photo.width,
+                    height=attachment.photo.height,
+                )
+                for attachment in ticket.attachments
+            ],
+            channel_data=ticket.channel_data,
+            created_at=ticket.created_at,
+            updated_at=ticket.updated_at,
+        )
+
+
+def _reporter(ticket: Ticket) -> ReporterRead | None:
+    if ticket.reporter_name is None and ticket.reporter_phone is None:
+        return None
+    return ReporterRead(name=ticket.reporter_name, phone=ticket.reporter_phone)
+
+
+def _location(ticket: Ticket) -> LocationRead | None:
+    if ticket.lat is None or ticket.lon is None:
+        return None
+    assert ticket.source_lat is not None
+    assert ticket.source_lon is not None
+    source = SourcePoint(
+        lat=ticket.source_lat, lon=ticket.source_lon, crs=Crs(ticket.source_crs or Crs.WGS84)
+    )
+    return LocationRead(lat=ticket.lat, lon=ticket.lon, source=source)
+
+
+def _assigned_unit(ticket: Ticket) -> UnitRef | None:
+    if ticket.assigned_grid is not None:
+        grid = ticket.assigned_grid
+        return UnitRef(kind="grid", code=grid.code, name=grid.name)
+    if ticket.assigned_department is not None:
+        department = ticket.assigned_department
+        return UnitRef(kind="department", code=department.code, name=department.name)
+    return None
+
+
+class ActorRead(OutputModel):
+    kind: str
+    ref: str | None
+
+
+class TicketEventRead(OutputModel):
+    kind: str
+    at: datetime
+    actor: ActorRead
+    channel: str | None
+    payload: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: TicketEvent) -> "TicketEventRead":
+        return cls(
+            kind=event.kind,
+            at=event.created_at,
+            actor=ActorRead(kind=event.actor_kind, ref=event.actor_ref),
+            channel=event.channel,
+            payload=event.payload,
+        )
+
+
+class TicketDetail(TicketRead):
+    timeline: list[TicketEventRead]
+
+
+class TicketListQuery(InputModel):
+    """Filters and order of the queue; repeat a list parameter to give several values."""
+
+    status: list[TicketStatus] = []
+    channel: list[Channel] = []
+    request_type: list[RequestType] = []
+    priority: list[Priority] = []
+    category: str | None = Field(
+        None, description="A category code, or a group code for all of it."
+    )
+    grid: str | None = Field(None, description="A grid code: tickets in it and every grid below.")
+    assigned_grid: str | None = None
+    assigned_department: str | None = None
+    created_from: AwareDatetime | None = None
+    created_to: AwareDatetime | None = None
+    q: Annotated[str | None, Field(max_length=100, description="Text in title or description.")] = (
+        None
+    )
+    overdue: bool | None = None
+    sort: str = Field("newest", pattern="^(newest|due_soonest)$")
+    limit: Annotated[int, Field(ge=1, le=200)] = 50
+    cursor: Annotated[str | None, Field(max_length=500)] = None

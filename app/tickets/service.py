@@ -1,0 +1,363 @@
+"""Taking tickets in, listing the queue and reading one ticket with its timeline."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.auth.actors import Actor
+from app.categories import service as categories
+from app.categories.models import Category
+from app.channels.normalise import TicketDraft
+from app.clock import utc_now
+from app.errors import NotFound, UnknownReference
+from app.geo.crs import Crs, to_wgs84
+from app.photos import service as photos_service
+from app.photos.models import Photo
+from app.tickets.models import Ticket, TicketAttachment, TicketEvent
+from app.tickets.numbering import next_ticket_number
+from app.tickets.pagination import Cursor, SortOrder
+from app.tickets.vocabulary import OPEN_STATUSES, EventKind, Priority, TicketStatus
+from app.units import service as units
+from app.units.models import Grid
+
+GRID_LEVEL_COMMUNITY = 2
+GRID_LEVEL_UNIT = 3
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    ticket: Ticket
+    created: bool  # False: the channel's external id was already known
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    statuses: Sequence[str] = ()
+    channels: Sequence[str] = ()
+    request_types: Sequence[str] = ()
+    priorities: Sequence[str] = ()
+    category_code: str | None = None
+    grid_code: str | None = None
+    assigned_grid_code: str | None = None
+    assigned_department_code: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    text: str | None = None
+    overdue: bool | None = None
+
+
+def _with_everything_shown() -> Any:
+    return (
+        joinedload(Ticket.category),
+        joinedload(Ticket.grid),
+        joinedload(Ticket.assigned_grid),
+        joinedload(Ticket.assigned_department),
+        joinedload(Ticket.parent).load_only(Ticket.number),
+        selectinload(Ticket.attachments),
+    )
+
+
+def _find_by_external_id(session: Session, channel: str, external_id: str) -> Ticket | None:
+    query = (
+        select(Ticket)
+        .where(Ticket.channel == channel, Ticket.external_id == external_id)
+        .options(*_with_everything_shown())
+    )
+    return session.scalars(query).unique().one_or_none()
+
+
+def _resolve_category(session: Session, code: str | None) -> Category | None:
+    if code is None:
+        return None
+    category = categories.get_category_by_code(session, code)
+    if category is None:
+        raise UnknownReference(f"No category has code {code!r}.", field="category_code")
+    return category
+
+
+def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:
+    if draft.community_code is not None:
+        code, level, field = draft.community_code, GRID_LEVEL_COMMUNITY, "community_code"
+    elif draft.grid_code is not None:
+        code, level, field = draft.grid_code, GRID_LEVEL_UNIT, "grid_code"
+    else:
+        return None
+    grid = units.get_grid_by_code(session, code)
+    if grid is None or grid.level != level:
+        kind = "community" if level == GRID_LEVEL_COMMUNITY else "unit grid"
+        raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
+    return grid
+
+
+def _resolve_photos(session: Session, draft: TicketDraft) -> dict[str, Photo]:
+    wanted = [ref.photo_id for ref in draft.photos]
+    found = photos_service.get_photos(session, wanted)
+    missing = [photo_id for photo_id in wanted if photo_id not in found]
+    if missing:
+        raise UnknownReference(
+            f"Photo {missing[0]} was never uploaded; POST it to /api/v1/photos first.",
+            field="photos",
+            missing=missing,
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class _Location:
+    lat: float
+    lon: float
+    source_lat: float
+    source_lon: float
+    source_crs: Crs
+    source: str  # "client" or "photo_exif"
+
+
+def _locate(draft: TicketDraft, photos: dict[str, Photo]) -> _Location | None:
+    if draft.location is not None:
+        point = draft.location
+        lat, lon = to_wgs84(point.lat, point.lon, point.crs)
+        return _Location(lat, lon, point.lat, point.lon, point.crs, "client")
+    for ref in draft.photos:
+        photo = photos[ref.photo_id]
+        if photo.exif_lat is not None and photo.exif_lon is not None:
+            # A phone's GPS writes WGS-84 into EXIF.
+            return _Location(
+                photo.exif_lat,
+                photo.exif_lon,
+                photo.exif_lat,
+                photo.exif_lon,
+                Crs.WGS84,
+                "photo_exif",
+            )
+    return None
+
+
+def _new_ticket(
+    draft: TicketDraft,
+    number: str,
+    category: Category | None,
+    grid: Grid | None,
+    location: _Location | None,
+    now: datetime,
+) -> Ticket:
+    priority = draft.priority or (category.default_priority if category else Priority.NORMAL)
+    return Ticket(
+        number=number,
+        channel=draft.channel,
+        external_id=draft.external_id,
+        request_type=draft.request_type,
+        category=category,
+        priority=priority,
+        title=draft.title,
+        description=draft.description,
+        reporter_name=draft.reporter_name,
+        reporter_phone=draft.reporter_phone,
+        is_anonymous=draft.anonymous,
+        is_confidential=draft.confidential,
+        lat=location.lat if location else None,
+        lon=location.lon if location else None,
+        source_lat=location.source_lat if location else None,
+        source_lon=location.source_lon if location else None,
+        source_crs=location.source_crs if location else None,
+        address=draft.address,
+        community_code=draft.community_code,
+        grid=grid,
+        assigned_grid=None,
+        assigned_department=None,
+        parent=None,
+        status=TicketStatus.NEW,
+        version=1,
+        channel_data=draft.channel_data,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def record_event(
+    session: Session,
+    ticket: Ticket,
+    kind: EventKind,
+    actor: Actor,
+    payload: dict[str, Any],
+    *,
+    at: datetime | None = None,
+) -> TicketEvent:
+    """Append one line to the ticket's timeline, in the caller's transaction."""
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        kind=kind,
+        actor_kind=actor.kind,
+        actor_ref=actor.ref,
+        channel=ticket.channel if actor.kind == "client" else None,
+        payload=payload,
+        created_at=at or utc_now(),
+    )
+    session.add(event)
+    return event
+
+
+def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneInfo) -> IntakeResult:
+    """Make `draft` a ticket in the queue, with its `received` event, or return the ticket
+    the channel already filed under the same external id (then nothing is written)."""
+    if draft.external_id is not None:
+        existing = _find_by_external_id(session, draft.channel, draft.external_id)
+        if existing is not None:
+            return IntakeResult(existing, created=False)
+    category = _resolve_category(session, draft.category_code)
+    grid = _resolve_grid(session, draft)
+    photos = _resolve_photos(session, draft)
+    location = _locate(draft, photos)
+    now = utc_now()
+    try:
+        with session.begin_nested():
+            ticket = _new_ticket(
+                draft, next_ticket_number(session, now, timezone), category, grid, location, now
+            )
+            ticket.attachments = [
+                TicketAttachment(
+                    photo=photos[ref.photo_id], role=ref.role, position=position, created_at=now
+                )
+                for position, ref in enumerate(draft.photos)
+            ]
+            session.add(ticket)
+            session.flush()
+    except IntegrityError:
+        # Another request filed the same external id first and has committed it.
+        existing = _find_by_external_id(session, draft.channel, draft.external_id or "")
+        if existing is None:
+            raise
+        return IntakeResult(existing, created=False)
+    record_event(
+        session,
+        ticket,
+        EventKind.RECEIVED,
+        actor,
+        {
+            "channel": draft.channel,
+            "external_id": draft.external_id,
+            "location_source": location.source if location else None,
+            "photos": len(draft.photos),
+        },
+        at=now,
+    )
+    session.flush()
+    return IntakeResult(ticket, created=True)
+
+
+def get_ticket(session: Session, number: str) -> Ticket:
+    query = select(Ticket).where(Ticket.number == number).options(*_with_everything_shown())
+    ticket = session.scalars(query).unique().one_or_none()
+    if ticket is None:
+        raise NotFound(f"No ticket has number {number!r}.")
+    return ticket
+
+
+def timeline(session: Session, ticket: Ticket) -> list[TicketEvent]:
+    query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    return list(session.scalars(query))
+
+
+def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    for column, values in (
+        (Ticket.status, filters.statuses),
+        (Ticket.channel, filters.channels),
+        (Ticket.request_type, filters.request_types),
+        (Ticket.priority, filters.priorities),
+    ):
+        if values:
+            conditions.append(column.in_(values))
+    if filters.category_code is not None:
+        category = _resolve_category(session, filters.category_code)
+        assert category is not None
+        conditions.append(
+            Ticket.category_id.in_(categories.category_and_children_ids(session, category))
+        )
+    if filters.grid_code is not None:
+        grid = _grid_filter(session, filters.grid_code, "grid")
+        subtree = select(Grid.id).where(Grid.path.startswith(grid.path))
+        conditions.append(Ticket.grid_id.in_(subtree))
+    if filters.assigned_grid_code is not None:
+        grid = _grid_filter(session, filters.assigned_grid_code, "assigned_grid")
+        conditions.append(Ticket.assigned_grid_id == grid.id)
+    if filters.assigned_department_code is not None:
+        department = units.get_department_by_code(session, filters.assigned_department_code)
+        if department is None:
+            raise UnknownReference(
+                f"No department has code {filters.assigned_department_code!r}.",
+                field="assigned_department",
+            )
+        conditions.append(Ticket.assigned_department_id == department.id)
+    if filters.created_from is not None:
+        conditions.append(Ticket.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        conditions.append(Ticket.created_at < filters.created_to)
+    if filters.text:
+        conditions.append(
+            or_(
+                Ticket.title.contains(filters.text, autoescape=True),
+                Ticket.description.contains(filters.text, autoescape=True),
+            )
+        )
+    if filters.overdue is not None:
+        overdue = and_(Ticket.reply_due_at < utc_now(), Ticket.status.in_(OPEN_STATUSES))
+        conditions.append(overdue if filters.overdue else ~overdue)
+    return conditions
+
+
+def _grid_filter(session: Session, code: str, field: str) -> Grid:
+    grid = units.get_grid_by_code(session, code)
+    if grid is None:
+        raise UnknownReference(f"No grid has code {code!r}.", field=field)
+    return grid
+
+
+def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
+    if cursor.sort is SortOrder.NEWEST:
+        created_at = cursor.created_at
+        return query.where(
+            or_(
+                Ticket.created_at < created_at,
+                and_(Ticket.created_at == created_at, Ticket.id < cursor.ticket_id),
+            )
+        )
+    due = cursor.reply_due_at
+    if due is None:  # already among the tickets without a deadline, which sort last
+        return query.where(Ticket.reply_due_at.is_(None), Ticket.id > cursor.ticket_id)
+    return query.where(
+        or_(
+            Ticket.reply_due_at > due,
+            and_(Ticket.reply_due_at == due, Ticket.id > cursor.ticket_id),
+            Ticket.reply_due_at.is_(None),
+        )
+    )
+
+
+def list_tickets(
+    session: Session,
+    filters: TicketFilters,
+    sort: SortOrder,
+    limit: int,
+    cursor: Cursor | None,
+) -> tuple[list[Ticket], Cursor | None]:
+    """One page of the queue, and the cursor of the next page (None on the last)."""
+    query = select(Ticket).where(*_filter_conditions(session, filters))
+    if cursor is not None:
+        query = _after_cursor(query, cursor)
+    if sort is SortOrder.NEWEST:
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    else:
+        query = query.order_by(Ticket.reply_due_at.asc().nulls_last(), Ticket.id.asc())
+    query = query.options(*_with_everything_shown()).limit(limit + 1)
+    tickets = list(session.scalars(query).unique())
+    if len(tickets) <= limit:
+        return tickets, None
+    tickets = tickets[:limit]
+    return tickets, Cursor.after(tickets[-1], sort)

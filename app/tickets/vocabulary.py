@@ -1,0 +1,50 @@
+"""The field's words for a ticket (../shared/DOMAIN.md), as the API spells them."""
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    HOTLINE_12345 = "hotline_12345"
+    MINSHENG_110 = "minsheng_110"
+    PHOTO_REPORT = "photo_report"
+    QR_CODE = "qr_code"
+    GRID_PATROL = "grid_patrol"
+    WEB = "web"
+
+
+class RequestType(StrEnum):
+    CONSULTATION = "consultation"
+    HELP = "help"
+    COMPLAINT = "complaint"
+    REPORT = "report"
+    SUGGESTION = "suggestion"
+    PRAISE = "praise"
+
+
+class Priority(StrEnum):
+    EMERGENCY = "emergency"
+    URGENT = "urgent"
+    NORMAL = "normal"
+
+
+class TicketStatus(StrEnum):
+    """Where a ticket stands on its road from intake to closed."""
+
+    NEW = "new"  # taken in (shouli), waiting for dispatch
+    DISPATCHED = "dispatched"  # paidan: sent to a unit, not yet signed for
+    SIGNED = "signed"  # qianshou: the unit has it in hand
+    REPLIED = "replied"  # banjie: the unit replied and finished
+    VISITED = "visited"  # huifang: the citizen was called back
+    CLOSED = "closed"  # jiean
+    INVALID = "invalid"  # wuxiao: harassment, silence, no content
+    MERGED = "merged"  # bingdan: follows its parent ticket
+
+
+OPEN_STATUSES = frozenset(
+    {TicketStatus.NEW, TicketStatus.DISPATCHED, TicketStatus.SIGNED, TicketStatus.REPLIED}
+)
+
+
+class EventKind(StrEnum):
+    RECEIVED = "received"
+    PHOTOS_ATTACHED = "photos_attached"

@@ -1,0 +1,41 @@
+"""Who handles tickets: grids in three levels, and functional departments."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base
+
+
+class Grid(Base):
+    """A street (1), community (2) or unit grid (3); `path` makes subtree queries one LIKE."""
+
+    __tablename__ = "grid"
+    __table_args__ = (
+        CheckConstraint("level IN (1, 2, 3)", name="level_range"),
+        Index("ix_grid_path", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
+    # Ids from the root down, "/3/41/520/": a grid and everything under it share the prefix.
+    path: Mapped[str] = mapped_column(String(200))
+    boundary: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Department(Base):
+    """A functional department (zhineng bumen) that handles what a grid cannot."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]

@@ -1,0 +1,40 @@
+"""Looking up grids and departments."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from app.units.models import Department, Grid
+
+
+def get_grid_by_code(session: Session, code: str) -> Grid | None:
+    return session.scalars(select(Grid).where(Grid.code == code)).one_or_none()
+
+
+def get_department_by_code(session: Session, code: str) -> Department | None:
+    return session.scalars(select(Department).where(Department.code == code)).one_or_none()
+
+
+def subtree_ids(session: Session, grid: Grid) -> list[int]:
+    """Ids of `grid` and every grid below it."""
+    return list(session.scalars(select(Grid.id).where(Grid.path.startswith(grid.path))))
+
+
+def list_grids(
+    session: Session, level: int | None, parent: Grid | None
+) -> list[tuple[Grid, str | None]]:
+    """Grids with their parent's code, by code."""
+    parent_grid = aliased(Grid)
+    query = (
+        select(Grid, parent_grid.code)
+        .outerjoin(parent_grid, Grid.parent_id == parent_grid.id)
+        .order_by(Grid.code)
+    )
+    if level is not None:
+        query = query.where(Grid.level == level)
+    if parent is not None:
+        query = query.where(Grid.parent_id == parent.id)
+    return [(grid, parent_code) for grid, parent_code in session.execute(query)]
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.code)))

@@ -1,0 +1,127 @@
+"""Fixtures: every test runs on SQLite, and on PostgreSQL too when TEST_POSTGRES_URL is set.
+
+The schema is made once per database by `alembic upgrade head`, the demo city loaded once,
+and each test runs inside a transaction that is rolled back, so tests never see each other.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.db import create_db_engine, create_session_factory, session_scope
+from app.demo.seed import seed_demo_city
+from app.main import create_app
+from app.schema_version import upgrade_to_head
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+TEST_SCHEMA = "hotline_test"
+BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+# Tables that tests write to; reference data (grids, departments, categories) stays.
+TRANSACTIONAL_TABLES = (
+    "ticket_event",
+    "ticket_attachment",
+    "ticket",
+    "ticket_number_counter",
+    "idempotency_record",
+    "photo",
+)
+
+
+def _postgres_url_in_test_schema() -> str:
+    assert POSTGRES_URL is not None
+    settings = Settings(database_url=POSTGRES_URL)
+    separator = "&" if "?" in settings.database_url else "?"
+    return f"{settings.database_url}{separator}options=-csearch_path%3D{TEST_SCHEMA}"
+
+
+def _fresh_postgres_schema() -> None:
+    admin = create_engine(Settings(database_url=POSTGRES_URL or "").database_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {TEST_SCHEMA}"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a migrated database holding the demo city, one per backend."""
+    directory = tmp_path_factory.mktemp(request.param)
+    if request.param == "sqlite":
+        url = f"sqlite:///{directory / 'hotline.db'}"
+    else:
+        _fresh_postgres_schema()
+        url = _postgres_url_in_test_schema()
+    settings = Settings(database_url=url, upload_dir=directory / "uploads")
+    engine = create_db_engine(settings)
+    upgrade_to_head(engine)
+    for session in session_scope(create_session_factory(engine)):
+        seed_demo_city(session)
+    engine.dispose()
+    return settings
+
+
+@pytest.fixture(scope="session")
+def engine(settings: Settings) -> Iterator[Engine]:
+    engine = create_db_engine(settings)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def backend(settings: Settings) -> str:
+    return "sqlite" if settings.is_sqlite else "postgresql"
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions inside one outer transaction; their commits are savepoints, undone at the end."""
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        yield sessionmaker(
+            bind=connection,
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            autoflush=False,
+        )
+        transaction.rollback()
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    """The real app over HTTP, its database work inside the test's transaction."""
+    app = create_app(settings)
+    app.state.session_factory = session_factory
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def committing_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+    """The real app on its own engine, committing for real (for tests with threads).
+
+    What it wrote is deleted afterwards.
+    """
+    app = create_app(settings)
+    with TestClient(app) as test_client:
+        yield test_client
+    with engine.begin() as connection:
+        for table in TRANSACTIONAL_TABLES:
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def upload_dir(settings: Settings) -> Path:
+    return settings.upload_dir

@@ -5,10 +5,13 @@ and each test runs inside a transaction that is rolled back, so tests never see 
 """
 
 import os
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -125,3 +128,29 @@ def committing_client(settings: Settings, engine: Engine) -> Iterator[TestClient
 @pytest.fixture
 def upload_dir(settings: Settings) -> Path:
     return settings.upload_dir
+
+
+@pytest.fixture
+def live_server(settings: Settings, engine: Engine) -> Iterator[str]:
+    """The real app behind uvicorn on a free loopback port, committing for real.
+
+    What it wrote is deleted afterwards.
+    """
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=20)
+        with engine.begin() as connection:
+            for table in TRANSACTIONAL_TABLES:
+                connection.execute(text(f"DELETE FROM {table}"))

@@ -1,0 +1,58 @@
+"""No duplicate ticket ever, when the same post arrives at the same moment many times."""
+
+import threading
+from collections import Counter
+from typing import Any
+
+import httpx
+
+from tests import factories
+
+THREADS = 8
+
+
+def _post_at_once(url: str, body: dict[str, Any], headers: dict[str, str]) -> list[httpx.Response]:
+    barrier = threading.Barrier(THREADS)
+    responses: list[httpx.Response] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            barrier.wait()
+            response = http.post("/api/v1/tickets", json=body, headers=headers)
+        with lock:
+            responses.append(response)
+
+    threads = [threading.Thread(target=post) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(responses) == THREADS
+    return responses
+
+
+def _tickets(url: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = httpx.get(f"{url}/api/v1/tickets?limit=200").json()["items"]
+    return items
+
+
+def test_the_same_call_posted_concurrently_makes_one_ticket(live_server: str) -> None:
+    body = factories.hotline_12345()
+    responses = _post_at_once(live_server, body, {})
+    statuses = Counter(response.status_code for response in responses)
+    assert statuses == {201: 1, 200: THREADS - 1}
+    assert len({response.json()["number"] for response in responses}) == 1
+    assert len(_tickets(live_server)) == 1
+
+
+def test_the_same_idempotency_key_concurrently_makes_one_ticket(live_server: str) -> None:
+    body = factories.web()
+    responses = _post_at_once(live_server, body, {"Idempotency-Key": "burst-0001"})
+    statuses = Counter(response.status_code for response in responses)
+    # One creates; the others either replay that answer or are told it is still in flight.
+    assert statuses[201] >= 1
+    assert set(statuses) <= {201, 409}
+    created = {response.json()["number"] for response in responses if response.status_code == 201}
+    assert len(created) == 1
+    assert len(_tickets(live_server)) == 1

@@ -54,8 +54,10 @@ def test_ticket_numbers_are_readable_sortable_and_unique(client: TestClient) -> 
     assert len(set(numbers)) == 3
     assert numbers == sorted(numbers)
     day, sequence = numbers[0].split("-")
-    assert len(day) == 8 and day.isdigit()
-    assert len(sequence) == 6 and sequence.isdigit()
+    assert len(day) == 8
+    assert day.isdigit()
+    assert len(sequence) == 6
+    assert sequence.isdigit()
 
 
 def test_gcj02_point_is_converted_and_the_sent_point_kept(client: TestClient) -> None:

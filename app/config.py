@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     max_photo_bytes: Annotated[int, Field(gt=0)] = 10_000_000
     max_photo_pixels: Annotated[int, Field(gt=0)] = 40_000_000
     max_photos_per_ticket: Annotated[int, Field(gt=0)] = 9
-    max_page_size: Annotated[int, Field(gt=0)] = 200
     idempotency_ttl_hours: Annotated[int, Field(gt=0)] = 24
     idempotency_lease_seconds: Annotated[int, Field(gt=0)] = 60
     db_pool_size: Annotated[int, Field(gt=0)] = 10

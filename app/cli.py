@@ -11,7 +11,7 @@ import uvicorn
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
-from app.schema_version import upgrade_to_head
+from app.schema_version import current_revision, head_revision, upgrade_to_head
 
 logger = logging.getLogger("hotline")
 
@@ -33,6 +33,12 @@ def migrate(settings: Settings) -> None:
 def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
     engine = create_db_engine(settings)
     factory = create_session_factory(engine)
+    with engine.connect() as connection:
+        if current_revision(connection) != head_revision():
+            engine.dispose()
+            sys.exit(
+                "seed-demo: the database schema is not at the newest migration; run `hotline migrate` first"
+            )
     try:
         for session in session_scope(factory):
             if only_if_empty and not is_empty(session):

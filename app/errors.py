@@ -89,19 +89,20 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     )
 
 
-_HTTP_TITLES = {
-    400: "Bad request",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Payload too large",
-    415: "Unsupported media type",
+# Framework HTTP errors get the same type and title as our own errors of that status.
+_HTTP_PROBLEMS = {
+    400: ("bad-request", "Bad request"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
 }
 
 
 async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    title = _HTTP_TITLES.get(exc.status_code, "Error")
-    response = problem_response(exc.status_code, title, str(exc.detail), f"http-{exc.status_code}")
+    slug, title = _HTTP_PROBLEMS.get(exc.status_code, (f"http-{exc.status_code}", "Error"))
+    response = problem_response(exc.status_code, title, str(exc.detail), slug)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

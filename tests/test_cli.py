@@ -1,0 +1,200 @@
+"""The `hotline` command: migrate, seed-demo, and serve --demo end to end."""
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.cli import main
+from app.schema_version import head_revision
+
+DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
+DEMO_DEPARTMENTS = 12
+SERVE_TIMEOUT_SECONDS = 30
+
+
+def _database_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _count(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as connection:
+        (count,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    assert isinstance(count, int)
+    return count
+
+
+def _revision(database: Path) -> str:
+    with sqlite3.connect(database) as connection:
+        (revision,) = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert isinstance(revision, str)
+    return revision
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The SQLite file the in-process CLI is pointed at (it does not exist yet)."""
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", _database_url(path))
+    return path
+
+
+def test_migrate_then_seed_demo_prints_what_it_loaded(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["migrate"])
+    assert "newest migration" in capsys.readouterr().out
+    assert _revision(database) == head_revision()
+
+    main(["seed-demo"])
+
+    out = capsys.readouterr().out
+    assert f"{DEMO_GRIDS} grids" in out
+    assert f"{DEMO_DEPARTMENTS} departments" in out
+    assert _count(database, "grid") == DEMO_GRIDS
+    assert _count(database, "department") == DEMO_DEPARTMENTS
+
+
+def test_second_seed_demo_fails_and_duplicates_nothing(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["migrate"])
+    main(["seed-demo"])
+    categories = _count(database, "category")
+    capsys.readouterr()
+
+    with pytest.raises(SystemExit) as exited:
+        main(["seed-demo"])
+
+    # sys.exit(message): the message goes to stderr and the exit status is 1.
+    assert isinstance(exited.value.code, str)
+    assert "already has a grid map" in exited.value.code
+    assert "demo city loaded" not in capsys.readouterr().out
+    assert _count(database, "grid") == DEMO_GRIDS
+    assert _count(database, "department") == DEMO_DEPARTMENTS
+    assert _count(database, "category") == categories
+
+
+def test_migrate_creates_the_database_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "not" / "yet" / "there" / "hotline.db"
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", _database_url(database))
+
+    main(["migrate"])
+
+    assert database.is_file()
+    assert _revision(database) == head_revision()
+
+
+def test_migrate_twice_is_harmless(database: Path) -> None:
+    main(["migrate"])
+    main(["migrate"])
+    assert _revision(database) == head_revision()
+
+
+def test_unknown_command_exits_with_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["explode"])
+    assert exited.value.code == 2
+    assert "usage: hotline" in capsys.readouterr().err
+
+
+def _environment(tmp_path: Path, database: Path) -> dict[str, str]:
+    environment = os.environ.copy()
+    environment.pop("DATABASE_URL", None)
+    environment["HOTLINE_DATABASE_URL"] = _database_url(database)
+    environment["HOTLINE_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    return environment
+
+
+def test_migrate_as_a_real_command(tmp_path: Path) -> None:
+    database = tmp_path / "subprocess.db"
+
+    finished = subprocess.run(
+        [sys.executable, "-m", "app.cli", "migrate"],
+        env=_environment(tmp_path, database),
+        cwd=tmp_path,  # must not depend on being run from the project directory
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert finished.returncode == 0, finished.stderr
+    assert "newest migration" in finished.stdout
+    assert _revision(database) == head_revision()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
+    deadline = time.monotonic() + SERVE_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "hotline serve exited before it was ready"
+        try:
+            response = httpx.get(f"{base_url}/readyz", timeout=2)
+        except httpx.TransportError:
+            response = None
+        if response is not None and response.status_code == 200:
+            return response
+        time.sleep(0.1)
+    pytest.fail(f"hotline serve was not ready after {SERVE_TIMEOUT_SECONDS} s")
+
+
+def test_serve_demo_end_to_end(tmp_path: Path) -> None:
+    hotline = Path(sys.executable).with_name("hotline")  # the installed console script
+    assert hotline.exists(), "the project is not installed: no `hotline` script"
+    database = tmp_path / "data" / "served.db"
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "serve.log"
+
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [str(hotline), "serve", "--demo", "--port", str(port)],
+            env=_environment(tmp_path, database),
+            cwd=tmp_path,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            ready = _wait_until_ready(base_url, server)
+            assert ready.json() == {"status": "ok", "schema": head_revision()}
+
+            streets = httpx.get(f"{base_url}/api/v1/grids", params={"level": 1}, timeout=5)
+
+            assert streets.status_code == 200
+            assert len(streets.json()) == 10
+            assert {grid["level"] for grid in streets.json()} == {1}
+            assert (tmp_path / "uploads").is_dir()
+        except BaseException:
+            print(log_path.read_text(errors="replace"))  # shown by pytest on failure
+            raise
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    assert "demo city loaded" in log_path.read_text()
+
+
+def test_seed_demo_on_an_unmigrated_database_says_to_migrate_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(SystemExit, match="hotline migrate"):
+        main(["seed-demo"])

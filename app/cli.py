@@ -36,9 +36,7 @@ def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
     with engine.connect() as connection:
         if current_revision(connection) != head_revision():
             engine.dispose()
-            sys.exit(
-                "seed-demo: the database schema is not at the newest migration; run `hotline migrate` first"
-            )
+            sys.exit("seed-demo: the schema is not at the newest migration; run `hotline migrate`")
     try:
         for session in session_scope(factory):
             if only_if_empty and not is_empty(session):

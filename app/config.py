@@ -1,12 +1,14 @@
 """Settings, read once from `HOTLINE_*` environment variables."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
+MIN_SECRET_LENGTH = 32
+KNOWN_UNSAFE_SECRETS = frozenset({"changeme", "secret", "password", "change-me-in-production"})
 
 
 class Settings(BaseSettings):
@@ -29,6 +31,35 @@ class Settings(BaseSettings):
     idempotency_lease_seconds: Annotated[int, Field(gt=0)] = 60
     db_pool_size: Annotated[int, Field(gt=0)] = 10
     log_level: str = "info"
+
+    # Access. Without a JWT secret each process makes a random one: tokens then die with
+    # the process and are not accepted by other replicas, so production sets it.
+    jwt_secret: SecretStr | None = None
+    access_token_minutes: Annotated[int, Field(gt=0, le=120)] = 15
+    refresh_token_days: Annotated[int, Field(gt=0)] = 14
+    login_max_failures: Annotated[int, Field(gt=0)] = 5
+    login_lockout_minutes: Annotated[int, Field(gt=0)] = 15
+    bootstrap_admin_username: str | None = None
+    bootstrap_admin_password: SecretStr | None = None
+
+    # Abuse limits, per client address and minute; `database` shares them across replicas.
+    rate_limit_backend: Literal["memory", "database"] = "memory"
+    rate_limit_login_per_minute: Annotated[int, Field(gt=0)] = 10
+    rate_limit_public_per_minute: Annotated[int, Field(gt=0)] = 20
+    cors_origins: list[str] = []
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _refuse_weak_jwt_secret(cls, secret: SecretStr | None) -> SecretStr | None:
+        if secret is None:
+            return None
+        value = secret.get_secret_value()
+        if len(value) < MIN_SECRET_LENGTH or value.lower() in KNOWN_UNSAFE_SECRETS:
+            raise ValueError(
+                f"HOTLINE_JWT_SECRET must be at least {MIN_SECRET_LENGTH} random characters "
+                "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return secret
 
     @field_validator("database_url")
     @classmethod

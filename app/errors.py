@@ -21,10 +21,25 @@ class HotlineError(Exception):
     slug = "bad-request"
     title = "Bad request"
 
-    def __init__(self, detail: str, **extensions: Any) -> None:
+    def __init__(
+        self, detail: str, *, headers: dict[str, str] | None = None, **extensions: Any
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.headers = headers or {}
         self.extensions = extensions
+
+
+class Unauthorized(HotlineError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(HotlineError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class TooManyRequests(HotlineError):
+    status, slug, title = 429, "too-many-requests", "Too many requests"
 
 
 class NotFound(HotlineError):
@@ -77,7 +92,9 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _on_hotline_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HotlineError)
-    return problem_response(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+    response = problem_response(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions)
+    response.headers.update(exc.headers)
+    return response
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -92,6 +109,8 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
 # Framework HTTP errors get the same type and title as our own errors of that status.
 _HTTP_PROBLEMS = {
     400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     413: ("payload-too-large", "Payload too large"),

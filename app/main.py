@@ -1,20 +1,31 @@
 """The application factory."""
 
+import logging
+import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import health
+from app.auth.router import router as auth_router
 from app.categories.router import router as categories_router
+from app.citizen.router import router as citizen_router
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
+from app.privacy.masking import install_log_masking
+from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
 from app.schema_version import head_revision
+from app.security_headers import SecurityHeaders
 from app.tickets.router import router as tickets_router
 from app.units.router import router as units_router
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 MULTIPART_OVERHEAD_BYTES = 64_000
@@ -39,6 +50,22 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
     return limit_for
 
 
+def _jwt_secret(settings: Settings) -> str:
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    logger.warning(
+        "HOTLINE_JWT_SECRET is not set: using a random secret, so staff tokens end with this "
+        "process and other replicas refuse them"
+    )
+    return secrets.token_urlsafe(48)
+
+
+def _rate_limiter(settings: Settings, factory: sessionmaker[Session]) -> RateLimiter:
+    if settings.rate_limit_backend == "database":
+        return DatabaseRateLimiter(factory)
+    return MemoryRateLimiter()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
@@ -59,11 +86,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.schema_head = head_revision()
+    app.state.jwt_secret = _jwt_secret(settings)
+    app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)
     install_error_handlers(app)
+    install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-API-Key"],
+            expose_headers=["Location", "Idempotent-Replayed", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)
 
     api = APIRouter(prefix=API_PREFIX)
-    for router in (tickets_router, photos_router, categories_router, units_router):
+    for router in (
+        tickets_router,
+        photos_router,
+        categories_router,
+        units_router,
+        auth_router,
+        citizen_router,
+    ):
         api.include_router(router)
     app.include_router(api)
     app.include_router(health.router)

@@ -8,26 +8,36 @@ import os
 import threading
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, text
+from pydantic import SecretStr
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.models import StaffUser
+from app.auth.tokens import issue_access_token
+from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
+from app.demo.city import build_demo_city
+from app.demo.people import DEMO_CLIENTS, seed_demo_people
 from app.demo.seed import seed_demo_city
 from app.main import create_app
 from app.schema_version import upgrade_to_head
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+JWT_SECRET = "test-secret-" + "x" * 40
 TEST_SCHEMA = "hotline_test"
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 # Tables that tests write to; reference data (grids, departments, categories) stays.
 TRANSACTIONAL_TABLES = (
+    "rate_limit_window",
+    "refresh_token",
     "ticket_event",
     "ticket_attachment",
     "ticket",
@@ -61,13 +71,30 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     else:
         _fresh_postgres_schema()
         url = _postgres_url_in_test_schema()
-    settings = Settings(database_url=url, upload_dir=directory / "uploads")
+    settings = Settings(
+        database_url=url, upload_dir=directory / "uploads", jwt_secret=SecretStr(JWT_SECRET)
+    )
     engine = create_db_engine(settings)
     upgrade_to_head(engine)
     for session in session_scope(create_session_factory(engine)):
         seed_demo_city(session)
+        seed_demo_people(session, build_demo_city())
     engine.dispose()
     return settings
+
+
+@pytest.fixture(scope="session")
+def auth(settings: Settings, engine: Engine) -> dict[str, dict[str, str]]:
+    """Request headers per demo identity: staff by username (admin, dispatcher, supervisor,
+    urban, street, community, gridworker) and keys (call_centre, citizen_app, grid_app)."""
+    headers: dict[str, dict[str, str]] = {}
+    with Session(engine) as session:
+        for user_id, username in session.execute(select(StaffUser.id, StaffUser.username)):
+            token = issue_access_token(user_id, JWT_SECRET, utc_now(), timedelta(hours=2))
+            headers[username] = {"Authorization": f"Bearer {token}"}
+    for name, client in zip(("call_centre", "citizen_app", "grid_app"), DEMO_CLIENTS, strict=True):
+        headers[name] = {"X-API-Key": client.key}
+    return headers
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +130,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 
 @pytest.fixture
-def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+def anonymous(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """The real app over HTTP, its database work inside the test's transaction."""
     app = create_app(settings)
     app.state.session_factory = session_factory
@@ -112,13 +139,22 @@ def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterat
 
 
 @pytest.fixture
-def committing_client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
+def client(anonymous: TestClient, auth: dict[str, dict[str, str]]) -> TestClient:
+    """The same, as the dispatch centre's dispatcher (sees everything, files any channel)."""
+    anonymous.headers.update(auth["dispatcher"])
+    return anonymous
+
+
+@pytest.fixture
+def committing_client(
+    settings: Settings, engine: Engine, auth: dict[str, dict[str, str]]
+) -> Iterator[TestClient]:
     """The real app on its own engine, committing for real (for tests with threads).
 
     What it wrote is deleted afterwards.
     """
     app = create_app(settings)
-    with TestClient(app) as test_client:
+    with TestClient(app, headers=auth["dispatcher"]) as test_client:
         yield test_client
     with engine.begin() as connection:
         for table in TRANSACTIONAL_TABLES:

@@ -1,14 +1,86 @@
-"""Who is calling. Integration keys plug in here; until then intake is open."""
+"""Who is calling: an integration's API key or a staff bearer token.
 
+Both schemes appear in /docs, so the Authorize button takes either.
+"""
+
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
-from app.auth.actors import PUBLIC_CLIENT, Actor
+from app.auth import service
+from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
+from app.auth.roles import Role
+from app.auth.tokens import BEARER_CHALLENGE, user_id_from_access_token
+from app.dependencies import SessionDep
+from app.errors import Forbidden, Unauthorized
+
+TOKEN_URL = "/api/v1/auth/token"
+
+api_key_scheme = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="An integration client's key"
+)
+bearer_scheme = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL, auto_error=False, description="Staff: log in with username and password"
+)
 
 
-def _intake_client() -> Actor:
-    return PUBLIC_CLIENT
+def jwt_secret(request: Request) -> str:
+    secret: str = request.app.state.jwt_secret
+    return secret
 
 
-IntakeClientDep = Annotated[Actor, Depends(_intake_client)]
+def _principal(
+    request: Request,
+    session: SessionDep,
+    api_key: Annotated[str | None, Depends(api_key_scheme)],
+    bearer: Annotated[str | None, Depends(bearer_scheme)],
+) -> Principal:
+    if api_key:
+        client = service.authenticate_client(session, api_key)
+        if client is None:
+            raise Unauthorized("The API key is unknown or revoked.")
+        return client
+    if bearer:
+        user_id = user_id_from_access_token(bearer, jwt_secret(request))
+        staff = service.principal_for_user(session, user_id)
+        if staff is None:
+            raise Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE)
+        return staff
+    raise Unauthorized(
+        "Send an integration key in X-API-Key, or a staff access token as Bearer.",
+        headers=BEARER_CHALLENGE,
+    )
+
+
+PrincipalDep = Annotated[Principal, Depends(_principal)]
+
+
+def _staff(principal: PrincipalDep) -> StaffPrincipal:
+    if not isinstance(principal, StaffPrincipal):
+        raise Forbidden("This needs a staff account, not an integration key.")
+    return principal
+
+
+StaffDep = Annotated[StaffPrincipal, Depends(_staff)]
+
+
+def require_roles(*roles: Role) -> Callable[[StaffPrincipal], StaffPrincipal]:
+    """A dependency that lets only staff in `roles` through (403 for the others)."""
+    allowed = frozenset(roles)
+
+    def check(staff: StaffDep) -> StaffPrincipal:
+        if staff.role not in allowed:
+            names = ", ".join(sorted(allowed))
+            raise Forbidden(f"This needs one of the roles: {names}; you are {staff.role}.")
+        return staff
+
+    return check
+
+
+AdminDep = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN))]
+
+
+def client_or_staff(principal: PrincipalDep) -> ClientPrincipal | StaffPrincipal:
+    return principal

@@ -4,7 +4,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
 from fastapi.responses import FileResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from app.auth.dependencies import PrincipalDep
+from app.auth.policy import ensure_may_upload_photos
+from app.auth.principal import ClientPrincipal, Principal
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import (
     HotlineError,
@@ -17,8 +22,25 @@ from app.photos import imaging
 from app.photos import service as photos
 from app.photos.models import Photo
 from app.photos.schemas import PhotoRead
+from app.tickets import scoping
+from app.tickets.models import Ticket, TicketAttachment
 
 router = APIRouter(prefix="/photos", tags=["photos"])
+
+
+def _may_see(session: Session, principal: Principal, photo_id: str) -> bool:
+    if isinstance(principal, ClientPrincipal) or principal.sees_citywide:
+        return True
+    query = (
+        select(TicketAttachment.id)
+        .join(Ticket, Ticket.id == TicketAttachment.ticket_id)
+        .where(TicketAttachment.photo_id == photo_id)
+    )
+    condition = scoping.visible_to(principal)
+    if condition is not None:
+        query = query.where(condition)
+    return session.scalars(query.limit(1)).first() is not None
+
 
 _STATUS_FOR_REJECTION: dict[type[imaging.ImageRejected], type[HotlineError]] = {
     imaging.UnsupportedImageType: UnsupportedMediaType,
@@ -43,8 +65,10 @@ def upload_photos(
     files: Annotated[list[UploadFile], File(description="JPEG, PNG or WebP")],
     session: SessionDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
 ) -> list[PhotoRead]:
     """Every file is checked before any is stored: one bad file stores none."""
+    ensure_may_upload_photos(principal)
     if len(files) > settings.max_photos_per_ticket:
         raise UnprocessableContent(
             f"At most {settings.max_photos_per_ticket} photos per upload.", field="files"
@@ -63,9 +87,13 @@ def upload_photos(
     response_class=FileResponse,
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
 )
-def get_photo(photo_id: str, session: SessionDep, settings: SettingsDep) -> FileResponse:
+def get_photo(
+    photo_id: str, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+) -> FileResponse:
+    """Integrations and city-wide staff get any photo by its id (a content hash nobody can
+    guess); unit staff only the photos of tickets they may see."""
     photo = session.get(Photo, photo_id)
-    if photo is None:
+    if photo is None or not _may_see(session, principal, photo_id):
         raise NotFound(f"No photo has id {photo_id!r}.")
     path = photos.photo_path(settings.upload_dir, photo.id, photo.extension)
     return FileResponse(

@@ -72,6 +72,8 @@ class Ticket(Base):
     reply_due_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"), index=True)
+    # Given to the citizen at intake: with the number, it opens the self-service view.
+    tracking_code: Mapped[str] = mapped_column(String(16))
     # What only this channel knows: call id, agent, recording, worker, 110 incident number.
     channel_data: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]

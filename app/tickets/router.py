@@ -6,17 +6,30 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
-from app.auth.dependencies import IntakeClientDep
+from app.auth.dependencies import PrincipalDep, StaffDep
+from app.auth.policy import ensure_may_file
+from app.auth.principal import Principal, StaffPrincipal
+from app.auth.roles import Role
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import PROBLEM_JSON
 from app.idempotency import service as idempotency
+from app.privacy.disclosure import disclosure_for
 from app.schemas import Page
 from app.tickets import service
 from app.tickets.pagination import Cursor, SortOrder
-from app.tickets.schemas import TicketDetail, TicketEventRead, TicketListQuery, TicketRead
+from app.tickets.schemas import (
+    RevealedReporterRead,
+    RevealRequest,
+    TicketDetail,
+    TicketEventRead,
+    TicketListQuery,
+    TicketRead,
+)
+from app.units import service as units
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
@@ -49,17 +62,19 @@ def post_ticket(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
-    client: IntakeClientDep,
+    principal: PrincipalDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> JSONResponse:
     """One endpoint for every channel; `channel` in the body says which, and which fields
     apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
     first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
+    draft = to_draft(body)
+    ensure_may_file(principal, draft.channel, _grid_path(session, principal, draft.grid_code))
     claim: idempotency.Claim | None = None
     if idempotency_key is not None:
         outcome = idempotency.claim(
             session,
-            client.idempotency_scope,
+            principal.actor.idempotency_scope,
             idempotency.validate_key(idempotency_key),
             idempotency.fingerprint("POST", request.url.path, body.model_dump(mode="json")),
             ttl=timedelta(hours=settings.idempotency_ttl_hours),
@@ -71,9 +86,10 @@ def post_ticket(
             )
         claim = outcome
     try:
-        result = service.take_in(session, to_draft(body), client, ZoneInfo(settings.timezone))
+        result = service.take_in(session, draft, principal.actor, ZoneInfo(settings.timezone))
         status = 201 if result.created else 200
-        answer = TicketRead.of(result.ticket).model_dump(mode="json")
+        disclosure = disclosure_for(principal, confidential=result.ticket.is_confidential)
+        answer = TicketRead.of(result.ticket, disclosure).model_dump(mode="json")
         if claim is not None:
             idempotency.complete(session, claim, status, answer)
     except Exception:
@@ -84,10 +100,20 @@ def post_ticket(
     return JSONResponse(answer, status, headers=headers)
 
 
+def _grid_path(session: Session, principal: Principal, grid_code: str | None) -> str | None:
+    """Only a grid worker's report needs its grid checked before intake."""
+    if not isinstance(principal, StaffPrincipal) or principal.role is not Role.GRID_WORKER:
+        return None
+    grid = units.get_grid_by_code(session, grid_code) if grid_code else None
+    return grid.path if grid else None
+
+
 @router.get("", summary="The queue, filtered and sorted, one page at a time")
 def list_tickets(
-    query: Annotated[TicketListQuery, Query()], session: SessionDep
+    query: Annotated[TicketListQuery, Query()], session: SessionDep, staff: StaffDep
 ) -> Page[TicketRead]:
+    """Staff see the tickets of their scope: the dispatch centre and supervisors all of
+    them, a unit its own, a street or community also the grids below it."""
     sort = SortOrder(query.sort)
     cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
     filters = service.TicketFilters(
@@ -104,18 +130,36 @@ def list_tickets(
         text=query.q,
         overdue=query.overdue,
     )
-    tickets, next_cursor = service.list_tickets(session, filters, sort, query.limit, cursor)
+    tickets, next_cursor = service.list_tickets(session, staff, filters, sort, query.limit, cursor)
     return Page[TicketRead](
-        items=[TicketRead.of(ticket) for ticket in tickets],
+        items=[
+            TicketRead.of(ticket, disclosure_for(staff, confidential=ticket.is_confidential))
+            for ticket in tickets
+        ],
         next_cursor=next_cursor.encode() if next_cursor else None,
     )
 
 
 @router.get("/{number}", summary="One ticket with its whole timeline")
-def get_ticket(number: str, session: SessionDep) -> TicketDetail:
-    ticket = service.get_ticket(session, number)
-    events = service.timeline(session, ticket)
+def get_ticket(number: str, session: SessionDep, staff: StaffDep) -> TicketDetail:
+    ticket = service.get_ticket(session, number, staff)
+    disclosure = disclosure_for(staff, confidential=ticket.is_confidential)
+    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
     return TicketDetail(
-        **TicketRead.of(ticket).model_dump(),
+        **TicketRead.of(ticket, disclosure).model_dump(),
         timeline=[TicketEventRead.of(event) for event in events],
     )
+
+
+@router.post(
+    "/{number}/reporter/reveal",
+    summary="See the reporter's full name and phone (audited on the timeline)",
+)
+def reveal_reporter(
+    number: str, body: RevealRequest, session: SessionDep, staff: StaffDep
+) -> RevealedReporterRead:
+    """For calling the citizen back. Who saw whose number, when and why is written to the
+    ticket's timeline, which administrators read."""
+    ticket = service.get_ticket(session, number, staff)
+    revealed = service.reveal_reporter(session, ticket, staff, body.reason)
+    return RevealedReporterRead(name=revealed.name, phone=revealed.phone)

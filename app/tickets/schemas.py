@@ -6,7 +6,9 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, Field
 
 from app.geo.crs import Crs
-from app.schemas import InputModel, OutputModel
+from app.privacy.disclosure import Disclosure, ReporterView
+from app.privacy.masking import mask_name, mask_phone
+from app.schemas import InputModel, OutputModel, Reason
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import Channel, Priority, RequestType, TicketStatus
 
@@ -41,6 +43,8 @@ class LocationRead(OutputModel):
 
 
 class ReporterRead(OutputModel):
+    """Masked (张*, 138****1234); the full values take an audited reveal."""
+
     name: str | None
     phone: str | None
 
@@ -83,11 +87,15 @@ class TicketRead(OutputModel):
     parent_number: str | None
     photos: list[AttachmentRead]
     channel_data: dict[str, Any]
+    tracking_code: str | None = Field(
+        description="The citizen's code for self-service; shown to the dispatch centre and "
+        "to the integration that filed the ticket."
+    )
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, ticket: Ticket) -> "TicketRead":
+    def of(cls, ticket: Ticket, disclosure: Disclosure) -> "TicketRead":
         return cls(
             number=ticket.number,
             channel=Channel(ticket.channel),
@@ -97,7 +105,7 @@ class TicketRead(OutputModel):
             priority=Priority(ticket.priority),
             title=ticket.title,
             description=ticket.description,
-            reporter=_reporter(ticket),
+            reporter=_reporter(ticket, disclosure),
             anonymous=ticket.is_anonymous,
             confidential=ticket.is_confidential,
             location=_location(ticket),
@@ -124,16 +132,32 @@ class TicketRead(OutputModel):
                 )
                 for attachment in ticket.attachments
             ],
-            channel_data=ticket.channel_data,
+            channel_data=_channel_data(ticket, disclosure),
+            tracking_code=ticket.tracking_code if disclosure.tracking_code else None,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
         )
 
 
-def _reporter(ticket: Ticket) -> ReporterRead | None:
+def _reporter(ticket: Ticket, disclosure: Disclosure) -> ReporterRead | None:
+    if disclosure.reporter is ReporterView.HIDDEN:
+        return None
     if ticket.reporter_name is None and ticket.reporter_phone is None:
         return None
-    return ReporterRead(name=ticket.reporter_name, phone=ticket.reporter_phone)
+    return ReporterRead(
+        name=mask_name(ticket.reporter_name), phone=mask_phone(ticket.reporter_phone)
+    )
+
+
+def _channel_data(ticket: Ticket, disclosure: Disclosure) -> dict[str, Any]:
+    if "caller_number" not in ticket.channel_data:
+        return ticket.channel_data
+    data = dict(ticket.channel_data)
+    if disclosure.reporter is ReporterView.HIDDEN:
+        del data["caller_number"]
+    else:
+        data["caller_number"] = mask_phone(data["caller_number"])
+    return data
 
 
 def _location(ticket: Ticket) -> LocationRead | None:
@@ -206,3 +230,12 @@ class TicketListQuery(InputModel):
     sort: str = Field("newest", pattern="^(newest|due_soonest)$")
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str | None, Field(max_length=500)] = None
+
+
+class RevealRequest(InputModel):
+    reason: Reason = Field(description="Why the full identity is needed, e.g. a return call.")
+
+
+class RevealedReporterRead(OutputModel):
+    name: str | None
+    phone: str | None

@@ -12,18 +12,28 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.actors import Actor
+from app.auth.principal import StaffPrincipal
+from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
 from app.categories.models import Category
 from app.channels.normalise import TicketDraft
 from app.clock import utc_now
-from app.errors import NotFound, UnknownReference
+from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.photos import service as photos_service
 from app.photos.models import Photo
+from app.privacy.disclosure import may_reveal_reporter
+from app.tickets import scoping
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.tickets.numbering import next_ticket_number
 from app.tickets.pagination import Cursor, SortOrder
-from app.tickets.vocabulary import OPEN_STATUSES, EventKind, Priority, TicketStatus
+from app.tickets.vocabulary import (
+    ADMIN_ONLY_EVENTS,
+    OPEN_STATUSES,
+    EventKind,
+    Priority,
+    TicketStatus,
+)
 from app.units import service as units
 from app.units.models import Grid
 
@@ -174,6 +184,7 @@ def _new_ticket(
         parent=None,
         status=TicketStatus.NEW,
         version=1,
+        tracking_code=new_tracking_code(),
         channel_data=draft.channel_data,
         created_at=now,
         updated_at=now,
@@ -251,17 +262,51 @@ def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneIn
     return IntakeResult(ticket, created=True)
 
 
-def get_ticket(session: Session, number: str) -> Ticket:
+def _scoped(query: Select[Ticket], viewer: StaffPrincipal) -> Select[Ticket]:
+    condition = scoping.visible_to(viewer)
+    return query if condition is None else query.where(condition)
+
+
+def get_ticket(session: Session, number: str, viewer: StaffPrincipal) -> Ticket:
+    """The ticket, if `viewer` may see it; 404 alike for one that is not there and one
+    outside the viewer's scope, so its existence is not revealed."""
     query = select(Ticket).where(Ticket.number == number).options(*_with_everything_shown())
-    ticket = session.scalars(query).unique().one_or_none()
+    ticket = session.scalars(_scoped(query, viewer)).unique().one_or_none()
     if ticket is None:
         raise NotFound(f"No ticket has number {number!r}.")
     return ticket
 
 
-def timeline(session: Session, ticket: Ticket) -> list[TicketEvent]:
+def timeline(session: Session, ticket: Ticket, *, with_admin_events: bool) -> list[TicketEvent]:
     query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
+    if not with_admin_events:
+        query = query.where(TicketEvent.kind.not_in(ADMIN_ONLY_EVENTS))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class RevealedReporter:
+    name: str | None
+    phone: str | None
+
+
+def reveal_reporter(
+    session: Session, ticket: Ticket, viewer: StaffPrincipal, reason: str
+) -> RevealedReporter:
+    """The reporter's full name and phone, written to the timeline: who saw them, when, why."""
+    if ticket.is_anonymous:
+        raise Conflict("The report is anonymous: no identity was kept.")
+    if not may_reveal_reporter(viewer, confidential=ticket.is_confidential):
+        raise Forbidden("Your role may not see this reporter's identity.")
+    record_event(
+        session,
+        ticket,
+        EventKind.REPORTER_REVEALED,
+        viewer.actor,
+        {"reason": reason, "username": viewer.username, "role": viewer.role},
+    )
+    session.flush()
+    return RevealedReporter(ticket.reporter_name, ticket.reporter_phone)
 
 
 def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnElement[bool]]:
@@ -342,13 +387,15 @@ def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
 
 def list_tickets(
     session: Session,
+    viewer: StaffPrincipal,
     filters: TicketFilters,
     sort: SortOrder,
     limit: int,
     cursor: Cursor | None,
 ) -> tuple[list[Ticket], Cursor | None]:
-    """One page of the queue, and the cursor of the next page (None on the last)."""
-    query = select(Ticket).where(*_filter_conditions(session, filters))
+    """One page of the queue as `viewer` may see it, and the next page's cursor (None on
+    the last)."""
+    query = _scoped(select(Ticket).where(*_filter_conditions(session, filters)), viewer)
     if cursor is not None:
         query = _after_cursor(query, cursor)
     if sort is SortOrder.NEWEST:

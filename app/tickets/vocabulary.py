@@ -45,6 +45,25 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
 class EventKind(StrEnum):
     RECEIVED = "received"
-    PHOTOS_ATTACHED = "photos_attached"
+    REPORTER_REVEALED = "reporter_revealed"
+    CITIZEN_EVALUATED = "citizen_evaluated"
+
+
+# What a citizen sees of the timeline: what happened and when; no staff, no notes.
+PUBLIC_EVENTS = {
+    EventKind.RECEIVED: "已受理 (received)",
+    EventKind.CITIZEN_EVALUATED: "已评价 (evaluated)",
+}
+# Statuses in which the citizen may give their evaluation: the unit has replied.
+EVALUABLE_STATUSES = frozenset({TicketStatus.REPLIED, TicketStatus.VISITED, TicketStatus.CLOSED})
+
+# Audit lines that only administrators read on a ticket's timeline.
+ADMIN_ONLY_EVENTS = frozenset({EventKind.REPORTER_REVEALED})

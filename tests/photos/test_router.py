@@ -28,7 +28,7 @@ ClientMaker = Callable[..., TestClient]
 
 @pytest.fixture
 def client_with(
-    settings: Settings, session_factory: sessionmaker[Session]
+    settings: Settings, session_factory: sessionmaker[Session], auth: dict[str, dict[str, str]]
 ) -> Iterator[ClientMaker]:
     """Build a client like `client`, but with some settings changed (limits, upload dir)."""
     with ExitStack() as stack:
@@ -36,7 +36,7 @@ def client_with(
         def make(**changes: Any) -> TestClient:
             app = create_app(settings.model_copy(update=changes))
             app.state.session_factory = session_factory
-            return stack.enter_context(TestClient(app))
+            return stack.enter_context(TestClient(app, headers=auth["dispatcher"]))
 
         yield make
 

@@ -32,27 +32,33 @@ def _post_at_once(url: str, body: dict[str, Any], headers: dict[str, str]) -> li
     return responses
 
 
-def _tickets(url: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = httpx.get(f"{url}/api/v1/tickets?limit=200").json()["items"]
+def _tickets(url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = httpx.get(f"{url}/api/v1/tickets?limit=200", headers=headers)
+    items: list[dict[str, Any]] = response.json()["items"]
     return items
 
 
-def test_the_same_call_posted_concurrently_makes_one_ticket(live_server: str) -> None:
+def test_the_same_call_posted_concurrently_makes_one_ticket(
+    live_server: str, auth: dict[str, dict[str, str]]
+) -> None:
     body = factories.hotline_12345()
-    responses = _post_at_once(live_server, body, {})
+    responses = _post_at_once(live_server, body, auth["call_centre"])
     statuses = Counter(response.status_code for response in responses)
     assert statuses == {201: 1, 200: THREADS - 1}
     assert len({response.json()["number"] for response in responses}) == 1
-    assert len(_tickets(live_server)) == 1
+    assert len(_tickets(live_server, auth["dispatcher"])) == 1
 
 
-def test_the_same_idempotency_key_concurrently_makes_one_ticket(live_server: str) -> None:
+def test_the_same_idempotency_key_concurrently_makes_one_ticket(
+    live_server: str, auth: dict[str, dict[str, str]]
+) -> None:
     body = factories.web()
-    responses = _post_at_once(live_server, body, {"Idempotency-Key": "burst-0001"})
+    headers = auth["citizen_app"] | {"Idempotency-Key": "burst-0001"}
+    responses = _post_at_once(live_server, body, headers)
     statuses = Counter(response.status_code for response in responses)
     # One creates; the others either replay that answer or are told it is still in flight.
     assert statuses[201] >= 1
     assert set(statuses) <= {201, 409}
     created = {response.json()["number"] for response in responses if response.status_code == 201}
     assert len(created) == 1
-    assert len(_tickets(live_server)) == 1
+    assert len(_tickets(live_server, auth["dispatcher"])) == 1

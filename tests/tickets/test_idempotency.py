@@ -4,9 +4,11 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.actors import PUBLIC_CLIENT
+from app.auth.actors import Actor, ActorKind
+from app.auth.models import StaffUser
 from app.channels.schemas import TicketIntake
 from app.idempotency import service as idempotency
 from tests import factories
@@ -42,9 +44,12 @@ def test_same_key_with_another_body_is_422(client: TestClient) -> None:
 def test_same_key_while_the_first_is_in_flight_is_409(client: TestClient, session: Session) -> None:
     body = factories.web()
     path_fingerprint = idempotency.fingerprint("POST", TICKETS, _as_validated(body))
+    dispatcher_id = session.scalars(
+        select(StaffUser.id).where(StaffUser.username == "dispatcher")
+    ).one()
     claim = idempotency.claim(
         session,
-        PUBLIC_CLIENT.idempotency_scope,
+        Actor(ActorKind.USER, f"user:{dispatcher_id}").idempotency_scope,
         "app-7f3e-0003",
         path_fingerprint,
         ttl=timedelta(hours=24),

@@ -41,7 +41,8 @@ def test_hotline_call_becomes_a_ticket_with_its_call_details(client: TestClient)
     assert ticket["category"] == {"code": "0101", "name": "路灯损坏"}
     assert ticket["priority"] == "normal"  # the category's default
     assert ticket["title"] == "小区门口路灯不亮已经三天了，晚上出行很不方便。"[:40]
-    assert ticket["reporter"] == {"name": "张三", "phone": "13812341234"}
+    assert ticket["reporter"] == {"name": "张*", "phone": "138****1234"}  # masked
+    assert ticket["channel_data"]["caller_number"] == "138****1234"
     assert ticket["channel_data"]["agent_id"] == "agent-07"
     assert ticket["channel_data"]["recording_ref"] == "rec/2026/11/23/0915-0007.wav"
     assert ticket["channel_data"]["call_started_at"] == "2026-11-23T09:15:00+08:00"
@@ -106,7 +107,7 @@ def test_anonymous_report_keeps_no_identity(client: TestClient) -> None:
 
 def test_caller_number_is_the_reporter_phone_when_none_given(client: TestClient) -> None:
     ticket = _post(client, factories.hotline_12345(reporter=None))
-    assert ticket["reporter"] == {"name": None, "phone": "13812341234"}
+    assert ticket["reporter"] == {"name": None, "phone": "138****1234"}
 
 
 def test_every_channel_lands_in_one_queue(client: TestClient) -> None:
@@ -122,14 +123,18 @@ def test_every_channel_lands_in_one_queue(client: TestClient) -> None:
     assert channels == {"hotline_12345", "minsheng_110", "qr_code", "grid_patrol", "web"}
 
 
-def test_the_detail_shows_the_received_event(client: TestClient) -> None:
-    ticket = _post(client, factories.hotline_12345())
+def test_the_detail_shows_the_received_event(
+    client: TestClient, auth: dict[str, dict[str, str]]
+) -> None:
+    response = client.post(TICKETS, json=factories.hotline_12345(), headers=auth["call_centre"])
+    ticket = response.json()
     detail = client.get(f"{TICKETS}/{ticket['number']}").json()
     assert detail["number"] == ticket["number"]
     [event] = detail["timeline"]
     assert event["kind"] == "received"
     assert event["channel"] == "hotline_12345"
     assert event["actor"]["kind"] == "client"
+    assert event["actor"]["ref"].startswith("client:")
     assert event["payload"]["external_id"] == ticket["external_id"]
     assert event["payload"]["location_source"] == "client"
 

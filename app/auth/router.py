@@ -1,0 +1,145 @@
+"""HTTP for logging in, and for the admin's integration clients and staff accounts."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.auth import service
+from app.auth.dependencies import AdminDep, StaffDep, jwt_secret
+from app.auth.models import StaffUser
+from app.auth.schemas import (
+    IntegrationClientCreate,
+    IntegrationClientCreated,
+    IntegrationClientRead,
+    Me,
+    RefreshRequest,
+    StaffUserCreate,
+    StaffUserRead,
+    TokenPair,
+)
+from app.auth.tokens import issue_access_token
+from app.clock import utc_now
+from app.config import Settings
+from app.dependencies import SessionDep, SettingsDep
+from app.errors import TooManyRequests, Unauthorized
+from app.ratelimit.dependencies import per_address
+
+router = APIRouter(tags=["access"])
+
+_login_limit = per_address("login", lambda settings: settings.rate_limit_login_per_minute)
+
+
+def _token_pair(
+    request: Request, session: SessionDep, settings: Settings, user: StaffUser, family: str | None
+) -> TokenPair:
+    lifetime = timedelta(minutes=settings.access_token_minutes)
+    return TokenPair(
+        access_token=issue_access_token(user.id, jwt_secret(request), utc_now(), lifetime),
+        expires_in=int(lifetime.total_seconds()),
+        refresh_token=service.issue_refresh_token(
+            session, user, timedelta(days=settings.refresh_token_days), family
+        ),
+    )
+
+
+@router.post(
+    "/auth/token",
+    summary="Staff login (OAuth2 password flow)",
+    dependencies=[Depends(_login_limit)],
+)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> TokenPair:
+    """A 15-minute access token and a refresh token. Failed attempts slow the account
+    down, then lock it for a while; attempts from one address are rate limited."""
+    outcome = service.attempt_login(
+        session,
+        form.username,
+        form.password,
+        max_failures=settings.login_max_failures,
+        lockout=timedelta(minutes=settings.login_lockout_minutes),
+    )
+    if outcome.user is None:
+        session.commit()  # the failure must count even though the request fails
+        if outcome.retry_after is not None:
+            wait = max(1, int((outcome.retry_after - utc_now()).total_seconds()) + 1)
+            raise TooManyRequests(
+                f"Too many failed logins; try again in {wait} s.",
+                headers={"Retry-After": str(wait)},
+            )
+        raise Unauthorized("Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
+    return _token_pair(request, session, settings, outcome.user, family=None)
+
+
+@router.post(
+    "/auth/refresh",
+    summary="A new token pair for a refresh token (each refresh token works once)",
+    dependencies=[Depends(_login_limit)],
+)
+def refresh(
+    body: RefreshRequest, request: Request, session: SessionDep, settings: SettingsDep
+) -> TokenPair:
+    outcome = service.use_refresh_token(session, body.refresh_token)
+    if outcome.user is None:
+        session.commit()  # a reused token has revoked its family: keep that
+        raise Unauthorized("The refresh token is unknown, spent, revoked or expired.")
+    return _token_pair(request, session, settings, outcome.user, family=outcome.family)
+
+
+@router.get("/auth/me", summary="Who the access token belongs to")
+def me(staff: StaffDep) -> Me:
+    return Me(
+        username=staff.username,
+        role=staff.role,
+        department_id=staff.department_id,
+        grid_id=staff.grid_id,
+    )
+
+
+@router.post("/integration-clients", status_code=201, summary="Create an integration's key")
+def create_client(
+    body: IntegrationClientCreate, session: SessionDep, _admin: AdminDep
+) -> IntegrationClientCreated:
+    """The key is in this answer only; keep it in the integration's secret store."""
+    created = service.create_client(session, body.name, [str(c) for c in body.channels])
+    read = IntegrationClientRead.model_validate(created.client)
+    return IntegrationClientCreated(**read.model_dump(), api_key=created.key)
+
+
+@router.get("/integration-clients", summary="Integration clients (keys are never shown again)")
+def list_clients(session: SessionDep, _admin: AdminDep) -> list[IntegrationClientRead]:
+    return [IntegrationClientRead.model_validate(c) for c in service.list_clients(session)]
+
+
+@router.post("/integration-clients/{client_id}/revoke", summary="Revoke a key at once")
+def revoke_client(client_id: int, session: SessionDep, _admin: AdminDep) -> IntegrationClientRead:
+    return IntegrationClientRead.model_validate(service.revoke_client(session, client_id))
+
+
+@router.post("/users", status_code=201, summary="Create a staff account")
+def create_user(body: StaffUserCreate, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
+    user = service.create_user(
+        session,
+        username=body.username,
+        display_name=body.display_name,
+        password=body.password,
+        role=body.role,
+        department_code=body.department_code,
+        grid_code=body.grid_code,
+    )
+    return StaffUserRead.model_validate(user)
+
+
+@router.get("/users", summary="Staff accounts")
+def list_users(session: SessionDep, _admin: AdminDep) -> list[StaffUserRead]:
+    return [StaffUserRead.model_validate(u) for u in service.list_users(session)]
+
+
+@router.post("/users/{user_id}/disable", summary="Disable an account and its refresh tokens")
+def disable_user(user_id: int, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
+    return StaffUserRead.model_validate(service.disable_user(session, user_id))

@@ -1,0 +1,72 @@
+"""Request and answer bodies of logins, integration clients and staff accounts."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from app.auth.roles import Role
+from app.schemas import Code, InputModel, Name, OutputModel
+from app.tickets.vocabulary import Channel
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$")
+]
+Password = Annotated[str, StringConstraints(min_length=10, max_length=200)]
+
+
+class TokenPair(OutputModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds the access token lives")
+    refresh_token: str
+
+
+class RefreshRequest(InputModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class IntegrationClientCreate(InputModel):
+    name: Name
+    channels: Annotated[list[Channel], Field(min_length=1)]
+
+
+class IntegrationClientRead(OutputModel):
+    id: int
+    name: str
+    key_prefix: str
+    channels: list[Channel]
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+class IntegrationClientCreated(IntegrationClientRead):
+    api_key: str = Field(description="Shown this once; only its hash is kept.")
+
+
+class StaffUserCreate(InputModel):
+    username: Username
+    display_name: Name
+    password: Password
+    role: Role
+    department_code: Code | None = None
+    grid_code: Code | None = None
+
+
+class StaffUserRead(OutputModel):
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    department_id: int | None
+    grid_id: int | None
+    created_at: datetime
+    disabled_at: datetime | None
+
+
+class Me(OutputModel):
+    username: str
+    role: Role
+    department_id: int | None
+    grid_id: int | None

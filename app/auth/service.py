@@ -1,0 +1,273 @@
+"""Integration clients, staff accounts, logins and tokens."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.auth import secrets as credentials
+from app.auth.models import IntegrationClient, RefreshToken, StaffUser
+from app.auth.principal import ClientPrincipal, StaffPrincipal
+from app.auth.roles import UNIT_ROLES, Role
+from app.clock import utc_now
+from app.errors import Conflict, NotFound, UnknownReference, UnprocessableContent
+from app.units import service as units
+from app.units.models import Grid
+
+# Writing last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+# After this many failures in a row each further attempt waits longer (2 s, 4 s, 8 s...).
+SLOWDOWN_AFTER_FAILURES = 3
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client: IntegrationClient
+    key: str  # shown once, never stored
+
+
+def create_client(
+    session: Session, name: str, channels: list[str], *, key: str | None = None
+) -> NewClient:
+    """A new integration client bound to `channels`, with its key (to show once)."""
+    if session.scalars(select(IntegrationClient).where(IntegrationClient.name == name)).first():
+        raise Conflict(f"A client named {name!r} exists already.", field="name")
+    if key is None:
+        key, prefix = credentials.new_api_key()
+    else:
+        prefix = credentials.api_key_prefix(key) or ""
+    client = IntegrationClient(
+        name=name,
+        key_prefix=prefix,
+        key_hash=credentials.sha256_hex(key),
+        channels=sorted(set(channels)),
+        created_at=utc_now(),
+    )
+    session.add(client)
+    session.flush()
+    return NewClient(client, key)
+
+
+def list_clients(session: Session) -> list[IntegrationClient]:
+    return list(session.scalars(select(IntegrationClient).order_by(IntegrationClient.id)))
+
+
+def revoke_client(session: Session, client_id: int) -> IntegrationClient:
+    client = session.get(IntegrationClient, client_id)
+    if client is None:
+        raise NotFound(f"No integration client has id {client_id}.")
+    if client.revoked_at is None:
+        client.revoked_at = utc_now()
+        session.flush()
+    return client
+
+
+def authenticate_client(session: Session, key: str) -> ClientPrincipal | None:
+    """The client holding `key`, or None for an unknown, wrong or revoked key."""
+    prefix = credentials.api_key_prefix(key)
+    if prefix is None:
+        return None
+    query = select(IntegrationClient).where(IntegrationClient.key_prefix == prefix)
+    client = session.scalars(query).one_or_none()
+    if client is None or client.revoked_at is not None:
+        return None
+    if not credentials.matches(key, client.key_hash):
+        return None
+    now = utc_now()
+    if client.last_used_at is None or client.last_used_at < now - LAST_USED_RESOLUTION:
+        session.execute(
+            update(IntegrationClient)
+            .where(IntegrationClient.id == client.id)
+            .values(last_used_at=now)
+        )
+    return ClientPrincipal(client.id, client.name, frozenset(client.channels))
+
+
+def _unit_of(
+    session: Session, role: Role, department_code: str | None, grid_code: str | None
+) -> tuple[int | None, int | None]:
+    if role not in UNIT_ROLES:
+        if department_code or grid_code:
+            raise UnprocessableContent(f"A {role} belongs to no unit.", field="role")
+        return None, None
+    if role is Role.GRID_WORKER and not grid_code:
+        raise UnprocessableContent("A grid worker needs a grid_code.", field="grid_code")
+    if bool(department_code) == bool(grid_code):
+        raise UnprocessableContent(
+            "A unit handler belongs to exactly one department or one grid.", field="role"
+        )
+    if department_code:
+        department = units.get_department_by_code(session, department_code)
+        if department is None:
+            raise UnknownReference(
+                f"No department has code {department_code!r}.", field="department_code"
+            )
+        return department.id, None
+    grid = units.get_grid_by_code(session, grid_code or "")
+    if grid is None:
+        raise UnknownReference(f"No grid has code {grid_code!r}.", field="grid_code")
+    return None, grid.id
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: Role,
+    department_code: str | None = None,
+    grid_code: str | None = None,
+) -> StaffUser:
+    """A new staff account; unit roles must name their department or grid."""
+    if session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
+        raise Conflict(f"The username {username!r} is taken.", field="username")
+    department_id, grid_id = _unit_of(session, role, department_code, grid_code)
+    user = StaffUser(
+        username=username,
+        display_name=display_name,
+        password_hash=credentials.hash_password(password),
+        role=role,
+        department_id=department_id,
+        grid_id=grid_id,
+        failed_logins=0,
+        created_at=utc_now(),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def list_users(session: Session) -> list[StaffUser]:
+    return list(session.scalars(select(StaffUser).order_by(StaffUser.id)))
+
+
+def disable_user(session: Session, user_id: int) -> StaffUser:
+    """The user can no longer log in, and their refresh tokens stop working."""
+    user = session.get(StaffUser, user_id)
+    if user is None:
+        raise NotFound(f"No user has id {user_id}.")
+    now = utc_now()
+    if user.disabled_at is None:
+        user.disabled_at = now
+        session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.flush()
+    return user
+
+
+def admin_exists(session: Session) -> bool:
+    query = select(StaffUser.id).where(
+        StaffUser.role == Role.ADMIN, StaffUser.disabled_at.is_(None)
+    )
+    return session.scalars(query).first() is not None
+
+
+def principal_for_user(session: Session, user_id: int) -> StaffPrincipal | None:
+    """The staff principal of an active user, with their unit's subtree path."""
+    user = session.get(StaffUser, user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    grid_path = None
+    if user.grid_id is not None:
+        grid_path = session.scalars(select(Grid.path).where(Grid.id == user.grid_id)).one()
+    return StaffPrincipal(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        department_id=user.department_id,
+        grid_id=user.grid_id,
+        grid_path=grid_path,
+    )
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: StaffUser | None
+    retry_after: datetime | None = None  # set when the account is locked or slowed down
+
+
+def attempt_login(
+    session: Session, username: str, password: str, *, max_failures: int, lockout: timedelta
+) -> LoginOutcome:
+    """Check a password. Failures are counted on the account (the caller commits them):
+    after a few each attempt must wait longer, after `max_failures` the account locks."""
+    user = session.scalars(select(StaffUser).where(StaffUser.username == username)).one_or_none()
+    now = utc_now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        return LoginOutcome(None, retry_after=user.locked_until)
+    password_hash = user.password_hash if user is not None else None
+    if not credentials.verify_password(password, password_hash) or user is None:
+        if user is not None:
+            _count_failure(user, now, max_failures, lockout)
+            session.flush()
+        return LoginOutcome(None)
+    if user.disabled_at is not None:
+        return LoginOutcome(None)
+    user.failed_logins = 0
+    user.locked_until = None
+    session.flush()
+    return LoginOutcome(user)
+
+
+def _count_failure(user: StaffUser, now: datetime, max_failures: int, lockout: timedelta) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= max_failures:
+        user.locked_until = now + lockout
+        user.failed_logins = 0
+    elif user.failed_logins >= SLOWDOWN_AFTER_FAILURES:
+        backoff = 2 ** (user.failed_logins - SLOWDOWN_AFTER_FAILURES + 1)
+        user.locked_until = now + timedelta(seconds=backoff)
+
+
+def issue_refresh_token(
+    session: Session, user: StaffUser, lifetime: timedelta, family: str | None = None
+) -> str:
+    token = credentials.new_refresh_token()
+    now = utc_now()
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=credentials.sha256_hex(token),
+            family=family or secrets.token_hex(16),
+            expires_at=now + lifetime,
+            created_at=now,
+        )
+    )
+    session.flush()
+    return token
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    user: StaffUser | None
+    family: str | None = None
+    reused: bool = False  # a spent token came back: someone else may hold the family
+
+
+def use_refresh_token(session: Session, token: str) -> RefreshOutcome:
+    """Spend a refresh token. Reusing a spent one revokes its whole family."""
+    query = select(RefreshToken).where(RefreshToken.token_hash == credentials.sha256_hex(token))
+    stored = session.scalars(query.with_for_update()).one_or_none()
+    now = utc_now()
+    if stored is None or stored.revoked_at is not None or stored.expires_at < now:
+        return RefreshOutcome(None)
+    if stored.used_at is not None:
+        session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.family == stored.family, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        session.flush()
+        return RefreshOutcome(None, reused=True)
+    stored.used_at = now
+    user = session.get(StaffUser, stored.user_id)
+    if user is None or user.disabled_at is not None:
+        return RefreshOutcome(None)
+    session.flush()
+    return RefreshOutcome(user, family=stored.family)

@@ -1,0 +1,62 @@
+"""HTTP for citizens, without an account: rate limited so numbers cannot be enumerated."""
+
+from fastapi import APIRouter, Depends, Request
+
+from app.citizen import service
+from app.citizen.schemas import (
+    CitizenCredentials,
+    CitizenEvaluation,
+    CitizenTicketView,
+    PublicEvent,
+)
+from app.dependencies import SessionDep
+from app.ratelimit.dependencies import enforce, per_address
+from app.tickets.models import Ticket
+from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
+
+router = APIRouter(
+    prefix="/public/tickets",
+    tags=["citizens"],
+    dependencies=[Depends(per_address("public", lambda s: s.rate_limit_public_per_minute))],
+)
+
+# Guesses at one ticket's code are limited whatever addresses they come from.
+ATTEMPTS_PER_TICKET_PER_MINUTE = 10
+
+
+def _own_ticket(session: SessionDep, credentials: CitizenCredentials, request: Request) -> Ticket:
+    enforce(request, "public-ticket", credentials.number, ATTEMPTS_PER_TICKET_PER_MINUTE)
+    return service.find_own_ticket(session, credentials)
+
+
+def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
+    return CitizenTicketView(
+        number=ticket.number,
+        status=ticket.status,
+        title=ticket.title,
+        category=ticket.category.name if ticket.category else None,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        reply_due_at=ticket.reply_due_at,
+        can_evaluate=service.can_evaluate(session, ticket),
+        timeline=[
+            PublicEvent(
+                kind=event.kind, label=PUBLIC_EVENTS[EventKind(event.kind)], at=event.created_at
+            )
+            for event in service.public_timeline(session, ticket)
+        ],
+    )
+
+
+@router.post("/lookup", summary="Follow one's own ticket: number plus tracking code or phone")
+def lookup(body: CitizenCredentials, request: Request, session: SessionDep) -> CitizenTicketView:
+    """Status and what happened when; no staff names, no internal notes. POST, so the phone
+    number never appears in a URL or an access log."""
+    return _view(session, _own_ticket(session, body, request))
+
+
+@router.post("/evaluation", summary="Evaluate how one's ticket was handled (once)")
+def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> CitizenTicketView:
+    ticket = _own_ticket(session, body, request)
+    service.evaluate(session, ticket, body)
+    return _view(session, ticket)

@@ -1,0 +1,62 @@
+"""Masking personal data (Personal Information Protection Law): 138****1234, 张*."""
+
+import logging
+import re
+
+# Mainland mobiles (11 digits from 1[3-9]) and landlines with area code, inside any text.
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d|0\d{2,3}[- ]?)(\d{3,4})(\d{4})(?!\d)")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """Keep the first three and last four digits: 13812341234 -> 138****1234."""
+    if phone is None:
+        return None
+    digits = _national(phone)
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
+
+
+def mask_name(name: str | None) -> str | None:
+    """Keep the first character: 张三 -> 张*, 欧阳娜娜 -> 欧***."""
+    if not name:
+        return name
+    return name[0] + "*" * max(1, len(name) - 1)
+
+
+def mask_phones_in_text(text: str) -> str:
+    return _PHONE_IN_TEXT.sub(lambda m: f"{m.group(2)[:3]}****{m.group(4)}", text)
+
+
+def same_phone(left: str | None, right: str | None) -> bool:
+    """Equal as numbers: spaces, dashes and a +86 prefix do not matter."""
+    if not left or not right:
+        return False
+    return _national(left) == _national(right)
+
+
+def _national(phone: str) -> str:
+    digits = re.sub(r"\D", "", phone)
+    return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
+
+
+class PhoneMaskingFilter(logging.Filter):
+    """No full phone number reaches a log, whatever a message or an access line holds."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_phones_in_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def install_log_masking() -> None:
+    phone_filter = PhoneMaskingFilter()
+    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "app", "hotline"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, PhoneMaskingFilter) for f in logger.filters):
+            logger.addFilter(phone_filter)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, PhoneMaskingFilter) for f in handler.filters):
+            handler.addFilter(phone_filter)

@@ -1,0 +1,26 @@
+"""Which tickets a member of staff may see, as a WHERE clause: lists, counts and single
+reads are all scoped in the query, so a ticket outside the scope simply does not exist."""
+
+from sqlalchemy import false, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.auth.principal import StaffPrincipal
+from app.auth.roles import Role
+from app.tickets.models import Ticket
+from app.units.models import Grid
+
+
+def visible_to(staff: StaffPrincipal) -> ColumnElement[bool] | None:
+    """None when the viewer sees the whole city."""
+    if staff.sees_citywide:
+        return None
+    if staff.department_id is not None:
+        return Ticket.assigned_department_id == staff.department_id
+    if staff.grid_path is not None:
+        # A street's or community's staff also see every grid below theirs.
+        subtree = select(Grid.id).where(Grid.path.startswith(staff.grid_path))
+        assigned_here = Ticket.assigned_grid_id.in_(subtree)
+        if staff.role is Role.GRID_WORKER:
+            return or_(assigned_here, Ticket.grid_id.in_(subtree))
+        return assigned_here
+    return false()

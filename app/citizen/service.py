@@ -61,7 +61,7 @@ def evaluate(session: Session, ticket: Ticket, evaluation: CitizenEvaluation) ->
     """Record the citizen's evaluation once, after the unit has replied."""
     if ticket.status not in EVALUABLE_STATUSES:
         raise Conflict(
-            "The ticket can be evaluated once the unit has replied.", status=ticket.status
+            "The ticket can be evaluated once the unit has replied.", ticket_status=ticket.status
         )
     if has_evaluated(session, ticket):
         raise Conflict("This ticket has been evaluated already.")

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from typing import Any
 
 # Mainland mobiles (11 digits from 1[3-9]) and landlines with area code, inside any text.
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d|0\d{2,3}[- ]?)(\d{3,4})(\d{4})(?!\d)")
@@ -40,23 +41,23 @@ def _national(phone: str) -> str:
     return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
 
 
-class PhoneMaskingFilter(logging.Filter):
-    """No full phone number reaches a log, whatever a message or an access line holds."""
+def install_log_masking() -> None:
+    """Mask phone numbers in every log record as it is made, whichever logger or handler
+    (ours, uvicorn's access log, a library's) it goes to."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "masks_phones", False):
+        return
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: leave it to logging to report
+            return record
         masked = mask_phones_in_text(message)
         if masked != message:
             record.msg, record.args = masked, None
-        return True
+        return record
 
-
-def install_log_masking() -> None:
-    phone_filter = PhoneMaskingFilter()
-    for name in ("", "uvicorn", "uvicorn.access", "uvicorn.error", "app", "hotline"):
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, PhoneMaskingFilter) for f in logger.filters):
-            logger.addFilter(phone_filter)
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, PhoneMaskingFilter) for f in handler.filters):
-            handler.addFilter(phone_filter)
+    make_record.masks_phones = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(make_record)

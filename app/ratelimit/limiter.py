@@ -3,6 +3,7 @@ replicas (every replica counts in the same rows)."""
 
 import math
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -41,13 +42,14 @@ class RateLimiter(Protocol):
 class MemoryRateLimiter:
     """Counts in this process only: right for one process, generous behind several."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], datetime] = utc_now) -> None:
+        self._clock = clock
         self._lock = threading.Lock()
         self._window: datetime | None = None
         self._hits: dict[str, int] = {}
 
     def hit(self, key: str, limit: int) -> Decision:
-        now = utc_now()
+        now = self._clock()
         with self._lock:
             window = _window_start(now)
             if window != self._window:  # a new minute: forget the old one
@@ -60,11 +62,14 @@ class MemoryRateLimiter:
 class DatabaseRateLimiter:
     """Counts in the database, in a short transaction of its own, so replicas share them."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self, session_factory: sessionmaker[Session], clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self._session_factory = session_factory
+        self._clock = clock
 
     def hit(self, key: str, limit: int) -> Decision:
-        now = utc_now()
+        now = self._clock()
         window = _window_start(now)
         table: Table = RateLimitWindow.__table__  # type: ignore[assignment]
         with self._session_factory() as session:

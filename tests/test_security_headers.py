@@ -1,0 +1,56 @@
+"""Security headers on every answer, and CORS only for the configured origins."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.main import create_app
+
+
+def test_api_answers_carry_security_headers(client: TestClient) -> None:
+    response = client.get("/api/v1/tickets")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "max-age" in response.headers["Strict-Transport-Security"]
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_errors_carry_them_too(anonymous: TestClient) -> None:
+    response = anonymous.get("/api/v1/tickets")
+    assert response.status_code == 401
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_docs_may_load_swagger_ui(anonymous: TestClient) -> None:
+    response = anonymous.get("/docs")
+    assert response.status_code == 200
+    assert "cdn.jsdelivr.net" in response.headers["Content-Security-Policy"]
+
+
+def test_cors_is_off_by_default(anonymous: TestClient) -> None:
+    response = anonymous.get("/api/v1/categories", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_cors_allows_the_configured_mobile_web_app(
+    settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    origin = "https://m.12345.example.gov.cn"
+    app = create_app(settings.model_copy(update={"cors_origins": [origin]}))
+    app.state.session_factory = session_factory
+    with TestClient(app) as browser:
+        preflight = browser.options(
+            "/api/v1/tickets",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "X-API-Key, Idempotency-Key, Content-Type",
+            },
+        )
+        other = browser.get("/api/v1/categories", headers={"Origin": "https://evil.example"})
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert "x-api-key" in preflight.headers["access-control-allow-headers"].lower()
+    assert "access-control-allow-origin" not in other.headers

@@ -83,7 +83,7 @@ def bootstrap_admin(settings: Settings) -> None:
     if not username or password is None:
         return
     with _session(settings) as session:
-        if auth.admin_exists(session):
+        if auth.admin_exists(session) or auth.username_taken(session, username):
             return
         auth.create_user(
             session,

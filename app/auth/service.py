@@ -122,7 +122,7 @@ def create_user(
     grid_code: str | None = None,
 ) -> StaffUser:
     """A new staff account; unit roles must name their department or grid."""
-    if session.scalars(select(StaffUser).where(StaffUser.username == username)).first():
+    if username_taken(session, username):
         raise Conflict(f"The username {username!r} is taken.", field="username")
     department_id, grid_id = _unit_of(session, role, department_code, grid_code)
     user = StaffUser(
@@ -159,6 +159,11 @@ def disable_user(session: Session, user_id: int) -> StaffUser:
         )
         session.flush()
     return user
+
+
+def username_taken(session: Session, username: str) -> bool:
+    query = select(StaffUser.id).where(StaffUser.username == username)
+    return session.scalars(query).first() is not None
 
 
 def admin_exists(session: Session) -> bool:

@@ -45,9 +45,14 @@ def _staff_disclosure(viewer: StaffPrincipal, confidential: bool) -> Disclosure:
     )
 
 
-def may_reveal_reporter(viewer: StaffPrincipal, *, confidential: bool) -> bool:
-    """The dispatch centre may; the handling unit may for a non-confidential report (to
-    call the citizen back); supervisors read everything but have no need for the number."""
+def may_reveal_reporter(
+    viewer: StaffPrincipal, *, confidential: bool, viewer_handles_it: bool
+) -> bool:
+    """The dispatch centre may; the unit handling the ticket may for a non-confidential
+    report (to call the citizen back), not a grid worker who merely sees it because it
+    happened in their grid; supervisors read everything but need no phone numbers."""
     if viewer.is_dispatch_centre:
         return True
-    return viewer.role in {Role.UNIT_HANDLER, Role.GRID_WORKER} and not confidential
+    return viewer.role in {Role.UNIT_HANDLER, Role.GRID_WORKER} and (
+        viewer_handles_it and not confidential
+    )

@@ -1,0 +1,695 @@
+"""Who may call what: every endpoint of the API against every kind of caller.
+
+`EXPECTED` has one row per endpoint and one column per caller; a route under /api/v1 that
+is missing from it fails `test_every_api_route_is_in_the_matrix`, so a new endpoint cannot
+slip in untested. The tables after it go deeper where the answer depends on more than the
+caller's role: which tickets a unit sees (one by one, in lists and across pages), who may
+file for which channel, whose photos a unit may open and who may see a reporter.
+
+Tickets are filed over HTTP by the dispatcher, then placed (assigned to a department or a
+grid) by updating their row inside the test's transaction.
+"""
+
+import itertools
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.auth import service as auth_service
+from app.auth.models import StaffUser
+from app.auth.roles import Role
+from app.auth.tokens import issue_access_token
+from app.clock import utc_now
+from app.config import Settings
+from app.demo.people import demo_users
+from app.main import create_app
+from app.ratelimit.limiter import MemoryRateLimiter
+from app.tickets.models import Ticket
+from app.units.models import Department, Grid
+from tests import factories
+from tests.conftest import JWT_SECRET
+
+API = "/api/v1"
+TICKETS = f"{API}/tickets"
+PHOTOS = f"{API}/photos"
+CLIENTS = f"{API}/integration-clients"
+USERS = f"{API}/users"
+PROBLEM_JSON = "application/problem+json"
+REVEAL = {"reason": "回访"}
+REPORTER = {"name": "张三", "phone": "13812341234"}  # as factories.hotline_12345 files it
+NEVER_FILED = "19990101-000001"
+
+# Callers. Staff are the demo accounts, keys the demo integration keys (tests/conftest.py).
+NO_CREDENTIALS = "no_credentials"
+WRONG_KEY = "wrong_key"
+MALFORMED_TOKEN = "malformed_token"
+EXPIRED_TOKEN = "expired_token"
+WITHOUT_VALID_CREDENTIALS = (NO_CREDENTIALS, WRONG_KEY, MALFORMED_TOKEN, EXPIRED_TOKEN)
+STAFF = ("admin", "dispatcher", "supervisor", "urban", "street", "community", "gridworker")
+KEYS = ("call_centre", "citizen_app", "grid_app")
+IDENTITIES = (*WITHOUT_VALID_CREDENTIALS, *STAFF, *KEYS)
+# A 401 to these carries a Bearer challenge, so a client knows to log in (or refresh).
+BEARER_CHALLENGED = frozenset({NO_CREDENTIALS, MALFORMED_TOKEN, EXPIRED_TOKEN})
+
+DEMO_STAFF = {user.username: user for user in demo_users(factories.CITY)}
+ROLE_OF = {username: str(user.role) for username, user in DEMO_STAFF.items()}
+
+
+def _grid_of(username: str) -> str:
+    code = DEMO_STAFF[username].grid_code
+    assert code is not None
+    return code
+
+
+def _grid_code(level: int, *, parent: str | None = None, other_than: str = "") -> str:
+    return next(
+        grid.code
+        for grid in factories.CITY.grids
+        if grid.level == level
+        and (parent is None or grid.parent_code == parent)
+        and grid.code != other_than
+    )
+
+
+STREET = _grid_of("street")
+COMMUNITY = _grid_of("community")
+UNIT_GRID = _grid_of("gridworker")
+SIBLING_UNIT_GRID = _grid_code(3, parent=COMMUNITY, other_than=UNIT_GRID)
+SIBLING_COMMUNITY = _grid_code(2, parent=STREET, other_than=COMMUNITY)
+OTHER_STREET = _grid_code(1, other_than=STREET)
+OTHER_STREET_UNIT_GRID = _grid_code(3, parent=_grid_code(2, parent=OTHER_STREET))
+
+# Accounts made here get a cheap argon2 hash: the app's verifier reads the cost from the
+# hash itself, so logging one in costs microseconds, not the ~0.2 s of a real hash.
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+SPARE_PASSWORD = "spare-account-password"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a test ticket sits: assigned to a department or a grid (status dispatched),
+    filed as a patrol report located in a unit grid, or neither (status new)."""
+
+    department: str | None = None
+    assigned_grid: str | None = None
+    located_in: str | None = None
+    confidential: bool = False
+
+    @property
+    def assigned(self) -> bool:
+        return self.department is not None or self.assigned_grid is not None
+
+
+PLACEMENTS: dict[str, Placement] = {
+    "urban_management": Placement(department="urban_management"),
+    "urban_management_confidential": Placement(department="urban_management", confidential=True),
+    "public_security": Placement(department="public_security"),
+    "street": Placement(assigned_grid=STREET),
+    "community": Placement(assigned_grid=COMMUNITY),
+    "unit_grid": Placement(assigned_grid=UNIT_GRID),
+    "sibling_unit_grid": Placement(assigned_grid=SIBLING_UNIT_GRID),
+    "sibling_community": Placement(assigned_grid=SIBLING_COMMUNITY),
+    "other_street": Placement(assigned_grid=OTHER_STREET),
+    "other_street_unit_grid": Placement(assigned_grid=OTHER_STREET_UNIT_GRID),
+    "patrol_in_unit_grid": Placement(located_in=UNIT_GRID),
+    "patrol_in_unit_grid_to_urban": Placement(located_in=UNIT_GRID, department="urban_management"),
+    "unassigned": Placement(),
+}
+EVERYTHING = frozenset(PLACEMENTS)
+ASSIGNED = frozenset(name for name, placement in PLACEMENTS.items() if placement.assigned)
+VISIBLE: dict[str, frozenset[str]] = {
+    "admin": EVERYTHING,
+    "dispatcher": EVERYTHING,
+    "supervisor": EVERYTHING,
+    "urban": frozenset(
+        {"urban_management", "urban_management_confidential", "patrol_in_unit_grid_to_urban"}
+    ),
+    "street": frozenset(
+        {"street", "community", "unit_grid", "sibling_unit_grid", "sibling_community"}
+    ),
+    "community": frozenset({"community", "unit_grid", "sibling_unit_grid"}),
+    "gridworker": frozenset({"unit_grid", "patrol_in_unit_grid", "patrol_in_unit_grid_to_urban"}),
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    path: str
+    json: Any = None
+    data: dict[str, str] | None = None
+    files: list[tuple[str, tuple[str, bytes, str]]] | None = None
+    params: dict[str, Any] | None = None
+
+
+def photo_files(variant: int = 0) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """A JPEG upload; each variant has other bytes, so another photo id."""
+    return [
+        ("files", ("photo.jpg", factories.jpeg_bytes(colour=(variant % 256, 40, 40)), "image/jpeg"))
+    ]
+
+
+class Scene:
+    """What the cases act on, made on first use inside the test's transaction."""
+
+    def __init__(self, api: TestClient, session: Session, headers: dict[str, dict[str, str]]):
+        self.api = api
+        self.session = session
+        self.headers = headers
+        self._tickets: dict[str, dict[str, Any]] = {}
+        self._photos: dict[str, str] = {}
+        self._photo_variants = itertools.count(1)
+        self._spare_account: StaffUser | None = None
+
+    def send(self, identity: str, method: str, call: Call) -> httpx.Response:
+        response: httpx.Response = self.api.request(
+            method,
+            call.path,
+            params=call.params,
+            json=call.json,
+            data=call.data,
+            files=call.files,
+            headers=self.headers[identity],
+        )
+        return response
+
+    def _post_as_dispatcher(self, call: Call) -> Any:
+        response = self.send("dispatcher", "POST", call)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def file(self, placement: Placement, photo_ids: tuple[str, ...] = ()) -> dict[str, Any]:
+        """File a ticket as the dispatcher and place it; the dispatcher's answer."""
+        if placement.located_in is not None:
+            # The worker files it for a passer-by, who leaves a name and number.
+            body = factories.grid_patrol(
+                grid_code=placement.located_in, photos_before=list(photo_ids), reporter=REPORTER
+            )
+        elif photo_ids:
+            body = factories.photo_report(list(photo_ids), confidential=placement.confidential)
+        else:
+            body = factories.hotline_12345(confidential=placement.confidential)
+        answer: dict[str, Any] = self._post_as_dispatcher(Call(TICKETS, json=body))
+        if placement.department is not None:
+            department = select(Department.id).where(Department.code == placement.department)
+            self.place(answer["number"], assigned_department_id=self.session.scalar(department))
+        if placement.assigned_grid is not None:
+            grid = select(Grid.id).where(Grid.code == placement.assigned_grid)
+            self.place(answer["number"], assigned_grid_id=self.session.scalar(grid))
+        return answer
+
+    def place(self, number: str, **values: Any) -> None:
+        """Update the ticket's row: dispatched, unless another status is given."""
+        if "status" not in values:
+            values["status"] = "dispatched"
+        self.session.execute(update(Ticket).where(Ticket.number == number).values(**values))
+        self.session.commit()
+
+    def ticket(self, placement: str) -> str:
+        """The number of this scene's ticket placed so."""
+        if placement not in self._tickets:
+            self._tickets[placement] = self.file(PLACEMENTS[placement])
+        number: str = self._tickets[placement]["number"]
+        return number
+
+    def every_ticket(self) -> dict[str, str]:
+        return {placement: self.ticket(placement) for placement in PLACEMENTS}
+
+    def upload_photo(self) -> str:
+        call = Call(PHOTOS, files=photo_files(next(self._photo_variants)))
+        photo_id: str = self._post_as_dispatcher(call)[0]["id"]
+        return photo_id
+
+    def photo_on(self, placement: str) -> str:
+        """A photo attached to one ticket only, placed so."""
+        if placement not in self._photos:
+            self._photos[placement] = self.upload_photo()
+            self.file(PLACEMENTS[placement], (self._photos[placement],))
+        return self._photos[placement]
+
+    def citizen_proof(self, *, replied: bool = False) -> dict[str, str]:
+        """What the citizen holds for a new ticket: its number and tracking code."""
+        answer = self.file(Placement())
+        if replied:
+            self.place(answer["number"], status="replied")
+        return {"number": answer["number"], "tracking_code": answer["tracking_code"]}
+
+    def spare_account(self) -> StaffUser:
+        """A dispatcher account of this test only, cheap to log in and safe to disable."""
+        if self._spare_account is None:
+            self._spare_account = StaffUser(
+                username=factories.unique("spare"),
+                display_name="Spare",
+                password_hash=CHEAP_HASHER.hash(SPARE_PASSWORD),
+                role=Role.DISPATCHER,
+                failed_logins=0,
+                created_at=utc_now(),
+            )
+            self.session.add(self._spare_account)
+            self.session.commit()
+        return self._spare_account
+
+    def login_form(self) -> dict[str, str]:
+        return {"username": self.spare_account().username, "password": SPARE_PASSWORD}
+
+    def refresh_token(self) -> str:
+        lifetime = timedelta(days=1)
+        token = auth_service.issue_refresh_token(self.session, self.spare_account(), lifetime)
+        self.session.commit()
+        return token
+
+    def spare_client_id(self) -> int:
+        created = auth_service.create_client(self.session, factories.unique("spare"), ["web"])
+        self.session.commit()
+        return created.client.id
+
+
+@pytest.fixture(scope="module")
+def module_app(settings: Settings) -> FastAPI:
+    """One app per backend for the module: building one per case costs more than the case."""
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def module_client(module_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(module_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def scene(
+    module_app: FastAPI,
+    module_client: TestClient,
+    session_factory: sessionmaker[Session],
+    session: Session,
+    auth: dict[str, dict[str, str]],
+) -> Scene:
+    # As in the `anonymous` fixture, the app works inside the test's transaction; and it
+    # gets a fresh rate limiter, so no case inherits another's counts.
+    module_app.state.session_factory = session_factory
+    module_app.state.rate_limiter = MemoryRateLimiter()
+    dispatcher_id = session.scalars(
+        select(StaffUser.id).where(StaffUser.username == "dispatcher")
+    ).one()
+    expired = issue_access_token(
+        dispatcher_id, JWT_SECRET, utc_now() - timedelta(hours=1), timedelta(minutes=15)
+    )
+    headers = {
+        **auth,
+        NO_CREDENTIALS: {},
+        WRONG_KEY: {"X-API-Key": "hlk_deadbeef_wrong"},
+        MALFORMED_TOKEN: {"Authorization": "Bearer this-is-not-a-jwt"},
+        EXPIRED_TOKEN: {"Authorization": f"Bearer {expired}"},
+    }
+    return Scene(module_client, session, headers)
+
+
+def assert_answer(response: httpx.Response, expected: int, identity: str) -> None:
+    assert response.status_code == expected, f"{identity}: {response.text}"
+    if expected < 400:
+        return
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["status"] == expected
+    if expected == 401 and identity in BEARER_CHALLENGED:
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def _columns(statuses: str, columns: tuple[str, ...]) -> dict[str, int]:
+    codes = [int(code) for code in statuses.split()]
+    return dict(zip(columns, codes, strict=True))
+
+
+# The access policy. The first column, `bad`, is every caller without valid credentials:
+# none at all, a wrong key, a malformed token, an expired token. Ticket and photo rows act
+# on a ticket assigned to the gridworker's unit grid, which the street and community above
+# it see too.
+# fmt: off
+#                                                    bad adm dsp sup urb str com  gw  cc app grd
+EXPECTED: dict[str, str] = {
+    "POST /tickets":                                "401 201 201 403 403 403 403 403 403 201 403",
+    "GET /tickets":                                 "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 403 403 403",
+    "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
+    "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
+    "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
+    "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /grids":                                   "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /grids/{code}":                            "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /departments":                             "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /auth/token":                             "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /auth/refresh":                           "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /auth/me":                                 "401 200 200 200 200 200 200 200 403 403 403",
+    "POST /integration-clients":                    "401 201 403 403 403 403 403 403 403 403 403",
+    "GET /integration-clients":                     "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /integration-clients/{client_id}/revoke": "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users":                                  "401 201 403 403 403 403 403 403 403 403 403",
+    "GET /users":                                   "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /public/tickets/lookup":                  "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
+}
+# fmt: on
+
+REQUESTS: dict[str, Callable[[Scene], Call]] = {
+    "POST /tickets": lambda _: Call(TICKETS, json=factories.web()),
+    "GET /tickets": lambda _: Call(TICKETS),
+    "GET /tickets/{number}": lambda scene: Call(f"{TICKETS}/{scene.ticket('unit_grid')}"),
+    "POST /tickets/{number}/reporter/reveal": lambda scene: Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/reporter/reveal", json=REVEAL
+    ),
+    "POST /photos": lambda _: Call(PHOTOS, files=photo_files()),
+    "GET /photos/{photo_id}": lambda scene: Call(f"{PHOTOS}/{scene.photo_on('unit_grid')}"),
+    "GET /categories": lambda _: Call(f"{API}/categories"),
+    "GET /grids": lambda _: Call(f"{API}/grids", params={"parent": STREET}),
+    "GET /grids/{code}": lambda _: Call(f"{API}/grids/{STREET}"),
+    "GET /departments": lambda _: Call(f"{API}/departments"),
+    "POST /auth/token": lambda scene: Call(f"{API}/auth/token", data=scene.login_form()),
+    "POST /auth/refresh": lambda scene: Call(
+        f"{API}/auth/refresh", json={"refresh_token": scene.refresh_token()}
+    ),
+    "GET /auth/me": lambda _: Call(f"{API}/auth/me"),
+    "POST /integration-clients": lambda _: Call(
+        CLIENTS, json={"name": factories.unique("client"), "channels": ["web"]}
+    ),
+    "GET /integration-clients": lambda _: Call(CLIENTS),
+    "POST /integration-clients/{client_id}/revoke": lambda scene: Call(
+        f"{CLIENTS}/{scene.spare_client_id()}/revoke"
+    ),
+    "POST /users": lambda _: Call(
+        USERS,
+        json={
+            "username": factories.unique("new-user"),
+            "display_name": "New",
+            "password": "a-long-enough-password",
+            "role": "supervisor",
+        },
+    ),
+    "GET /users": lambda _: Call(USERS),
+    "POST /users/{user_id}/disable": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}/disable"
+    ),
+    "POST /public/tickets/lookup": lambda scene: Call(
+        f"{API}/public/tickets/lookup", json=scene.citizen_proof()
+    ),
+    "POST /public/tickets/evaluation": lambda scene: Call(
+        f"{API}/public/tickets/evaluation",
+        json=scene.citizen_proof(replied=True) | {"satisfaction": "satisfied", "solved": True},
+    ),
+}
+
+
+def _matrix() -> list[Any]:
+    cases = []
+    for endpoint, statuses in EXPECTED.items():
+        columns = _columns(statuses, ("bad", *STAFF, *KEYS))
+        for identity in IDENTITIES:
+            expected = columns["bad" if identity in WITHOUT_VALID_CREDENTIALS else identity]
+            cases.append(pytest.param(endpoint, identity, expected, id=f"{endpoint} {identity}"))
+    return cases
+
+
+@pytest.mark.parametrize(("endpoint", "identity", "expected"), _matrix())
+def test_access(scene: Scene, endpoint: str, identity: str, expected: int) -> None:
+    method, _route = endpoint.split(" ")
+    response = scene.send(identity, method, REQUESTS[endpoint](scene))
+    assert_answer(response, expected, identity)
+
+
+def test_every_api_route_is_in_the_matrix(module_app: FastAPI) -> None:
+    served: set[str] = set()
+    outside_api: set[str] = set()
+    for route in iter_route_contexts(module_app.routes):
+        path = route.path or ""
+        if path.startswith(f"{API}/"):
+            served |= {f"{method} {path.removeprefix(API)}" for method in route.methods or ()}
+        else:
+            outside_api.add(path)
+    assert served == set(EXPECTED)
+    assert set(REQUESTS) == set(EXPECTED)
+    # Outside the API only the docs and the probes, which need no credentials.
+    assert outside_api == {
+        "/openapi.json",
+        "/docs",
+        "/docs/oauth2-redirect",
+        "/redoc",
+        "/healthz",
+        "/readyz",
+    }
+
+
+# --- Scope: a ticket outside one's scope does not exist, in reads, lists and pages. ---
+
+
+@pytest.mark.parametrize(
+    ("identity", "placement", "expected"),
+    [
+        pytest.param(
+            identity,
+            placement,
+            200 if placement in VISIBLE[identity] else 404,
+            id=f"{identity} on {placement}",
+        )
+        for identity in STAFF
+        for placement in PLACEMENTS
+    ],
+)
+def test_a_ticket_outside_the_scope_is_not_found(
+    scene: Scene, identity: str, placement: str, expected: int
+) -> None:
+    number = scene.ticket(placement)
+    response = scene.send(identity, "GET", Call(f"{TICKETS}/{number}"))
+    assert_answer(response, expected, identity)
+    if expected == 200:
+        assert response.json()["number"] == number
+    else:  # the same answer as for a number never given out
+        never = scene.send(identity, "GET", Call(f"{TICKETS}/{NEVER_FILED}")).json()
+        assert response.json() == never | {"detail": never["detail"].replace(NEVER_FILED, number)}
+
+
+def _list(scene: Scene, identity: str, params: dict[str, Any]) -> tuple[list[str], str | None]:
+    response = scene.send(identity, "GET", Call(TICKETS, params=params))
+    assert response.status_code == 200, response.text
+    page = response.json()
+    return [item["number"] for item in page["items"]], page["next_cursor"]
+
+
+def _pages(scene: Scene, identity: str, limit: int) -> list[tuple[list[str], str | None]]:
+    pages = [_list(scene, identity, {"limit": limit})]
+    while (cursor := pages[-1][1]) is not None:
+        pages.append(_list(scene, identity, {"limit": limit, "cursor": cursor}))
+    return pages
+
+
+LIST_QUERIES: dict[str, tuple[dict[str, str], frozenset[str]]] = {
+    "no filter": ({}, EVERYTHING),
+    "status=dispatched": ({"status": "dispatched"}, ASSIGNED),
+    "status=new": ({"status": "new"}, EVERYTHING - ASSIGNED),
+    "assigned to public_security": (
+        {"assigned_department": "public_security"},
+        frozenset({"public_security"}),
+    ),
+    "assigned to another street": ({"assigned_grid": OTHER_STREET}, frozenset({"other_street"})),
+    "located in the street": (
+        {"grid": STREET},
+        frozenset({"patrol_in_unit_grid", "patrol_in_unit_grid_to_urban"}),
+    ),
+}
+
+
+@pytest.mark.parametrize("identity", STAFF)
+def test_lists_hold_exactly_the_visible_tickets(scene: Scene, identity: str) -> None:
+    numbers = scene.every_ticket()
+    for query, (params, matching) in LIST_QUERIES.items():
+        listed, next_cursor = _list(scene, identity, params)
+        expected = {numbers[placement] for placement in VISIBLE[identity] & matching}
+        assert sorted(listed) == sorted(expected), query
+        assert next_cursor is None, query
+
+
+@pytest.mark.parametrize("identity", STAFF)
+def test_pages_hold_the_visible_tickets_and_end_with_them(scene: Scene, identity: str) -> None:
+    scene.every_ticket()
+    visible, _ = _list(scene, identity, {})
+    assert len(visible) == len(VISIBLE[identity])
+    for limit in (1, 2):
+        pages = _pages(scene, identity, limit)
+        assert [number for numbers, _ in pages for number in numbers] == visible
+        # No trailing empty page that would hint at tickets beyond the scope.
+        assert len(pages) == math.ceil(len(visible) / limit)
+    if VISIBLE[identity] == EVERYTHING:
+        return
+    # A cursor handed to someone who sees more shows nothing more.
+    for _, cursor in _pages(scene, "dispatcher", 1)[:-1]:
+        listed, _ = _list(scene, identity, {"cursor": cursor})
+        assert set(listed) <= set(visible)
+
+
+# --- Intake: integrations post for their channels; staff by role and grid. ---
+
+INTAKE_BODIES: dict[str, Callable[[Scene], dict[str, Any]]] = {
+    "hotline_12345": lambda _: factories.hotline_12345(),
+    "minsheng_110": lambda _: factories.minsheng_110(),
+    "photo_report": lambda scene: factories.photo_report([scene.upload_photo()]),
+    "qr_code": lambda _: factories.qr_code(),
+    "web": lambda _: factories.web(),
+    "grid_patrol, the worker's grid": lambda _: factories.grid_patrol(grid_code=UNIT_GRID),
+    "grid_patrol, another grid": lambda _: factories.grid_patrol(grid_code=SIBLING_UNIT_GRID),
+}
+# fmt: off
+#                                             adm dsp sup urb str com  gw  cc app grd
+INTAKE: dict[str, str] = {
+    "hotline_12345":                         "201 201 403 403 403 403 403 201 403 403",
+    "minsheng_110":                          "201 201 403 403 403 403 403 201 403 403",
+    "photo_report":                          "201 201 403 403 403 403 403 403 201 403",
+    "qr_code":                               "201 201 403 403 403 403 403 403 201 403",
+    "web":                                   "201 201 403 403 403 403 403 403 201 403",
+    "grid_patrol, the worker's grid":        "201 201 403 403 403 403 201 403 403 201",
+    "grid_patrol, another grid":             "201 201 403 403 403 403 403 403 403 201",
+}
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("intake", "identity", "expected"),
+    [
+        pytest.param(intake, identity, expected, id=f"{intake} by {identity}")
+        for intake, statuses in INTAKE.items()
+        for identity, expected in _columns(statuses, (*STAFF, *KEYS)).items()
+    ],
+)
+def test_who_may_file_for_which_channel(
+    scene: Scene, intake: str, identity: str, expected: int
+) -> None:
+    response = scene.send(identity, "POST", Call(TICKETS, json=INTAKE_BODIES[intake](scene)))
+    assert_answer(response, expected, identity)
+
+
+def test_the_citizen_app_files_a_photo_report_with_its_own_upload(scene: Scene) -> None:
+    upload = scene.send("citizen_app", "POST", Call(PHOTOS, files=photo_files(99)))
+    assert upload.status_code == 201, upload.text
+    body = factories.photo_report([upload.json()[0]["id"]])
+    response = scene.send("citizen_app", "POST", Call(TICKETS, json=body))
+    assert response.status_code == 201, response.text
+    assert [photo["photo_id"] for photo in response.json()["photos"]] == [upload.json()[0]["id"]]
+
+
+# --- Photos: unit staff open the photos of the tickets they see, and no others. ---
+
+
+@pytest.mark.parametrize(
+    ("identity", "placement", "expected"),
+    [
+        ("urban", "urban_management", 200),
+        ("urban", "public_security", 404),
+        ("street", "community", 200),
+        ("street", "other_street", 404),
+        ("community", "unit_grid", 200),
+        ("community", "street", 404),
+        ("gridworker", "patrol_in_unit_grid", 200),
+        ("gridworker", "sibling_unit_grid", 404),
+        ("supervisor", "public_security", 200),
+        ("call_centre", "public_security", 200),
+    ],
+)
+def test_a_photo_is_served_to_those_who_see_its_ticket(
+    scene: Scene, identity: str, placement: str, expected: int
+) -> None:
+    response = scene.send(identity, "GET", Call(f"{PHOTOS}/{scene.photo_on(placement)}"))
+    assert_answer(response, expected, identity)
+    if expected == 200:
+        assert response.headers["content-type"] == "image/jpeg"
+
+
+def test_a_photo_on_a_visible_and_a_hidden_ticket_is_served(scene: Scene) -> None:
+    photo_id = scene.upload_photo()
+    scene.file(PLACEMENTS["public_security"], (photo_id,))
+    assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 404
+    scene.file(PLACEMENTS["urban_management"], (photo_id,))
+    assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 200
+
+
+# --- Reporters: the full identity takes an audited reveal, by whoever needs it. ---
+
+
+@pytest.mark.parametrize(
+    ("identity", "placement", "expected"),
+    [
+        ("dispatcher", "urban_management", 200),
+        ("admin", "urban_management", 200),
+        ("urban", "urban_management", 200),
+        ("dispatcher", "urban_management_confidential", 200),
+        ("admin", "urban_management_confidential", 200),
+        ("urban", "urban_management_confidential", 403),
+        ("supervisor", "urban_management", 403),
+        ("supervisor", "urban_management_confidential", 403),
+        ("street", "urban_management", 404),
+        ("urban", "public_security", 404),
+        ("call_centre", "urban_management", 403),
+        ("citizen_app", "urban_management", 403),
+        ("grid_app", "urban_management", 403),
+        ("gridworker", "unit_grid", 200),
+        ("urban", "patrol_in_unit_grid_to_urban", 200),
+        # A grid worker sees a ticket located in its grid, but does not handle it.
+        ("gridworker", "patrol_in_unit_grid_to_urban", 403),
+    ],
+)
+def test_who_may_reveal_a_reporter(
+    scene: Scene, identity: str, placement: str, expected: int
+) -> None:
+    path = f"{TICKETS}/{scene.ticket(placement)}/reporter/reveal"
+    response = scene.send(identity, "POST", Call(path, json=REVEAL))
+    assert_answer(response, expected, identity)
+    if expected == 200:
+        assert response.json() == REPORTER
+
+
+def test_a_reveal_is_on_the_timeline_for_admins_only(scene: Scene) -> None:
+    number = scene.ticket("urban_management")
+    reveal = Call(f"{TICKETS}/{number}/reporter/reveal", json=REVEAL)
+    assert scene.send("urban", "POST", reveal).status_code == 200
+
+    def reveals_seen_by(identity: str) -> list[dict[str, Any]]:
+        detail = scene.send(identity, "GET", Call(f"{TICKETS}/{number}")).json()
+        return [event for event in detail["timeline"] if event["kind"] == "reporter_revealed"]
+
+    [seen] = reveals_seen_by("admin")
+    assert seen["payload"] == {"reason": "回访", "username": "urban", "role": "unit_handler"}
+    assert reveals_seen_by("urban") == []
+    assert reveals_seen_by("dispatcher") == []
+
+
+# --- Who one is, and why one is refused. ---
+
+
+@pytest.mark.parametrize("identity", STAFF)
+def test_me_names_the_account_and_its_role(scene: Scene, identity: str) -> None:
+    response = scene.send(identity, "GET", Call(f"{API}/auth/me"))
+    assert response.status_code == 200
+    assert response.json()["username"] == identity
+    assert response.json()["role"] == ROLE_OF[identity]
+
+
+@pytest.mark.parametrize("identity", [username for username in STAFF if username != "admin"])
+def test_a_refused_role_is_told_which_roles_may(scene: Scene, identity: str) -> None:
+    response = scene.send(identity, "GET", Call(USERS))
+    assert response.status_code == 403
+    assert response.json()["detail"] == (
+        f"This needs one of the roles: admin; you are {ROLE_OF[identity]}."
+    )
+
+
+@pytest.mark.parametrize("identity", KEYS)
+def test_a_key_is_told_the_queue_needs_a_staff_account(scene: Scene, identity: str) -> None:
+    response = scene.send(identity, "GET", Call(TICKETS))
+    assert response.status_code == 403
+    assert "staff account" in response.json()["detail"]

@@ -1,0 +1,1 @@
+"""Benchmarks of the Hotline service, run as `python -m bench <benchmark>`."""

@@ -3,24 +3,37 @@
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
+from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
 from app.photos.models import Photo
 from app.ratelimit.models import RateLimitWindow
-from app.tickets.models import Ticket, TicketAttachment, TicketEvent, TicketNumberCounter
+from app.routing.models import CategoryKeyword, RoutingRule
+from app.tickets.models import (
+    Ticket,
+    TicketAssistingUnit,
+    TicketAttachment,
+    TicketEvent,
+    TicketNumberCounter,
+)
 from app.units.models import Department, Grid
 
 __all__ = [
     "Base",
     "Category",
+    "CategoryKeyword",
     "Department",
     "Grid",
+    "GridMapVersion",
+    "GridRevision",
     "IdempotencyRecord",
     "IntegrationClient",
     "Photo",
     "RateLimitWindow",
     "RefreshToken",
+    "RoutingRule",
     "StaffUser",
     "Ticket",
+    "TicketAssistingUnit",
     "TicketAttachment",
     "TicketEvent",
     "TicketNumberCounter",

@@ -1,6 +1,7 @@
 """Load the demo city into an empty database."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -8,6 +9,8 @@ from sqlalchemy.orm import Session
 from app.categories.models import Category
 from app.clock import utc_now
 from app.demo.city import DemoCity, build_demo_city
+from app.geo.crs import Crs
+from app.grids.service import import_grid_map
 from app.units.models import Department, Grid
 
 
@@ -20,6 +23,26 @@ class SeedSummary:
 
 class DatabaseNotEmpty(Exception):
     pass
+
+
+def demo_grid_map(city: DemoCity) -> dict[str, Any]:
+    """The demo city's grids as a GeoJSON FeatureCollection, the form real maps come in."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "code": grid.code,
+                    "name": grid.name,
+                    "level": grid.level,
+                    "parent_code": grid.parent_code,
+                },
+                "geometry": grid.boundary,
+            }
+            for grid in city.grids
+        ],
+    }
 
 
 def is_empty(session: Session) -> bool:
@@ -36,24 +59,9 @@ def seed_demo_city(session: Session, city: DemoCity | None = None) -> SeedSummar
         d.code: Department(code=d.code, name=d.name, created_at=now) for d in city.departments
     }
     session.add_all(departments.values())
-    grids: dict[str, Grid] = {}
-    for demo_grid in city.grids:  # parents come first
-        parent = grids[demo_grid.parent_code] if demo_grid.parent_code else None
-        grid = Grid(
-            code=demo_grid.code,
-            name=demo_grid.name,
-            level=demo_grid.level,
-            parent_id=parent.id if parent else None,
-            path="",
-            boundary=demo_grid.boundary,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(grid)
-        session.flush()
-        grid.path = f"{parent.path if parent else '/'}{grid.id}/"
-        grids[grid.code] = grid
-    session.flush()
+    imported = import_grid_map(
+        session, demo_grid_map(city), source_name="demo city", crs=Crs.WGS84, imported_by=None
+    )
     categories: dict[str, Category] = {}
     for demo_category in city.categories:  # groups come first
         department = departments.get(demo_category.department_code or "")
@@ -69,4 +77,4 @@ def seed_demo_city(session: Session, city: DemoCity | None = None) -> SeedSummar
         session.add(category)
         session.flush()
         categories[category.code] = category
-    return SeedSummary(len(grids), len(departments), len(categories))
+    return SeedSummary(imported.added, len(departments), len(categories))

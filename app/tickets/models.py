@@ -72,6 +72,8 @@ class Ticket(Base):
     reply_due_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"), index=True)
+    # The grid map that located and routed the ticket, for explaining old decisions.
+    grid_map_version_id: Mapped[int | None] = mapped_column(ForeignKey("grid_map_version.id"))
     # Given to the citizen at intake: with the number, it opens the self-service view.
     tracking_code: Mapped[str] = mapped_column(String(16))
     # What only this channel knows: call id, agent, recording, worker, 110 incident number.
@@ -87,6 +89,9 @@ class Ticket(Base):
     parent: Mapped["Ticket | None"] = relationship(remote_side=[id], lazy="raise")
     attachments: Mapped[list["TicketAttachment"]] = relationship(
         order_by="TicketAttachment.position", lazy="raise"
+    )
+    assisting_units: Mapped[list["TicketAssistingUnit"]] = relationship(
+        order_by="TicketAssistingUnit.id", lazy="raise"
     )
 
 
@@ -118,6 +123,26 @@ class TicketAttachment(Base):
     created_at: Mapped[datetime]
 
     photo: Mapped[Photo] = relationship(lazy="joined")
+
+
+class TicketAssistingUnit(Base):
+    """A unit that assists the lead unit in joint handling (xieban)."""
+
+    __tablename__ = "ticket_assisting_unit"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "department_id"),
+        UniqueConstraint("ticket_id", "grid_id"),
+        CheckConstraint("(department_id IS NULL) <> (grid_id IS NULL)", name="one_unit"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    created_at: Mapped[datetime]
+
+    department: Mapped[Department | None] = relationship(lazy="joined")
+    grid: Mapped[Grid | None] = relationship(lazy="joined")
 
 
 class TicketNumberCounter(Base):

@@ -284,6 +284,15 @@ def timeline(session: Session, ticket: Ticket, *, with_admin_events: bool) -> li
     return list(session.scalars(query))
 
 
+def handles(viewer: StaffPrincipal, ticket: Ticket) -> bool:
+    """Whether the viewer's unit is the ticket's lead unit (or a grid above it)."""
+    if viewer.department_id is not None:
+        return ticket.assigned_department_id == viewer.department_id
+    if viewer.grid_path is not None and ticket.assigned_grid is not None:
+        return ticket.assigned_grid.path.startswith(viewer.grid_path)
+    return False
+
+
 @dataclass(frozen=True)
 class RevealedReporter:
     name: str | None
@@ -296,7 +305,9 @@ def reveal_reporter(
     """The reporter's full name and phone, written to the timeline: who saw them, when, why."""
     if ticket.is_anonymous:
         raise Conflict("The report is anonymous: no identity was kept.")
-    if not may_reveal_reporter(viewer, confidential=ticket.is_confidential):
+    if not may_reveal_reporter(
+        viewer, confidential=ticket.is_confidential, viewer_handles_it=handles(viewer, ticket)
+    ):
         raise Forbidden("Your role may not see this reporter's identity.")
     record_event(
         session,

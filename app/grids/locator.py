@@ -1,0 +1,160 @@
+"""Which grid holds a point: an STRtree over every grid of the map in force.
+
+Built once per map version and rebuilt when the database says the map changed, so every
+replica follows an import within `check_every` seconds. A point on a shared border, or in
+grids of several levels, goes to the deepest grid holding it, and among equals to the
+smallest code: the same answer every time, on every replica.
+"""
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.geo.crs import Crs, from_wgs84
+from app.grids.models import GridMapVersion
+from app.units.models import Grid
+
+
+@dataclass(frozen=True)
+class LocatedGrid:
+    grid_id: int
+    code: str
+    level: int
+    path: str
+
+
+@dataclass(frozen=True)
+class Location:
+    grid: LocatedGrid
+    map_version_id: int
+    layer_crs: Crs
+    layer_point: tuple[float, float]  # (lat, lon) in the layer's system, as located
+
+
+class _LevelTree:
+    """The grids of one level in an STRtree, ordered by code so the first hit is the
+    smallest code."""
+
+    def __init__(self, grids: list[LocatedGrid], boundaries: list[dict[str, Any]]) -> None:
+        order = sorted(range(len(grids)), key=lambda i: grids[i].code)
+        self.grids = [grids[i] for i in order]
+        geometries = [shapely.geometry.shape(boundaries[i]) for i in order]
+        shapely.prepare(geometries)
+        self.tree = shapely.STRtree(geometries)
+
+
+class GridIndex:
+    """The grids of one map version, ready for point lookups: deepest level first, so one
+    query answers almost every point."""
+
+    def __init__(
+        self,
+        map_version_id: int,
+        crs: Crs,
+        grids: Sequence[LocatedGrid],
+        boundaries: Sequence[dict[str, Any]],
+    ) -> None:
+        self.map_version_id = map_version_id
+        self.crs = crs
+        self._size = len(grids)
+        by_level: dict[int, tuple[list[LocatedGrid], list[dict[str, Any]]]] = {}
+        for grid, boundary in zip(grids, boundaries, strict=True):
+            level_grids, level_boundaries = by_level.setdefault(grid.level, ([], []))
+            level_grids.append(grid)
+            level_boundaries.append(boundary)
+        self._levels = [_LevelTree(*by_level[level]) for level in sorted(by_level, reverse=True)]
+
+    def __len__(self) -> int:
+        return self._size
+
+    def locate(self, lat: float, lon: float) -> LocatedGrid | None:
+        """The grid holding (lat, lon), given in the layer's system."""
+        point = shapely.Point(lon, lat)
+        for level in self._levels:
+            hits = level.tree.query(point, predicate="intersects")
+            if len(hits):
+                return level.grids[int(hits.min())]
+        return None
+
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[LocatedGrid | None]:
+        """Many (lat, lon) points at once, in the layer's system."""
+        geometries = shapely.points([(lon, lat) for lat, lon in points])
+        found: list[LocatedGrid | None] = [None] * len(points)
+        pending = np.arange(len(points))
+        for level in self._levels:
+            if len(pending) == 0:
+                break
+            point_index, grid_index = level.tree.query(geometries[pending], predicate="intersects")
+            # Smallest grid index (= smallest code) per point: sort, keep each point's first.
+            order = np.lexsort((grid_index, point_index))
+            firsts = np.unique(point_index[order], return_index=True)[1]
+            for hit in order[firsts]:
+                found[int(pending[point_index[hit]])] = level.grids[int(grid_index[hit])]
+            located = np.zeros(len(pending), dtype=bool)
+            located[point_index] = True
+            pending = pending[~located]
+        return found
+
+    def locate_wgs84(self, lat: float, lon: float) -> Location | None:
+        """Convert a WGS-84 point to the layer's system, then locate it."""
+        layer_point = from_wgs84(lat, lon, self.crs)
+        grid = self.locate(*layer_point)
+        if grid is None:
+            return None
+        return Location(grid, self.map_version_id, self.crs, layer_point)
+
+
+def current_map_version_id(session: Session) -> int | None:
+    return session.scalar(select(func.max(GridMapVersion.id)))
+
+
+def build_index(session: Session) -> GridIndex | None:
+    """The index of the newest map version; None before any map was loaded."""
+    version = session.scalars(
+        select(GridMapVersion).order_by(GridMapVersion.id.desc()).limit(1)
+    ).first()
+    if version is None:
+        return None
+    rows = session.execute(
+        select(Grid.id, Grid.code, Grid.level, Grid.path, Grid.boundary).where(
+            Grid.boundary.is_not(None)
+        )
+    ).all()
+    grids = [LocatedGrid(row.id, row.code, row.level, row.path) for row in rows]
+    return GridIndex(version.id, Crs(version.crs), grids, [row.boundary for row in rows])
+
+
+class GridLocator:
+    """The process's index, rebuilt when another import (here or on another replica) made
+    a newer map version. Checking costs one tiny query, at most every `check_every` s."""
+
+    def __init__(self, check_every: float = 2.0) -> None:
+        self._check_every = check_every
+        self._index: GridIndex | None = None
+        self._checked_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def index(self, session: Session) -> GridIndex | None:
+        now = time.monotonic()
+        if now - self._checked_at < self._check_every and self._index is not None:
+            return self._index
+        with self._lock:
+            if time.monotonic() - self._checked_at < self._check_every and self._index:
+                return self._index
+            newest = current_map_version_id(session)
+            if newest is not None and (self._index is None or self._index.map_version_id != newest):
+                self._index = build_index(session)
+            self._checked_at = time.monotonic()
+            return self._index
+
+    def forget(self) -> None:
+        """Rebuild on the next lookup (after an import in this process)."""
+        with self._lock:
+            self._checked_at = float("-inf")

@@ -1,0 +1,146 @@
+"""Importing a grid map: validated first, then written in one transaction, or not at all."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import utc_now
+from app.errors import UnprocessableContent
+from app.geo.crs import Crs
+from app.grids.geojson import GridFeature, GridMapReport, Problem, parse_grid_map
+from app.grids.models import GridMapVersion, GridRevision
+from app.units.models import Grid
+
+
+class GridMapRejected(UnprocessableContent):
+    slug, title = "grid-map-rejected", "Grid map rejected"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version: GridMapVersion | None  # None for a dry run
+    report: GridMapReport
+    added: int
+    changed: int
+    unchanged: int
+
+
+def existing_levels(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Grid.code, Grid.level)).all())
+
+
+def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
+    return [
+        {"code": p.code, "feature": p.feature_index, "kind": p.kind, "message": p.message}
+        for p in problems
+    ]
+
+
+def validate(
+    session: Session,
+    source: bytes | str | dict[str, object],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> GridMapReport:
+    return parse_grid_map(source, existing_codes=existing_levels(session), progress=progress)
+
+
+def import_grid_map(
+    session: Session,
+    source: bytes | str | dict[str, object],
+    *,
+    source_name: str,
+    crs: Crs,
+    imported_by: str | None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Validate the map and, when it is sound and not a dry run, write it: grids are matched
+    by code (stable keys) and updated in place, new ones added, each change kept as a
+    revision of the new map version. A map with any problem writes nothing (422)."""
+    report = validate(session, source, progress=progress)
+    if not report.ok:
+        raise GridMapRejected(
+            f"The grid map has {len(report.problems)} problem(s); nothing was imported. "
+            f"First: {report.problems[0].message}",
+            problems=problems_as_json(report.problems),
+        )
+    existing = {grid.code: grid for grid in session.scalars(select(Grid))}
+    new = [f for f in report.features if f.code not in existing]
+    changed = [
+        f for f in report.features if f.code in existing and _differs(existing[f.code], f, existing)
+    ]
+    unchanged = len(report.features) - len(new) - len(changed)
+    if dry_run:
+        return ImportResult(None, report, len(new), len(changed), unchanged)
+    now = utc_now()
+    version = GridMapVersion(
+        source=source_name,
+        crs=crs,
+        grids_added=len(new),
+        grids_changed=len(changed),
+        imported_by=imported_by,
+        imported_at=now,
+    )
+    session.add(version)
+    session.flush()
+    for feature in report.features:  # parents first
+        grid = existing.get(feature.code)
+        if grid is None:
+            grid = Grid(code=feature.code, path="", created_at=now)
+            session.add(grid)
+            existing[feature.code] = grid
+        elif not _differs(grid, feature, existing):
+            continue
+        parent = existing.get(feature.parent_code) if feature.parent_code else None
+        grid.name = feature.name
+        grid.level = feature.level
+        grid.parent_id = parent.id if parent else None
+        grid.boundary = feature.geometry
+        grid.updated_at = now
+        session.flush()
+        session.add(
+            GridRevision(
+                grid_id=grid.id,
+                map_version_id=version.id,
+                name=grid.name,
+                parent_code=feature.parent_code,
+                boundary=grid.boundary,
+            )
+        )
+    _recompute_paths(list(existing.values()))
+    session.flush()
+    return ImportResult(version, report, len(new), len(changed), unchanged)
+
+
+def _differs(grid: Grid, feature: GridFeature, by_code: dict[str, Grid]) -> bool:
+    parent = by_code.get(feature.parent_code) if feature.parent_code else None
+    return (
+        grid.name != feature.name
+        or grid.level != feature.level
+        or grid.parent_id != (parent.id if parent else None)
+        or grid.boundary != feature.geometry
+    )
+
+
+def _recompute_paths(grids: list[Grid]) -> None:
+    """A re-parented grid moves its whole subtree; paths follow the parent links."""
+    by_id = {grid.id: grid for grid in grids}
+    paths: dict[int, str] = {}
+
+    def path_of(grid: Grid) -> str:
+        if grid.id not in paths:
+            parent = by_id.get(grid.parent_id) if grid.parent_id else None
+            paths[grid.id] = f"{path_of(parent) if parent else '/'}{grid.id}/"
+        return paths[grid.id]
+
+    for grid in grids:
+        new_path = path_of(grid)
+        if grid.path != new_path:
+            grid.path = new_path
+
+
+def map_versions(session: Session) -> list[GridMapVersion]:
+    return list(session.scalars(select(GridMapVersion).order_by(GridMapVersion.id.desc())))

@@ -14,6 +14,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
 
+SQLITE_CONNECTIONS = 1
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -80,7 +81,7 @@ def create_db_engine(settings: Settings) -> Engine:
         engine = create_engine(
             settings.database_url,
             poolclass=QueuePool,
-            pool_size=1,
+            pool_size=SQLITE_CONNECTIONS,
             max_overflow=0,
             pool_timeout=60,
             connect_args={"check_same_thread": False},
@@ -90,9 +91,14 @@ def create_db_engine(settings: Settings) -> Engine:
     return create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
+        max_overflow=pool_capacity(settings) - settings.db_pool_size,
         pool_pre_ping=True,
     )
+
+
+def pool_capacity(settings: Settings) -> int:
+    """How many connections the engine of `settings` hands out at once."""
+    return SQLITE_CONNECTIONS if settings.is_sqlite else 2 * settings.db_pool_size
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -1,6 +1,8 @@
 """Request-scoped dependencies shared by every router."""
 
-from collections.abc import Iterator
+import asyncio
+import weakref
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,11 +12,41 @@ from app.config import Settings
 from app.db import session_scope
 
 
-def _session(request: Request) -> Iterator[Session]:
+class DatabaseSlots:
+    """As many requests may hold a database session as the pool has connections.
+
+    The others wait here, on the event loop, before they take a worker thread: were they
+    to wait for the pool inside worker threads, a burst larger than the thread pool would
+    leave the requests holding connections no thread to finish on (a deadlock).
+    """
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._by_loop = weakref.WeakKeyDictionary()
+
+    def semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._by_loop.get(loop)
+        if semaphore is None:
+            semaphore = self._by_loop[loop] = asyncio.Semaphore(self.capacity)
+        return semaphore
+
+
+async def _database_slot(request: Request) -> AsyncIterator[None]:
+    slots: DatabaseSlots = request.app.state.database_slots
+    async with slots.semaphore():
+        yield
+
+
+DatabaseSlotDep = Annotated[None, Depends(_database_slot, scope="function")]
+
+
+def _session(request: Request, _slot: DatabaseSlotDep) -> Iterator[Session]:
     yield from session_scope(request.app.state.session_factory)
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 

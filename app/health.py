@@ -5,6 +5,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.dependencies import DatabaseSlotDep
 from app.schema_version import current_revision
 
 router = APIRouter(tags=["health"])
@@ -16,7 +17,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The database answers and its schema is at the newest migration")
-def readyz(request: Request) -> JSONResponse:
+def readyz(request: Request, _slot: DatabaseSlotDep) -> JSONResponse:
     expected = request.app.state.schema_head
     try:
         with request.app.state.engine.connect() as connection:

@@ -62,3 +62,31 @@ def test_the_same_idempotency_key_concurrently_makes_one_ticket(
     created = {response.json()["number"] for response in responses if response.status_code == 201}
     assert len(created) == 1
     assert len(_tickets(live_server, auth["dispatcher"])) == 1
+
+
+def test_a_burst_larger_than_the_thread_pool_is_served(
+    live_server: str, auth: dict[str, dict[str, str]]
+) -> None:
+    """More requests at once than worker threads (40): none may wait forever for a
+    connection held by a request that has no thread left to finish on."""
+    burst = 64
+    barrier = threading.Barrier(burst)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        with httpx.Client(base_url=live_server, timeout=20) as http:
+            barrier.wait()
+            response = http.post(
+                "/api/v1/tickets", json=factories.hotline_12345(), headers=auth["call_centre"]
+            )
+        with lock:
+            statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(burst)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201] * burst
+    assert len(_tickets(live_server, auth["dispatcher"])) == burst

@@ -1,15 +1,25 @@
 """Engine, declarative base and the per-request session."""
 
+import functools
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, MetaData, Table, create_engine, event
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Dialect,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
@@ -123,6 +133,18 @@ def dialect_insert(session: Session, table: Table) -> sqlite.Insert | postgresql
     return sqlite.insert(table)
 
 
+@functools.cache
+def _insert_or_nothing(
+    dialect_name: str, table: Table, conflict_columns: tuple[str, ...]
+) -> ReturningInsert[Any]:
+    # Built once: values come as parameters, so hot paths pay no statement construction.
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+    key_column = next(iter(table.primary_key.columns))
+    return (
+        insert(table).on_conflict_do_nothing(index_elements=conflict_columns).returning(key_column)
+    )
+
+
 def insert_ignoring_conflict(
     session: Session, table: Table, values: dict[str, Any], conflict_columns: list[str]
 ) -> Any:
@@ -131,11 +153,6 @@ def insert_ignoring_conflict(
     Under concurrency the loser waits for the winner's commit and then gets None, so
     callers look the winner's row up instead of failing.
     """
-    key_column = next(iter(table.primary_key.columns))
-    statement = (
-        dialect_insert(session, table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=conflict_columns)
-        .returning(key_column)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    connection = session.connection()
+    statement = _insert_or_nothing(connection.dialect.name, table, tuple(conflict_columns))
+    return connection.execute(statement, values).scalar_one_or_none()

@@ -2,14 +2,14 @@
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import session_scope
 
 
 class DatabaseSlots:
@@ -42,8 +42,28 @@ async def _database_slot(request: Request) -> AsyncIterator[None]:
 DatabaseSlotDep = Annotated[None, Depends(_database_slot, scope="function")]
 
 
-def _session(request: Request, _slot: DatabaseSlotDep) -> Iterator[Session]:
-    yield from session_scope(request.app.state.session_factory)
+async def _session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request, committed when the endpoint succeeds, rolled back when it
+    raises. Opening one does no I/O, so it happens on the event loop; the commit is I/O,
+    so it runs in a worker thread."""
+    async with request.app.state.database_slots.semaphore():
+        session: Session = request.app.state.session_factory()
+        try:
+            yield session
+            await run_in_threadpool(_commit_and_close, session)
+        except BaseException:
+            await run_in_threadpool(_rollback_and_close, session)
+            raise
+
+
+def _commit_and_close(session: Session) -> None:
+    with session:
+        session.commit()
+
+
+def _rollback_and_close(session: Session) -> None:
+    with session:
+        session.rollback()
 
 
 async def _settings(request: Request) -> Settings:

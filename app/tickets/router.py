@@ -1,11 +1,12 @@
 """HTTP for the queue: take tickets in from every channel, list them, open one."""
 
+import json
 from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Header, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import PrincipalDep, StaffDep
@@ -64,7 +65,7 @@ def post_ticket(
     settings: SettingsDep,
     principal: PrincipalDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
-) -> JSONResponse:
+) -> Response:
     """One endpoint for every channel; `channel` in the body says which, and which fields
     apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
     first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
@@ -89,15 +90,15 @@ def post_ticket(
         result = service.take_in(session, draft, principal.actor, ZoneInfo(settings.timezone))
         status = 201 if result.created else 200
         disclosure = disclosure_for(principal, confidential=result.ticket.is_confidential)
-        answer = TicketRead.of(result.ticket, disclosure).model_dump(mode="json")
+        answer = TicketRead.of(result.ticket, disclosure).model_dump_json().encode()
         if claim is not None:
-            idempotency.complete(session, claim, status, answer)
+            idempotency.complete(session, claim, status, json.loads(answer))
     except Exception:
         if claim is not None:
             idempotency.release(session, claim)
         raise
     headers = {"Location": f"{request.url.path}/{result.ticket.number}"}
-    return JSONResponse(answer, status, headers=headers)
+    return Response(answer, status, headers=headers, media_type="application/json")
 
 
 def _grid_path(session: Session, principal: Principal, grid_code: str | None) -> str | None:

@@ -6,8 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -18,6 +17,7 @@ from app.categories import service as categories
 from app.categories.models import Category
 from app.channels.normalise import TicketDraft
 from app.clock import utc_now
+from app.db import Base, insert_ignoring_conflict
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.photos import service as photos_service
@@ -72,15 +72,6 @@ def _with_everything_shown() -> Any:
         joinedload(Ticket.parent).load_only(Ticket.number),
         selectinload(Ticket.attachments),
     )
-
-
-def _find_by_external_id(session: Session, channel: str, external_id: str) -> Ticket | None:
-    query = (
-        select(Ticket)
-        .where(Ticket.channel == channel, Ticket.external_id == external_id)
-        .options(*_with_everything_shown())
-    )
-    return session.scalars(query).unique().one_or_none()
 
 
 def _resolve_category(session: Session, code: str | None) -> Category | None:
@@ -163,6 +154,7 @@ def _new_ticket(
         channel=draft.channel,
         external_id=draft.external_id,
         request_type=draft.request_type,
+        category_id=category.id if category else None,
         category=category,
         priority=priority,
         title=draft.title,
@@ -178,6 +170,7 @@ def _new_ticket(
         source_crs=location.source_crs if location else None,
         address=draft.address,
         community_code=draft.community_code,
+        grid_id=grid.id if grid else None,
         grid=grid,
         assigned_grid=None,
         assigned_department=None,
@@ -199,52 +192,73 @@ def record_event(
     payload: dict[str, Any],
     *,
     at: datetime | None = None,
-) -> TicketEvent:
+) -> None:
     """Append one line to the ticket's timeline, in the caller's transaction."""
-    event = TicketEvent(
-        ticket_id=ticket.id,
-        kind=kind,
-        actor_kind=actor.kind,
-        actor_ref=actor.ref,
-        channel=ticket.channel if actor.kind == "client" else None,
-        payload=payload,
-        created_at=at or utc_now(),
+    session.connection().execute(
+        _INSERT_EVENT,
+        [
+            {
+                "ticket_id": ticket.id,
+                "kind": kind,
+                "actor_kind": actor.kind,
+                "actor_ref": actor.ref,
+                "channel": ticket.channel if actor.kind == "client" else None,
+                "payload": payload,
+                "created_at": at or utc_now(),
+            }
+        ],
     )
-    session.add(event)
-    return event
+
+
+_TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
+_EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
+_ATTACHMENTS: Table = TicketAttachment.__table__  # type: ignore[assignment]
+# Intake statements, built once (Core on the session's connection: no ORM on the hot path).
+_ID_BY_EXTERNAL_ID = select(_TICKETS.c.id).where(
+    _TICKETS.c.channel == bindparam("channel"), _TICKETS.c.external_id == bindparam("external_id")
+)
+_INSERT_EVENT = insert(_EVENTS)
+_INSERT_ATTACHMENT = insert(_ATTACHMENTS)
+
+
+def _id_by_external_id(session: Session, channel: str, external_id: str) -> int | None:
+    parameters = {"channel": channel, "external_id": external_id}
+    found: int | None = session.connection().execute(_ID_BY_EXTERNAL_ID, parameters).scalar()
+    return found
+
+
+def _load(session: Session, ticket_id: int) -> Ticket:
+    query = select(Ticket).where(Ticket.id == ticket_id).options(*_with_everything_shown())
+    return session.scalars(query).unique().one()
 
 
 def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneInfo) -> IntakeResult:
     """Make `draft` a ticket in the queue, with its `received` event, or return the ticket
-    the channel already filed under the same external id (then nothing is written)."""
+    the channel already filed under the same external id (then nothing is written).
+
+    The hot path of the service: Core statements, and the answer built from what is in
+    hand rather than read back."""
     if draft.external_id is not None:
-        existing = _find_by_external_id(session, draft.channel, draft.external_id)
-        if existing is not None:
-            return IntakeResult(existing, created=False)
+        existing_id = _id_by_external_id(session, draft.channel, draft.external_id)
+        if existing_id is not None:
+            return IntakeResult(_load(session, existing_id), created=False)
     category = _resolve_category(session, draft.category_code)
     grid = _resolve_grid(session, draft)
     photos = _resolve_photos(session, draft)
     location = _locate(draft, photos)
     now = utc_now()
-    try:
-        with session.begin_nested():
-            ticket = _new_ticket(
-                draft, next_ticket_number(session, now, timezone), category, grid, location, now
-            )
-            ticket.attachments = [
-                TicketAttachment(
-                    photo=photos[ref.photo_id], role=ref.role, position=position, created_at=now
-                )
-                for position, ref in enumerate(draft.photos)
-            ]
-            session.add(ticket)
-            session.flush()
-    except IntegrityError:
+    ticket = _new_ticket(
+        draft, next_ticket_number(session, now, timezone), category, grid, location, now
+    )
+    ticket_id = insert_ignoring_conflict(
+        session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
+    )
+    if ticket_id is None:
         # Another request filed the same external id first and has committed it.
-        existing = _find_by_external_id(session, draft.channel, draft.external_id or "")
-        if existing is None:
-            raise
-        return IntakeResult(existing, created=False)
+        existing_id = _id_by_external_id(session, draft.channel, draft.external_id or "")
+        assert existing_id is not None
+        return IntakeResult(_load(session, existing_id), created=False)
+    ticket.id = ticket_id
     record_event(
         session,
         ticket,
@@ -258,8 +272,27 @@ def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneIn
         },
         at=now,
     )
-    session.flush()
+    ticket.attachments = [
+        TicketAttachment(
+            ticket_id=ticket_id,
+            photo_id=ref.photo_id,
+            photo=photos[ref.photo_id],
+            role=ref.role,
+            position=position,
+            created_at=now,
+        )
+        for position, ref in enumerate(draft.photos)
+    ]
+    if ticket.attachments:
+        session.execute(insert(TicketAttachment), [_column_values(a) for a in ticket.attachments])
     return IntakeResult(ticket, created=True)
+
+
+def _column_values(row: Base) -> dict[str, Any]:
+    """The column values set on a transient ORM object, for a Core INSERT."""
+    table: Table = row.__table__  # type: ignore[assignment]
+    values = {column.key: getattr(row, column.key) for column in table.columns}
+    return {key: value for key, value in values.items() if value is not None or key != "id"}
 
 
 def _scoped(query: Select[Ticket], viewer: StaffPrincipal) -> Select[Ticket]:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     jwt_secret: SecretStr | None = None
     access_token_minutes: Annotated[int, Field(gt=0, le=120)] = 15
     refresh_token_days: Annotated[int, Field(gt=0)] = 14
+    # How long a process trusts a credential it has checked (revocations reach other
+    # processes within this time); 0 checks the database on every request.
+    credential_cache_seconds: Annotated[float, Field(ge=0, le=60)] = 5
     login_max_failures: Annotated[int, Field(gt=0)] = 5
     login_lockout_minutes: Annotated[int, Field(gt=0)] = 15
     bootstrap_admin_username: str | None = None

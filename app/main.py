@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import health
 from app.auth.router import router as auth_router
+from app.cache import TtlCache
 from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
 from app.config import Settings
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.schema_head = head_revision()
     app.state.jwt_secret = _jwt_secret(settings)
     app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)
+    app.state.principal_cache = TtlCache(settings.credential_cache_seconds)
     install_error_handlers(app)
     install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))

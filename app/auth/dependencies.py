@@ -7,12 +7,15 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.auth import service
 from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.auth.roles import Role
+from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, user_id_from_access_token
+from app.cache import TtlCache
 from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized
 
@@ -31,22 +34,41 @@ def jwt_secret(request: Request) -> str:
     return secret
 
 
-def _principal(
+PrincipalCache = TtlCache[tuple[str, str | int], Principal]
+
+
+def principal_cache(request: Request) -> PrincipalCache:
+    cache: PrincipalCache = request.app.state.principal_cache
+    return cache
+
+
+async def _principal(
     request: Request,
     session: SessionDep,
     api_key: Annotated[str | None, Depends(api_key_scheme)],
     bearer: Annotated[str | None, Depends(bearer_scheme)],
 ) -> Principal:
+    """Who is calling. A credential found in the database is remembered for a few seconds
+    (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no thread."""
+    cache = principal_cache(request)
     if api_key:
-        client = service.authenticate_client(session, api_key)
+        key_entry = ("key", sha256_hex(api_key))
+        client = cache.get(key_entry)
         if client is None:
-            raise Unauthorized("The API key is unknown or revoked.")
+            client = await run_in_threadpool(service.authenticate_client, session, api_key)
+            if client is None:
+                raise Unauthorized("The API key is unknown or revoked.")
+            cache.put(key_entry, client)
         return client
     if bearer:
         user_id = user_id_from_access_token(bearer, jwt_secret(request))
-        staff = service.principal_for_user(session, user_id)
+        user_entry = ("user", user_id)
+        staff = cache.get(user_entry)
         if staff is None:
-            raise Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE)
+            staff = await run_in_threadpool(service.principal_for_user, session, user_id)
+            if staff is None:
+                raise Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE)
+            cache.put(user_entry, staff)
         return staff
     raise Unauthorized(
         "Send an integration key in X-API-Key, or a staff access token as Bearer.",

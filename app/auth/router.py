@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import AdminDep, StaffDep, jwt_secret
+from app.auth.dependencies import AdminDep, StaffDep, jwt_secret, principal_cache
 from app.auth.models import StaffUser
 from app.auth.schemas import (
     IntegrationClientCreate,
@@ -116,9 +116,15 @@ def list_clients(session: SessionDep, _admin: AdminDep) -> list[IntegrationClien
     return [IntegrationClientRead.model_validate(c) for c in service.list_clients(session)]
 
 
-@router.post("/integration-clients/{client_id}/revoke", summary="Revoke a key at once")
-def revoke_client(client_id: int, session: SessionDep, _admin: AdminDep) -> IntegrationClientRead:
-    return IntegrationClientRead.model_validate(service.revoke_client(session, client_id))
+@router.post("/integration-clients/{client_id}/revoke", summary="Revoke a key")
+def revoke_client(
+    client_id: int, request: Request, session: SessionDep, _admin: AdminDep
+) -> IntegrationClientRead:
+    """Refused at once by this process; by other processes within the credential cache's
+    few seconds."""
+    client = service.revoke_client(session, client_id)
+    principal_cache(request).clear()  # the cache knows keys by hash, not by client
+    return IntegrationClientRead.model_validate(client)
 
 
 @router.post("/users", status_code=201, summary="Create a staff account")
@@ -141,5 +147,9 @@ def list_users(session: SessionDep, _admin: AdminDep) -> list[StaffUserRead]:
 
 
 @router.post("/users/{user_id}/disable", summary="Disable an account and its refresh tokens")
-def disable_user(user_id: int, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
-    return StaffUserRead.model_validate(service.disable_user(session, user_id))
+def disable_user(
+    user_id: int, request: Request, session: SessionDep, _admin: AdminDep
+) -> StaffUserRead:
+    user = service.disable_user(session, user_id)
+    principal_cache(request).discard(("user", user_id))
+    return StaffUserRead.model_validate(user)

@@ -1,13 +1,19 @@
 """Looking up categories in the two-level taxonomy."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.categories.models import Category
 
 
+_CATEGORIES: Table = Category.__table__  # type: ignore[assignment]
+_BY_CODE = select(_CATEGORIES).where(_CATEGORIES.c.code == bindparam("code"))
+
+
 def get_category_by_code(session: Session, code: str) -> Category | None:
-    return session.scalars(select(Category).where(Category.code == code)).one_or_none()
+    """The category as a plain object (not tracked by the session): every intake asks."""
+    row = session.connection().execute(_BY_CODE, {"code": code}).mappings().one_or_none()
+    return Category(**row) if row is not None else None
 
 
 def category_and_children_ids(session: Session, category: Category) -> list[int]:

@@ -1,13 +1,19 @@
 """Looking up grids and departments."""
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from app.units.models import Department, Grid
 
 
+_GRIDS: Table = Grid.__table__  # type: ignore[assignment]
+_BY_CODE = select(_GRIDS).where(_GRIDS.c.code == bindparam("code"))
+
+
 def get_grid_by_code(session: Session, code: str) -> Grid | None:
-    return session.scalars(select(Grid).where(Grid.code == code)).one_or_none()
+    """The grid as a plain object (not tracked by the session): intake asks often."""
+    row = session.connection().execute(_BY_CODE, {"code": code}).mappings().one_or_none()
+    return Grid(**row) if row is not None else None
 
 
 def get_department_by_code(session: Session, code: str) -> Department | None:

@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session
 
 from app.categories.models import Category
 
-
 _CATEGORIES: Table = Category.__table__  # type: ignore[assignment]
 _BY_CODE = select(_CATEGORIES).where(_CATEGORIES.c.code == bindparam("code"))
 

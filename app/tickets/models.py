@@ -40,7 +40,7 @@ class Ticket(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    # Public number: local date + daily sequence, e.g. 20261123-000042.
+    # Public number: local date + running sequence, e.g. 20261123-000042.
     number: Mapped[str] = mapped_column(String(20), unique=True)
     channel: Mapped[str] = mapped_column(String(20), index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
@@ -146,9 +146,9 @@ class TicketAssistingUnit(Base):
 
 
 class TicketNumberCounter(Base):
-    """The last sequence number given out on one local day."""
+    """The last number a sequence gave out (SQLite; PostgreSQL uses a SEQUENCE)."""
 
     __tablename__ = "ticket_number_counter"
 
-    day: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer)

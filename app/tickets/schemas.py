@@ -65,7 +65,7 @@ class AttachmentRead(OutputModel):
 
 
 class TicketRead(OutputModel):
-    number: str = Field(description="Public number, local date and daily sequence.")
+    number: str = Field(description="Public number: local date and a running sequence.")
     channel: Channel
     external_id: str | None
     request_type: RequestType

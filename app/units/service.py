@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session, aliased
 
 from app.units.models import Department, Grid
 
-
 _GRIDS: Table = Grid.__table__  # type: ignore[assignment]
 _BY_CODE = select(_GRIDS).where(_GRIDS.c.code == bindparam("code"))
 

@@ -45,12 +45,16 @@ DatabaseSlotDep = Annotated[None, Depends(_database_slot, scope="function")]
 async def _session(request: Request) -> AsyncIterator[Session]:
     """A session for the request, committed when the endpoint succeeds, rolled back when it
     raises. Opening one does no I/O, so it happens on the event loop; the commit is I/O,
-    so it runs in a worker thread."""
+    so it runs in a worker thread (a hot endpoint may commit itself, in the thread it
+    already runs in, to spare that second hop)."""
     async with request.app.state.database_slots.semaphore():
         session: Session = request.app.state.session_factory()
         try:
             yield session
-            await run_in_threadpool(_commit_and_close, session)
+            if session.in_transaction():
+                await run_in_threadpool(_commit_and_close, session)
+            else:  # the endpoint committed in its own thread: nothing left to do
+                session.close()
         except BaseException:
             await run_in_threadpool(_rollback_and_close, session)
             raise

@@ -20,6 +20,7 @@ from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized
 
 TOKEN_URL = "/api/v1/auth/token"
+API_KEY_CHALLENGE = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
 
 api_key_scheme = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="An integration client's key"
@@ -57,7 +58,7 @@ async def _principal(
         if client is None:
             client = await run_in_threadpool(service.authenticate_client, session, api_key)
             if client is None:
-                raise Unauthorized("The API key is unknown or revoked.")
+                raise Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE)
             cache.put(key_entry, client)
         return client
     if bearer:

@@ -87,7 +87,10 @@ def refresh(
     outcome = service.use_refresh_token(session, body.refresh_token)
     if outcome.user is None:
         session.commit()  # a reused token has revoked its family: keep that
-        raise Unauthorized("The refresh token is unknown, spent, revoked or expired.")
+        raise Unauthorized(
+            "The refresh token is unknown, spent, revoked or expired.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return _token_pair(request, session, settings, outcome.user, family=outcome.family)
 
 

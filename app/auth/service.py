@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import secrets as credentials
@@ -160,6 +160,8 @@ def disable_user(session: Session, user_id: int) -> StaffUser:
     user = session.get(StaffUser, user_id)
     if user is None:
         raise NotFound(f"No user has id {user_id}.")
+    if user.role == Role.ADMIN and user.disabled_at is None and _active_admins(session) == 1:
+        raise Conflict("This is the last active admin; create another admin first.")
     now = utc_now()
     if user.disabled_at is None:
         user.disabled_at = now
@@ -177,11 +179,15 @@ def username_taken(session: Session, username: str) -> bool:
     return session.scalars(query).first() is not None
 
 
-def admin_exists(session: Session) -> bool:
-    query = select(StaffUser.id).where(
+def _active_admins(session: Session) -> int:
+    query = select(func.count()).where(
         StaffUser.role == Role.ADMIN, StaffUser.disabled_at.is_(None)
     )
-    return session.scalars(query).first() is not None
+    return session.scalar(query) or 0
+
+
+def admin_exists(session: Session) -> bool:
+    return _active_admins(session) > 0
 
 
 def principal_for_user(session: Session, user_id: int) -> StaffPrincipal | None:

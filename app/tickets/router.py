@@ -93,6 +93,9 @@ def post_ticket(
         answer = TicketRead.of(result.ticket, disclosure).model_dump_json().encode()
         if claim is not None:
             idempotency.complete(session, claim, status, json.loads(answer))
+        # Durable before the answer goes out; committed here, in this worker thread, to
+        # spare intake (the service's hot path) a second thread hop for the commit.
+        session.commit()
     except Exception:
         if claim is not None:
             idempotency.release(session, claim)

@@ -6,7 +6,6 @@ itself), so the tests that fail a login again and again stay fast; the demo disp
 the accounts made through the API and the CLI go through the real cost.
 """
 
-import contextlib
 import io
 import re
 import time
@@ -522,8 +521,36 @@ def test_migrate_survives_a_disabled_bootstrap_admin(
     main(["migrate"])
     with cli_app() as client:
         root = _bearer(_tokens(_login(client, "root", "bootstrap-password"))["access_token"])
-        [me] = client.get(USERS, headers=root).json()
-        assert client.post(f"{USERS}/{me['id']}/disable", headers=root).status_code == 200
+        second = {
+            "username": "alice",
+            "display_name": "Alice",
+            "password": "alice-password-2026",
+            "role": "admin",
+        }
+        assert client.post(USERS, json=second, headers=root).status_code == 201
+        root_id = next(
+            u["id"] for u in client.get(USERS, headers=root).json() if u["username"] == "root"
+        )
+        assert client.post(f"{USERS}/{root_id}/disable", headers=root).status_code == 200
 
-    with contextlib.suppress(SystemExit):  # a clear message and exit status would do
-        main(["migrate"])
+    main(["migrate"])  # neither fails nor brings the disabled bootstrap admin back
+    with cli_app() as client:
+        assert _login(client, "root", "bootstrap-password").status_code == 401
+
+
+def test_every_401_names_the_scheme_to_use(anonymous: TestClient) -> None:
+    wrong_key = anonymous.get("/api/v1/auth/me", headers={"X-API-Key": "hlk_deadbeef_wrong"})
+    spent_refresh = anonymous.post("/api/v1/auth/refresh", json={"refresh_token": "nope"})
+    assert wrong_key.status_code == spent_refresh.status_code == 401
+    assert wrong_key.headers["WWW-Authenticate"].startswith("ApiKey")
+    assert spent_refresh.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_last_active_admin_cannot_be_disabled(
+    anonymous: TestClient, auth: dict[str, dict[str, str]]
+) -> None:
+    users = anonymous.get(USERS, headers=auth["admin"]).json()
+    admin_id = next(user["id"] for user in users if user["username"] == "admin")
+    response = anonymous.post(f"{USERS}/{admin_id}/disable", headers=auth["admin"])
+    assert response.status_code == 409
+    assert "last active admin" in response.json()["detail"]

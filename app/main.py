@@ -18,6 +18,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, pool_capacity
 from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
+from app.grids.locator import GridLocator
 from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jwt_secret = _jwt_secret(settings)
     app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)
     app.state.principal_cache = TtlCache(settings.credential_cache_seconds)
+    app.state.grid_locator = GridLocator()
     install_error_handlers(app)
     install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))

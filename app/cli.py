@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth
@@ -17,10 +18,14 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.people import seed_demo_people
+from app.demo.routing import seed_demo_routing
 from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
 from app.errors import HotlineError
+from app.geo.crs import Crs
+from app.grids.service import GridMapRejected, import_grid_map
 from app.schema_version import current_revision, head_revision, upgrade_to_head
 from app.tickets.vocabulary import Channel
+from app.units.models import Department
 
 logger = logging.getLogger("hotline")
 
@@ -51,11 +56,13 @@ def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
                 return
             summary = seed_demo_city(session)
             users, clients = seed_demo_people(session, build_demo_city())
+            rules = seed_demo_routing(session, build_demo_city())
+            departments = session.scalar(select(func.count()).select_from(Department))
     except DatabaseNotEmpty as error:
         sys.exit(f"seed-demo: {error}")
     print(
-        f"demo city loaded: {summary.grids} grids, {summary.departments} departments, "
-        f"{summary.categories} categories"
+        f"demo city loaded: {summary.grids} grids, {departments} departments, "
+        f"{summary.categories} categories, {rules} routing rules"
     )
     print("demo staff accounts (demo only, never in production): username / password / role")
     for user in users:
@@ -132,6 +139,74 @@ def revoke_client(settings: Settings, arguments: argparse.Namespace) -> None:
     print(f"integration client {client.name!r} revoked")
 
 
+# Not a possible username (app.auth.schemas.Username), so never mistaken for an account.
+COMMAND_LINE_IMPORTER = "(command line)"
+
+
+class _ProgressBar:
+    """`[#######.............]  35%` on one line of standard error, redrawn in place."""
+
+    WIDTH = 40
+
+    def __init__(self) -> None:
+        self._open = False
+
+    def __call__(self, done: int, total: int) -> None:
+        # Rounded down: 100% only once it is done.
+        filled = done * self.WIDTH // total if total else self.WIDTH
+        percent = done * 100 // total if total else 100
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        sys.stderr.write(f"\rvalidating [{bar}] {percent:3d}%")
+        self._open = True
+        if done >= total:
+            self.finish()
+        else:
+            sys.stderr.flush()
+
+    def finish(self) -> None:
+        if self._open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self._open = False
+
+
+def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Validate a GeoJSON grid map and, unless it is a dry run, import it in one transaction."""
+    path = Path(arguments.file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        sys.exit(f"import-grids: cannot read {path}: {error.strerror or error}")
+    progress = _ProgressBar()
+    try:
+        with _session(settings) as session:
+            if current_revision(session.connection()) != head_revision():
+                sys.exit(
+                    "import-grids: the schema is not at the newest migration; run `hotline migrate`"
+                )
+            result = import_grid_map(
+                session,
+                data,
+                source_name=path.name,
+                crs=Crs(arguments.crs),
+                imported_by=COMMAND_LINE_IMPORTER,
+                dry_run=arguments.dry_run,
+                progress=progress,
+            )
+    except GridMapRejected as error:
+        problems = error.extensions["problems"]
+        for problem in problems:
+            print(f"{problem['kind']}\t{problem['code'] or '-'}\t{problem['message']}")
+        sys.exit(f"import-grids: {path.name} has {len(problems)} problem(s); nothing was imported")
+    finally:
+        progress.finish()
+    counts = f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged"
+    if result.version is None:
+        print(f"dry run: {path.name} is a valid map ({counts}); nothing was written")
+    else:
+        print(f"grid map version {result.version.id} imported from {path.name}: {counts}")
+
+
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
     bootstrap_admin(settings)
@@ -185,6 +260,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     revoke_parser = commands.add_parser("revoke-client", help="revoke an integration's key")
     revoke_parser.add_argument("client_id", type=int)
+    grids_parser = commands.add_parser(
+        "import-grids",
+        help="validate a GeoJSON grid map and import it (all of it, or nothing)",
+    )
+    grids_parser.add_argument("file", help="a GeoJSON FeatureCollection of grids, UTF-8")
+    grids_parser.add_argument(
+        "--crs",
+        default=Crs.WGS84.value,
+        choices=[crs.value for crs in Crs],
+        help="the system the boundaries are drawn in (default wgs84; gcj02: Amap, Tencent)",
+    )
+    grids_parser.add_argument(
+        "--dry-run", action="store_true", help="validate and count the changes, write nothing"
+    )
     return parser
 
 
@@ -204,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         create_client(settings, arguments)
     elif arguments.command == "revoke-client":
         revoke_client(settings, arguments)
+    elif arguments.command == "import-grids":
+        import_grids(settings, arguments)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     db_pool_size: Annotated[int, Field(gt=0)] = 10
     log_level: str = "info"
 
+    # Below this confidence a ticket's text is not trusted to choose its category: the
+    # ticket waits for the dispatch centre instead of being routed on a guess.
+    classifier_threshold: Annotated[float, Field(gt=0, le=1)] = 0.6
+
     # Access. Without a JWT secret each process makes a random one: tokens then die with
     # the process and are not accepted by other replicas, so production sets it.
     jwt_secret: SecretStr | None = None

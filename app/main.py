@@ -19,10 +19,13 @@ from app.db import create_db_engine, create_session_factory, pool_capacity
 from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
 from app.grids.locator import GridLocator
+from app.grids.router import router as grids_router
 from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
+from app.routing.router import router as routing_router
+from app.routing.service import RoutingState
 from app.schema_version import head_revision
 from app.security_headers import SecurityHeaders
 from app.tickets.router import router as tickets_router
@@ -45,10 +48,11 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
     photo_upload_limit = (
         settings.max_photo_bytes * settings.max_photos_per_ticket + MULTIPART_OVERHEAD_BYTES
     )
-    photos_path = f"{API_PREFIX}/photos"
+    # A city's grid map is far over the JSON limit: it gets the photo upload's allowance.
+    upload_paths = {f"{API_PREFIX}/photos", f"{API_PREFIX}/grids/import"}
 
     def limit_for(path: str) -> int:
-        return photo_upload_limit if path == photos_path else settings.max_body_bytes
+        return photo_upload_limit if path in upload_paths else settings.max_body_bytes
 
     return limit_for
 
@@ -94,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)
     app.state.principal_cache = TtlCache(settings.credential_cache_seconds)
     app.state.grid_locator = GridLocator()
+    app.state.routing = RoutingState(app.state.grid_locator)
     install_error_handlers(app)
     install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
@@ -113,9 +118,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tickets_router,
         photos_router,
         categories_router,
+        grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
         auth_router,
         citizen_router,
+        routing_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -25,6 +25,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.people import DEMO_CLIENTS, seed_demo_people
+from app.demo.routing import seed_demo_routing
 from app.demo.seed import seed_demo_city
 from app.main import create_app
 from app.schema_version import upgrade_to_head
@@ -79,6 +80,7 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     for session in session_scope(create_session_factory(engine)):
         seed_demo_city(session)
         seed_demo_people(session, build_demo_city())
+        seed_demo_routing(session, build_demo_city())
     engine.dispose()
     return settings
 

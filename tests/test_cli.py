@@ -15,7 +15,7 @@ from app.cli import main
 from app.schema_version import head_revision
 
 DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
-DEMO_DEPARTMENTS = 12
+DEMO_DEPARTMENTS = 13  # twelve functional departments and the district office
 SERVE_TIMEOUT_SECONDS = 30
 
 

@@ -28,6 +28,7 @@ class LocatedGrid:
     code: str
     level: int
     path: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,13 @@ class GridIndex:
         self.map_version_id = map_version_id
         self.crs = crs
         self._size = len(grids)
+        self.by_id = {grid.grid_id: grid for grid in grids}
+        self.by_code = {grid.code: grid for grid in grids}
+        # Street and community names, longest first, for addresses without a point.
+        self._names = sorted(
+            ((grid.name, grid) for grid in grids if grid.level < 3 and grid.name),
+            key=lambda entry: (-entry[1].level, -len(entry[0])),
+        )
         by_level: dict[int, tuple[list[LocatedGrid], list[dict[str, Any]]]] = {}
         for grid, boundary in zip(grids, boundaries, strict=True):
             level_grids, level_boundaries = by_level.setdefault(grid.level, ([], []))
@@ -85,6 +93,8 @@ class GridIndex:
 
     def locate_many(self, points: Sequence[tuple[float, float]]) -> list[LocatedGrid | None]:
         """Many (lat, lon) points at once, in the layer's system."""
+        if not points:
+            return []
         geometries = shapely.points([(lon, lat) for lat, lon in points])
         found: list[LocatedGrid | None] = [None] * len(points)
         pending = np.arange(len(points))
@@ -102,6 +112,19 @@ class GridIndex:
             pending = pending[~located]
         return found
 
+    def lineage(self, path: str) -> dict[int, str]:
+        """Level -> code of the grid at `path` and each grid above it."""
+        grids = (self.by_id.get(int(part)) for part in path.strip("/").split("/") if part)
+        return {grid.level: grid.code for grid in grids if grid is not None}
+
+    def match_address(self, text: str) -> LocatedGrid | None:
+        """The community (else the street) whose name the text mentions, in full or without
+        its suffix (社区, 村, 街道, 镇, 乡): the gazetteer built from the grid map."""
+        for name, grid in self._names:
+            if name in text or _short_name(name) in text:
+                return grid
+        return None
+
     def locate_wgs84(self, lat: float, lon: float) -> Location | None:
         """Convert a WGS-84 point to the layer's system, then locate it."""
         layer_point = from_wgs84(lat, lon, self.crs)
@@ -109,6 +132,17 @@ class GridIndex:
         if grid is None:
             return None
         return Location(grid, self.map_version_id, self.crs, layer_point)
+
+
+_NAME_SUFFIXES = ("社区", "街道", "村", "镇", "乡")
+_MIN_SHORT_NAME = 2
+
+
+def _short_name(name: str) -> str:
+    for suffix in _NAME_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= _MIN_SHORT_NAME:
+            return name.removesuffix(suffix)
+    return name
 
 
 def current_map_version_id(session: Session) -> int | None:
@@ -123,11 +157,11 @@ def build_index(session: Session) -> GridIndex | None:
     if version is None:
         return None
     rows = session.execute(
-        select(Grid.id, Grid.code, Grid.level, Grid.path, Grid.boundary).where(
+        select(Grid.id, Grid.code, Grid.level, Grid.path, Grid.name, Grid.boundary).where(
             Grid.boundary.is_not(None)
         )
     ).all()
-    grids = [LocatedGrid(row.id, row.code, row.level, row.path) for row in rows]
+    grids = [LocatedGrid(row.id, row.code, row.level, row.path, row.name) for row in rows]
     return GridIndex(version.id, Crs(version.crs), grids, [row.boundary for row in rows])
 
 

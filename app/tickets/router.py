@@ -5,20 +5,22 @@ from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Body, Header, Query, Request
+from fastapi import APIRouter, Body, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import PrincipalDep, StaffDep
+from app.auth.dependencies import PrincipalDep, StaffDep, require_roles
 from app.auth.policy import ensure_may_file
 from app.auth.principal import Principal, StaffPrincipal
 from app.auth.roles import Role
+from app.categories import service as categories
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dependencies import SessionDep, SettingsDep
-from app.errors import PROBLEM_JSON
+from app.errors import PROBLEM_JSON, UnknownReference
 from app.idempotency import service as idempotency
 from app.privacy.disclosure import disclosure_for
+from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.schemas import Page
 from app.tickets import service
 from app.tickets.pagination import Cursor, SortOrder
@@ -87,7 +89,14 @@ def post_ticket(
             )
         claim = outcome
     try:
-        result = service.take_in(session, draft, principal.actor, ZoneInfo(settings.timezone))
+        result = service.take_in(
+            session,
+            draft,
+            principal.actor,
+            ZoneInfo(settings.timezone),
+            request.app.state.routing,
+            confidence_threshold=settings.classifier_threshold,
+        )
         status = 201 if result.created else 200
         disclosure = disclosure_for(principal, confidential=result.ticket.is_confidential)
         answer = TicketRead.of(result.ticket, disclosure).model_dump_json().encode()
@@ -167,3 +176,89 @@ def reveal_reporter(
     ticket = service.get_ticket(session, number, staff)
     revealed = service.reveal_reporter(session, ticket, staff, body.reason)
     return RevealedReporterRead(name=revealed.name, phone=revealed.phone)
+
+
+DispatchCentre = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
+
+
+def _detail(session: Session, number: str, staff: StaffPrincipal) -> TicketDetail:
+    session.expire_all()
+    ticket = service.get_ticket(session, number, staff)
+    disclosure = disclosure_for(staff, confidential=ticket.is_confidential)
+    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
+    return TicketDetail(
+        **TicketRead.of(ticket, disclosure).model_dump(),
+        timeline=[TicketEventRead.of(event) for event in events],
+    )
+
+
+def _department_id(session: Session, code: str, field: str) -> int:
+    department = units.get_department_by_code(session, code)
+    if department is None:
+        raise UnknownReference(f"No department has code {code!r}.", field=field)
+    return department.id
+
+
+@router.post("/{number}/route", summary="Re-route: a dispatcher's choice, or the rules again")
+def reroute(
+    number: str,
+    body: RerouteRequest,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    staff: DispatchCentre,
+) -> TicketDetail:
+    """Only before the unit has signed for it; afterwards tickets move by transfer or
+    return. Either way the timeline says who routed it where, and why."""
+    ticket = service.get_ticket(session, number, staff)
+    if body.by_rules:
+        service.reroute_by_rules(
+            session,
+            ticket,
+            request.app.state.routing,
+            staff.actor,
+            body.reason,
+            settings.classifier_threshold,
+        )
+    else:
+        assert body.lead is not None
+        lead: tuple[int | None, int | None]
+        if body.lead.kind == "department":
+            lead = (_department_id(session, body.lead.code, "lead"), None)
+        else:
+            grid = units.get_grid_by_code(session, body.lead.code)
+            if grid is None:
+                raise UnknownReference(f"No grid has code {body.lead.code!r}.", field="lead")
+            lead = (None, grid.id)
+        assisting = tuple(
+            _department_id(session, code, "assist_department_codes")
+            for code in body.assist_department_codes
+        )
+        service.reroute_by_hand(
+            session,
+            ticket,
+            service.UnitChoice(lead[0], lead[1], assisting),
+            staff.actor,
+            body.reason,
+        )
+    return _detail(session, number, staff)
+
+
+@router.put("/{number}/category", summary="Correct the category (routing follows)")
+def correct_category(
+    number: str,
+    body: CategoryCorrection,
+    request: Request,
+    session: SessionDep,
+    staff: DispatchCentre,
+) -> TicketDetail:
+    ticket = service.get_ticket(session, number, staff)
+    category = categories.get_category_by_code(session, body.category_code)
+    if category is None:
+        raise UnknownReference(
+            f"No category has code {body.category_code!r}.", field="category_code"
+        )
+    service.correct_category(
+        session, ticket, category, request.app.state.routing, staff.actor, body.reason
+    )
+    return _detail(session, number, staff)

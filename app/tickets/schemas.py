@@ -11,6 +11,7 @@ from app.privacy.masking import mask_name, mask_phone
 from app.schemas import InputModel, OutputModel, Reason
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import Channel, Priority, RequestType, TicketStatus
+from app.units.models import Department, Grid
 
 
 class CategoryRef(OutputModel):
@@ -81,7 +82,8 @@ class TicketRead(OutputModel):
     community_code: str | None
     grid: GridRef | None
     status: TicketStatus
-    assigned_unit: UnitRef | None
+    assigned_unit: UnitRef | None = Field(description="The lead unit (zhuban).")
+    assisting_units: list[UnitRef] = Field(description="Units assisting the lead (xieban).")
     deadlines: Deadlines
     version: int
     parent_number: str | None
@@ -114,6 +116,9 @@ class TicketRead(OutputModel):
             grid=GridRef.model_validate(ticket.grid) if ticket.grid else None,
             status=TicketStatus(ticket.status),
             assigned_unit=_assigned_unit(ticket),
+            assisting_units=[
+                _unit(unit.department or unit.grid) for unit in ticket.assisting_units
+            ],
             deadlines=Deadlines(
                 dispatch_due_at=ticket.dispatch_due_at,
                 sign_due_at=ticket.sign_due_at,
@@ -171,14 +176,15 @@ def _location(ticket: Ticket) -> LocationRead | None:
     return LocationRead(lat=ticket.lat, lon=ticket.lon, source=source)
 
 
+def _unit(unit: Grid | Department | None) -> UnitRef:
+    assert unit is not None  # a check constraint gives every unit row one of the two
+    kind = "grid" if isinstance(unit, Grid) else "department"
+    return UnitRef(kind=kind, code=unit.code, name=unit.name)
+
+
 def _assigned_unit(ticket: Ticket) -> UnitRef | None:
-    if ticket.assigned_grid is not None:
-        grid = ticket.assigned_grid
-        return UnitRef(kind="grid", code=grid.code, name=grid.name)
-    if ticket.assigned_department is not None:
-        department = ticket.assigned_department
-        return UnitRef(kind="department", code=department.code, name=department.name)
-    return None
+    unit = ticket.assigned_grid or ticket.assigned_department
+    return _unit(unit) if unit is not None else None
 
 
 class ActorRead(OutputModel):

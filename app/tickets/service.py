@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.actors import Actor
+from app.auth.actors import SYSTEM, Actor
 from app.auth.principal import StaffPrincipal
 from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
@@ -20,11 +20,14 @@ from app.clock import utc_now
 from app.db import Base, insert_ignoring_conflict
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
+from app.grids.locator import LocatedGrid
 from app.photos import service as photos_service
 from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter
+from app.routing import service as routing_service
+from app.routing.service import RoutingState
 from app.tickets import scoping
-from app.tickets.models import Ticket, TicketAttachment, TicketEvent
+from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment, TicketEvent
 from app.tickets.numbering import next_ticket_number
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
@@ -35,7 +38,7 @@ from app.tickets.vocabulary import (
     TicketStatus,
 )
 from app.units import service as units
-from app.units.models import Grid
+from app.units.models import Department, Grid
 
 GRID_LEVEL_COMMUNITY = 2
 GRID_LEVEL_UNIT = 3
@@ -71,6 +74,7 @@ def _with_everything_shown() -> Any:
         joinedload(Ticket.assigned_department),
         joinedload(Ticket.parent).load_only(Ticket.number),
         selectinload(Ticket.attachments),
+        selectinload(Ticket.assisting_units),
     )
 
 
@@ -174,6 +178,7 @@ def _new_ticket(
         grid=grid,
         assigned_grid=None,
         assigned_department=None,
+        assisting_units=[],
         parent=None,
         status=TicketStatus.NEW,
         version=1,
@@ -219,6 +224,7 @@ _ID_BY_EXTERNAL_ID = select(_TICKETS.c.id).where(
 )
 _INSERT_EVENT = insert(_EVENTS)
 _INSERT_ATTACHMENT = insert(_ATTACHMENTS)
+_INSERT_ASSISTING = insert(TicketAssistingUnit)
 
 
 def _id_by_external_id(session: Session, channel: str, external_id: str) -> int | None:
@@ -232,9 +238,56 @@ def _load(session: Session, ticket_id: int) -> Ticket:
     return session.scalars(query).unique().one()
 
 
-def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneInfo) -> IntakeResult:
-    """Make `draft` a ticket in the queue, with its `received` event, or return the ticket
-    the channel already filed under the same external id (then nothing is written).
+@dataclass(frozen=True)
+class PreparedTicket:
+    """A draft with its codes resolved and its routing decided: nothing written yet."""
+
+    category: Category | None
+    grid: Grid | None
+    photos: dict[str, Photo]
+    location: _Location | None
+    outcome: routing_service.RoutingOutcome
+
+
+def prepare(
+    session: Session, draft: TicketDraft, routing: RoutingState, confidence_threshold: float
+) -> PreparedTicket:
+    """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
+    so a dry run tells exactly what intake would do."""
+    category = _resolve_category(session, draft.category_code)
+    grid = _resolve_grid(session, draft)
+    photos = _resolve_photos(session, draft)
+    location = _locate(draft, photos)
+    outcome = routing_service.route(
+        session,
+        routing,
+        routing_service.TicketToRoute(
+            channel=draft.channel,
+            request_type=draft.request_type,
+            text=f"{draft.title} {draft.description}",
+            address=draft.address,
+            category_code=category.code if category else None,
+            grid_path=grid.path if grid else None,
+            lat=location.lat if location else None,
+            lon=location.lon if location else None,
+        ),
+        threshold=confidence_threshold,
+    )
+    return PreparedTicket(category, grid, photos, location, outcome)
+
+
+def take_in(
+    session: Session,
+    draft: TicketDraft,
+    actor: Actor,
+    timezone: ZoneInfo,
+    routing: RoutingState,
+    *,
+    confidence_threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
+) -> IntakeResult:
+    """Make `draft` a ticket in the queue, routed to its unit when the rules can tell (else
+    left for the dispatch centre), with its `received` and routing events; or return the
+    ticket the channel already filed under the same external id (then nothing is written).
 
     The hot path of the service: Core statements, and the answer built from what is in
     hand rather than read back."""
@@ -242,14 +295,24 @@ def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneIn
         existing_id = _id_by_external_id(session, draft.channel, draft.external_id)
         if existing_id is not None:
             return IntakeResult(_load(session, existing_id), created=False)
-    category = _resolve_category(session, draft.category_code)
-    grid = _resolve_grid(session, draft)
-    photos = _resolve_photos(session, draft)
-    location = _locate(draft, photos)
+    prepared = prepare(session, draft, routing, confidence_threshold)
+    category, grid, photos, location, outcome = (
+        prepared.category,
+        prepared.grid,
+        prepared.photos,
+        prepared.location,
+        prepared.outcome,
+    )
     now = utc_now()
     ticket = _new_ticket(
-        draft, next_ticket_number(session, now, timezone), category, grid, location, now
+        draft,
+        next_ticket_number(session, now, timezone),
+        category or _category_of(outcome),
+        grid or _grid_of(outcome.grid),
+        location,
+        now,
     )
+    apply_routing(ticket, outcome, now)
     ticket_id = insert_ignoring_conflict(
         session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
     )
@@ -272,6 +335,7 @@ def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneIn
         },
         at=now,
     )
+    _record_routing(session, ticket, outcome, SYSTEM, now)
     ticket.attachments = [
         TicketAttachment(
             ticket_id=ticket_id,
@@ -284,8 +348,79 @@ def take_in(session: Session, draft: TicketDraft, actor: Actor, timezone: ZoneIn
         for position, ref in enumerate(draft.photos)
     ]
     if ticket.attachments:
-        session.execute(insert(TicketAttachment), [_column_values(a) for a in ticket.attachments])
+        session.connection().execute(
+            _INSERT_ATTACHMENT, [_column_values(a) for a in ticket.attachments]
+        )
     return IntakeResult(ticket, created=True)
+
+
+def _category_of(outcome: routing_service.RoutingOutcome) -> Category | None:
+    info = outcome.category
+    if info is None:
+        return None
+    return Category(
+        id=info.id, code=info.code, name=info.name, default_priority=info.default_priority
+    )
+
+
+def _grid_of(located: LocatedGrid | None) -> Grid | None:
+    if located is None:
+        return None
+    return Grid(
+        id=located.grid_id,
+        code=located.code,
+        name=located.name,
+        level=located.level,
+        path=located.path,
+    )
+
+
+def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: datetime) -> None:
+    """Put the routing outcome on the ticket: its map version, its lead unit, its
+    assisting units, and the dispatched status when a unit was found."""
+    ticket.grid_map_version_id = outcome.map_version_id
+    if outcome.lead_department_id is not None and outcome.decision.lead is not None:
+        code = outcome.decision.lead.code
+        name = outcome.snapshot.departments[code][1]
+        ticket.assigned_department_id = outcome.lead_department_id
+        ticket.assigned_department = Department(id=outcome.lead_department_id, code=code, name=name)
+    elif outcome.lead_grid_id is not None and outcome.index is not None:
+        ticket.assigned_grid_id = outcome.lead_grid_id
+        ticket.assigned_grid = _grid_of(outcome.index.by_id[outcome.lead_grid_id])
+    else:
+        return
+    ticket.status = TicketStatus.DISPATCHED
+    names = {
+        department_id: (code, name)
+        for code, (department_id, name) in (outcome.snapshot.departments.items())
+    }
+    ticket.assisting_units = [
+        TicketAssistingUnit(
+            department_id=unit_id,
+            department=Department(id=unit_id, code=names[unit_id][0], name=names[unit_id][1]),
+            created_at=now,
+        )
+        for kind, unit_id in outcome.assisting
+        if kind == "department"
+    ]
+
+
+def _record_routing(
+    session: Session,
+    ticket: Ticket,
+    outcome: routing_service.RoutingOutcome,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    routed = outcome.decision.lead is not None and ticket.status == TicketStatus.DISPATCHED
+    kind = EventKind.ROUTED if routed else EventKind.ROUTING_PENDING
+    record_event(session, ticket, kind, actor, outcome.event_payload(), at=now)
+    if routed and ticket.assisting_units:
+        for unit in ticket.assisting_units:
+            unit.ticket_id = ticket.id
+        session.connection().execute(
+            _INSERT_ASSISTING, [_column_values(unit) for unit in ticket.assisting_units]
+        )
 
 
 def _column_values(row: Base) -> dict[str, Any]:
@@ -452,3 +587,138 @@ def list_tickets(
         return tickets, None
     tickets = tickets[:limit]
     return tickets, Cursor.after(tickets[-1], sort)
+
+
+REROUTABLE_STATUSES = frozenset({TicketStatus.NEW, TicketStatus.DISPATCHED})
+
+
+@dataclass(frozen=True)
+class UnitChoice:
+    """A lead unit and its assisting departments, as ids."""
+
+    department_id: int | None
+    grid_id: int | None
+    assisting_department_ids: tuple[int, ...] = ()
+
+
+def _unit_label(session: Session, department_id: int | None, grid_id: int | None) -> Any:
+    if department_id is not None:
+        department = session.get_one(Department, department_id)
+        return {"kind": "department", "code": department.code}
+    if grid_id is not None:
+        return {"kind": "grid", "code": session.get_one(Grid, grid_id).code}
+    return None
+
+
+def _ensure_reroutable(ticket: Ticket) -> None:
+    if ticket.status not in REROUTABLE_STATUSES:
+        raise Conflict(
+            f"The ticket is {ticket.status}: once signed for, it moves by transfer or "
+            "return, not by re-routing.",
+            ticket_status=ticket.status,
+        )
+
+
+def assign(
+    session: Session,
+    ticket: Ticket,
+    choice: UnitChoice,
+    actor: Actor,
+    kind: EventKind,
+    payload: dict[str, Any],
+) -> None:
+    """Give the ticket a new lead unit (and assisting units), with its event."""
+    previous = _unit_label(session, ticket.assigned_department_id, ticket.assigned_grid_id)
+    now = utc_now()
+    ticket.assigned_department_id = choice.department_id
+    ticket.assigned_grid_id = choice.grid_id
+    ticket.status = (
+        TicketStatus.DISPATCHED if (choice.department_id or choice.grid_id) else (TicketStatus.NEW)
+    )
+    ticket.version += 1
+    ticket.updated_at = now
+    session.execute(delete(TicketAssistingUnit).where(TicketAssistingUnit.ticket_id == ticket.id))
+    if choice.assisting_department_ids:
+        session.connection().execute(
+            _INSERT_ASSISTING,
+            [
+                {"ticket_id": ticket.id, "department_id": unit, "created_at": now}
+                for unit in choice.assisting_department_ids
+            ],
+        )
+    session.flush()
+    lead = _unit_label(session, choice.department_id, choice.grid_id)
+    record_event(
+        session, ticket, kind, actor, payload | {"previous": previous, "lead": lead}, at=now
+    )
+
+
+def reroute_by_rules(
+    session: Session,
+    ticket: Ticket,
+    routing: RoutingState,
+    actor: Actor,
+    reason: str,
+    threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
+) -> routing_service.RoutingOutcome:
+    """Run the rules again on the ticket as it stands now, and follow them."""
+    _ensure_reroutable(ticket)
+    outcome = routing_service.route(
+        session,
+        routing,
+        routing_service.TicketToRoute(
+            channel=ticket.channel,
+            request_type=ticket.request_type,
+            text=f"{ticket.title} {ticket.description}",
+            address=ticket.address,
+            category_code=ticket.category.code if ticket.category else None,
+            grid_path=ticket.grid.path if ticket.grid else None,
+            lat=None if ticket.grid else ticket.lat,
+            lon=None if ticket.grid else ticket.lon,
+        ),
+        threshold=threshold,
+    )
+    choice = UnitChoice(
+        outcome.lead_department_id,
+        outcome.lead_grid_id,
+        tuple(unit for kind, unit in outcome.assisting if kind == "department"),
+    )
+    payload = outcome.event_payload() | {"reason": reason}
+    kind = EventKind.ROUTED if outcome.decision.lead else EventKind.ROUTING_PENDING
+    assign(session, ticket, choice, actor, kind, payload)
+    return outcome
+
+
+def reroute_by_hand(
+    session: Session, ticket: Ticket, choice: UnitChoice, actor: Actor, reason: str
+) -> None:
+    """A dispatcher's own choice of unit, with the reason on the timeline."""
+    _ensure_reroutable(ticket)
+    assign(session, ticket, choice, actor, EventKind.REROUTED, {"reason": reason, "by_hand": True})
+
+
+def correct_category(
+    session: Session,
+    ticket: Ticket,
+    category: Category,
+    routing: RoutingState,
+    actor: Actor,
+    reason: str,
+) -> None:
+    """A corrected category is written to the timeline; while the ticket has not been
+    signed for, routing follows the new category at once."""
+    previous = ticket.category.code if ticket.category else None
+    ticket.category_id = category.id
+    ticket.version += 1
+    ticket.updated_at = utc_now()
+    session.flush()
+    session.refresh(ticket, ["category"])
+    record_event(
+        session,
+        ticket,
+        EventKind.CATEGORY_CORRECTED,
+        actor,
+        {"from": previous, "to": category.code, "reason": reason},
+    )
+    if ticket.status in REROUTABLE_STATUSES:
+        reroute_by_rules(session, ticket, routing, SYSTEM, f"category corrected: {reason}")

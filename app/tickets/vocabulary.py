@@ -53,6 +53,10 @@ class Satisfaction(StrEnum):
 
 class EventKind(StrEnum):
     RECEIVED = "received"
+    ROUTED = "routed"
+    ROUTING_PENDING = "routing_pending"
+    REROUTED = "rerouted"
+    CATEGORY_CORRECTED = "category_corrected"
     REPORTER_REVEALED = "reporter_revealed"
     CITIZEN_EVALUATED = "citizen_evaluated"
 
@@ -60,6 +64,7 @@ class EventKind(StrEnum):
 # What a citizen sees of the timeline: what happened and when; no staff, no notes.
 PUBLIC_EVENTS = {
     EventKind.RECEIVED: "已受理 (received)",
+    EventKind.ROUTED: "已派单 (dispatched)",
     EventKind.CITIZEN_EVALUATED: "已评价 (evaluated)",
 }
 # Statuses in which the citizen may give their evaluation: the unit has replied.

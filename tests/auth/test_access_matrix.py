@@ -33,8 +33,10 @@ from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.config import Settings
 from app.demo.people import demo_users
+from app.demo.seed import demo_grid_map
 from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
+from app.routing.models import CategoryKeyword, RoutingRule
 from app.tickets.models import Ticket
 from app.units.models import Department, Grid
 from tests import factories
@@ -200,12 +202,22 @@ class Scene:
         else:
             body = factories.hotline_12345(confidential=placement.confidential)
         answer: dict[str, Any] = self._post_as_dispatcher(Call(TICKETS, json=body))
+        # Intake routes the ticket itself; the scene puts it exactly where it should be.
+        department_id = grid_id = None
         if placement.department is not None:
             department = select(Department.id).where(Department.code == placement.department)
-            self.place(answer["number"], assigned_department_id=self.session.scalar(department))
+            department_id = self.session.scalar(department)
         if placement.assigned_grid is not None:
             grid = select(Grid.id).where(Grid.code == placement.assigned_grid)
-            self.place(answer["number"], assigned_grid_id=self.session.scalar(grid))
+            grid_id = self.session.scalar(grid)
+        located = {} if placement.located_in is not None else {"grid_id": None}
+        self.place(
+            answer["number"],
+            assigned_department_id=department_id,
+            assigned_grid_id=grid_id,
+            status="dispatched" if department_id or grid_id else "new",
+            **located,
+        )
         return answer
 
     def place(self, number: str, **values: Any) -> None:
@@ -357,8 +369,35 @@ EXPECTED: dict[str, str] = {
     "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
     "POST /public/tickets/lookup":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /tickets/{number}/route":                 "401 200 200 403 403 403 403 403 403 403 403",
+    "PUT /tickets/{number}/category":               "401 200 200 403 403 403 403 403 403 403 403",
+    "GET /routing/rules":                           "401 200 200 200 403 403 403 403 403 403 403",
+    "POST /routing/rules":                          "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /routing/rules/{rule_id}":                 "401 200 403 403 403 403 403 403 403 403 403",
+    "DELETE /routing/rules/{rule_id}":              "401 204 403 403 403 403 403 403 403 403 403",
+    "GET /routing/keywords":                        "401 200 200 200 403 403 403 403 403 403 403",
+    "POST /routing/keywords":                       "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /routing/keywords/{keyword_id}":           "401 200 403 403 403 403 403 403 403 403 403",
+    "DELETE /routing/keywords/{keyword_id}":        "401 204 403 403 403 403 403 403 403 403 403",
+    "POST /routing/dry-run":                        "401 200 200 200 403 403 403 403 403 403 403",
+    "POST /grids/import":                           "401 200 403 403 403 403 403 403 403 403 403",
+    "GET /grids/map-versions":                      "401 200 200 200 200 200 200 200 403 403 403",
 }
 # fmt: on
+
+RULE = {
+    "name": "路灯先由街道处置",
+    "position": 5,
+    "category_codes": ["0101"],
+    "target": {"kind": "grid_level", "grid_level": 1},
+}
+KEYWORDS = {"category_code": "0101", "keywords": ["灯杆歪斜"]}
+
+
+def _first_id(scene: "Scene", model: type[RoutingRule] | type[CategoryKeyword]) -> int:
+    found: int = scene.session.scalars(select(model.id).order_by(model.id).limit(1)).one()
+    return found
+
 
 REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /tickets": lambda _: Call(TICKETS, json=factories.web()),
@@ -405,6 +444,34 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
         f"{API}/public/tickets/evaluation",
         json=scene.citizen_proof(replied=True) | {"satisfaction": "satisfied", "solved": True},
     ),
+    "POST /tickets/{number}/route": lambda scene: Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/route", json={"by_rules": True, "reason": "复核"}
+    ),
+    "PUT /tickets/{number}/category": lambda scene: Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/category",
+        json={"category_code": "0102", "reason": "更正"},
+    ),
+    "GET /routing/rules": lambda _: Call(f"{API}/routing/rules"),
+    "POST /routing/rules": lambda _: Call(f"{API}/routing/rules", json=RULE),
+    "PUT /routing/rules/{rule_id}": lambda scene: Call(
+        f"{API}/routing/rules/{_first_id(scene, RoutingRule)}", json=RULE
+    ),
+    "DELETE /routing/rules/{rule_id}": lambda scene: Call(
+        f"{API}/routing/rules/{_first_id(scene, RoutingRule)}"
+    ),
+    "GET /routing/keywords": lambda _: Call(f"{API}/routing/keywords"),
+    "POST /routing/keywords": lambda _: Call(f"{API}/routing/keywords", json=KEYWORDS),
+    "PUT /routing/keywords/{keyword_id}": lambda scene: Call(
+        f"{API}/routing/keywords/{_first_id(scene, CategoryKeyword)}", json=KEYWORDS
+    ),
+    "DELETE /routing/keywords/{keyword_id}": lambda scene: Call(
+        f"{API}/routing/keywords/{_first_id(scene, CategoryKeyword)}"
+    ),
+    "POST /routing/dry-run": lambda _: Call(f"{API}/routing/dry-run", json=factories.web()),
+    "POST /grids/import": lambda _: Call(
+        f"{API}/grids/import", json=demo_grid_map(factories.CITY), params={"dry_run": "true"}
+    ),
+    "GET /grids/map-versions": lambda _: Call(f"{API}/grids/map-versions"),
 }
 
 

@@ -51,11 +51,12 @@ def test_number_and_code_show_status_and_public_timeline(
     assert response.status_code == 200, response.text
     view = response.json()
     assert view["number"] == filed["number"]
-    assert view["status"] == "new"
+    assert view["status"] == "dispatched"  # routed at intake
     assert view["category"] == "路灯损坏"
     assert view["can_evaluate"] is False
-    assert [event["kind"] for event in view["timeline"]] == ["received"]
+    assert [event["kind"] for event in view["timeline"]] == ["received", "routed"]
     assert view["timeline"][0]["label"].startswith("已受理")
+    assert view["timeline"][1]["label"].startswith("已派单")
     # Nothing internal: no staff, no agent, no call details, no reporter.
     text = str(view)
     for secret in ("agent-07", "rec/", "13812341234", "138****1234", "张"):
@@ -123,7 +124,8 @@ def test_evaluation_once_after_the_reply(
     first = anonymous.post(EVALUATION, json=_evaluation(filed, comment="处理及时"))
     assert first.status_code == 200, first.text
     assert first.json()["can_evaluate"] is False
-    assert [e["kind"] for e in first.json()["timeline"]] == ["received", "citizen_evaluated"]
+    kinds = [e["kind"] for e in first.json()["timeline"]]
+    assert kinds == ["received", "routed", "citizen_evaluated"]
     again = anonymous.post(EVALUATION, json=_evaluation(filed, satisfaction="dissatisfied"))
     assert again.status_code == 409
     staff_view = client.get(f"/api/v1/tickets/{filed['number']}").json()["timeline"]

@@ -30,7 +30,7 @@ def _file_for_urban(client: TestClient, session: Session, auth: Auth, **fields: 
     session.execute(
         update(Ticket)
         .where(Ticket.number == number)
-        .values(assigned_department_id=urban.one(), status="dispatched")
+        .values(assigned_department_id=urban.one(), assigned_grid_id=None, status="dispatched")
     )
     session.commit()
     return number

@@ -37,7 +37,12 @@ def test_hotline_call_becomes_a_ticket_with_its_call_details(client: TestClient)
 
     assert ticket["channel"] == "hotline_12345"
     assert ticket["external_id"] == body["external_id"]
-    assert ticket["status"] == "new"
+    assert ticket["status"] == "dispatched"  # street lights: urban management, at once
+    assert ticket["assigned_unit"] == {
+        "kind": "department",
+        "code": "urban_management",
+        "name": "城市管理局",
+    }
     assert ticket["category"] == {"code": "0101", "name": "路灯损坏"}
     assert ticket["priority"] == "normal"  # the category's default
     assert ticket["title"] == "小区门口路灯不亮已经三天了，晚上出行很不方便。"[:40]
@@ -130,7 +135,8 @@ def test_the_detail_shows_the_received_event(
     ticket = response.json()
     detail = client.get(f"{TICKETS}/{ticket['number']}").json()
     assert detail["number"] == ticket["number"]
-    [event] = detail["timeline"]
+    event, routed = detail["timeline"]
+    assert routed["kind"] == "routed"
     assert event["kind"] == "received"
     assert event["channel"] == "hotline_12345"
     assert event["actor"]["kind"] == "client"
@@ -148,7 +154,7 @@ def test_reposting_a_call_returns_the_first_ticket_and_creates_nothing(client: T
     assert again.json() == first.json()
     assert _queue_size(client) == 1
     timeline = client.get(f"{TICKETS}/{first.json()['number']}").json()["timeline"]
-    assert len(timeline) == 1
+    assert [event["kind"] for event in timeline] == ["received", "routed"]
 
 
 def test_same_external_id_on_another_channel_is_another_ticket(client: TestClient) -> None:

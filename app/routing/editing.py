@@ -1,0 +1,129 @@
+"""Admins' edits of routing rules and keyword rules, checked before they are kept."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.categories.models import Category
+from app.clock import utc_now
+from app.errors import NotFound, UnknownReference, UnprocessableContent
+from app.routing.classifier import KeywordClassifier, KeywordRule
+from app.routing.models import CategoryKeyword, RoutingRule
+from app.routing.schemas import CategoryKeywordWrite, RoutingRuleWrite
+from app.units.models import Department, Grid
+
+
+def _missing(
+    session: Session, model: type[Category | Department | Grid], codes: list[str]
+) -> list[str]:
+    if not codes:
+        return []
+    found = set(session.scalars(select(model.code).where(model.code.in_(codes))))
+    return [code for code in codes if code not in found]
+
+
+def _check_rule(session: Session, body: RoutingRuleWrite) -> None:
+    departments = list(body.assist_department_codes)
+    if body.target.department_code:
+        departments.append(body.target.department_code)
+    for field, model, codes in (
+        ("category_codes", Category, body.category_codes),
+        ("grid_codes", Grid, body.grid_codes),
+        ("department_code", Department, departments),
+    ):
+        missing = _missing(session, model, codes)
+        if missing:
+            raise UnknownReference(f"Unknown codes in {field}: {', '.join(missing)}.", field=field)
+
+
+def _apply(rule: RoutingRule, body: RoutingRuleWrite) -> None:
+    rule.name = body.name
+    rule.position = body.position
+    rule.enabled = body.enabled
+    rule.is_fallback = body.is_fallback
+    rule.category_codes = list(body.category_codes)
+    rule.request_types = [str(value) for value in body.request_types]
+    rule.channels = [str(value) for value in body.channels]
+    rule.grid_codes = list(body.grid_codes)
+    rule.keywords = list(body.keywords)
+    rule.target_kind = body.target.kind
+    rule.target_grid_level = body.target.grid_level
+    rule.target_department_code = body.target.department_code
+    rule.assist_department_codes = list(body.assist_department_codes)
+    rule.updated_at = utc_now()
+
+
+def list_rules(session: Session) -> list[RoutingRule]:
+    return list(session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)))
+
+
+def create_rule(session: Session, body: RoutingRuleWrite) -> RoutingRule:
+    _check_rule(session, body)
+    rule = RoutingRule(created_at=utc_now())
+    _apply(rule, body)
+    session.add(rule)
+    session.flush()
+    return rule
+
+
+def update_rule(session: Session, rule_id: int, body: RoutingRuleWrite) -> RoutingRule:
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"No routing rule has id {rule_id}.")
+    _check_rule(session, body)
+    _apply(rule, body)
+    session.flush()
+    return rule
+
+
+def delete_rule(session: Session, rule_id: int) -> None:
+    rule = session.get(RoutingRule, rule_id)
+    if rule is None:
+        raise NotFound(f"No routing rule has id {rule_id}.")
+    session.delete(rule)
+    session.flush()
+
+
+def list_keywords(session: Session) -> list[CategoryKeyword]:
+    return list(session.scalars(select(CategoryKeyword).order_by(CategoryKeyword.id)))
+
+
+def _check_keywords(session: Session, body: CategoryKeywordWrite) -> None:
+    if _missing(session, Category, [body.category_code]):
+        raise UnknownReference(
+            f"No category has code {body.category_code!r}.", field="category_code"
+        )
+    try:  # the classifier must still build with this rule in it
+        KeywordClassifier(
+            [
+                KeywordRule(
+                    body.category_code, tuple(body.keywords), body.weight, tuple(body.excluded)
+                )
+            ]
+        )
+    except ValueError as error:
+        raise UnprocessableContent(str(error), field="keywords") from None
+
+
+def save_keywords(
+    session: Session, body: CategoryKeywordWrite, keyword_id: int | None = None
+) -> CategoryKeyword:
+    _check_keywords(session, body)
+    row = CategoryKeyword() if keyword_id is None else session.get(CategoryKeyword, keyword_id)
+    if row is None:
+        raise NotFound(f"No keyword rule has id {keyword_id}.")
+    row.category_code = body.category_code
+    row.keywords = list(body.keywords)
+    row.excluded = list(body.excluded)
+    row.weight = body.weight
+    row.updated_at = utc_now()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def delete_keywords(session: Session, keyword_id: int) -> None:
+    row = session.get(CategoryKeyword, keyword_id)
+    if row is None:
+        raise NotFound(f"No keyword rule has id {keyword_id}.")
+    session.delete(row)
+    session.flush()

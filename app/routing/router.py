@@ -1,0 +1,135 @@
+"""HTTP for routing: the rules and keyword rules admins edit, and the dry run."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Request
+
+from app.auth.dependencies import AdminDep, require_roles
+from app.auth.principal import StaffPrincipal
+from app.auth.roles import Role
+from app.channels.normalise import to_draft
+from app.channels.schemas import TicketIntake
+from app.dependencies import SessionDep, SettingsDep
+from app.routing import editing
+from app.routing.models import CategoryKeyword, RoutingRule
+from app.routing.schemas import (
+    CategoryKeywordRead,
+    CategoryKeywordWrite,
+    RoutingPreview,
+    RoutingRuleRead,
+    RoutingRuleWrite,
+)
+from app.tickets import service as tickets
+
+router = APIRouter(prefix="/routing", tags=["routing"])
+Reader = Annotated[
+    StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR))
+]
+
+
+def _read(rule: RoutingRule) -> RoutingRuleRead:
+    target = (
+        {"kind": "grid_level", "grid_level": rule.target_grid_level}
+        if rule.target_kind == "grid_level"
+        else {"kind": "department", "department_code": rule.target_department_code}
+    )
+    return RoutingRuleRead(
+        id=rule.id,
+        name=rule.name,
+        position=rule.position,
+        enabled=rule.enabled,
+        is_fallback=rule.is_fallback,
+        category_codes=rule.category_codes,
+        request_types=rule.request_types,
+        channels=rule.channels,
+        grid_codes=rule.grid_codes,
+        keywords=rule.keywords,
+        target=target,
+        assist_department_codes=rule.assist_department_codes,
+        updated_at=rule.updated_at,
+    )
+
+
+def _changed(request: Request) -> None:
+    # This process at once; the others within their check interval (a version stamp).
+    request.app.state.routing.forget()
+
+
+@router.get("/rules", summary="Routing rules, in the order they are tried")
+def list_rules(session: SessionDep, _staff: Reader) -> list[RoutingRuleRead]:
+    return [_read(rule) for rule in editing.list_rules(session)]
+
+
+@router.post("/rules", status_code=201, summary="Add a routing rule")
+def create_rule(
+    body: RoutingRuleWrite, request: Request, session: SessionDep, _admin: AdminDep
+) -> RoutingRuleRead:
+    rule = editing.create_rule(session, body)
+    _changed(request)
+    return _read(rule)
+
+
+@router.put("/rules/{rule_id}", summary="Change a routing rule")
+def update_rule(
+    rule_id: int, body: RoutingRuleWrite, request: Request, session: SessionDep, _admin: AdminDep
+) -> RoutingRuleRead:
+    rule = editing.update_rule(session, rule_id, body)
+    _changed(request)
+    return _read(rule)
+
+
+@router.delete("/rules/{rule_id}", status_code=204, summary="Remove a routing rule")
+def delete_rule(rule_id: int, request: Request, session: SessionDep, _admin: AdminDep) -> None:
+    editing.delete_rule(session, rule_id)
+    _changed(request)
+
+
+@router.get("/keywords", summary="Keyword rules that classify a ticket's text")
+def list_keywords(session: SessionDep, _staff: Reader) -> list[CategoryKeywordRead]:
+    return [CategoryKeywordRead.model_validate(row) for row in editing.list_keywords(session)]
+
+
+@router.post("/keywords", status_code=201, summary="Add a keyword rule")
+def create_keywords(
+    body: CategoryKeywordWrite, request: Request, session: SessionDep, _admin: AdminDep
+) -> CategoryKeywordRead:
+    row: CategoryKeyword = editing.save_keywords(session, body)
+    _changed(request)
+    return CategoryKeywordRead.model_validate(row)
+
+
+@router.put("/keywords/{keyword_id}", summary="Change a keyword rule")
+def update_keywords(
+    keyword_id: int,
+    body: CategoryKeywordWrite,
+    request: Request,
+    session: SessionDep,
+    _admin: AdminDep,
+) -> CategoryKeywordRead:
+    row = editing.save_keywords(session, body, keyword_id)
+    _changed(request)
+    return CategoryKeywordRead.model_validate(row)
+
+
+@router.delete("/keywords/{keyword_id}", status_code=204, summary="Remove a keyword rule")
+def delete_keywords(
+    keyword_id: int, request: Request, session: SessionDep, _admin: AdminDep
+) -> None:
+    editing.delete_keywords(session, keyword_id)
+    _changed(request)
+
+
+@router.post("/dry-run", summary="Where a ticket would go, and why (nothing is written)")
+def dry_run(
+    body: Annotated[TicketIntake, Body()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _staff: Reader,
+) -> RoutingPreview:
+    """Takes the same body as intake and answers what intake would decide."""
+    prepared = tickets.prepare(
+        session, to_draft(body), request.app.state.routing, settings.classifier_threshold
+    )
+    session.rollback()
+    return RoutingPreview.model_validate(prepared.outcome.event_payload())

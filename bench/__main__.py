@@ -6,10 +6,10 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from bench import harness, intake
+from bench import harness, intake, routing
 
 # Each benchmark module adds its subcommand and sets `run` (Namespace -> exit code).
-BENCHMARKS = (intake,)
+BENCHMARKS = (intake, routing)
 
 
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:

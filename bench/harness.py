@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
-from sqlalchemy import create_engine, func, select, table, text
+from sqlalchemy import Select, create_engine, func, select, table, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -149,28 +149,34 @@ def migrate_and_seed(database_url: str) -> None:
     run_hotline_command(database_url, "seed-demo")
 
 
-def count_rows(database_url: str, tables: Iterable[str]) -> dict[str, int]:
-    """Committed rows per table, read on a connection of its own."""
+def count_rows(database_url: str, counts: Mapping[str, Select[Any]]) -> dict[str, int]:
+    """Committed rows per named count query, read on a connection of its own."""
     engine = create_engine(database_url, poolclass=NullPool)
     try:
         with engine.connect() as connection:
-            return {
-                name: connection.execute(select(func.count()).select_from(table(name))).scalar_one()
-                for name in tables
-            }
+            return {name: connection.execute(query).scalar_one() for name, query in counts.items()}
     finally:
         engine.dispose()
 
 
+def rows_of(name: str) -> Select[Any]:
+    """A count query for every row of table `name`."""
+    return select(func.count()).select_from(table(name))
+
+
 def settled_row_counts(
-    database_url: str, tables: Iterable[str], *, quiet: float = 1.0, timeout: float = 30.0
+    database_url: str,
+    tables: Mapping[str, Select[Any]],
+    *,
+    quiet: float = 1.0,
+    timeout: float = 30.0,
 ) -> dict[str, int]:
     """Row counts once they stop changing for `quiet` seconds.
 
     When wrk stops, requests still in flight are finished by the server after it has gone;
     counting too early would miss their rows.
     """
-    names = list(tables)
+    names = dict(tables)
     deadline = time.monotonic() + timeout
     counts = count_rows(database_url, names)
     stable_since = time.monotonic()

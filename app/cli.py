@@ -22,7 +22,7 @@ from app.demo.routing import seed_demo_routing
 from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
 from app.errors import HotlineError
 from app.geo.crs import Crs
-from app.grids.service import GridMapRejected, import_grid_map
+from app.grids.service import GridMapRejected, existing_levels, import_grid_map
 from app.schema_version import current_revision, head_revision, upgrade_to_head
 from app.tickets.vocabulary import Channel
 from app.units.models import Department
@@ -184,6 +184,8 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
                 sys.exit(
                     "import-grids: the schema is not at the newest migration; run `hotline migrate`"
                 )
+            known = existing_levels(session)  # read apart: no lock held while checking
+        with _session(settings) as session:
             result = import_grid_map(
                 session,
                 data,
@@ -192,6 +194,7 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
                 imported_by=COMMAND_LINE_IMPORTER,
                 dry_run=arguments.dry_run,
                 progress=progress,
+                known_levels=known,
             )
     except GridMapRejected as error:
         problems = error.extensions["problems"]

@@ -121,6 +121,8 @@ def import_map(
     added. The whole map is checked first (geometry, hierarchy, containment, overlaps, gaps);
     one problem and nothing is written. Every replica routes with the new map within seconds,
     this one at once."""
+    known = service.existing_levels(session)
+    session.rollback()  # no transaction (on SQLite: no write lock) while the map is checked
     result = service.import_grid_map(
         session,
         upload.data,
@@ -128,6 +130,7 @@ def import_map(
         crs=crs,
         imported_by=admin.username,
         dry_run=dry_run,
+        known_levels=known,
     )
     answer = GridMapImportRead(
         map_version=GridMapVersionRead.model_validate(result.version) if result.version else None,

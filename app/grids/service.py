@@ -38,15 +38,6 @@ def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
     ]
 
 
-def validate(
-    session: Session,
-    source: bytes | str | dict[str, object],
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> GridMapReport:
-    return parse_grid_map(source, existing_codes=existing_levels(session), progress=progress)
-
-
 def import_grid_map(
     session: Session,
     source: bytes | str | dict[str, object],
@@ -56,17 +47,24 @@ def import_grid_map(
     imported_by: str | None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    known_levels: dict[str, int] | None = None,
 ) -> ImportResult:
     """Validate the map and, when it is sound and not a dry run, write it: grids are matched
     by code (stable keys) and updated in place, new ones added, each change kept as a
-    revision of the new map version. A map with any problem writes nothing (422)."""
-    report = validate(session, source, progress=progress)
+    revision of the new map version. A map with any problem writes nothing (422).
+
+    Validation takes seconds on a big map: a caller that can should read `known_levels`
+    (existing_levels) in a transaction of its own, so that none is open meanwhile (on
+    SQLite an open transaction holds the write lock)."""
+    known = existing_levels(session) if known_levels is None else known_levels
+    report = parse_grid_map(source, existing_codes=known, progress=progress)
     if not report.ok:
         raise GridMapRejected(
             f"The grid map has {len(report.problems)} problem(s); nothing was imported. "
             f"First: {report.problems[0].message}",
             problems=problems_as_json(report.problems),
         )
+    _ensure_one_crs(session, crs, known, report)
     existing = {grid.code: grid for grid in session.scalars(select(Grid))}
     new = [f for f in report.features if f.code not in existing]
     changed = [
@@ -113,6 +111,26 @@ def import_grid_map(
     _recompute_paths(list(existing.values()))
     session.flush()
     return ImportResult(version, report, len(new), len(changed), unchanged)
+
+
+def _ensure_one_crs(
+    session: Session, crs: Crs, known: dict[str, int], report: GridMapReport
+) -> None:
+    """The locator reads every grid in the newest version's system, so a map drawn in
+    another system must replace every grid, not only some."""
+    current = session.scalars(
+        select(GridMapVersion.crs).order_by(GridMapVersion.id.desc()).limit(1)
+    ).first()
+    if current is None or current == crs:
+        return
+    left_out = sorted(set(known) - {feature.code for feature in report.features})
+    if left_out:
+        raise GridMapRejected(
+            f"The map in force is drawn in {current}; a map in {crs} must redraw every grid, "
+            f"but {len(left_out)} are missing (first: {left_out[0]}). Import in {current}, "
+            "or the whole map.",
+            problems=[],
+        )
 
 
 def _differs(grid: Grid, feature: GridFeature, by_code: dict[str, Grid]) -> bool:

@@ -522,3 +522,16 @@ def test_the_command_says_when_the_file_cannot_be_read(database: Path, tmp_path:
 
     assert isinstance(exited.value.code, str)
     assert "cannot read" in exited.value.code
+
+
+def test_a_partial_map_in_another_system_is_refused(
+    client: TestClient, auth: dict[str, dict[str, str]], demo: FeatureCollection
+) -> None:
+    """The map in force is WGS-84: a GCJ-02 file must redraw every grid, or the grids it
+    leaves out would be read in the wrong system."""
+    one_street = samples.only(demo, {COMMUNITY[:9]})
+    before = len(map_versions(client))
+    response = post_map(client, auth, one_street, crs="gcj02")
+    assert response.status_code == 422, response.text
+    assert "must redraw every grid" in response.json()["detail"]
+    assert len(map_versions(client)) == before

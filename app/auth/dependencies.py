@@ -43,6 +43,22 @@ def principal_cache(request: Request) -> PrincipalCache:
     return cache
 
 
+async def _remembered(
+    cache: PrincipalCache,
+    entry: tuple[str, str | int],
+    look_up: Callable[[], Principal | None],
+    refusal: Unauthorized,
+) -> Principal:
+    """The cached principal, else the database's answer (in a worker thread), remembered."""
+    principal = cache.get(entry)
+    if principal is None:
+        principal = await run_in_threadpool(look_up)
+        if principal is None:
+            raise refusal
+        cache.put(entry, principal)
+    return principal
+
+
 async def _principal(
     request: Request,
     session: SessionDep,
@@ -53,24 +69,20 @@ async def _principal(
     (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no thread."""
     cache = principal_cache(request)
     if api_key:
-        key_entry = ("key", sha256_hex(api_key))
-        client = cache.get(key_entry)
-        if client is None:
-            client = await run_in_threadpool(service.authenticate_client, session, api_key)
-            if client is None:
-                raise Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE)
-            cache.put(key_entry, client)
-        return client
+        return await _remembered(
+            cache,
+            ("key", sha256_hex(api_key)),
+            lambda: service.authenticate_client(session, api_key),
+            Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
+        )
     if bearer:
         user_id = user_id_from_access_token(bearer, jwt_secret(request))
-        user_entry = ("user", user_id)
-        staff = cache.get(user_entry)
-        if staff is None:
-            staff = await run_in_threadpool(service.principal_for_user, session, user_id)
-            if staff is None:
-                raise Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE)
-            cache.put(user_entry, staff)
-        return staff
+        return await _remembered(
+            cache,
+            ("user", user_id),
+            lambda: service.principal_for_user(session, user_id),
+            Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
+        )
     raise Unauthorized(
         "Send an integration key in X-API-Key, or a staff access token as Bearer.",
         headers=BEARER_CHALLENGE,

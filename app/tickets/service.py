@@ -249,6 +249,27 @@ class PreparedTicket:
     outcome: routing_service.RoutingOutcome
 
 
+def _routing_input(
+    source: TicketDraft | Ticket,
+    category: Category | None,
+    grid: Grid | None,
+    lat: float | None,
+    lon: float | None,
+) -> routing_service.TicketToRoute:
+    """What routing looks at, from a draft at intake or a ticket being re-routed. A known
+    grid wins over the point, as the channel (QR poster, patrol) named it."""
+    return routing_service.TicketToRoute(
+        channel=source.channel,
+        request_type=source.request_type,
+        text=f"{source.title} {source.description}",
+        address=source.address,
+        category_code=category.code if category else None,
+        grid_path=grid.path if grid else None,
+        lat=lat,
+        lon=lon,
+    )
+
+
 def prepare(
     session: Session, draft: TicketDraft, routing: RoutingState, confidence_threshold: float
 ) -> PreparedTicket:
@@ -261,15 +282,12 @@ def prepare(
     outcome = routing_service.route(
         session,
         routing,
-        routing_service.TicketToRoute(
-            channel=draft.channel,
-            request_type=draft.request_type,
-            text=f"{draft.title} {draft.description}",
-            address=draft.address,
-            category_code=category.code if category else None,
-            grid_path=grid.path if grid else None,
-            lat=location.lat if location else None,
-            lon=location.lon if location else None,
+        _routing_input(
+            draft,
+            category,
+            grid,
+            location.lat if location else None,
+            location.lon if location else None,
         ),
         threshold=confidence_threshold,
     )
@@ -666,16 +684,7 @@ def reroute_by_rules(
     outcome = routing_service.route(
         session,
         routing,
-        routing_service.TicketToRoute(
-            channel=ticket.channel,
-            request_type=ticket.request_type,
-            text=f"{ticket.title} {ticket.description}",
-            address=ticket.address,
-            category_code=ticket.category.code if ticket.category else None,
-            grid_path=ticket.grid.path if ticket.grid else None,
-            lat=None if ticket.grid else ticket.lat,
-            lon=None if ticket.grid else ticket.lon,
-        ),
+        _routing_input(ticket, ticket.category, ticket.grid, ticket.lat, ticket.lon),
         threshold=threshold,
     )
     choice = UnitChoice(

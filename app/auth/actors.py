@@ -22,4 +22,3 @@ class Actor:
 
 
 SYSTEM = Actor(ActorKind.SYSTEM)
-PUBLIC_CLIENT = Actor(ActorKind.CLIENT)

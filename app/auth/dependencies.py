@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
 from app.auth import service
-from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
+from app.auth.principal import Principal, StaffPrincipal
 from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, user_id_from_access_token
@@ -115,7 +115,3 @@ def require_roles(*roles: Role) -> Callable[[StaffPrincipal], StaffPrincipal]:
 
 
 AdminDep = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN))]
-
-
-def client_or_staff(principal: PrincipalDep) -> ClientPrincipal | StaffPrincipal:
-    return principal

@@ -19,11 +19,6 @@ def get_department_by_code(session: Session, code: str) -> Department | None:
     return session.scalars(select(Department).where(Department.code == code)).one_or_none()
 
 
-def subtree_ids(session: Session, grid: Grid) -> list[int]:
-    """Ids of `grid` and every grid below it."""
-    return list(session.scalars(select(Grid.id).where(Grid.path.startswith(grid.path))))
-
-
 def list_grids(
     session: Session, level: int | None, parent: Grid | None
 ) -> list[tuple[Grid, str | None]]:

@@ -4,6 +4,7 @@ import argparse
 import getpass
 import logging
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.roles import Role
+from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
@@ -24,6 +26,8 @@ from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
 from app.schema_version import current_revision, head_revision, upgrade_to_head
+from app.sla import defaults as sla_defaults
+from app.sla import sweeper
 from app.tickets.vocabulary import Channel
 from app.units.models import Department
 
@@ -42,6 +46,18 @@ def migrate(settings: Settings) -> None:
     upgrade_to_head(engine)
     engine.dispose()
     print("database schema is at the newest migration")
+    with _session(settings) as session:
+        added = sla_defaults.ensure_defaults(session, settings.timezone)
+        covered = sla_defaults.covered_years(session)
+    if added:
+        print(f"working-day calendar: holiday notices for {', '.join(map(str, added))} added")
+    next_year = utc_now().year + 1
+    if next_year not in covered:
+        print(
+            f"working-day calendar: no holiday notice for {next_year} yet; deadlines in "
+            f"{next_year} are provisional until it is added (PUT /api/v1/calendars/"
+            f"{sla_defaults.STANDARD}/years/{next_year})"
+        )
 
 
 def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
@@ -227,6 +243,27 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     )
 
 
+def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Record due warnings and breaches: once, or every --interval seconds until stopped.
+    Safe beside the servers' own sweepers and other workers (see app/sla/sweeper.py)."""
+    engine = create_db_engine(settings)
+    factory = create_session_factory(engine)
+    try:
+        if arguments.once:
+            result = sweeper.sweep(factory, settings.sla_sweep_batch)
+            print(f"{result.warnings} warnings, {result.breaches} breaches recorded")
+            return
+        print(f"sweeping every {arguments.interval} s; stop with Ctrl-C")
+        worker = sweeper.Sweeper(factory, arguments.interval, settings.sla_sweep_batch)
+        worker.start()
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            worker.stop()
+    finally:
+        engine.dispose()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -277,6 +314,13 @@ def _parser() -> argparse.ArgumentParser:
     grids_parser.add_argument(
         "--dry-run", action="store_true", help="validate and count the changes, write nothing"
     )
+    sweep_parser = commands.add_parser(
+        "sla-sweep",
+        help="record SLA warnings and breaches, as a worker of its own "
+        "(then set HOTLINE_SLA_SWEEP_SECONDS=0 on the servers, or keep both: it is safe)",
+    )
+    sweep_parser.add_argument("--once", action="store_true", help="one sweep, then exit")
+    sweep_parser.add_argument("--interval", type=float, default=30.0, help="seconds between sweeps")
     return parser
 
 
@@ -298,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         revoke_client(settings, arguments)
     elif arguments.command == "import-grids":
         import_grids(settings, arguments)
+    elif arguments.command == "sla-sweep":
+        sla_sweep(settings, arguments)
 
 
 if __name__ == "__main__":

@@ -54,6 +54,22 @@ class Settings(BaseSettings):
     rate_limit_login_per_minute: Annotated[int, Field(gt=0)] = 10
     rate_limit_public_per_minute: Annotated[int, Field(gt=0)] = 20
     cors_origins: list[str] = []
+    # SLA: how often the in-process sweeper looks for warnings and breaches (0: never; run
+    # `hotline sla-sweep` as a separate worker instead), and where escalation ends.
+    sla_sweep_seconds: Annotated[float, Field(ge=0)] = 30
+    sla_sweep_batch: Annotated[int, Field(gt=0)] = 1000
+    escalation_department: str = "district_office"
+    # Duplicates: how far apart (unless the category sets its own radius) and how long
+    # apart two reports may be and still be one problem; the score from which a new ticket
+    # is merged at once (unless auto-merge is off: then it is flagged), and from which it is
+    # flagged for a dispatcher to confirm.
+    dedup_radius_m: Annotated[int, Field(gt=0, le=390)] = 250
+    dedup_window_days: Annotated[float, Field(gt=0, le=365)] = 30
+    dedup_auto_merge: bool = True
+    dedup_merge_score: Annotated[float, Field(gt=0, le=1)] = 0.8
+    dedup_flag_score: Annotated[float, Field(gt=0, le=1)] = 0.45
+    # A repeat contact about a closed ticket: file a new ticket linked to it, or reopen it.
+    repeat_after_close: Literal["link", "reopen"] = "link"
 
     @field_validator("jwt_secret")
     @classmethod

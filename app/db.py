@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     DateTime,
     Dialect,
+    Integer,
     MetaData,
     Table,
     create_engine,
@@ -55,6 +57,10 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Base(DeclarativeBase):

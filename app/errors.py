@@ -68,6 +68,14 @@ class UnsupportedMediaType(HotlineError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
+def problem_responses(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the problem+json answers an endpoint gives, with why."""
+    return {
+        status: {"description": description, "content": {PROBLEM_JSON: {}}}
+        for status, description in answers
+    }
+
+
 def problem_response(
     status: int, title: str, detail: str, slug: str, **extensions: Any
 ) -> JSONResponse:

@@ -16,6 +16,7 @@ from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, pool_capacity
+from app.dedup.router import router as dedup_router
 from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
 from app.grids.locator import GridLocator
@@ -28,8 +29,12 @@ from app.routing.router import router as routing_router
 from app.routing.service import RoutingState
 from app.schema_version import head_revision
 from app.security_headers import SecurityHeaders
+from app.sla.catalogue import SlaState
+from app.sla.router import router as sla_router
+from app.sla.sweeper import Sweeper
 from app.tickets.router import router as tickets_router
 from app.units.router import router as units_router
+from app.workflow.router import router as workflow_router
 
 logger = logging.getLogger(__name__)
 
@@ -79,8 +84,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = create_db_engine(settings)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sweeper = None
+        if settings.sla_sweep_seconds > 0:
+            sweeper = Sweeper(
+                app.state.session_factory, settings.sla_sweep_seconds, settings.sla_sweep_batch
+            )
+            sweeper.start()
         yield
+        if sweeper is not None:
+            sweeper.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -99,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.principal_cache = TtlCache(settings.credential_cache_seconds)
     app.state.grid_locator = GridLocator()
     app.state.routing = RoutingState(app.state.grid_locator)
+    app.state.sla = SlaState()
     install_error_handlers(app)
     install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
@@ -123,6 +137,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_router,
         citizen_router,
         routing_router,
+        workflow_router,
+        sla_router,
+        dedup_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -3,11 +3,20 @@
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
+from app.dedup.models import DuplicateCandidate
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
 from app.photos.models import Photo
 from app.ratelimit.models import RateLimitWindow
 from app.routing.models import CategoryKeyword, RoutingRule
+from app.sla.models import (
+    CalendarDay,
+    CalendarYear,
+    ExtensionRequest,
+    SlaPolicy,
+    TicketClock,
+    WorkCalendar,
+)
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,
@@ -19,9 +28,13 @@ from app.units.models import Department, Grid
 
 __all__ = [
     "Base",
+    "CalendarDay",
+    "CalendarYear",
     "Category",
     "CategoryKeyword",
     "Department",
+    "DuplicateCandidate",
+    "ExtensionRequest",
     "Grid",
     "GridMapVersion",
     "GridRevision",
@@ -31,10 +44,13 @@ __all__ = [
     "RateLimitWindow",
     "RefreshToken",
     "RoutingRule",
+    "SlaPolicy",
     "StaffUser",
     "Ticket",
     "TicketAssistingUnit",
     "TicketAttachment",
+    "TicketClock",
     "TicketEvent",
     "TicketNumberCounter",
+    "WorkCalendar",
 ]

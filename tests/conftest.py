@@ -29,6 +29,7 @@ from app.demo.routing import seed_demo_routing
 from app.demo.seed import seed_demo_city
 from app.main import create_app
 from app.schema_version import upgrade_to_head
+from app.sla.defaults import ensure_defaults
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 JWT_SECRET = "test-secret-" + "x" * 40
@@ -41,6 +42,9 @@ TRANSACTIONAL_TABLES = (
     "refresh_token",
     "ticket_event",
     "ticket_attachment",
+    "ticket_assisting_unit",
+    "extension_request",
+    "ticket_clock",
     "ticket",
     "ticket_number_counter",
     "idempotency_record",
@@ -72,8 +76,15 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     else:
         _fresh_postgres_schema()
         url = _postgres_url_in_test_schema()
+    # The sweeper is driven by the tests themselves, never by a thread behind their back.
     settings = Settings(
-        database_url=url, upload_dir=directory / "uploads", jwt_secret=SecretStr(JWT_SECRET)
+        database_url=url,
+        upload_dir=directory / "uploads",
+        jwt_secret=SecretStr(JWT_SECRET),
+        sla_sweep_seconds=0,
+        # Fixtures file the same report again and again as separate tickets; the duplicate
+        # tests turn merging on for themselves (tests/dedup).
+        dedup_auto_merge=False,
     )
     engine = create_db_engine(settings)
     upgrade_to_head(engine)
@@ -81,6 +92,7 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         seed_demo_city(session)
         seed_demo_people(session, build_demo_city())
         seed_demo_routing(session, build_demo_city())
+        ensure_defaults(session, settings.timezone)
     engine.dispose()
     return settings
 

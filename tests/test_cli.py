@@ -198,3 +198,36 @@ def test_seed_demo_on_an_unmigrated_database_says_to_migrate_first(
     monkeypatch.setenv("HOTLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
     with pytest.raises(SystemExit, match="hotline migrate"):
         main(["seed-demo"])
+
+
+def test_sla_sweep_once_records_what_is_due_and_says_so(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["migrate"])
+    main(["seed-demo"])
+    capsys.readouterr()
+    with sqlite3.connect(database) as connection:
+        calendar_id = connection.execute(
+            "SELECT id FROM work_calendar WHERE code = 'standard'"
+        ).fetchone()[0]
+        connection.execute(
+            "INSERT INTO ticket (number, channel, request_type, priority, title, description,"
+            " is_anonymous, is_confidential, status, version, tracking_code, channel_data,"
+            " created_at, updated_at) VALUES ('20261123-000001', 'web', 'help', 'normal', 't',"
+            " 'd', 0, 0, 'signed', 1, 'code', '{}', '2026-11-23 00:00:00+00:00',"
+            " '2026-11-23 00:00:00+00:00')"
+        )
+        connection.execute(
+            "INSERT INTO ticket_clock (ticket_id, kind, cycle, state, calendar_id, target,"
+            " started_at, due_at, warn_at, next_alert_at, extended_days, provisional)"
+            " VALUES (1, 'reply', 1, 'running', ?, '2h', '2026-11-23 00:00:00+00:00',"
+            " '2026-11-23 02:00:00+00:00', '2026-11-23 01:30:00+00:00',"
+            " '2026-11-23 01:30:00+00:00', 0, 0)",
+            (calendar_id,),
+        )
+
+    main(["sla-sweep", "--once"])
+
+    assert "1 warnings, 1 breaches recorded" in capsys.readouterr().out
+    main(["sla-sweep", "--once"])
+    assert "0 warnings, 0 breaches recorded" in capsys.readouterr().out

@@ -20,3 +20,6 @@ class Category(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     default_priority: Mapped[str] = mapped_column(String(16), default="normal")
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    # How far apart two reports of this category may be and still be one problem;
+    # empty: HOTLINE_DEDUP_RADIUS_M (FixMyStreet's 250 m).
+    duplicate_radius_m: Mapped[int | None]

@@ -38,6 +38,7 @@ def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
         created_at=ticket.created_at,
         updated_at=ticket.updated_at,
         reply_due_at=ticket.reply_due_at,
+        reply=ticket.reply_text,
         can_evaluate=service.can_evaluate(session, ticket),
         timeline=[
             PublicEvent(

@@ -46,5 +46,6 @@ class CitizenTicketView(OutputModel):
     created_at: datetime
     updated_at: datetime
     reply_due_at: datetime | None
+    reply: str | None = Field(description="What the unit did, once it has replied.")
     can_evaluate: bool
     timeline: list[PublicEvent]

@@ -9,9 +9,9 @@ from app.auth.actors import Actor, ActorKind
 from app.citizen.schemas import CitizenCredentials, CitizenEvaluation
 from app.errors import Conflict, NotFound
 from app.privacy.masking import same_phone
+from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.service import record_event
-from app.tickets.vocabulary import EVALUABLE_STATUSES, PUBLIC_EVENTS, EventKind
+from app.tickets.vocabulary import EVALUABLE_STATUSES, PUBLIC_EVENTS, EventKind, TicketStatus
 
 NOT_FOUND = "No ticket matches that number and code or phone."
 CITIZEN = Actor(ActorKind.CITIZEN)
@@ -54,12 +54,18 @@ def has_evaluated(session: Session, ticket: Ticket) -> bool:
 
 
 def can_evaluate(session: Session, ticket: Ticket) -> bool:
-    return ticket.status in EVALUABLE_STATUSES and not has_evaluated(session, ticket)
+    return _replied(ticket) and not has_evaluated(session, ticket)
+
+
+def _replied(ticket: Ticket) -> bool:
+    """The unit has replied: to this ticket, or to the one it was merged into."""
+    merged_and_answered = ticket.status == TicketStatus.MERGED and ticket.reply_text is not None
+    return ticket.status in EVALUABLE_STATUSES or merged_and_answered
 
 
 def evaluate(session: Session, ticket: Ticket, evaluation: CitizenEvaluation) -> None:
     """Record the citizen's evaluation once, after the unit has replied."""
-    if ticket.status not in EVALUABLE_STATUSES:
+    if not _replied(ticket):
         raise Conflict(
             "The ticket can be evaluated once the unit has replied.", ticket_status=ticket.status
         )

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from app.auth.dependencies import AdminDep, StaffDep
 from app.dependencies import SessionDep
-from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType
+from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
 from app.grids.locator import GridLocator
@@ -94,8 +94,9 @@ GridMapUploadDep = Annotated[GridMapUpload, Depends(_grid_map_upload)]
     summary="Import the city's grid map (GeoJSON), or check it with dry_run",
     openapi_extra={"requestBody": _REQUEST_BODY},
     responses={
-        413: {"description": "Map over the size limit", "content": {PROBLEM_JSON: {}}},
-        415: {"description": "Neither JSON nor a multipart upload", "content": {PROBLEM_JSON: {}}},
+        **problem_responses(
+            (413, "Map over the size limit"), (415, "Neither JSON nor a multipart upload")
+        ),
         422: {
             "model": GridMapRejectedRead,
             "description": "The map has problems, all of them listed; nothing was written",

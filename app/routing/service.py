@@ -6,9 +6,8 @@ then the admins' ordered rules name the lead unit and any assisting units. What 
 keywords and reference data say is kept per process and reloaded when they change.
 """
 
-import threading
-import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from app.grids.locator import GridIndex, GridLocator, LocatedGrid
 from app.routing.classifier import Classification, KeywordClassifier, KeywordRule
 from app.routing.engine import Decision, Rule, TargetKind, TicketFacts, decide
 from app.routing.models import CategoryKeyword, RoutingRule
+from app.snapshots import ReloadingSnapshot
 from app.units.models import Department
 
 DEFAULT_CONFIDENCE_THRESHOLD = 0.6
@@ -31,6 +31,8 @@ class CategoryInfo:
     name: str
     default_priority: str
     group_code: str | None
+    group_id: int | None = None
+    duplicate_radius_m: int | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,10 @@ class RoutingSnapshot:
     classifier: KeywordClassifier
     categories: dict[str, CategoryInfo]
     departments: dict[str, tuple[int, str]]  # code -> (id, name)
+
+    @cached_property
+    def categories_by_id(self) -> dict[int, CategoryInfo]:
+        return {info.id: info for info in self.categories.values()}
 
 
 def _version(session: Session) -> tuple[Any, ...]:
@@ -95,6 +101,8 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
             category.name,
             category.default_priority,
             code_of.get(category.parent_id) if category.parent_id else None,
+            category.parent_id,
+            category.duplicate_radius_m,
         )
         for category in all_categories
     }
@@ -113,30 +121,17 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
 
 
 class RoutingState:
-    """The process's snapshot and grid index, reloaded when the database changed (checked
-    at most every `check_every` seconds, so other replicas' edits arrive that fast)."""
+    """The process's routing snapshot and grid index, reloaded when the database changed."""
 
     def __init__(self, locator: GridLocator, check_every: float = 2.0) -> None:
         self.locator = locator
-        self._check_every = check_every
-        self._snapshot: RoutingSnapshot | None = None
-        self._version: tuple[Any, ...] | None = None
-        self._checked_at = float("-inf")
-        self._lock = threading.Lock()
+        self._snapshot = ReloadingSnapshot(load_snapshot, _version, check_every)
 
     def snapshot(self, session: Session) -> RoutingSnapshot:
-        if self._snapshot is not None and time.monotonic() - self._checked_at < self._check_every:
-            return self._snapshot
-        with self._lock:
-            version = _version(session)
-            if self._snapshot is None or version != self._version:
-                self._snapshot, self._version = load_snapshot(session), version
-            self._checked_at = time.monotonic()
-            return self._snapshot
+        return self._snapshot.get(session)
 
     def forget(self) -> None:
-        with self._lock:
-            self._checked_at = float("-inf")
+        self._snapshot.forget()
         self.locator.forget()
 
 

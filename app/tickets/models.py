@@ -14,16 +14,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.categories.models import Category
-from app.db import Base
+from app.db import Base, BigId
 from app.photos.models import Photo
+from app.sla.models import TicketClock
 from app.units.models import Department, Grid
-
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class Ticket(Base):
@@ -37,6 +36,14 @@ class Ticket(Base):
         Index("ix_ticket_created_at_id", "created_at", "id"),
         Index("ix_ticket_status_created_at", "status", "created_at"),
         Index("ix_ticket_reply_due_at_id", "reply_due_at", "id"),
+        Index("ix_ticket_next_due_at_id", "next_due_at", "id"),
+        # Duplicate search: the point's cell and its neighbours, or the same caller, lately.
+        # The point and category ride along, so the box and the group are checked in the
+        # index: only rows that could be the same problem are read from the table.
+        Index(
+            "ix_ticket_geo_cell_created_at", "geo_cell", "created_at", "lat", "lon", "category_id"
+        ),
+        Index("ix_ticket_reporter_phone_created_at", "reporter_phone", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -59,6 +66,8 @@ class Ticket(Base):
     source_lat: Mapped[float | None] = mapped_column(Float)
     source_lon: Mapped[float | None] = mapped_column(Float)
     source_crs: Mapped[str | None] = mapped_column(String(8))
+    # The ~500 m cell the point lies in (app/dedup/cells.py), for the duplicate search.
+    geo_cell: Mapped[int | None] = mapped_column(BigInteger)
     address: Mapped[str | None] = mapped_column(String(300))
     community_code: Mapped[str | None] = mapped_column(String(32))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
@@ -70,6 +79,14 @@ class Ticket(Base):
     dispatch_due_at: Mapped[datetime | None]
     sign_due_at: Mapped[datetime | None]
     reply_due_at: Mapped[datetime | None]
+    # The soonest deadline of any running clock: what "due soonest" sorts the queue by.
+    next_due_at: Mapped[datetime | None]
+    # Handling cycles: a reopened ticket starts a new one, with clocks of its own.
+    cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    urge_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The unit's reply to the citizen (banjie), shown to them in the self-service view.
+    reply_text: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"), index=True)
     # The grid map that located and routed the ticket, for explaining old decisions.
@@ -93,6 +110,12 @@ class Ticket(Base):
     assisting_units: Mapped[list["TicketAssistingUnit"]] = relationship(
         order_by="TicketAssistingUnit.id", lazy="raise"
     )
+    clocks: Mapped[list[TicketClock]] = relationship(order_by=TicketClock.id, lazy="raise")
+
+    # Every UPDATE checks the version it read: of two concurrent actions on one ticket,
+    # exactly one writes; the other finds the row changed and gets a 409. The version is
+    # bumped once per change (`service.mark_changed`), however many flushes it takes.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
 
 class TicketEvent(Base):

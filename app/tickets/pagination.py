@@ -13,7 +13,8 @@ from app.tickets.models import Ticket
 
 class SortOrder(StrEnum):
     NEWEST = "newest"
-    DUE_SOONEST = "due_soonest"
+    DUE_SOONEST = "due_soonest"  # the citizen's reply deadline
+    NEXT_DUE = "next_due"  # the soonest deadline of any running clock
 
 
 class InvalidCursor(HotlineError):
@@ -25,14 +26,15 @@ class Cursor:
     sort: SortOrder
     ticket_id: int
     created_at: datetime
-    reply_due_at: datetime | None
+    due_at: datetime | None  # the sort's deadline column, for the deadline orders
 
     @classmethod
     def after(cls, ticket: Ticket, sort: SortOrder) -> "Cursor":
-        return cls(sort, ticket.id, ticket.created_at, ticket.reply_due_at)
+        due = ticket.next_due_at if sort is SortOrder.NEXT_DUE else ticket.reply_due_at
+        return cls(sort, ticket.id, ticket.created_at, due)
 
     def encode(self) -> str:
-        due = self.reply_due_at.isoformat() if self.reply_due_at else None
+        due = self.due_at.isoformat() if self.due_at else None
         raw = json.dumps([self.sort, self.ticket_id, self.created_at.isoformat(), due])
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 

@@ -16,19 +16,19 @@ from app.auth.roles import Role
 from app.categories import service as categories
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
+from app.dedup import intake as dedup
 from app.dependencies import SessionDep, SettingsDep
-from app.errors import PROBLEM_JSON, UnknownReference
+from app.errors import UnknownReference, problem_responses
 from app.idempotency import service as idempotency
-from app.privacy.disclosure import disclosure_for
 from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.schemas import Page
-from app.tickets import service
+from app.tickets import service, views
+from app.tickets.etags import etag
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.schemas import (
     RevealedReporterRead,
     RevealRequest,
     TicketDetail,
-    TicketEventRead,
     TicketListQuery,
     TicketRead,
 )
@@ -36,14 +36,11 @@ from app.units import service as units
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
-PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
-    code: {"description": description, "content": {PROBLEM_JSON: {}}}
-    for code, description in (
-        (409, "An Idempotency-Key request is still in flight"),
-        (413, "Body over the size limit"),
-        (422, "Invalid body, unknown code, or Idempotency-Key reused with another body"),
-    )
-}
+PROBLEM_RESPONSES = problem_responses(
+    (409, "An Idempotency-Key request is still in flight"),
+    (413, "Body over the size limit"),
+    (422, "Invalid body, unknown code, or Idempotency-Key reused with another body"),
+)
 
 
 @router.post(
@@ -88,6 +85,7 @@ def post_ticket(
                 outcome.body, outcome.status, headers={"Idempotent-Replayed": "true"}
             )
         claim = outcome
+    catalogue = request.app.state.sla.catalogue(session)
     try:
         result = service.take_in(
             session,
@@ -95,11 +93,23 @@ def post_ticket(
             principal.actor,
             ZoneInfo(settings.timezone),
             request.app.state.routing,
+            catalogue=catalogue,
             confidence_threshold=settings.classifier_threshold,
         )
+        ticket = result.ticket
+        if result.created:
+            merged = dedup.after_intake(
+                session,
+                ticket,
+                principal,
+                request.app.state.routing.snapshot(session).categories_by_id,
+                catalogue,
+                settings,
+            )
+            ticket = merged or ticket
         status = 201 if result.created else 200
-        disclosure = disclosure_for(principal, confidential=result.ticket.is_confidential)
-        answer = TicketRead.of(result.ticket, disclosure).model_dump_json().encode()
+        read = views.read(ticket, principal, catalogue, with_remaining=False)
+        answer = read.model_dump_json().encode()
         if claim is not None:
             idempotency.complete(session, claim, status, json.loads(answer))
         # Durable before the answer goes out; committed here, in this worker thread, to
@@ -109,7 +119,7 @@ def post_ticket(
         if claim is not None:
             idempotency.release(session, claim)
         raise
-    headers = {"Location": f"{request.url.path}/{result.ticket.number}"}
+    headers = {"Location": f"{request.url.path}/{ticket.number}"}
     return Response(answer, status, headers=headers, media_type="application/json")
 
 
@@ -123,10 +133,14 @@ def _grid_path(session: Session, principal: Principal, grid_code: str | None) ->
 
 @router.get("", summary="The queue, filtered and sorted, one page at a time")
 def list_tickets(
-    query: Annotated[TicketListQuery, Query()], session: SessionDep, staff: StaffDep
+    query: Annotated[TicketListQuery, Query()],
+    request: Request,
+    session: SessionDep,
+    staff: StaffDep,
 ) -> Page[TicketRead]:
     """Staff see the tickets of their scope: the dispatch centre and supervisors all of
-    them, a unit its own, a street or community also the grids below it."""
+    them, a unit its own (and those it assists), a street or community also the grids
+    below it. Each ticket shows its clocks."""
     sort = SortOrder(query.sort)
     cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
     filters = service.TicketFilters(
@@ -142,26 +156,28 @@ def list_tickets(
         created_to=query.created_to,
         text=query.q,
         overdue=query.overdue,
+        warned=query.warned,
+        breached=query.breached,
+        paused=query.paused,
+        supervised=query.supervised,
     )
     tickets, next_cursor = service.list_tickets(session, staff, filters, sort, query.limit, cursor)
+    catalogue = request.app.state.sla.catalogue(session)
     return Page[TicketRead](
-        items=[
-            TicketRead.of(ticket, disclosure_for(staff, confidential=ticket.is_confidential))
-            for ticket in tickets
-        ],
+        items=[views.read(ticket, staff, catalogue) for ticket in tickets],
         next_cursor=next_cursor.encode() if next_cursor else None,
     )
 
 
-@router.get("/{number}", summary="One ticket with its whole timeline")
-def get_ticket(number: str, session: SessionDep, staff: StaffDep) -> TicketDetail:
+@router.get("/{number}", summary="One ticket with its clocks, what you may do, its timeline")
+def get_ticket(
+    number: str, request: Request, response: Response, session: SessionDep, staff: StaffDep
+) -> TicketDetail:
+    """The ETag is the ticket's version: send it back as If-Match with an action, and the
+    action is refused (412) if someone changed the ticket since you read it."""
     ticket = service.get_ticket(session, number, staff)
-    disclosure = disclosure_for(staff, confidential=ticket.is_confidential)
-    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
-    return TicketDetail(
-        **TicketRead.of(ticket, disclosure).model_dump(),
-        timeline=[TicketEventRead.of(event) for event in events],
-    )
+    response.headers["ETag"] = etag(ticket.version)
+    return views.detail(session, ticket, staff, request.app.state.sla.catalogue(session))
 
 
 @router.post(
@@ -181,24 +197,6 @@ def reveal_reporter(
 DispatchCentre = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
 
 
-def _detail(session: Session, number: str, staff: StaffPrincipal) -> TicketDetail:
-    session.expire_all()
-    ticket = service.get_ticket(session, number, staff)
-    disclosure = disclosure_for(staff, confidential=ticket.is_confidential)
-    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
-    return TicketDetail(
-        **TicketRead.of(ticket, disclosure).model_dump(),
-        timeline=[TicketEventRead.of(event) for event in events],
-    )
-
-
-def _department_id(session: Session, code: str, field: str) -> int:
-    department = units.get_department_by_code(session, code)
-    if department is None:
-        raise UnknownReference(f"No department has code {code!r}.", field=field)
-    return department.id
-
-
 @router.post("/{number}/route", summary="Re-route: a dispatcher's choice, or the rules again")
 def reroute(
     number: str,
@@ -216,32 +214,24 @@ def reroute(
             session,
             ticket,
             request.app.state.routing,
+            request.app.state.sla.catalogue(session),
             staff.actor,
             body.reason,
             settings.classifier_threshold,
         )
     else:
         assert body.lead is not None
-        lead: tuple[int | None, int | None]
-        if body.lead.kind == "department":
-            lead = (_department_id(session, body.lead.code, "lead"), None)
-        else:
-            grid = units.get_grid_by_code(session, body.lead.code)
-            if grid is None:
-                raise UnknownReference(f"No grid has code {body.lead.code!r}.", field="lead")
-            lead = (None, grid.id)
-        assisting = tuple(
-            _department_id(session, code, "assist_department_codes")
-            for code in body.assist_department_codes
-        )
         service.reroute_by_hand(
             session,
             ticket,
-            service.UnitChoice(lead[0], lead[1], assisting),
+            service.UnitChoice.of_codes(
+                session, body.lead.kind, body.lead.code, body.assist_department_codes
+            ),
+            request.app.state.sla.catalogue(session),
             staff.actor,
             body.reason,
         )
-    return _detail(session, number, staff)
+    return views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))
 
 
 @router.put("/{number}/category", summary="Correct the category (routing follows)")
@@ -259,6 +249,12 @@ def correct_category(
             f"No category has code {body.category_code!r}.", field="category_code"
         )
     service.correct_category(
-        session, ticket, category, request.app.state.routing, staff.actor, body.reason
+        session,
+        ticket,
+        category,
+        request.app.state.routing,
+        request.app.state.sla.catalogue(session),
+        staff.actor,
+        body.reason,
     )
-    return _detail(session, number, staff)
+    return views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))

@@ -1,5 +1,6 @@
 """How a ticket and its timeline look to API clients."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -10,7 +11,14 @@ from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
 from app.schemas import InputModel, OutputModel, Reason
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import Channel, Priority, RequestType, TicketStatus
+from app.tickets.vocabulary import (
+    Channel,
+    ClockKind,
+    ClockState,
+    Priority,
+    RequestType,
+    TicketStatus,
+)
 from app.units.models import Department, Grid
 
 
@@ -54,6 +62,31 @@ class Deadlines(OutputModel):
     dispatch_due_at: datetime | None
     sign_due_at: datetime | None
     reply_due_at: datetime | None
+    next_due_at: datetime | None = Field(description="The soonest of the running deadlines.")
+
+
+class ClockRead(OutputModel):
+    """One deadline: the centre's dispatch clock, a unit's sign-for clock, the citizen's
+    reply clock, or the window in which the unit may still return the ticket."""
+
+    clock: ClockKind
+    cycle: int = Field(description="Handling cycle: a reopened ticket starts a new one.")
+    state: ClockState
+    target: str = Field(description="90m, 4h (business time) or 3wd (end of working day 3)")
+    started_at: datetime
+    due_at: datetime | None = Field(description="Empty while paused.")
+    remaining_seconds: float | None = Field(
+        description="Business time left on the calendar; negative once past the deadline."
+    )
+    warned: bool
+    breached: bool
+    paused: bool
+    provisional: bool = Field(
+        description="The deadline lies in a year whose holidays the calendar does not "
+        "hold yet: counted with weekends only, until an administrator adds the year."
+    )
+    extended_days: int
+    stopped_at: datetime | None
 
 
 class AttachmentRead(OutputModel):
@@ -85,7 +118,12 @@ class TicketRead(OutputModel):
     assigned_unit: UnitRef | None = Field(description="The lead unit (zhuban).")
     assisting_units: list[UnitRef] = Field(description="Units assisting the lead (xieban).")
     deadlines: Deadlines
-    version: int
+    clocks: list[ClockRead]
+    cycle: int
+    urge_count: int
+    supervised: bool
+    reply: str | None = Field(description="The unit's reply to the citizen.")
+    version: int = Field(description="Send it back as If-Match with an action.")
     parent_number: str | None
     photos: list[AttachmentRead]
     channel_data: dict[str, Any]
@@ -97,7 +135,9 @@ class TicketRead(OutputModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, ticket: Ticket, disclosure: Disclosure) -> "TicketRead":
+    def of(
+        cls, ticket: Ticket, disclosure: Disclosure, clocks: Sequence[ClockRead] = ()
+    ) -> "TicketRead":
         return cls(
             number=ticket.number,
             channel=Channel(ticket.channel),
@@ -123,7 +163,13 @@ class TicketRead(OutputModel):
                 dispatch_due_at=ticket.dispatch_due_at,
                 sign_due_at=ticket.sign_due_at,
                 reply_due_at=ticket.reply_due_at,
+                next_due_at=ticket.next_due_at,
             ),
+            clocks=list(clocks),
+            cycle=ticket.cycle,
+            urge_count=ticket.urge_count,
+            supervised=ticket.is_supervised,
+            reply=ticket.reply_text,
             version=ticket.version,
             parent_number=ticket.parent.number if ticket.parent else None,
             photos=[
@@ -210,7 +256,31 @@ class TicketEventRead(OutputModel):
         )
 
 
+class ContactsRead(OutputModel):
+    """How many times, and through which channels, the problem was reported: this ticket
+    and the ones merged into it. Repeat contacts are a sign it is not being handled."""
+
+    count: int
+    channels: dict[str, int]
+
+
+class DuplicateRead(OutputModel):
+    number: str = Field(description="The other ticket.")
+    direction: str = Field(description="earlier: filed before this one; later: after it")
+    score: float
+    reasons: dict[str, Any]
+    status: str = Field(description="suggested, merged, dismissed or linked")
+
+
 class TicketDetail(TicketRead):
+    contacts: ContactsRead
+    duplicates: list[DuplicateRead] = Field(
+        description="Suspected duplicates, for a dispatcher to merge or dismiss."
+    )
+    allowed_actions: list[str] = Field(
+        description="What the viewer may do to the ticket now: each is "
+        "POST /tickets/{number}/{action}."
+    )
     timeline: list[TicketEventRead]
 
 
@@ -232,8 +302,17 @@ class TicketListQuery(InputModel):
     q: Annotated[str | None, Field(max_length=100, description="Text in title or description.")] = (
         None
     )
-    overdue: bool | None = None
-    sort: str = Field("newest", pattern="^(newest|due_soonest)$")
+    overdue: bool | None = Field(None, description="The citizen's reply deadline has passed.")
+    warned: bool | None = Field(None, description="A running deadline is about to break.")
+    breached: bool | None = Field(None, description="A deadline of this cycle has broken.")
+    paused: bool | None = Field(None, description="Suspended: the clocks are stopped.")
+    supervised: bool | None = None
+    sort: str = Field(
+        "newest",
+        pattern="^(newest|due_soonest|next_due)$",
+        description="newest; due_soonest (the citizen's reply deadline); next_due (the "
+        "soonest running deadline of any clock)",
+    )
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str | None, Field(max_length=500)] = None
 

@@ -6,7 +6,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.principal import StaffPrincipal
 from app.auth.roles import Role
-from app.tickets.models import Ticket
+from app.tickets.models import Ticket, TicketAssistingUnit
 from app.units.models import Grid
 
 
@@ -15,7 +15,16 @@ def visible_to(staff: StaffPrincipal) -> ColumnElement[bool] | None:
     if staff.sees_citywide:
         return None
     if staff.department_id is not None:
-        return Ticket.assigned_department_id == staff.department_id
+        # A department sees what it leads and what it assists in (joint handling).
+        assists = (
+            select(TicketAssistingUnit.id)
+            .where(
+                TicketAssistingUnit.ticket_id == Ticket.id,
+                TicketAssistingUnit.department_id == staff.department_id,
+            )
+            .exists()
+        )
+        return or_(Ticket.assigned_department_id == staff.department_id, assists)
     if staff.grid_path is not None:
         # A street's or community's staff also see every grid below theirs.
         subtree = select(Grid.id).where(Grid.path.startswith(staff.grid_path))

@@ -18,6 +18,7 @@ from app.categories.models import Category
 from app.channels.normalise import TicketDraft
 from app.clock import utc_now
 from app.db import Base, insert_ignoring_conflict
+from app.dedup.cells import cell_of
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.grids.locator import LocatedGrid
@@ -26,13 +27,19 @@ from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter
 from app.routing import service as routing_service
 from app.routing.service import RoutingState
+from app.sla import clocks
+from app.sla.catalogue import Catalogue
+from app.sla.models import TicketClock
 from app.tickets import scoping
+from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment, TicketEvent
 from app.tickets.numbering import next_ticket_number
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
     ADMIN_ONLY_EVENTS,
     OPEN_STATUSES,
+    ClockKind,
+    ClockState,
     EventKind,
     Priority,
     TicketStatus,
@@ -64,6 +71,10 @@ class TicketFilters:
     created_to: datetime | None = None
     text: str | None = None
     overdue: bool | None = None
+    warned: bool | None = None
+    breached: bool | None = None
+    paused: bool | None = None
+    supervised: bool | None = None
 
 
 def _with_everything_shown() -> Any:
@@ -75,6 +86,7 @@ def _with_everything_shown() -> Any:
         joinedload(Ticket.parent).load_only(Ticket.number),
         selectinload(Ticket.attachments),
         selectinload(Ticket.assisting_units),
+        selectinload(Ticket.clocks),
     )
 
 
@@ -172,6 +184,7 @@ def _new_ticket(
         source_lat=location.source_lat if location else None,
         source_lon=location.source_lon if location else None,
         source_crs=location.source_crs if location else None,
+        geo_cell=cell_of(location.lat, location.lon) if location else None,
         address=draft.address,
         community_code=draft.community_code,
         grid_id=grid.id if grid else None,
@@ -179,8 +192,14 @@ def _new_ticket(
         assigned_grid=None,
         assigned_department=None,
         assisting_units=[],
+        clocks=[],
         parent=None,
         status=TicketStatus.NEW,
+        cycle=1,
+        urge_count=0,
+        is_supervised=False,
+        reply_text=None,
+        next_due_at=None,
         version=1,
         tracking_code=new_tracking_code(),
         channel_data=draft.channel_data,
@@ -189,40 +208,12 @@ def _new_ticket(
     )
 
 
-def record_event(
-    session: Session,
-    ticket: Ticket,
-    kind: EventKind,
-    actor: Actor,
-    payload: dict[str, Any],
-    *,
-    at: datetime | None = None,
-) -> None:
-    """Append one line to the ticket's timeline, in the caller's transaction."""
-    session.connection().execute(
-        _INSERT_EVENT,
-        [
-            {
-                "ticket_id": ticket.id,
-                "kind": kind,
-                "actor_kind": actor.kind,
-                "actor_ref": actor.ref,
-                "channel": ticket.channel if actor.kind == "client" else None,
-                "payload": payload,
-                "created_at": at or utc_now(),
-            }
-        ],
-    )
-
-
 _TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
-_EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
 _ATTACHMENTS: Table = TicketAttachment.__table__  # type: ignore[assignment]
 # Intake statements, built once (Core on the session's connection: no ORM on the hot path).
 _ID_BY_EXTERNAL_ID = select(_TICKETS.c.id).where(
     _TICKETS.c.channel == bindparam("channel"), _TICKETS.c.external_id == bindparam("external_id")
 )
-_INSERT_EVENT = insert(_EVENTS)
 _INSERT_ATTACHMENT = insert(_ATTACHMENTS)
 _INSERT_ASSISTING = insert(TicketAssistingUnit)
 
@@ -301,10 +292,12 @@ def take_in(
     timezone: ZoneInfo,
     routing: RoutingState,
     *,
+    catalogue: Catalogue | None = None,
     confidence_threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
 ) -> IntakeResult:
     """Make `draft` a ticket in the queue, routed to its unit when the rules can tell (else
-    left for the dispatch centre), with its `received` and routing events; or return the
+    left for the dispatch centre), with its `received` and routing events and its clocks
+    (when a `catalogue` of SLA policies is given); or return the
     ticket the channel already filed under the same external id (then nothing is written).
 
     The hot path of the service: Core statements, and the answer built from what is in
@@ -331,6 +324,7 @@ def take_in(
         now,
     )
     apply_routing(ticket, outcome, now)
+    planned = _plan_clocks(ticket, catalogue, now)
     ticket_id = insert_ignoring_conflict(
         session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
     )
@@ -354,6 +348,9 @@ def take_in(
         at=now,
     )
     _record_routing(session, ticket, outcome, SYSTEM, now)
+    if planned is not None:
+        clocks.save(session, ticket, planned, now, SYSTEM)
+        ticket.clocks = planned.clocks
     ticket.attachments = [
         TicketAttachment(
             ticket_id=ticket_id,
@@ -370,6 +367,22 @@ def take_in(
             _INSERT_ATTACHMENT, [_column_values(a) for a in ticket.attachments]
         )
     return IntakeResult(ticket, created=True)
+
+
+def _plan_clocks(ticket: Ticket, catalogue: Catalogue | None, now: datetime) -> clocks.Plan | None:
+    """The citizen's reply clock runs from intake; a routed ticket's unit gets its clocks
+    at once, an unrouted one waits on the centre's dispatch clock."""
+    if catalogue is None:
+        return None
+    if ticket.status == TicketStatus.DISPATCHED:
+        unit = clocks.Unit(ticket.assigned_department_id, ticket.assigned_grid_id)
+        kinds: tuple[ClockKind, ...] = (ClockKind.REPLY, *clocks.UNIT_CLOCKS)
+    else:
+        unit, kinds = clocks.Unit(), (ClockKind.DISPATCH, ClockKind.REPLY)
+    planned = clocks.plan(ticket, kinds, catalogue, now, unit)
+    if planned is not None:
+        clocks.sync_deadlines(ticket, planned.clocks)
+    return planned
 
 
 def _category_of(outcome: routing_service.RoutingOutcome) -> Category | None:
@@ -448,9 +461,41 @@ def _column_values(row: Base) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None or key != "id"}
 
 
+_UNITS_CHANGED = "ticket_units_changed"
+
+
+def forget_units(session: Session, ticket: Ticket) -> None:
+    """Drop the assisting units (the lead unit is the caller's to set); what the session
+    holds of the ticket's units is stale until `reload_units`."""
+    session.execute(delete(TicketAssistingUnit).where(TicketAssistingUnit.ticket_id == ticket.id))
+    session.info[_UNITS_CHANGED] = True
+
+
+def reload_units(session: Session, ticket: Ticket) -> None:
+    """Read the ticket's lead and assisting units again, if this session changed them."""
+    if session.info.pop(_UNITS_CHANGED, False):
+        session.refresh(ticket, ["assigned_grid", "assigned_department", "assisting_units"])
+
+
+def mark_changed(session: Session, ticket: Ticket, now: datetime) -> None:
+    """The ticket's next version (once per transaction, however many flushes the change
+    takes) and its update time: every change to a ticket calls this."""
+    changed: set[int] = session.info.setdefault("tickets_changed", set())
+    if ticket.id not in changed:
+        ticket.version += 1
+        changed.add(ticket.id)
+    ticket.updated_at = now
+
+
 def _scoped(query: Select[Ticket], viewer: StaffPrincipal) -> Select[Ticket]:
     condition = scoping.visible_to(viewer)
     return query if condition is None else query.where(condition)
+
+
+def get_ticket_unscoped(session: Session, number: str) -> Ticket | None:
+    """The ticket whoever asks: for callers that check access themselves."""
+    query = select(Ticket).where(Ticket.number == number).options(*_with_everything_shown())
+    return session.scalars(query).unique().one_or_none()
 
 
 def get_ticket(session: Session, number: str, viewer: StaffPrincipal) -> Ticket:
@@ -523,20 +568,17 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
             Ticket.category_id.in_(categories.category_and_children_ids(session, category))
         )
     if filters.grid_code is not None:
-        grid = _grid_filter(session, filters.grid_code, "grid")
+        grid = units.grid_by_code(session, filters.grid_code, "grid")
         subtree = select(Grid.id).where(Grid.path.startswith(grid.path))
         conditions.append(Ticket.grid_id.in_(subtree))
     if filters.assigned_grid_code is not None:
-        grid = _grid_filter(session, filters.assigned_grid_code, "assigned_grid")
+        grid = units.grid_by_code(session, filters.assigned_grid_code, "assigned_grid")
         conditions.append(Ticket.assigned_grid_id == grid.id)
     if filters.assigned_department_code is not None:
-        department = units.get_department_by_code(session, filters.assigned_department_code)
-        if department is None:
-            raise UnknownReference(
-                f"No department has code {filters.assigned_department_code!r}.",
-                field="assigned_department",
-            )
-        conditions.append(Ticket.assigned_department_id == department.id)
+        department_id = units.department_id(
+            session, filters.assigned_department_code, "assigned_department"
+        )
+        conditions.append(Ticket.assigned_department_id == department_id)
     if filters.created_from is not None:
         conditions.append(Ticket.created_at >= filters.created_from)
     if filters.created_to is not None:
@@ -548,17 +590,52 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
                 Ticket.description.contains(filters.text, autoescape=True),
             )
         )
+    now = utc_now()
     if filters.overdue is not None:
-        overdue = and_(Ticket.reply_due_at < utc_now(), Ticket.status.in_(OPEN_STATUSES))
+        overdue = and_(Ticket.reply_due_at < now, Ticket.status.in_(OPEN_STATUSES))
         conditions.append(overdue if filters.overdue else ~overdue)
+    for wanted, clock_condition in (
+        (filters.warned, _warned(now)),
+        (filters.breached, _breached(now)),
+        (filters.paused, TicketClock.state == ClockState.PAUSED),
+    ):
+        if wanted is not None:
+            has_clock = _has_clock(clock_condition)
+            conditions.append(has_clock if wanted else ~has_clock)
+    if filters.supervised is not None:
+        conditions.append(Ticket.is_supervised.is_(filters.supervised))
     return conditions
 
 
-def _grid_filter(session: Session, code: str, field: str) -> Grid:
-    grid = units.get_grid_by_code(session, code)
-    if grid is None:
-        raise UnknownReference(f"No grid has code {code!r}.", field=field)
-    return grid
+def _has_clock(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    """A clock of the ticket's current cycle meets `condition`."""
+    return (
+        select(TicketClock.id)
+        .where(TicketClock.ticket_id == Ticket.id, TicketClock.cycle == Ticket.cycle, condition)
+        .exists()
+    )
+
+
+def _warned(now: datetime) -> ColumnElement[bool]:
+    """Running, past its warning point, not yet past its deadline: about to break."""
+    return and_(
+        TicketClock.state == ClockState.RUNNING,
+        or_(TicketClock.warned_at.is_not(None), TicketClock.warn_at <= now),
+        TicketClock.breached_at.is_(None),
+        TicketClock.due_at > now,
+    )
+
+
+def _breached(now: datetime) -> ColumnElement[bool]:
+    """Broken, whether the sweeper has been by yet or not."""
+    return or_(
+        TicketClock.breached_at.is_not(None),
+        and_(TicketClock.state == ClockState.RUNNING, TicketClock.due_at <= now),
+    )
+
+
+def _due_column(sort: SortOrder) -> Any:
+    return Ticket.next_due_at if sort is SortOrder.NEXT_DUE else Ticket.reply_due_at
 
 
 def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
@@ -570,14 +647,14 @@ def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
                 and_(Ticket.created_at == created_at, Ticket.id < cursor.ticket_id),
             )
         )
-    due = cursor.reply_due_at
+    column, due = _due_column(cursor.sort), cursor.due_at
     if due is None:  # already among the tickets without a deadline, which sort last
-        return query.where(Ticket.reply_due_at.is_(None), Ticket.id > cursor.ticket_id)
+        return query.where(column.is_(None), Ticket.id > cursor.ticket_id)
     return query.where(
         or_(
-            Ticket.reply_due_at > due,
-            and_(Ticket.reply_due_at == due, Ticket.id > cursor.ticket_id),
-            Ticket.reply_due_at.is_(None),
+            column > due,
+            and_(column == due, Ticket.id > cursor.ticket_id),
+            column.is_(None),
         )
     )
 
@@ -598,7 +675,7 @@ def list_tickets(
     if sort is SortOrder.NEWEST:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     else:
-        query = query.order_by(Ticket.reply_due_at.asc().nulls_last(), Ticket.id.asc())
+        query = query.order_by(_due_column(sort).asc().nulls_last(), Ticket.id.asc())
     query = query.options(*_with_everything_shown()).limit(limit + 1)
     tickets = list(session.scalars(query).unique())
     if len(tickets) <= limit:
@@ -617,6 +694,29 @@ class UnitChoice:
     department_id: int | None
     grid_id: int | None
     assisting_department_ids: tuple[int, ...] = ()
+
+    @classmethod
+    def of_codes(
+        cls, session: Session, kind: str, code: str, assisting_codes: Sequence[str] = ()
+    ) -> "UnitChoice":
+        """From a lead unit's kind ("grid" or "department") and code, and the assisting
+        departments' codes; a 422 names the code that does not exist."""
+        if kind == "department":
+            lead: tuple[int | None, int | None] = (units.department_id(session, code, "lead"), None)
+        else:
+            lead = (None, units.grid_by_code(session, code, "lead").id)
+        assisting = tuple(
+            dict.fromkeys(
+                units.department_id(session, assisting_code, "assist_department_codes")
+                for assisting_code in assisting_codes
+            )
+        )
+        # The lead unit does not assist itself; a code named twice counts once.
+        return cls(lead[0], lead[1], tuple(unit for unit in assisting if unit != lead[0]))
+
+    @property
+    def is_empty(self) -> bool:
+        return self.department_id is None and self.grid_id is None
 
 
 def _unit_label(session: Session, department_id: int | None, grid_id: int | None) -> Any:
@@ -644,18 +744,26 @@ def assign(
     actor: Actor,
     kind: EventKind,
     payload: dict[str, Any],
+    *,
+    catalogue: Catalogue | None,
+    status: TicketStatus | None = None,
+    now: datetime | None = None,
 ) -> None:
-    """Give the ticket a new lead unit (and assisting units), with its event."""
+    """Give the ticket a new lead unit (and assisting units), with its event; the status
+    becomes `status`, by default dispatched (or new when no unit is given). When the lead
+    unit changes, the clocks follow it (see `clocks.move_to_unit`)."""
     previous = _unit_label(session, ticket.assigned_department_id, ticket.assigned_grid_id)
-    now = utc_now()
+    now = now or utc_now()
+    lead_changes = (choice.department_id, choice.grid_id) != (
+        ticket.assigned_department_id,
+        ticket.assigned_grid_id,
+    )
     ticket.assigned_department_id = choice.department_id
     ticket.assigned_grid_id = choice.grid_id
-    ticket.status = (
-        TicketStatus.DISPATCHED if (choice.department_id or choice.grid_id) else (TicketStatus.NEW)
-    )
-    ticket.version += 1
-    ticket.updated_at = now
-    session.execute(delete(TicketAssistingUnit).where(TicketAssistingUnit.ticket_id == ticket.id))
+    default_status = TicketStatus.NEW if choice.is_empty else TicketStatus.DISPATCHED
+    ticket.status = status or default_status
+    mark_changed(session, ticket, now)
+    forget_units(session, ticket)
     if choice.assisting_department_ids:
         session.connection().execute(
             _INSERT_ASSISTING,
@@ -669,12 +777,17 @@ def assign(
     record_event(
         session, ticket, kind, actor, payload | {"previous": previous, "lead": lead}, at=now
     )
+    if catalogue is not None and (lead_changes or status == TicketStatus.RETURNED):
+        unit = None if choice.is_empty else clocks.Unit(choice.department_id, choice.grid_id)
+        clocks.move_to_unit(session, ticket, unit, catalogue, now, actor)
+        clocks.refresh_deadlines(session, ticket)
 
 
 def reroute_by_rules(
     session: Session,
     ticket: Ticket,
     routing: RoutingState,
+    catalogue: Catalogue | None,
     actor: Actor,
     reason: str,
     threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
@@ -694,16 +807,22 @@ def reroute_by_rules(
     )
     payload = outcome.event_payload() | {"reason": reason}
     kind = EventKind.ROUTED if outcome.decision.lead else EventKind.ROUTING_PENDING
-    assign(session, ticket, choice, actor, kind, payload)
+    assign(session, ticket, choice, actor, kind, payload, catalogue=catalogue)
     return outcome
 
 
 def reroute_by_hand(
-    session: Session, ticket: Ticket, choice: UnitChoice, actor: Actor, reason: str
+    session: Session,
+    ticket: Ticket,
+    choice: UnitChoice,
+    catalogue: Catalogue | None,
+    actor: Actor,
+    reason: str,
 ) -> None:
     """A dispatcher's own choice of unit, with the reason on the timeline."""
     _ensure_reroutable(ticket)
-    assign(session, ticket, choice, actor, EventKind.REROUTED, {"reason": reason, "by_hand": True})
+    payload = {"reason": reason, "by_hand": True}
+    assign(session, ticket, choice, actor, EventKind.REROUTED, payload, catalogue=catalogue)
 
 
 def correct_category(
@@ -711,6 +830,7 @@ def correct_category(
     ticket: Ticket,
     category: Category,
     routing: RoutingState,
+    catalogue: Catalogue | None,
     actor: Actor,
     reason: str,
 ) -> None:
@@ -718,8 +838,7 @@ def correct_category(
     signed for, routing follows the new category at once."""
     previous = ticket.category.code if ticket.category else None
     ticket.category_id = category.id
-    ticket.version += 1
-    ticket.updated_at = utc_now()
+    mark_changed(session, ticket, utc_now())
     session.flush()
     session.refresh(ticket, ["category"])
     record_event(
@@ -730,4 +849,6 @@ def correct_category(
         {"from": previous, "to": category.code, "reason": reason},
     )
     if ticket.status in REROUTABLE_STATUSES:
-        reroute_by_rules(session, ticket, routing, SYSTEM, f"category corrected: {reason}")
+        reroute_by_rules(
+            session, ticket, routing, catalogue, SYSTEM, f"category corrected: {reason}"
+        )

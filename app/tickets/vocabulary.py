@@ -31,8 +31,10 @@ class TicketStatus(StrEnum):
     """Where a ticket stands on its road from intake to closed."""
 
     NEW = "new"  # taken in (shouli), waiting for dispatch
+    RETURNED = "returned"  # tuidan: the unit sent it back; waiting for dispatch again
     DISPATCHED = "dispatched"  # paidan: sent to a unit, not yet signed for
     SIGNED = "signed"  # qianshou: the unit has it in hand
+    SUSPENDED = "suspended"  # guaqi: handling waits on something outside the unit
     REPLIED = "replied"  # banjie: the unit replied and finished
     VISITED = "visited"  # huifang: the citizen was called back
     CLOSED = "closed"  # jiean
@@ -41,7 +43,14 @@ class TicketStatus(StrEnum):
 
 
 OPEN_STATUSES = frozenset(
-    {TicketStatus.NEW, TicketStatus.DISPATCHED, TicketStatus.SIGNED, TicketStatus.REPLIED}
+    {
+        TicketStatus.NEW,
+        TicketStatus.RETURNED,
+        TicketStatus.DISPATCHED,
+        TicketStatus.SIGNED,
+        TicketStatus.SUSPENDED,
+        TicketStatus.REPLIED,
+    }
 )
 
 
@@ -59,16 +68,78 @@ class EventKind(StrEnum):
     CATEGORY_CORRECTED = "category_corrected"
     REPORTER_REVEALED = "reporter_revealed"
     CITIZEN_EVALUATED = "citizen_evaluated"
+    # Workflow actions (one per action of the ticket's life).
+    DISPATCHED = "dispatched"
+    SIGNED = "signed"
+    RETURNED = "returned"
+    TRANSFERRED = "transferred"
+    ESCALATED = "escalated"
+    JOINT_HANDLING = "joint_handling"
+    REPLIED = "replied"
+    VISITED = "visited"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    EXTENSION_REQUESTED = "extension_requested"
+    EXTENSION_APPROVED = "extension_approved"
+    EXTENSION_REJECTED = "extension_rejected"
+    SUSPENDED = "suspended"
+    RESUMED = "resumed"
+    URGED = "urged"
+    SUPERVISED = "supervised"
+    INVALIDATED = "invalidated"
+    ANSWERED_AT_ONCE = "answered_at_once"
+    # Duplicates (bingdan).
+    DUPLICATE_SUSPECTED = "duplicate_suspected"
+    MERGED = "merged"
+    DUPLICATE_ADDED = "duplicate_added"
+    UNMERGED = "unmerged"
+    DUPLICATE_REMOVED = "duplicate_removed"
+    REPEAT_CONTACT = "repeat_contact"
+    # Clocks: every change to a deadline is on the timeline.
+    CLOCK_STARTED = "clock_started"
+    CLOCK_STOPPED = "clock_stopped"
+    CLOCK_PAUSED = "clock_paused"
+    CLOCK_RESUMED = "clock_resumed"
+    CLOCK_EXTENDED = "clock_extended"
+    CLOCK_RECOMPUTED = "clock_recomputed"
+    CALENDAR_NOT_COVERED = "calendar_not_covered"
+    SLA_WARNED = "sla_warned"
+    SLA_BREACHED = "sla_breached"
 
 
 # What a citizen sees of the timeline: what happened and when; no staff, no notes.
 PUBLIC_EVENTS = {
     EventKind.RECEIVED: "已受理 (received)",
     EventKind.ROUTED: "已派单 (dispatched)",
+    EventKind.DISPATCHED: "已派单 (dispatched)",
+    EventKind.SIGNED: "已签收 (signed for)",
+    EventKind.REPLIED: "已办结 (replied)",
+    EventKind.ANSWERED_AT_ONCE: "已直接办结 (answered at once)",
+    EventKind.VISITED: "已回访 (visited)",
+    EventKind.CLOSED: "已结案 (closed)",
+    EventKind.REOPENED: "已发回重办 (reopened)",
+    EventKind.MERGED: "已并案 (merged with an earlier report of the same problem)",
     EventKind.CITIZEN_EVALUATED: "已评价 (evaluated)",
 }
 # Statuses in which the citizen may give their evaluation: the unit has replied.
 EVALUABLE_STATUSES = frozenset({TicketStatus.REPLIED, TicketStatus.VISITED, TicketStatus.CLOSED})
+
+
+class ClockKind(StrEnum):
+    """The deadlines a ticket runs against (DOMAIN.md, time limits)."""
+
+    DISPATCH = "dispatch"  # intake to dispatch: the centre's clock
+    SIGN = "sign"  # dispatch to sign-for: each unit that receives the ticket gets its own
+    REPLY = "reply"  # intake to reply: the citizen's clock, which returns never reset
+    RETURN_WINDOW = "return_window"  # how long the unit may still send the ticket back
+
+
+class ClockState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"  # stopped by what it waited for (dispatch, sign-for, reply)
+    CANCELLED = "cancelled"  # no longer applies (return, transfer, invalid, merged)
+
 
 # Audit lines that only administrators read on a ticket's timeline.
 ADMIN_ONLY_EVENTS = frozenset({EventKind.REPORTER_REVEALED})

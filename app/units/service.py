@@ -3,6 +3,7 @@
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
+from app.errors import UnknownReference
 from app.units.models import Department, Grid
 
 _GRIDS: Table = Grid.__table__  # type: ignore[assignment]
@@ -38,3 +39,19 @@ def list_grids(
 
 def list_departments(session: Session) -> list[Department]:
     return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def department_id(session: Session, code: str, field: str) -> int:
+    """The department's id, or a 422 naming `field`."""
+    department = get_department_by_code(session, code)
+    if department is None:
+        raise UnknownReference(f"No department has code {code!r}.", field=field)
+    return department.id
+
+
+def grid_by_code(session: Session, code: str, field: str) -> Grid:
+    """The grid, or a 422 naming `field`."""
+    grid = get_grid_by_code(session, code)
+    if grid is None:
+        raise UnknownReference(f"No grid has code {code!r}.", field=field)
+    return grid

@@ -382,6 +382,37 @@ EXPECTED: dict[str, str] = {
     "POST /routing/dry-run":                        "401 200 200 200 403 403 403 403 403 403 403",
     "POST /grids/import":                           "401 200 403 403 403 403 403 403 403 403 403",
     "GET /grids/map-versions":                      "401 200 200 200 200 200 200 200 403 403 403",
+    # Workflow actions, each on the unit-grid ticket in a state that allows the action.
+    "POST /tickets/{number}/dispatch":              "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/sign":                  "401 403 403 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/return":                "401 403 403 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/transfer":              "401 200 200 403 404 200 200 403 403 404 404",
+    "POST /tickets/{number}/escalate":              "401 403 403 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/joint-handling":        "401 200 200 403 404 200 200 403 403 404 404",
+    "POST /tickets/{number}/reply":                 "401 403 403 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/return-visit":          "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/close":                 "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/reopen":                "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/request-extension":     "401 403 403 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/decide-extension":      "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/suspend":               "401 200 200 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/resume":                "401 200 200 403 404 200 200 200 403 404 404",
+    "POST /tickets/{number}/urge":                  "401 200 200 200 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/supervise":             "401 200 200 200 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/invalidate":            "401 200 200 403 404 403 403 403 403 404 404",
+    "POST /tickets/{number}/answer-at-once":        "401 200 200 403 404 403 403 403 200 404 404",
+    "GET /calendars":                               "401 200 200 200 403 403 403 403 403 403 403",
+    "GET /calendars/{code}":                        "401 200 200 200 403 403 403 403 403 403 403",
+    "PUT /calendars/{code}/years/{year}":           "401 200 403 403 403 403 403 403 403 403 403",
+    "PUT /calendars/{code}/days/{day}":             "401 200 403 403 403 403 403 403 403 403 403",
+    "DELETE /calendars/{code}/days/{day}":          "401 204 403 403 403 403 403 403 403 403 403",
+    "GET /sla-policies":                            "401 200 200 200 403 403 403 403 403 403 403",
+    "POST /sla-policies":                           "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /sla-policies/{policy_id}":                "401 200 403 403 403 403 403 403 403 403 403",
+    "DELETE /sla-policies/{policy_id}":             "401 204 403 403 403 403 403 403 403 403 403",
+    "GET /tickets/{number}/duplicates":             "401 200 200 200 404 200 200 200 403 403 403",
+    "POST /tickets/{number}/merge":                 "401 200 200 403 403 403 403 403 403 403 403",
+    "POST /tickets/{number}/unmerge":               "401 200 200 403 403 403 403 403 403 403 403",
 }
 # fmt: on
 
@@ -472,6 +503,119 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
         f"{API}/grids/import", json=demo_grid_map(factories.CITY), params={"dry_run": "true"}
     ),
     "GET /grids/map-versions": lambda _: Call(f"{API}/grids/map-versions"),
+}
+
+
+def _act(status: str, action: str, body: dict[str, Any]) -> Callable[[Scene], Call]:
+    """The action on the unit-grid ticket, put in `status` first."""
+
+    def call(scene: Scene) -> Call:
+        number = scene.ticket("unit_grid")
+        scene.place(number, status=status)
+        return Call(f"{TICKETS}/{number}/{action}", json=body)
+
+    return call
+
+
+def _pending_extension(scene: Scene) -> Call:
+    call = _act("signed", "request-extension", EXTENSION)(scene)
+    assert_answer(scene.send("gridworker", "POST", call), 200, "gridworker")
+    return Call(call.path.replace("request-extension", "decide-extension"), json={"approve": True})
+
+
+UNIT_GRID_LEAD = {"lead": {"kind": "grid", "code": UNIT_GRID}}
+EXTENSION = {"working_days": 2, "reason": "等待配件"}
+REASON = {"reason": "核实"}
+NOTE = {"note": "请尽快办理"}
+REPLY = {"reply": "已修复"}
+WORKFLOW_REQUESTS: dict[str, Callable[[Scene], Call]] = {
+    "dispatch": _act("new", "dispatch", UNIT_GRID_LEAD),
+    "sign": _act("dispatched", "sign", {}),
+    "return": _act("dispatched", "return", REASON),
+    "transfer": _act(
+        "dispatched",
+        "transfer",
+        {"lead": {"kind": "grid", "code": SIBLING_UNIT_GRID}} | REASON,
+    ),
+    "escalate": _act("signed", "escalate", REASON),
+    "joint-handling": _act(
+        "dispatched",
+        "joint-handling",
+        UNIT_GRID_LEAD | {"assist_department_codes": ["urban_management"]} | REASON,
+    ),
+    "reply": _act("signed", "reply", REPLY),
+    "return-visit": _act("replied", "return-visit", {"satisfaction": "satisfied", "solved": True}),
+    "close": _act("visited", "close", {}),
+    "reopen": _act("closed", "reopen", REASON),
+    "request-extension": _act("signed", "request-extension", EXTENSION),
+    "decide-extension": _pending_extension,
+    "suspend": _act("signed", "suspend", REASON),
+    "resume": _act("suspended", "resume", {}),
+    "urge": _act("dispatched", "urge", NOTE),
+    "supervise": _act("dispatched", "supervise", NOTE),
+    "invalidate": _act("dispatched", "invalidate", {"reason": "harassment"}),
+    "answer-at-once": _act("new", "answer-at-once", REPLY),
+}
+REQUESTS |= {
+    f"POST /tickets/{{number}}/{action}": request for action, request in WORKFLOW_REQUESTS.items()
+}
+
+CALENDARS = f"{API}/calendars"
+POLICY = {"name": "路灯", "category_code": "0101", "reply_target": "3wd"}
+
+
+def _spare_policy(scene: Scene) -> int:
+    """A policy no clock has used yet (so it may be deleted)."""
+    response = scene.send("admin", "POST", Call(f"{API}/sla-policies", json=POLICY))
+    assert_answer(response, 201, "admin")
+    policy_id: int = response.json()["id"]
+    return policy_id
+
+
+def _merged(scene: Scene) -> Call:
+    """The unit-grid ticket, merged by the dispatcher into the community's."""
+    number = scene.ticket("unit_grid")
+    merge = Call(
+        f"{TICKETS}/{number}/merge",
+        json={"parent_number": scene.ticket("community"), "reason": "同一问题"},
+    )
+    assert_answer(scene.send("dispatcher", "POST", merge), 200, "dispatcher")
+    return Call(f"{TICKETS}/{number}/unmerge", json={"reason": "不是同一问题"})
+
+
+def _set_day(scene: Scene) -> Call:
+    day = Call(f"{CALENDARS}/standard/days/2030-05-06", json={"is_working": False, "name": "调休"})
+    assert_answer(scene.send("admin", "PUT", day), 200, "admin")
+    return Call(day.path)
+
+
+REQUESTS |= {
+    "GET /calendars": lambda _: Call(CALENDARS),
+    "GET /calendars/{code}": lambda _: Call(f"{CALENDARS}/standard", params={"year": 2026}),
+    "PUT /calendars/{code}/years/{year}": lambda _: Call(
+        f"{CALENDARS}/standard/years/2031",
+        json={"days": [{"day": "2031-01-01", "is_working": False, "name": "元旦"}]},
+    ),
+    "PUT /calendars/{code}/days/{day}": lambda _: Call(
+        f"{CALENDARS}/standard/days/2030-05-06", json={"is_working": False, "name": "调休"}
+    ),
+    "DELETE /calendars/{code}/days/{day}": _set_day,
+    "GET /sla-policies": lambda _: Call(f"{API}/sla-policies"),
+    "POST /sla-policies": lambda _: Call(f"{API}/sla-policies", json=POLICY),
+    "PUT /sla-policies/{policy_id}": lambda scene: Call(
+        f"{API}/sla-policies/{_spare_policy(scene)}", json=POLICY | {"reply_target": "2wd"}
+    ),
+    "DELETE /sla-policies/{policy_id}": lambda scene: Call(
+        f"{API}/sla-policies/{_spare_policy(scene)}"
+    ),
+    "GET /tickets/{number}/duplicates": lambda scene: Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/duplicates"
+    ),
+    "POST /tickets/{number}/merge": lambda scene: Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/merge",
+        json={"parent_number": scene.ticket("community"), "reason": "同一问题"},
+    ),
+    "POST /tickets/{number}/unmerge": _merged,
 }
 
 

@@ -170,3 +170,21 @@ def test_public_endpoints_are_rate_limited_per_address(
     assert [r.status_code for r in responses] == [404, 404, 404, 429]
     assert int(responses[-1].headers["Retry-After"]) >= 1
     assert responses[-1].headers["content-type"].startswith("application/problem+json")
+
+
+def test_the_citizen_reads_the_units_reply_and_the_steps_on_the_way(
+    anonymous: TestClient, filed: dict[str, Any], auth: Auth
+) -> None:
+    path = f"/api/v1/tickets/{filed['number']}"
+    assert anonymous.post(f"{path}/sign", json={}, headers=auth["urban"]).status_code == 200
+    replied = anonymous.post(f"{path}/reply", json={"reply": "路灯已更换"}, headers=auth["urban"])
+    assert replied.status_code == 200, replied.text
+
+    proof = {"number": filed["number"], "tracking_code": filed["tracking_code"]}
+    view = anonymous.post(LOOKUP, json=proof).json()
+
+    assert view["status"] == "replied"
+    assert view["reply"] == "路灯已更换"
+    assert view["can_evaluate"] is True
+    kinds = [event["kind"] for event in view["timeline"]]
+    assert kinds == ["received", "routed", "signed", "replied"]  # no clocks, no staff

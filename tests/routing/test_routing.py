@@ -136,8 +136,9 @@ def test_a_dispatcher_reroutes_by_hand_with_a_reason(client: TestClient, auth: A
     assert moved["assigned_unit"]["code"] == "housing_construction"
     assert [u["code"] for u in moved["assisting_units"]] == ["urban_management"]
     assert moved["version"] == ticket["version"] + 1
-    event = moved["timeline"][-1]
-    assert event["kind"] == "rerouted"
+    event = next(e for e in reversed(moved["timeline"]) if e["kind"] != "clock_started")
+    assert event["kind"] == "clock_stopped"  # the first unit's sign-for clock is cancelled
+    event = next(e for e in reversed(moved["timeline"]) if e["kind"] == "rerouted")
     assert event["payload"]["reason"] == "路灯归住建局代管"
     assert event["payload"]["previous"] == {"kind": "department", "code": "urban_management"}
     assert event["actor"]["kind"] == "user"
@@ -156,7 +157,7 @@ def test_correcting_the_category_reroutes(client: TestClient) -> None:
     assert corrected["category"]["code"] == "0201"
     assert corrected["assigned_unit"]["code"] == "ecology_environment"
     kinds = [event["kind"] for event in corrected["timeline"]]
-    assert kinds[-2:] == ["category_corrected", "routed"]
+    assert kinds[-4:] == ["category_corrected", "routed", "clock_stopped", "clock_started"]
 
 
 def test_a_signed_ticket_is_not_rerouted(client: TestClient, session: Any) -> None:

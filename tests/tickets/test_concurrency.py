@@ -1,35 +1,16 @@
 """No duplicate ticket ever, when the same post arrives at the same moment many times."""
 
-import threading
 from collections import Counter
 from typing import Any
 
 import httpx
 
 from tests import factories
-
-THREADS = 8
+from tests.concurrency import THREADS, post_at_once
 
 
 def _post_at_once(url: str, body: dict[str, Any], headers: dict[str, str]) -> list[httpx.Response]:
-    barrier = threading.Barrier(THREADS)
-    responses: list[httpx.Response] = []
-    lock = threading.Lock()
-
-    def post() -> None:
-        with httpx.Client(base_url=url, timeout=30) as http:
-            barrier.wait()
-            response = http.post("/api/v1/tickets", json=body, headers=headers)
-        with lock:
-            responses.append(response)
-
-    threads = [threading.Thread(target=post) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert len(responses) == THREADS
-    return responses
+    return post_at_once(url, "/api/v1/tickets", body, headers)
 
 
 def _tickets(url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -70,23 +51,14 @@ def test_a_burst_larger_than_the_thread_pool_is_served(
     """More requests at once than worker threads (40): none may wait forever for a
     connection held by a request that has no thread left to finish on."""
     burst = 64
-    barrier = threading.Barrier(burst)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def post() -> None:
-        with httpx.Client(base_url=live_server, timeout=20) as http:
-            barrier.wait()
-            response = http.post(
-                "/api/v1/tickets", json=factories.hotline_12345(), headers=auth["call_centre"]
-            )
-        with lock:
-            statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=post) for _ in range(burst)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    responses = post_at_once(
+        live_server,
+        "/api/v1/tickets",
+        factories.hotline_12345,
+        auth["call_centre"],
+        threads=burst,
+        timeout=20,
+    )
+    statuses = [response.status_code for response in responses]
     assert statuses == [201] * burst
     assert len(_tickets(live_server, auth["dispatcher"])) == burst

@@ -135,8 +135,14 @@ def test_the_detail_shows_the_received_event(
     ticket = response.json()
     detail = client.get(f"{TICKETS}/{ticket['number']}").json()
     assert detail["number"] == ticket["number"]
-    event, routed = detail["timeline"]
+    event, routed, clocks = detail["timeline"]
     assert routed["kind"] == "routed"
+    assert clocks["kind"] == "clock_started"
+    assert [clock["clock"] for clock in clocks["payload"]["clocks"]] == [
+        "reply",
+        "sign",
+        "return_window",
+    ]
     assert event["kind"] == "received"
     assert event["channel"] == "hotline_12345"
     assert event["actor"]["kind"] == "client"
@@ -154,7 +160,7 @@ def test_reposting_a_call_returns_the_first_ticket_and_creates_nothing(client: T
     assert again.json() == first.json()
     assert _queue_size(client) == 1
     timeline = client.get(f"{TICKETS}/{first.json()['number']}").json()["timeline"]
-    assert [event["kind"] for event in timeline] == ["received", "routed"]
+    assert [event["kind"] for event in timeline] == ["received", "routed", "clock_started"]
 
 
 def test_same_external_id_on_another_channel_is_another_ticket(client: TestClient) -> None:

@@ -1,0 +1,105 @@
+"""HTTP for duplicates: what a ticket may duplicate, and the dispatcher's merge and unmerge."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.orm import Session
+
+from app.auth.dependencies import StaffDep, require_roles
+from app.auth.principal import StaffPrincipal
+from app.auth.roles import Role
+from app.clock import utc_now
+from app.dedup import service
+from app.dedup.schemas import MergeRequest, UnmergeRequest
+from app.dependencies import SessionDep
+from app.errors import Conflict, problem_responses
+from app.tickets import service as tickets
+from app.tickets import views
+from app.tickets.etags import etag
+from app.tickets.models import Ticket
+from app.tickets.schemas import DuplicateRead, TicketDetail
+from app.tickets.vocabulary import OPEN_STATUSES, TicketStatus
+
+router = APIRouter(prefix="/tickets", tags=["duplicates"])
+DispatchCentre = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
+RESPONSES = problem_responses(
+    (404, "No such ticket"),
+    (409, "The tickets cannot be merged (or unmerged) as they stand; the answer says why"),
+)
+MERGEABLE = OPEN_STATUSES - {TicketStatus.REPLIED}
+
+
+@router.get("/{number}/duplicates", summary="Suspected duplicates of a ticket, best first")
+def list_duplicates(number: str, session: SessionDep, staff: StaffDep) -> list[DuplicateRead]:
+    return views.duplicates(session, tickets.get_ticket(session, number, staff))
+
+
+@router.post(
+    "/{number}/merge",
+    summary="Merge this ticket into the one it reports again (bingdan)",
+    responses=RESPONSES,
+)
+def merge(
+    number: str,
+    body: MergeRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    staff: DispatchCentre,
+) -> TicketDetail:
+    """The ticket stops its own clocks and follows the parent's outcome; its reporter still
+    gets a return visit of their own."""
+    child = tickets.get_ticket(session, number, staff)
+    parent = tickets.get_ticket(session, body.parent_number, staff)
+    _ensure_mergeable(session, child, parent)
+    service.merge(session, child, parent, staff.actor, utc_now(), reason=body.reason)
+    return _answer(request, response, session, number, staff)
+
+
+@router.post(
+    "/{number}/unmerge", summary="Undo a merge: the ticket stands on its own", responses=RESPONSES
+)
+def unmerge(
+    number: str,
+    body: UnmergeRequest,
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    staff: DispatchCentre,
+) -> TicketDetail:
+    child = tickets.get_ticket(session, number, staff)
+    if child.parent is None or child.status != TicketStatus.MERGED:
+        raise Conflict("The ticket is not merged into another.", ticket_status=child.status)
+    parent = tickets.get_ticket(session, child.parent.number, staff)
+    catalogue = request.app.state.sla.catalogue(session)
+    service.unmerge(session, child, parent, catalogue, staff.actor, body.reason, utc_now())
+    return _answer(request, response, session, number, staff)
+
+
+def _ensure_mergeable(session: Session, child: Ticket, parent: Ticket) -> None:
+    if child.id == parent.id:
+        raise Conflict("A ticket cannot be merged into itself.")
+    if child.status not in MERGEABLE:
+        raise Conflict(
+            f"A {child.status} ticket is not merged: only one still waiting for its reply.",
+            ticket_status=child.status,
+        )
+    if parent.parent_id is not None or parent.status not in OPEN_STATUSES:
+        raise Conflict(
+            f"Ticket {parent.number} is {parent.status}: merge into an open ticket that is "
+            "not merged itself.",
+            ticket_status=parent.status,
+        )
+    if service.children(session, child):
+        raise Conflict(
+            "Other tickets are merged into this one; merge the other way round, or unmerge "
+            "them first."
+        )
+
+
+def _answer(
+    request: Request, response: Response, session: SessionDep, number: str, staff: StaffPrincipal
+) -> TicketDetail:
+    detail = views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))
+    response.headers["ETag"] = etag(detail.version)
+    return detail

@@ -1,0 +1,347 @@
+"""Finding the earlier tickets a new one may report again, merging and unmerging, and
+carrying a parent's outcome to the tickets merged into it."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, and_, case, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.auth.actors import Actor
+from app.dedup.cells import cells_around
+from app.dedup.models import DuplicateCandidate
+from app.dedup.scoring import Match, Report, match
+from app.geo.distance import METRES_PER_DEGREE_LAT
+from app.routing.service import CategoryInfo
+from app.sla import clocks
+from app.sla.catalogue import Catalogue
+from app.tickets.events import record_event
+from app.tickets.models import Ticket
+from app.tickets.service import mark_changed
+from app.tickets.vocabulary import OPEN_STATUSES, ClockKind, ClockState, EventKind, TicketStatus
+
+# Candidates are roots (not merged themselves) that are open, or closed lately: a repeat
+# contact about a closed ticket is a sign the problem came back.
+SEARCHED_STATUSES = OPEN_STATUSES | {TicketStatus.VISITED, TicketStatus.CLOSED}
+MAX_CANDIDATES = 200
+_CANDIDATES: Table = DuplicateCandidate.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_radius_m: float
+    window: timedelta
+    merge_score: float
+    flag_score: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ticket_id: int
+    number: str
+    status: str
+    match: Match
+
+
+def _report(
+    categories: dict[int, CategoryInfo],
+    category_id: int | None,
+    lat: float | None,
+    lon: float | None,
+    created_at: datetime,
+    text: str,
+    phone: str | None,
+) -> Report:
+    info = categories.get(category_id) if category_id is not None else None
+    return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
+
+
+def _group_ids(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
+    """The ids of every category in the same group as `category_id` (and the group's)."""
+    info = categories.get(category_id) if category_id is not None else None
+    if info is None:
+        return []
+    group = info.group_id if info.group_id is not None else info.id
+    return [group, *(other.id for other in categories.values() if other.group_id == group)]
+
+
+def radius_for(
+    categories: dict[int, CategoryInfo], category_id: int | None, default: float
+) -> float:
+    info = categories.get(category_id) if category_id is not None else None
+    return float(info.duplicate_radius_m) if info and info.duplicate_radius_m else default
+
+
+def find(
+    session: Session, ticket: Ticket, categories: dict[int, CategoryInfo], settings: Settings
+) -> list[Candidate]:
+    """Earlier tickets `ticket` may report again, best first, each with its score and
+    reasons. One indexed query: the point's cell and its neighbours (narrowed to the
+    radius's box and the category's group), or the same caller, within the window; the
+    newest first, should a crowded neighbourhood hold more than the limit."""
+    radius = radius_for(categories, ticket.category_id, settings.default_radius_m)
+    branches: list[Any] = []
+    if ticket.lat is not None and ticket.lon is not None:
+        # The cells find the neighbourhood through the index; the box and the category
+        # group keep only what could be the same problem, before any row is read out.
+        d_lat = radius / METRES_PER_DEGREE_LAT
+        d_lon = d_lat / max(math.cos(math.radians(ticket.lat)), 0.01)
+        nearby: list[ColumnElement[bool]] = [
+            Ticket.geo_cell.in_(cells_around(ticket.lat, ticket.lon)),
+            Ticket.lat.between(ticket.lat - d_lat, ticket.lat + d_lat),
+            Ticket.lon.between(ticket.lon - d_lon, ticket.lon + d_lon),
+        ]
+        group = _group_ids(categories, ticket.category_id)
+        if group:
+            nearby.append(or_(Ticket.category_id.in_(group), Ticket.category_id.is_(None)))
+        branches.append(and_(*nearby))
+    if ticket.reporter_phone:
+        branches.append(Ticket.reporter_phone == ticket.reporter_phone)
+    if not branches:
+        return []
+    rows = session.execute(
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.status,
+            Ticket.category_id,
+            Ticket.lat,
+            Ticket.lon,
+            Ticket.created_at,
+            Ticket.title,
+            Ticket.description,
+            Ticket.reporter_phone,
+        )
+        .where(
+            or_(*branches),
+            Ticket.created_at >= ticket.created_at - settings.window,
+            Ticket.id != ticket.id,
+            Ticket.parent_id.is_(None),
+            Ticket.status.in_(SEARCHED_STATUSES),
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(MAX_CANDIDATES)
+    ).all()
+    new = _report(
+        categories,
+        ticket.category_id,
+        ticket.lat,
+        ticket.lon,
+        ticket.created_at,
+        f"{ticket.title} {ticket.description}",
+        ticket.reporter_phone,
+    )
+    found = []
+    for row in rows:
+        old = _report(
+            categories,
+            row.category_id,
+            row.lat,
+            row.lon,
+            row.created_at,
+            f"{row.title} {row.description}",
+            row.reporter_phone,
+        )
+        scored = match(new, old, radius_m=radius, window=settings.window)
+        if scored is not None:
+            found.append(Candidate(row.id, row.number, row.status, scored))
+    return sorted(found, key=lambda candidate: -candidate.match.score)
+
+
+def record_candidates(
+    session: Session, ticket: Ticket, candidates: list[Candidate], status: str, now: datetime
+) -> None:
+    if candidates:
+        session.connection().execute(
+            _CANDIDATES.insert(),
+            [
+                {
+                    "ticket_id": ticket.id,
+                    "candidate_id": candidate.ticket_id,
+                    "score": candidate.match.score,
+                    "reasons": candidate.match.reasons,
+                    "status": status,
+                    "created_at": now,
+                }
+                for candidate in candidates
+            ],
+        )
+
+
+def _set_candidate_status(
+    session: Session, child: Ticket, parent: Ticket, status: str, actor: Actor, now: datetime
+) -> None:
+    changed = session.execute(
+        update(DuplicateCandidate)
+        .where(
+            DuplicateCandidate.ticket_id == child.id,
+            DuplicateCandidate.candidate_id == parent.id,
+        )
+        .values(status=status, decided_by=actor.ref, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]
+        session.add(
+            DuplicateCandidate(
+                ticket_id=child.id,
+                candidate_id=parent.id,
+                score=1.0,
+                reasons={"by_hand": True},
+                status=status,
+                created_at=now,
+                decided_by=actor.ref,
+                decided_at=now,
+            )
+        )
+
+
+def merge(
+    session: Session,
+    child: Ticket,
+    parent: Ticket,
+    actor: Actor,
+    now: datetime,
+    *,
+    match_: Match | None = None,
+    reason: str | None = None,
+) -> None:
+    """`child` becomes a link under `parent`: its own clocks stop (the parent's run for
+    both), it follows the parent's outcome, and both timelines say so."""
+    clocks.stop(session, child, list(ClockKind), now, actor, ClockState.CANCELLED)
+    child.parent_id = parent.id
+    child.status = TicketStatus.MERGED
+    child.reply_text = parent.reply_text
+    mark_changed(session, child, now)
+    details = {"score": match_.score, "reasons": match_.reasons} if match_ else {}
+    auto = match_ is not None and reason is None
+    record_event(
+        session,
+        child,
+        EventKind.MERGED,
+        actor,
+        {"parent": parent.number, "auto": auto, "reason": reason} | details,
+        at=now,
+    )
+    record_event(
+        session,
+        parent,
+        EventKind.DUPLICATE_ADDED,
+        actor,
+        {"child": child.number, "channel": child.channel, "auto": auto} | details,
+        at=now,
+    )
+    _set_candidate_status(session, child, parent, "merged", actor, now)
+    clocks.refresh_deadlines(session, child)
+    session.flush()
+
+
+def unmerge(
+    session: Session,
+    child: Ticket,
+    parent: Ticket,
+    catalogue: Catalogue,
+    actor: Actor,
+    reason: str,
+    now: datetime,
+) -> None:
+    """`child` stands on its own again, waiting for dispatch; its citizen's reply clock
+    counts from its own intake, as if it had never been merged."""
+    child.parent_id = None
+    child.status = TicketStatus.NEW
+    child.reply_text = None
+    mark_changed(session, child, now)
+    record_event(
+        session,
+        child,
+        EventKind.UNMERGED,
+        actor,
+        {"parent": parent.number, "reason": reason},
+        at=now,
+    )
+    record_event(
+        session,
+        parent,
+        EventKind.DUPLICATE_REMOVED,
+        actor,
+        {"child": child.number, "reason": reason},
+        at=now,
+    )
+    _set_candidate_status(session, child, parent, "dismissed", actor, now)
+    reply = clocks.plan(child, [ClockKind.REPLY], catalogue, child.created_at)
+    if reply is not None:
+        clocks.save(session, child, reply, now, actor)
+    clocks.start(session, child, [ClockKind.DISPATCH], catalogue, now, actor)
+    clocks.refresh_deadlines(session, child)
+    session.flush()
+
+
+def children(session: Session, parent: Ticket) -> list[Ticket]:
+    return list(
+        session.scalars(select(Ticket).where(Ticket.parent_id == parent.id).order_by(Ticket.id))
+    )
+
+
+def follow_parent(
+    session: Session, parent: Ticket, kind: EventKind, actor: Actor, now: datetime
+) -> None:
+    """The parent's reply, close and reopen reach every ticket merged into it, so each
+    reporter sees the outcome in the self-service view."""
+    for child in children(session, parent):
+        if kind in (EventKind.REPLIED, EventKind.ANSWERED_AT_ONCE):
+            child.reply_text = parent.reply_text
+        elif kind == EventKind.REOPENED:
+            child.reply_text = None
+        elif kind == EventKind.CLOSED:
+            child.status = TicketStatus.CLOSED
+        else:
+            continue
+        mark_changed(session, child, now)
+        record_event(
+            session,
+            child,
+            kind,
+            actor,
+            {"via": parent.number, "reply": child.reply_text},
+            at=now,
+        )
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """How many times, and through which channels, the problem was reported."""
+
+    count: int
+    channels: dict[str, int]
+
+
+def contacts(session: Session, ticket: Ticket) -> Contacts:
+    channels: dict[str, int] = {ticket.channel: 1}
+    for child in children(session, ticket):
+        channels[child.channel] = channels.get(child.channel, 0) + 1
+    return Contacts(sum(channels.values()), channels)
+
+
+def candidates_of(session: Session, ticket: Ticket) -> list[tuple[DuplicateCandidate, str, str]]:
+    """The ticket's suspected duplicates either way round: (row, other ticket's number,
+    "earlier" when the other was filed first, else "later"), best first."""
+    other = case(
+        (DuplicateCandidate.ticket_id == ticket.id, DuplicateCandidate.candidate_id),
+        else_=DuplicateCandidate.ticket_id,
+    )
+    rows = session.execute(
+        select(DuplicateCandidate, Ticket.number)
+        .join(Ticket, Ticket.id == other)
+        .where(
+            or_(
+                DuplicateCandidate.ticket_id == ticket.id,
+                DuplicateCandidate.candidate_id == ticket.id,
+            )
+        )
+        .order_by(DuplicateCandidate.score.desc())
+    )
+    return [
+        (row, number, "earlier" if row.ticket_id == ticket.id else "later") for row, number in rows
+    ]

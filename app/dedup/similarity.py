@@ -1,0 +1,68 @@
+"""How alike two reports' texts are. Chinese is not written with spaces, so words are not
+at hand: overlapping character pairs (bigrams) are, and they match across phrasings that
+share the nouns that matter ("路灯", "不亮", the road's name)."""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Punctuation, spaces, digits and Latin letters carry little of what a report is about
+# (and phone numbers or house numbers would make unrelated texts look alike).
+_NOISE = re.compile(r"[\W\d_a-zA-Z]+")
+# Words every report uses, whatever its problem.
+_STOP = (
+    "你好",
+    "您好",
+    "请问",
+    "反映",
+    "投诉",
+    "市民",
+    "来电",
+    "希望",
+    "尽快",
+    "处理",
+    "解决",
+    "问题",
+    "一下",
+    "相关",
+    "部门",
+    "情况",
+    "现在",
+    "已经",
+    "非常",
+    "我们",
+    "这个",
+    "那个",
+    "有人",
+    "师傅",
+)
+
+
+def _normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    text = _NOISE.sub("", text)
+    for word in _STOP:
+        text = text.replace(word, "")
+    return text
+
+
+@lru_cache(maxsize=4096)
+def bigrams(text: str) -> frozenset[str]:
+    """The text's character pairs after normalising; a one-character text is its own."""
+    clean = _normalised(text)
+    if len(clean) < 2:
+        return frozenset({clean}) if clean else frozenset()
+    return frozenset(clean[i : i + 2] for i in range(len(clean) - 1))
+
+
+def overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    """Overlap coefficient: shared pairs over the shorter text's pairs, so a terse photo
+    caption matches the long call summary it is a part of."""
+    if not first or not second:
+        return 0.0
+    return len(first & second) / min(len(first), len(second))
+
+
+def similarity(first: str, second: str) -> float:
+    """0 (nothing in common) to 1 (the shorter says nothing the longer does not)."""
+    return overlap(bigrams(first), bigrams(second))

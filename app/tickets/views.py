@@ -1,0 +1,82 @@
+"""A ticket as the API answers it: its fields, its clocks, what the viewer may do to it
+and its timeline."""
+
+from sqlalchemy.orm import Session
+
+from app.auth.principal import Principal
+from app.clock import utc_now
+from app.dedup import service as dedup
+from app.privacy.disclosure import disclosure_for
+from app.sla.catalogue import Catalogue
+from app.sla.views import clock_reads
+from app.tickets import service
+from app.tickets.models import Ticket
+from app.tickets.schemas import (
+    ContactsRead,
+    DuplicateRead,
+    TicketDetail,
+    TicketEventRead,
+    TicketRead,
+)
+from app.workflow.machine import allowed_actions
+from app.workflow.service import parties
+
+
+def read(
+    ticket: Ticket, principal: Principal, catalogue: Catalogue, *, with_remaining: bool = True
+) -> TicketRead:
+    """`with_remaining=False` leaves out the business time left, which changes by the
+    second: intake answers a re-post of the same call with the very same body."""
+    disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
+    now = utc_now() if with_remaining else None
+    return TicketRead.of(ticket, disclosure, clock_reads(ticket.clocks, catalogue, now))
+
+
+def duplicates(session: Session, ticket: Ticket) -> list[DuplicateRead]:
+    return [
+        DuplicateRead(
+            number=number,
+            direction=direction,
+            score=row.score,
+            reasons=row.reasons,
+            status=row.status,
+        )
+        for row, number, direction in dedup.candidates_of(session, ticket)
+    ]
+
+
+def detail(
+    session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
+) -> TicketDetail:
+    disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
+    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
+    contacts = dedup.contacts(session, ticket)
+    return TicketDetail(
+        **read(ticket, principal, catalogue).model_dump(),
+        contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
+        duplicates=duplicates(session, ticket),
+        allowed_actions=allowed_actions(ticket.status, parties(principal, ticket)),
+        timeline=[TicketEventRead.of(event) for event in events],
+    )
+
+
+def fresh_detail(
+    session: Session, number: str, principal: Principal, catalogue: Catalogue
+) -> TicketDetail:
+    """The ticket read again after a change, as the one who changed it sees it now; also
+    when the change took it out of their scope (a return, a transfer, an escalation)."""
+    session.flush()  # expiring would drop changes not yet written
+    session.expire_all()
+    ticket = service.get_ticket_unscoped(session, number)
+    assert ticket is not None  # the change was made to it in this transaction
+    return detail(session, ticket, principal, catalogue)
+
+
+def after_change(
+    session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
+) -> TicketDetail:
+    """The ticket as a change in this session left it, reading again only what the change
+    wrote behind the session's back (its units; its clocks are kept up to date)."""
+    session.flush()
+    service.reload_units(session, ticket)
+    return detail(session, ticket, principal, catalogue)

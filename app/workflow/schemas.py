@@ -1,0 +1,70 @@
+"""Bodies of the workflow actions: each asks for what its action needs, and no more."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from app.routing.schemas import UnitRefWrite
+from app.schemas import Code, Description, InputModel, Reason
+from app.tickets.vocabulary import Satisfaction
+
+
+class NoteBody(InputModel):
+    note: Reason | None = None
+
+
+class ReasonBody(InputModel):
+    reason: Reason = Field(description="Why: it goes on the timeline.")
+
+
+class NoteRequired(InputModel):
+    note: Reason
+
+
+class UnitsBody(InputModel):
+    lead: UnitRefWrite = Field(description="The lead unit (zhuban).")
+    assist_department_codes: Annotated[list[Code], Field(max_length=20)] = Field(
+        default=[], description="Assisting departments (xieban)."
+    )
+
+
+class DispatchBody(UnitsBody):
+    note: Reason | None = None
+
+
+class TransferBody(UnitsBody):
+    reason: Reason
+
+
+class JointHandlingBody(UnitsBody):
+    assist_department_codes: Annotated[list[Code], Field(min_length=1, max_length=20)]
+    reason: Reason
+
+
+class ReplyBody(InputModel):
+    reply: Description = Field(description="What was done, as the citizen will read it.")
+
+
+class ReturnVisitBody(InputModel):
+    satisfaction: Satisfaction
+    solved: bool = Field(description="Whether the citizen says the problem is solved.")
+    note: Reason | None = None
+
+
+class ExtensionRequestBody(InputModel):
+    working_days: Annotated[int, Field(ge=1, le=60)]
+    reason: Reason
+
+
+class ExtensionDecisionBody(InputModel):
+    approve: bool
+    note: Reason | None = None
+
+
+class InvalidateBody(InputModel):
+    reason: Literal["harassment", "silence", "no_content", "test_call", "other"]
+    note: Reason | None = None
+
+
+class AnswerBody(InputModel):
+    reply: Description = Field(description="The answer the agent gave during the call.")

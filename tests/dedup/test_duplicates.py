@@ -1,0 +1,284 @@
+"""One problem, one ticket: duplicates found at intake, merged, flagged, unmerged, and the
+parent's outcome reaching every reporter."""
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.main import create_app
+from tests import factories
+
+TICKETS = "/api/v1/tickets"
+LOOKUP = "/api/v1/public/tickets/lookup"
+Auth = dict[str, dict[str, str]]
+Json = dict[str, Any]
+# Two points on one street, 40 m apart (WGS-84).
+LAMP = {"lat": 27.3300, "lon": 118.1200, "crs": "wgs84"}
+LAMP_ACROSS = {"lat": 27.33036, "lon": 118.1200, "crs": "wgs84"}
+FAR = {"lat": 27.3400, "lon": 118.1200, "crs": "wgs84"}  # 1.1 km north
+
+
+def _app(settings: Settings, session_factory: sessionmaker[Session], **changes: Any) -> Any:
+    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **changes}))
+    app.state.session_factory = session_factory
+    return app
+
+
+@pytest.fixture
+def api(
+    settings: Settings, session_factory: sessionmaker[Session], auth: Auth
+) -> Iterator[TestClient]:
+    """The dispatcher's client of a city that merges sure duplicates at once."""
+    with TestClient(_app(settings, session_factory), headers=auth["dispatcher"]) as client:
+        yield client
+
+
+_callers = iter(range(13_900_000_000, 14_000_000_000))
+
+
+def _call(description: str, location: dict[str, Any] | None, **overrides: Any) -> Json:
+    """A 12345 call from a caller of its own (a number no other test call has)."""
+    number = str(next(_callers))
+    return (
+        factories.hotline_12345(
+            description=description,
+            location=location,
+            call=factories.call(caller_number=number),
+            reporter={"name": "王五", "phone": number},
+        )
+        | overrides
+    )
+
+
+def _web(description: str, location: dict[str, Any], **overrides: Any) -> Json:
+    body = {
+        "channel": "web",
+        "request_type": "complaint",
+        "category_code": factories.STREET_LIGHT,
+        "description": description,
+        "location": location,
+    }
+    return body | overrides
+
+
+def _file(client: TestClient, body: Json, headers: dict[str, str] | None = None) -> Json:
+    response = client.post(TICKETS, json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    ticket: Json = response.json()
+    return ticket
+
+
+def _detail(client: TestClient, number: str) -> Json:
+    detail: Json = client.get(f"{TICKETS}/{number}").json()
+    return detail
+
+
+def _kinds(ticket: Json) -> list[str]:
+    return [event["kind"] for event in ticket["timeline"]]
+
+
+def test_the_same_lamp_reported_twice_becomes_one_ticket(api: TestClient) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+
+    assert second["status"] == "merged"
+    assert second["parent_number"] == first["number"]
+    assert [clock["state"] for clock in second["clocks"]] == ["cancelled"] * len(second["clocks"])
+    child = _detail(api, second["number"])
+    merged = next(event for event in child["timeline"] if event["kind"] == "merged")
+    assert merged["payload"]["parent"] == first["number"]
+    assert merged["payload"]["auto"] is True
+    assert merged["payload"]["reasons"]["category"] == "same"
+    assert merged["payload"]["reasons"]["distance_m"] == 40
+    parent = _detail(api, first["number"])
+    assert "duplicate_added" in _kinds(parent)
+    assert parent["contacts"] == {"count": 2, "channels": {"hotline_12345": 1, "web": 1}}
+    assert parent["status"] == "dispatched"  # the parent's handling goes on as before
+
+
+def test_the_same_problem_far_away_is_another_ticket(api: TestClient) -> None:
+    _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    elsewhere = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", FAR))
+    assert elsewhere["status"] != "merged"
+    assert _detail(api, elsewhere["number"])["duplicates"] == []
+
+
+def test_another_kind_of_problem_at_the_same_place_is_another_ticket(api: TestClient) -> None:
+    _file(api, _call("建安大道88号门口路灯不亮已经三天了", LAMP))
+    noise = _web("建安大道88号门口夜里施工噪音很大", LAMP, category_code="0201")
+    assert _file(api, noise)["status"] != "merged"
+
+
+def test_a_likely_duplicate_is_flagged_for_the_dispatcher_who_merges_it_by_hand(
+    api: TestClient,
+) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    # The same lamp in other words, from across the street: likely, not sure.
+    second = _file(api, _web("这边有盏灯坏了一直不亮", LAMP_ACROSS))
+    assert second["status"] != "merged"
+    flagged = _detail(api, second["number"])
+    assert "duplicate_suspected" in _kinds(flagged)
+    listed = api.get(f"{TICKETS}/{second['number']}/duplicates").json()
+    assert [(c["number"], c["direction"], c["status"]) for c in listed] == [
+        (first["number"], "earlier", "suggested")
+    ]
+    assert 0.45 <= listed[0]["score"] < 0.8
+    assert _detail(api, first["number"])["duplicates"][0]["direction"] == "later"
+
+    merged = api.post(
+        f"{TICKETS}/{second['number']}/merge",
+        json={"parent_number": first["number"], "reason": "同一盏路灯"},
+    )
+
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["status"] == "merged"
+    assert merged.json()["duplicates"][0]["status"] == "merged"
+    event = next(e for e in merged.json()["timeline"] if e["kind"] == "merged")
+    assert (event["payload"]["auto"], event["payload"]["reason"]) == (False, "同一盏路灯")
+
+
+def test_unmerging_gives_the_ticket_back_its_own_life_and_reply_clock(api: TestClient) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+    assert second["status"] == "merged"
+
+    back = api.post(f"{TICKETS}/{second['number']}/unmerge", json={"reason": "其实是另一盏"})
+
+    assert back.status_code == 200, back.text
+    ticket = back.json()
+    assert (ticket["status"], ticket["parent_number"]) == ("new", None)
+    running = {c["clock"]: c for c in ticket["clocks"] if c["state"] == "running"}
+    assert set(running) == {"dispatch", "reply"}
+    # The citizen's clock counts from their own call, as if never merged.
+    assert running["reply"]["started_at"] == ticket["created_at"]
+    assert "duplicate_removed" in _kinds(_detail(api, first["number"]))
+    again = api.post(f"{TICKETS}/{second['number']}/unmerge", json={"reason": "x"})
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    ("child_status", "reason"),
+    [("replied", "only one still waiting for its reply"), ("closed", "only one still waiting")],
+)
+def test_a_finished_ticket_is_not_merged(
+    api: TestClient, session: Session, child_status: str, reason: str
+) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了", LAMP))
+    other = _file(api, _call("府前路口红绿灯坏了", FAR, category_code="0505"))
+    session.execute(
+        text("UPDATE ticket SET status = :status WHERE number = :number"),
+        {"status": child_status, "number": other["number"]},
+    )
+    session.commit()
+    refused = api.post(
+        f"{TICKETS}/{other['number']}/merge",
+        json={"parent_number": first["number"], "reason": "x"},
+    )
+    assert refused.status_code == 409
+    assert reason in refused.json()["detail"]
+
+
+def test_every_reporter_hears_the_outcome_and_gets_a_visit_of_their_own(
+    api: TestClient, auth: Auth
+) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+    urban, parent = auth["urban"], first["number"]
+    assert api.post(f"{TICKETS}/{parent}/sign", json={}, headers=urban).status_code == 200
+    replied = api.post(f"{TICKETS}/{parent}/reply", json={"reply": "已更换灯泡"}, headers=urban)
+    assert replied.status_code == 200, replied.text
+
+    proof = {"number": second["number"], "tracking_code": second["tracking_code"]}
+    view = api.post(LOOKUP, json=proof).json()
+    assert view["reply"] == "已更换灯泡"
+    assert view["can_evaluate"] is True
+    visit = {"satisfaction": "satisfied", "solved": True}
+    for number in (parent, second["number"]):
+        response = api.post(f"{TICKETS}/{number}/return-visit", json=visit)
+        assert response.status_code == 200, response.text
+    assert api.post(f"{TICKETS}/{parent}/close", json={}).status_code == 200
+    assert _detail(api, second["number"])["status"] == "closed"
+    assert api.post(LOOKUP, json=proof).json()["status"] == "closed"
+
+
+def test_a_merged_ticket_waits_for_its_parents_reply_before_its_visit(api: TestClient) -> None:
+    _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+    visit = {"satisfaction": "satisfied", "solved": True}
+    early = api.post(f"{TICKETS}/{second['number']}/return-visit", json=visit)
+    assert early.status_code == 409
+
+
+def _closed_ticket(client: TestClient, auth: Auth) -> Json:
+    first = _file(client, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    number, urban = first["number"], auth["urban"]
+    for action, body, headers in (
+        ("sign", {}, urban),
+        ("reply", {"reply": "已修复"}, urban),
+        ("return-visit", {"satisfaction": "satisfied", "solved": True}, None),
+        ("close", {}, None),
+    ):
+        response = client.post(f"{TICKETS}/{number}/{action}", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+    return first
+
+
+def test_a_repeat_call_about_a_closed_ticket_files_a_linked_one(
+    api: TestClient, auth: Auth
+) -> None:
+    closed = _closed_ticket(api, auth)
+    again = _file(api, _web("建安大道88号门口的路灯又不亮了，晚上很黑", LAMP_ACROSS))
+    assert again["status"] != "merged"
+    detail = _detail(api, again["number"])
+    linked = next(e for e in detail["timeline"] if e["kind"] == "repeat_contact")
+    assert linked["payload"]["earlier"] == closed["number"]
+    assert detail["duplicates"][0]["status"] == "linked"
+    assert _detail(api, closed["number"])["status"] == "closed"
+
+
+def test_a_city_may_reopen_the_closed_ticket_instead(
+    settings: Settings, session_factory: sessionmaker[Session], auth: Auth
+) -> None:
+    app = _app(settings, session_factory, repeat_after_close="reopen")
+    with TestClient(app, headers=auth["dispatcher"]) as client:
+        closed = _closed_ticket(client, auth)
+        again = _file(client, _web("建安大道88号门口的路灯又不亮了，晚上很黑", LAMP_ACROSS))
+        reopened = _detail(client, closed["number"])
+    assert again["status"] == "merged"
+    assert again["parent_number"] == closed["number"]
+    assert (reopened["status"], reopened["cycle"]) == ("dispatched", 2)
+    assert reopened["contacts"]["count"] == 2
+
+
+def test_the_same_caller_again_is_a_strong_sign(api: TestClient) -> None:
+    caller = {"call": factories.call(caller_number="13711112222"), "reporter": None}
+    first = _file(api, _call("建安大道88号门口路灯不亮", LAMP, **caller))
+    second = _file(api, _call("我上次打过电话，门口那个路灯还是不亮", None, **caller))
+    # No point this time; the caller's number found it.
+    listed = api.get(f"{TICKETS}/{second['number']}/duplicates").json()
+    assert listed[0]["number"] == first["number"]
+    assert listed[0]["reasons"]["same_caller"] is True
+
+
+def test_the_search_is_an_index_lookup(session: Session, backend: str) -> None:
+    since = datetime.now().astimezone() - timedelta(days=30)
+    query = (
+        "SELECT id FROM ticket WHERE (geo_cell IN (1, 2, 3) OR reporter_phone = :phone)"
+        " AND created_at >= :since"
+    )
+    values = {"phone": "13800000000", "since": since}
+    if backend == "sqlite":
+        plan = session.execute(text(f"EXPLAIN QUERY PLAN {query}"), values).all()
+        details = " ".join(str(row[-1]) for row in plan)
+    else:
+        session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny test table
+        plan = session.execute(text(f"EXPLAIN {query}"), values).all()
+        details = " ".join(row[0] for row in plan)
+    assert "ix_ticket_geo_cell_created_at" in details
+    assert "ix_ticket_reporter_phone_created_at" in details

@@ -17,6 +17,7 @@ from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
 from app.tickets.events import record_event
 from app.tickets.models import Ticket
+from app.tickets.service import ParentRef
 from app.tickets.vocabulary import OPEN_STATUSES, EventKind, TicketStatus
 from app.workflow import service as workflow
 
@@ -39,64 +40,87 @@ def _listed(candidates: list[Candidate]) -> list[dict[str, Any]]:
     ]
 
 
-def after_intake(
-    session: Session,
-    ticket: Ticket,
-    principal: Principal,
-    categories: dict[int, CategoryInfo],
-    catalogue: Catalogue,
-    settings: Settings,
-) -> Ticket | None:
-    """Look for the new ticket's duplicates and act on them; the ticket as merged, when
-    it was (the answer shows that), else None."""
-    config = dedup_settings(settings)
-    found = service.find(session, ticket, categories, config)
-    likely = [c for c in found if c.match.score >= config.flag_score][:MAX_SUGGESTED]
-    if not likely:
-        return None
-    best, now = likely[0], ticket.created_at
-    if best.match.score < config.merge_score:
-        service.record_candidates(session, ticket, likely, "suggested", now)
-        record_event(
-            session,
-            ticket,
-            EventKind.DUPLICATE_SUSPECTED,
-            SYSTEM,
-            {"candidates": _listed(likely)},
-            at=now,
-        )
-        return None
-    service.record_candidates(session, ticket, likely[1:], "suggested", now)
-    parent = tickets.get_ticket_unscoped(session, best.number)
-    assert parent is not None
-    if best.status not in OPEN_STATUSES and not _reopened(
-        session, parent, principal, catalogue, settings
-    ):
-        _link(session, ticket, parent, best, now)
-        return None
-    child = tickets.get_ticket_unscoped(session, ticket.number)
-    assert child is not None
-    service.merge(session, child, parent, principal.actor, now, match_=best.match)
-    child.parent = parent
-    return child
+class Screening:
+    """One new ticket's duplicate search, in two steps around its insert: `merge_into`
+    before (so a sure duplicate of an open ticket is written merged, and never gets clocks
+    of its own), `settle` after (the events, the suggestions, a repeat contact)."""
 
+    def __init__(
+        self,
+        session: Session,
+        principal: Principal,
+        categories: dict[int, CategoryInfo],
+        catalogue: Catalogue,
+        settings: Settings,
+    ) -> None:
+        self._session = session
+        self._principal = principal
+        self._categories = categories
+        self._catalogue = catalogue
+        self._settings = settings
+        self._config = dedup_settings(settings)
+        self._likely: list[Candidate] = []
+        self._merged_into: Candidate | None = None
 
-def _reopened(
-    session: Session,
-    parent: Ticket,
-    principal: Principal,
-    catalogue: Catalogue,
-    settings: Settings,
-) -> bool:
-    """Reopen the closed ticket for the repeat contact, when the city's rule says so and
-    a unit handled it (one answered at once has none to send it back to)."""
-    handled = parent.assigned_department_id is not None or parent.assigned_grid_id is not None
-    if settings.repeat_after_close != "reopen" or not handled:
-        return False
-    act = workflow.begin(session, parent, principal, catalogue)
-    workflow.reopen(act, "the problem was reported again after the ticket was closed")
-    workflow.finish(act, TicketStatus.DISPATCHED)
-    return True
+    def merge_into(self, ticket: Ticket) -> ParentRef | None:
+        found = service.find(self._session, ticket, self._categories, self._config)
+        self._likely = [c for c in found if c.match.score >= self._config.flag_score]
+        self._likely = self._likely[:MAX_SUGGESTED]
+        best = self._likely[0] if self._likely else None
+        if best is None or best.match.score < self._config.merge_score:
+            return None
+        if best.status not in OPEN_STATUSES:
+            return None  # a repeat contact: `settle` applies the city's rule
+        self._merged_into = best
+        return ParentRef(best.ticket_id, best.number, best.reply_text)
+
+    def settle(self, ticket: Ticket) -> Ticket | None:
+        """Record what `merge_into` found, now that `ticket` is written; the ticket as
+        merged afterwards (into the closed ticket it reopened), when it was, for the
+        answer."""
+        if not self._likely:
+            return None
+        session, now, best = self._session, ticket.created_at, self._likely[0]
+        if self._merged_into is not None:
+            service.record_candidates(session, ticket, [best], "merged", now, decided_by=SYSTEM)
+            service.record_candidates(session, ticket, self._likely[1:], "suggested", now)
+            service.record_merge(
+                session, ticket, best.ticket_id, best.number, SYSTEM, now, match_=best.match
+            )
+            return None
+        if best.match.score < self._config.merge_score:
+            service.record_candidates(session, ticket, self._likely, "suggested", now)
+            record_event(
+                session,
+                ticket,
+                EventKind.DUPLICATE_SUSPECTED,
+                SYSTEM,
+                {"candidates": _listed(self._likely)},
+                at=now,
+            )
+            return None
+        service.record_candidates(session, ticket, self._likely[1:], "suggested", now)
+        parent = tickets.get_ticket_unscoped(session, best.number)
+        assert parent is not None
+        if not self._reopened(parent):
+            _link(session, ticket, parent, best, now)
+            return None
+        child = tickets.get_ticket_unscoped(session, ticket.number)
+        assert child is not None
+        service.merge(session, child, parent, self._principal.actor, now, match_=best.match)
+        child.parent = parent
+        return child
+
+    def _reopened(self, parent: Ticket) -> bool:
+        """Reopen the closed ticket for the repeat contact, when the city's rule says so
+        and a unit handled it (one answered at once has none to send it back to)."""
+        handled = parent.assigned_department_id is not None or parent.assigned_grid_id is not None
+        if self._settings.repeat_after_close != "reopen" or not handled:
+            return False
+        act = workflow.begin(self._session, parent, self._principal, self._catalogue)
+        workflow.reopen(act, "the problem was reported again after the ticket was closed")
+        workflow.finish(act, TicketStatus.DISPATCHED)
+        return True
 
 
 def _link(session: Session, ticket: Ticket, parent: Ticket, best: Candidate, now: Any) -> None:

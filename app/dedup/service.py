@@ -18,7 +18,7 @@ from app.geo.distance import METRES_PER_DEGREE_LAT
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
-from app.tickets.events import record_event
+from app.tickets.events import event_row, record_event, record_events
 from app.tickets.models import Ticket
 from app.tickets.service import mark_changed
 from app.tickets.vocabulary import OPEN_STATUSES, ClockKind, ClockState, EventKind, TicketStatus
@@ -43,6 +43,7 @@ class Candidate:
     ticket_id: int
     number: str
     status: str
+    reply_text: str | None
     match: Match
 
 
@@ -102,11 +103,13 @@ def find(
         branches.append(Ticket.reporter_phone == ticket.reporter_phone)
     if not branches:
         return []
+    not_itself = [] if ticket.id is None else [Ticket.id != ticket.id]  # None: not written yet
     rows = session.execute(
         select(
             Ticket.id,
             Ticket.number,
             Ticket.status,
+            Ticket.reply_text,
             Ticket.category_id,
             Ticket.lat,
             Ticket.lon,
@@ -118,7 +121,7 @@ def find(
         .where(
             or_(*branches),
             Ticket.created_at >= ticket.created_at - settings.window,
-            Ticket.id != ticket.id,
+            *not_itself,
             Ticket.parent_id.is_(None),
             Ticket.status.in_(SEARCHED_STATUSES),
         )
@@ -147,13 +150,20 @@ def find(
         )
         scored = match(new, old, radius_m=radius, window=settings.window)
         if scored is not None:
-            found.append(Candidate(row.id, row.number, row.status, scored))
+            found.append(Candidate(row.id, row.number, row.status, row.reply_text, scored))
     return sorted(found, key=lambda candidate: -candidate.match.score)
 
 
 def record_candidates(
-    session: Session, ticket: Ticket, candidates: list[Candidate], status: str, now: datetime
+    session: Session,
+    ticket: Ticket,
+    candidates: list[Candidate],
+    status: str,
+    now: datetime,
+    *,
+    decided_by: Actor | None = None,
 ) -> None:
+    """`decided_by`: who settled them (the system, when intake merged at once)."""
     if candidates:
         session.connection().execute(
             _CANDIDATES.insert(),
@@ -165,6 +175,8 @@ def record_candidates(
                     "reasons": candidate.match.reasons,
                     "status": status,
                     "created_at": now,
+                    "decided_by": decided_by.ref if decided_by else None,
+                    "decided_at": now if decided_by else None,
                 }
                 for candidate in candidates
             ],
@@ -172,13 +184,13 @@ def record_candidates(
 
 
 def _set_candidate_status(
-    session: Session, child: Ticket, parent: Ticket, status: str, actor: Actor, now: datetime
+    session: Session, child: Ticket, parent_id: int, status: str, actor: Actor, now: datetime
 ) -> None:
     changed = session.execute(
         update(DuplicateCandidate)
         .where(
             DuplicateCandidate.ticket_id == child.id,
-            DuplicateCandidate.candidate_id == parent.id,
+            DuplicateCandidate.candidate_id == parent_id,
         )
         .values(status=status, decided_by=actor.ref, decided_at=now)
         .execution_options(synchronize_session=False)
@@ -187,7 +199,7 @@ def _set_candidate_status(
         session.add(
             DuplicateCandidate(
                 ticket_id=child.id,
-                candidate_id=parent.id,
+                candidate_id=parent_id,
                 score=1.0,
                 reasons={"by_hand": True},
                 status=status,
@@ -215,27 +227,45 @@ def merge(
     child.status = TicketStatus.MERGED
     child.reply_text = parent.reply_text
     mark_changed(session, child, now)
-    details = {"score": match_.score, "reasons": match_.reasons} if match_ else {}
-    auto = match_ is not None and reason is None
-    record_event(
-        session,
-        child,
-        EventKind.MERGED,
-        actor,
-        {"parent": parent.number, "auto": auto, "reason": reason} | details,
-        at=now,
-    )
-    record_event(
-        session,
-        parent,
-        EventKind.DUPLICATE_ADDED,
-        actor,
-        {"child": child.number, "channel": child.channel, "auto": auto} | details,
-        at=now,
-    )
-    _set_candidate_status(session, child, parent, "merged", actor, now)
+    record_merge(session, child, parent.id, parent.number, actor, now, match_=match_, reason=reason)
+    _set_candidate_status(session, child, parent.id, "merged", actor, now)
     clocks.refresh_deadlines(session, child)
     session.flush()
+
+
+def record_merge(
+    session: Session,
+    child: Ticket,
+    parent_id: int,
+    parent_number: str,
+    actor: Actor,
+    now: datetime,
+    *,
+    match_: Match | None = None,
+    reason: str | None = None,
+) -> None:
+    """Both timelines of a merge: the child's `merged`, the parent's `duplicate_added`."""
+    details = {"score": match_.score, "reasons": match_.reasons} if match_ else {}
+    auto = match_ is not None and reason is None
+    record_events(
+        session,
+        [
+            event_row(
+                child.id,
+                EventKind.MERGED,
+                actor,
+                {"parent": parent_number, "auto": auto, "reason": reason} | details,
+                now,
+            ),
+            event_row(
+                parent_id,
+                EventKind.DUPLICATE_ADDED,
+                actor,
+                {"child": child.number, "channel": child.channel, "auto": auto} | details,
+                now,
+            ),
+        ],
+    )
 
 
 def unmerge(
@@ -269,7 +299,7 @@ def unmerge(
         {"child": child.number, "reason": reason},
         at=now,
     )
-    _set_candidate_status(session, child, parent, "dismissed", actor, now)
+    _set_candidate_status(session, child, parent.id, "dismissed", actor, now)
     reply = clocks.plan(child, [ClockKind.REPLY], catalogue, child.created_at)
     if reply is not None:
         clocks.save(session, child, reply, now, actor)

@@ -86,6 +86,13 @@ def post_ticket(
             )
         claim = outcome
     catalogue = request.app.state.sla.catalogue(session)
+    screening = dedup.Screening(
+        session,
+        principal,
+        request.app.state.routing.snapshot(session).categories_by_id,
+        catalogue,
+        settings,
+    )
     try:
         result = service.take_in(
             session,
@@ -95,18 +102,11 @@ def post_ticket(
             request.app.state.routing,
             catalogue=catalogue,
             confidence_threshold=settings.classifier_threshold,
+            merge_into=screening.merge_into,
         )
         ticket = result.ticket
         if result.created:
-            merged = dedup.after_intake(
-                session,
-                ticket,
-                principal,
-                request.app.state.routing.snapshot(session).categories_by_id,
-                catalogue,
-                settings,
-            )
-            ticket = merged or ticket
+            ticket = screening.settle(ticket) or ticket
         status = 201 if result.created else 200
         read = views.read(ticket, principal, catalogue, with_remaining=False)
         answer = read.model_dump_json().encode()

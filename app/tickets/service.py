@@ -1,6 +1,6 @@
 """Taking tickets in, listing the queue and reading one ticket with its timeline."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,6 +55,19 @@ GRID_LEVEL_UNIT = 3
 class IntakeResult:
     ticket: Ticket
     created: bool  # False: the channel's external id was already known
+
+
+@dataclass(frozen=True)
+class ParentRef:
+    """An open ticket a new one reports again: the new one is written under it at once."""
+
+    id: int
+    number: str
+    reply_text: str | None
+
+
+# Asked of a new ticket before it is written: the open ticket to merge it into, if any.
+MergeCheck = Callable[[Ticket], ParentRef | None]
 
 
 @dataclass(frozen=True)
@@ -294,11 +307,14 @@ def take_in(
     *,
     catalogue: Catalogue | None = None,
     confidence_threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
+    merge_into: MergeCheck | None = None,
 ) -> IntakeResult:
     """Make `draft` a ticket in the queue, routed to its unit when the rules can tell (else
     left for the dispatch centre), with its `received` and routing events and its clocks
     (when a `catalogue` of SLA policies is given); or return the
     ticket the channel already filed under the same external id (then nothing is written).
+    A ticket `merge_into` finds a parent for is written merged, without clocks of its own:
+    the parent's run for both.
 
     The hot path of the service: Core statements, and the answer built from what is in
     hand rather than read back."""
@@ -324,7 +340,10 @@ def take_in(
         now,
     )
     apply_routing(ticket, outcome, now)
-    planned = _plan_clocks(ticket, catalogue, now)
+    parent = merge_into(ticket) if merge_into is not None else None
+    if parent is not None:
+        _place_under(ticket, parent)
+    planned = _plan_clocks(ticket, catalogue, now) if parent is None else None
     ticket_id = insert_ignoring_conflict(
         session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
     )
@@ -367,6 +386,13 @@ def take_in(
             _INSERT_ATTACHMENT, [_column_values(a) for a in ticket.attachments]
         )
     return IntakeResult(ticket, created=True)
+
+
+def _place_under(ticket: Ticket, parent: ParentRef) -> None:
+    ticket.parent_id = parent.id
+    ticket.parent = Ticket(id=parent.id, number=parent.number)
+    ticket.status = TicketStatus.MERGED
+    ticket.reply_text = parent.reply_text
 
 
 def _plan_clocks(ticket: Ticket, catalogue: Catalogue | None, now: datetime) -> clocks.Plan | None:

@@ -89,13 +89,16 @@ def test_the_same_lamp_reported_twice_becomes_one_ticket(api: TestClient) -> Non
 
     assert second["status"] == "merged"
     assert second["parent_number"] == first["number"]
-    assert [clock["state"] for clock in second["clocks"]] == ["cancelled"] * len(second["clocks"])
+    assert second["clocks"] == []  # merged as it came in: the parent's clocks run for both
     child = _detail(api, second["number"])
     merged = next(event for event in child["timeline"] if event["kind"] == "merged")
     assert merged["payload"]["parent"] == first["number"]
     assert merged["payload"]["auto"] is True
     assert merged["payload"]["reasons"]["category"] == "same"
     assert merged["payload"]["reasons"]["distance_m"] == 40
+    [kept] = api.get(f"{TICKETS}/{second['number']}/duplicates").json()
+    assert (kept["number"], kept["status"]) == (first["number"], "merged")
+    assert kept["score"] == merged["payload"]["score"]  # the score that merged it, kept
     parent = _detail(api, first["number"])
     assert "duplicate_added" in _kinds(parent)
     assert parent["contacts"] == {"count": 2, "channels": {"hotline_12345": 1, "web": 1}}

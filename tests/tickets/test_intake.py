@@ -135,7 +135,10 @@ def test_the_detail_shows_the_received_event(
     ticket = response.json()
     detail = client.get(f"{TICKETS}/{ticket['number']}").json()
     assert detail["number"] == ticket["number"]
-    event, routed, clocks = detail["timeline"]
+    # Late in a year a deadline may fall in the next, which the calendar does not cover
+    # yet; that warning is another event, and not what this test is about.
+    timeline = [e for e in detail["timeline"] if e["kind"] != "calendar_not_covered"]
+    event, routed, clocks = timeline
     assert routed["kind"] == "routed"
     assert clocks["kind"] == "clock_started"
     assert [clock["clock"] for clock in clocks["payload"]["clocks"]] == [

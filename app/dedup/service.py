@@ -1,20 +1,20 @@
 """Finding the earlier tickets a new one may report again, merging and unmerging, and
 carrying a parent's outcome to the tickets merged into it."""
 
-import math
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, case, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.actors import Actor
-from app.dedup.cells import cells_around
+from app.categories.models import Category
+from app.dedup.cells import MAX_CELLS, box_around, cells_in
 from app.dedup.models import DuplicateCandidate
 from app.dedup.scoring import Match, Report, match
-from app.geo.distance import METRES_PER_DEGREE_LAT
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
@@ -60,13 +60,12 @@ def _report(
     return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
 
 
-def _group_ids(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
-    """The ids of every category in the same group as `category_id` (and the group's)."""
+def _group_of(categories: dict[int, CategoryInfo], category_id: int | None) -> int | None:
+    """The id of the group `category_id` belongs to (itself, when it is a group)."""
     info = categories.get(category_id) if category_id is not None else None
     if info is None:
-        return []
-    group = info.group_id if info.group_id is not None else info.id
-    return [group, *(other.id for other in categories.values() if other.group_id == group)]
+        return None
+    return info.group_id if info.group_id is not None else info.id
 
 
 def radius_for(
@@ -76,58 +75,90 @@ def radius_for(
     return float(info.duplicate_radius_m) if info and info.duplicate_radius_m else default
 
 
+_TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
+_T = _TICKETS.c
+_GROUP_MEMBERS = select(Category.id).where(
+    or_(Category.id == bindparam("group"), Category.parent_id == bindparam("group"))
+)
+
+
+@functools.cache
+def _candidate_query(cell_slots: int, in_group: bool, by_phone: bool) -> Select[Any]:
+    """find()'s query for what the new ticket has (`cell_slots` cells around a point, a
+    category, a caller's number), built once: a statement used again skips building and
+    compiling, a third of find's time. Fixed parameters only (no expanding IN), so
+    nothing is rendered per call."""
+    branches: list[ColumnElement[bool]] = []
+    if cell_slots:
+        # The cells find the neighbourhood through the index; the box and the category
+        # group keep only what could be the same problem, before any row is read out.
+        nearby: list[ColumnElement[bool]] = [
+            _T.geo_cell.in_([bindparam(f"cell{i}") for i in range(cell_slots)]),
+            _T.lat.between(bindparam("south"), bindparam("north")),
+            _T.lon.between(bindparam("west"), bindparam("east")),
+        ]
+        if in_group:
+            nearby.append(or_(_T.category_id.in_(_GROUP_MEMBERS), _T.category_id.is_(None)))
+        branches.append(and_(*nearby))
+    if by_phone:
+        branches.append(_T.reporter_phone == bindparam("phone"))
+    return (
+        select(
+            _T.id,
+            _T.number,
+            _T.status,
+            _T.reply_text,
+            _T.category_id,
+            _T.lat,
+            _T.lon,
+            _T.created_at,
+            _T.title,
+            _T.description,
+            _T.reporter_phone,
+        )
+        .where(
+            or_(*branches),
+            _T.created_at >= bindparam("since"),
+            _T.id != bindparam("itself"),
+            _T.parent_id.is_(None),
+            or_(*(_T.status == status for status in sorted(SEARCHED_STATUSES))),
+        )
+        .order_by(_T.created_at.desc())
+        .limit(MAX_CANDIDATES)
+    )
+
+
 def find(
     session: Session, ticket: Ticket, categories: dict[int, CategoryInfo], settings: Settings
 ) -> list[Candidate]:
     """Earlier tickets `ticket` may report again, best first, each with its score and
-    reasons. One indexed query: the point's cell and its neighbours (narrowed to the
-    radius's box and the category's group), or the same caller, within the window; the
-    newest first, should a crowded neighbourhood hold more than the limit."""
+    reasons. One indexed query: the cells the radius's box touches (narrowed to the box
+    and the category's group), or the same caller, within the window; the newest first,
+    should a crowded neighbourhood hold more than the limit."""
     radius = radius_for(categories, ticket.category_id, settings.default_radius_m)
-    branches: list[Any] = []
-    if ticket.lat is not None and ticket.lon is not None:
-        # The cells find the neighbourhood through the index; the box and the category
-        # group keep only what could be the same problem, before any row is read out.
-        d_lat = radius / METRES_PER_DEGREE_LAT
-        d_lon = d_lat / max(math.cos(math.radians(ticket.lat)), 0.01)
-        nearby: list[ColumnElement[bool]] = [
-            Ticket.geo_cell.in_(cells_around(ticket.lat, ticket.lon)),
-            Ticket.lat.between(ticket.lat - d_lat, ticket.lat + d_lat),
-            Ticket.lon.between(ticket.lon - d_lon, ticket.lon + d_lon),
-        ]
-        group = _group_ids(categories, ticket.category_id)
-        if group:
-            nearby.append(or_(Ticket.category_id.in_(group), Ticket.category_id.is_(None)))
-        branches.append(and_(*nearby))
-    if ticket.reporter_phone:
-        branches.append(Ticket.reporter_phone == ticket.reporter_phone)
-    if not branches:
+    if ticket.lat is None or ticket.lon is None:
+        cells: list[int] = []
+    else:
+        box = box_around(ticket.lat, ticket.lon, radius)
+        cells = cells_in(box)
+    if not cells and not ticket.reporter_phone:
         return []
-    not_itself = [] if ticket.id is None else [Ticket.id != ticket.id]  # None: not written yet
-    rows = session.execute(
-        select(
-            Ticket.id,
-            Ticket.number,
-            Ticket.status,
-            Ticket.reply_text,
-            Ticket.category_id,
-            Ticket.lat,
-            Ticket.lon,
-            Ticket.created_at,
-            Ticket.title,
-            Ticket.description,
-            Ticket.reporter_phone,
-        )
-        .where(
-            or_(*branches),
-            Ticket.created_at >= ticket.created_at - settings.window,
-            *not_itself,
-            Ticket.parent_id.is_(None),
-            Ticket.status.in_(SEARCHED_STATUSES),
-        )
-        .order_by(Ticket.created_at.desc())
-        .limit(MAX_CANDIDATES)
-    ).all()
+    group = _group_of(categories, ticket.category_id)
+    parameters: dict[str, Any] = {
+        "since": ticket.created_at - settings.window,
+        "itself": ticket.id or 0,  # 0: not written yet
+        "group": group,
+        "phone": ticket.reporter_phone,
+    }
+    cell_slots = 0
+    if cells:
+        # Every box fits the one statement; the spare slots repeat a cell.
+        cell_slots = max(MAX_CELLS, len(cells))
+        padded = cells + [cells[0]] * (cell_slots - len(cells))
+        parameters |= {f"cell{i}": cell for i, cell in enumerate(padded)}
+        parameters |= {"south": box.south, "north": box.north, "west": box.west, "east": box.east}
+    query = _candidate_query(cell_slots, group is not None, bool(ticket.reporter_phone))
+    rows = session.connection().execute(query, parameters).all()
     new = _report(
         categories,
         ticket.category_id,

@@ -2,6 +2,7 @@
 at hand: overlapping character pairs (bigrams) are, and they match across phrasings that
 share the nouns that matter ("路灯", "不亮", the road's name)."""
 
+import operator
 import re
 import unicodedata
 from functools import lru_cache
@@ -38,12 +39,16 @@ _STOP = (
 )
 
 
+_STOP_WORDS = re.compile("|".join(_STOP))
+
+
 def _normalised(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    # Without punctuation most text is normal already, and checking is several times
+    # cheaper than normalising (full-width letters are what is left to fold).
     text = _NOISE.sub("", text)
-    for word in _STOP:
-        text = text.replace(word, "")
-    return text
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _NOISE.sub("", unicodedata.normalize("NFKC", text))
+    return _STOP_WORDS.sub("", text)
 
 
 @lru_cache(maxsize=4096)
@@ -52,7 +57,7 @@ def bigrams(text: str) -> frozenset[str]:
     clean = _normalised(text)
     if len(clean) < 2:
         return frozenset({clean}) if clean else frozenset()
-    return frozenset(clean[i : i + 2] for i in range(len(clean) - 1))
+    return frozenset(map(operator.add, clean, clean[1:]))  # each character and the next
 
 
 def overlap(first: frozenset[str], second: frozenset[str]) -> float:

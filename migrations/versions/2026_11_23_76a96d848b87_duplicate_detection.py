@@ -82,8 +82,8 @@ def upgrade() -> None:
 
 
 # As app/dedup/cells.py computed it when this migration was written.
-CELL_DEGREES = 0.005
-CELL_ROW = 100_000
+CELL_DEGREES = 0.0025
+CELL_ROW = 1_000_000
 
 
 def _fill_geo_cells() -> None:

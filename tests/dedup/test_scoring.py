@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.config import Settings
-from app.dedup.cells import MAX_RADIUS_M, cell_of, cells_around
+from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cell_of, cells_in
 from app.dedup.scoring import Report, match
 from app.dedup.similarity import similarity
 from app.geo.distance import METRES_PER_DEGREE_LAT, metres_between
@@ -133,17 +133,21 @@ def test_the_labelled_pairs_are_found_as_well_as_the_benchmark_says() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    lat=st.floats(min_value=18, max_value=45),
+    lat=st.floats(min_value=18, max_value=53.6),
     lon=st.floats(min_value=73, max_value=135),
     bearing=st.floats(min_value=0, max_value=2 * math.pi),
     metres=st.floats(min_value=0, max_value=MAX_RADIUS_M),
+    radius=st.floats(min_value=1, max_value=MAX_RADIUS_M),
 )
-def test_every_point_within_the_largest_radius_lies_in_the_cells_around(
-    lat: float, lon: float, bearing: float, metres: float
+def test_every_point_within_the_radius_lies_in_the_cells_searched(
+    lat: float, lon: float, bearing: float, metres: float, radius: float
 ) -> None:
     other_lat = lat + metres * math.cos(bearing) / METRES_PER_DEGREE_LAT
     other_lon = lon + metres * math.sin(bearing) / (
         METRES_PER_DEGREE_LAT * math.cos(math.radians(lat))
     )
-    if metres_between(lat, lon, other_lat, other_lon) <= MAX_RADIUS_M:
-        assert cell_of(other_lat, other_lon) in cells_around(lat, lon)
+    searched = cells_in(box_around(lat, lon, radius))
+    # Anywhere in China, the largest radius fits the candidate query's cell slots.
+    assert len(searched) <= MAX_CELLS
+    if metres_between(lat, lon, other_lat, other_lon) <= radius:
+        assert cell_of(other_lat, other_lon) in searched

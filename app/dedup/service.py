@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import Select, Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.auth.actors import Actor
-from app.categories.models import Category
 from app.dedup.cells import MAX_CELLS, box_around, cells_in
 from app.dedup.models import DuplicateCandidate
 from app.dedup.scoring import Match, Report, match
@@ -60,12 +59,24 @@ def _report(
     return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
 
 
-def _group_of(categories: dict[int, CategoryInfo], category_id: int | None) -> int | None:
-    """The id of the group `category_id` belongs to (itself, when it is a group)."""
+def _group_members(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
+    """The ids of every category in the same group as `category_id` (and the group's)."""
     info = categories.get(category_id) if category_id is not None else None
     if info is None:
-        return None
-    return info.group_id if info.group_id is not None else info.id
+        return []
+    group = info.group_id if info.group_id is not None else info.id
+    return [group, *(other.id for other in categories.values() if other.group_id == group)]
+
+
+def _in_list(name: str, count: int) -> list[BindParameter[int]]:
+    return [bindparam(f"{name}{i}") for i in range(count)]
+
+
+def _slots(name: str, values: list[int], count: int) -> dict[str, int]:
+    """`values` as the parameters name0, name1, ... of an IN list of `count` (at least as
+    many as there are values); the spare ones repeat a value, which changes nothing."""
+    padded = values + values[:1] * (count - len(values))
+    return {f"{name}{i}": value for i, value in enumerate(padded)}
 
 
 def radius_for(
@@ -77,28 +88,29 @@ def radius_for(
 
 _TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
 _T = _TICKETS.c
-_GROUP_MEMBERS = select(Category.id).where(
-    or_(Category.id == bindparam("group"), Category.parent_id == bindparam("group"))
-)
+# Enough for a whole category group of a real taxonomy (a larger one gets a statement of
+# its own): fixed sizes keep the statements few.
+GROUP_SLOTS = 16
 
 
 @functools.cache
-def _candidate_query(cell_slots: int, in_group: bool, by_phone: bool) -> Select[Any]:
-    """find()'s query for what the new ticket has (`cell_slots` cells around a point, a
-    category, a caller's number), built once: a statement used again skips building and
-    compiling, a third of find's time. Fixed parameters only (no expanding IN), so
-    nothing is rendered per call."""
+def _candidate_query(cell_slots: int, group_slots: int, by_phone: bool) -> Select[Any]:
+    """find()'s query for what the new ticket has (cells around a point, a category group,
+    a caller's number), built once: a statement used again skips building and compiling,
+    a third of find's time. Fixed-size IN lists (no expanding IN), so nothing is rendered
+    per call, and the group stays an index condition."""
     branches: list[ColumnElement[bool]] = []
     if cell_slots:
         # The cells find the neighbourhood through the index; the box and the category
         # group keep only what could be the same problem, before any row is read out.
         nearby: list[ColumnElement[bool]] = [
-            _T.geo_cell.in_([bindparam(f"cell{i}") for i in range(cell_slots)]),
+            _T.geo_cell.in_(_in_list("cell", cell_slots)),
             _T.lat.between(bindparam("south"), bindparam("north")),
             _T.lon.between(bindparam("west"), bindparam("east")),
         ]
-        if in_group:
-            nearby.append(or_(_T.category_id.in_(_GROUP_MEMBERS), _T.category_id.is_(None)))
+        if group_slots:
+            members = _in_list("member", group_slots)
+            nearby.append(or_(_T.category_id.in_(members), _T.category_id.is_(None)))
         branches.append(and_(*nearby))
     if by_phone:
         branches.append(_T.reporter_phone == bindparam("phone"))
@@ -143,21 +155,21 @@ def find(
         cells = cells_in(box)
     if not cells and not ticket.reporter_phone:
         return []
-    group = _group_of(categories, ticket.category_id)
+    group = _group_members(categories, ticket.category_id)
     parameters: dict[str, Any] = {
         "since": ticket.created_at - settings.window,
         "itself": ticket.id or 0,  # 0: not written yet
-        "group": group,
         "phone": ticket.reporter_phone,
     }
-    cell_slots = 0
+    cell_slots = group_slots = 0
     if cells:
-        # Every box fits the one statement; the spare slots repeat a cell.
         cell_slots = max(MAX_CELLS, len(cells))
-        padded = cells + [cells[0]] * (cell_slots - len(cells))
-        parameters |= {f"cell{i}": cell for i, cell in enumerate(padded)}
+        parameters |= _slots("cell", cells, cell_slots)
         parameters |= {"south": box.south, "north": box.north, "west": box.west, "east": box.east}
-    query = _candidate_query(cell_slots, group is not None, bool(ticket.reporter_phone))
+        if group:
+            group_slots = max(GROUP_SLOTS, len(group))
+            parameters |= _slots("member", group, group_slots)
+    query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone))
     rows = session.connection().execute(query, parameters).all()
     new = _report(
         categories,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, bindparam, case, or_, select, update
+from sqlalchemy import Select, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
@@ -390,31 +390,51 @@ class Contacts:
     channels: dict[str, int]
 
 
+# Built once: every ticket read shows its contacts and candidates, and actions answer with
+# the ticket read, so both run on each.
+_CHANNELS_OF_CHILDREN = (
+    select(_T.channel, func.count()).where(_T.parent_id == bindparam("parent")).group_by(_T.channel)
+)
+_C = _CANDIDATES.c
+_OTHER = case((_C.ticket_id == bindparam("ticket"), _C.candidate_id), else_=_C.ticket_id)
+_CANDIDATES_EITHER_WAY = (
+    select(_C.ticket_id, _C.score, _C.reasons, _C.status, _T.number)
+    .join(_TICKETS, _T.id == _OTHER)
+    .where(or_(_C.ticket_id == bindparam("ticket"), _C.candidate_id == bindparam("ticket")))
+    .order_by(_C.score.desc())
+)
+
+
 def contacts(session: Session, ticket: Ticket) -> Contacts:
     channels: dict[str, int] = {ticket.channel: 1}
-    for child in children(session, ticket):
-        channels[child.channel] = channels.get(child.channel, 0) + 1
+    for channel, count in session.connection().execute(
+        _CHANNELS_OF_CHILDREN, {"parent": ticket.id}
+    ):
+        channels[channel] = channels.get(channel, 0) + count
     return Contacts(sum(channels.values()), channels)
 
 
-def candidates_of(session: Session, ticket: Ticket) -> list[tuple[DuplicateCandidate, str, str]]:
-    """The ticket's suspected duplicates either way round: (row, other ticket's number,
-    "earlier" when the other was filed first, else "later"), best first."""
-    other = case(
-        (DuplicateCandidate.ticket_id == ticket.id, DuplicateCandidate.candidate_id),
-        else_=DuplicateCandidate.ticket_id,
-    )
-    rows = session.execute(
-        select(DuplicateCandidate, Ticket.number)
-        .join(Ticket, Ticket.id == other)
-        .where(
-            or_(
-                DuplicateCandidate.ticket_id == ticket.id,
-                DuplicateCandidate.candidate_id == ticket.id,
-            )
-        )
-        .order_by(DuplicateCandidate.score.desc())
-    )
+@dataclass(frozen=True)
+class CandidateLink:
+    """A suspected duplicate as the ticket shows it."""
+
+    number: str  # the other ticket's
+    direction: str  # "earlier" when the other was filed first, else "later"
+    score: float
+    reasons: dict[str, Any]
+    status: str
+
+
+def candidates_of(session: Session, ticket: Ticket) -> list[CandidateLink]:
+    """The ticket's suspected duplicates either way round, best first."""
+    rows = session.connection().execute(_CANDIDATES_EITHER_WAY, {"ticket": ticket.id})
     return [
-        (row, number, "earlier" if row.ticket_id == ticket.id else "later") for row, number in rows
+        CandidateLink(
+            row.number,
+            "earlier" if row.ticket_id == ticket.id else "later",
+            row.score,
+            row.reasons,
+            row.status,
+        )
+        for row in rows
     ]

@@ -35,13 +35,13 @@ def read(
 def duplicates(session: Session, ticket: Ticket) -> list[DuplicateRead]:
     return [
         DuplicateRead(
-            number=number,
-            direction=direction,
-            score=row.score,
-            reasons=row.reasons,
-            status=row.status,
+            number=link.number,
+            direction=link.direction,
+            score=link.score,
+            reasons=link.reasons,
+            status=link.status,
         )
-        for row, number, direction in dedup.candidates_of(session, ticket)
+        for link in dedup.candidates_of(session, ticket)
     ]
 
 

@@ -604,19 +604,6 @@ class Detection:
         return statistics.quantiles(self.wall_ms, n=100)[98] if len(self.wall_ms) > 1 else 0.0
 
 
-def _scoring_report(
-    by_id: dict[int, CategoryInfo],
-    category_id: int | None,
-    lat: float | None,
-    lon: float | None,
-    created_at: datetime,
-    text: str,
-    phone: str | None,
-) -> Report:
-    info = by_id.get(category_id) if category_id is not None else None
-    return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
-
-
 def _neighbourhood(
     session: Session,
     ticket: Ticket,
@@ -640,7 +627,7 @@ def _neighbourhood(
         t.parent_id.is_(None),
         t.status.in_(dedup_service.SEARCHED_STATUSES),
     )
-    new = _scoring_report(
+    new = dedup_service.report_of(
         by_id,
         ticket.category_id,
         ticket.lat,
@@ -653,7 +640,7 @@ def _neighbourhood(
     for row in session.execute(query):
         rows += 1
         near += metres_between(ticket.lat, ticket.lon, row.lat, row.lon) <= radius
-        old = _scoring_report(
+        old = dedup_service.report_of(
             by_id,
             row.category_id,
             row.lat,

@@ -46,7 +46,7 @@ class Candidate:
     match: Match
 
 
-def _report(
+def report_of(
     categories: dict[int, CategoryInfo],
     category_id: int | None,
     lat: float | None,
@@ -55,6 +55,7 @@ def _report(
     text: str,
     phone: str | None,
 ) -> Report:
+    """A report as scoring compares it, its category's group looked up."""
     info = categories.get(category_id) if category_id is not None else None
     return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
 
@@ -171,7 +172,7 @@ def find(
             parameters |= _slots("member", group, group_slots)
     query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone))
     rows = session.connection().execute(query, parameters).all()
-    new = _report(
+    new = report_of(
         categories,
         ticket.category_id,
         ticket.lat,
@@ -182,7 +183,7 @@ def find(
     )
     found = []
     for row in rows:
-        old = _report(
+        old = report_of(
             categories,
             row.category_id,
             row.lat,

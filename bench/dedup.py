@@ -627,28 +627,12 @@ def _neighbourhood(
         t.parent_id.is_(None),
         t.status.in_(dedup_service.SEARCHED_STATUSES),
     )
-    new = dedup_service.report_of(
-        by_id,
-        ticket.category_id,
-        ticket.lat,
-        ticket.lon,
-        ticket.created_at,
-        f"{ticket.title} {ticket.description}",
-        ticket.reporter_phone,
-    )
+    new = dedup_service.report_of(by_id, ticket)
     rows, near, best = 0, 0, 0.0
     for row in session.execute(query):
         rows += 1
         near += metres_between(ticket.lat, ticket.lon, row.lat, row.lon) <= radius
-        old = dedup_service.report_of(
-            by_id,
-            row.category_id,
-            row.lat,
-            row.lon,
-            row.created_at,
-            f"{row.title} {row.description}",
-            row.reporter_phone,
-        )
+        old = dedup_service.report_of(by_id, row)
         found = match(new, old, radius_m=radius, window=config.window)
         if found is not None:
             best = max(best, found.score)

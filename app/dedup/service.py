@@ -4,7 +4,7 @@ carrying a parent's outcome to the tickets merged into it."""
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -46,18 +46,30 @@ class Candidate:
     match: Match
 
 
-def report_of(
-    categories: dict[int, CategoryInfo],
-    category_id: int | None,
-    lat: float | None,
-    lon: float | None,
-    created_at: datetime,
-    text: str,
-    phone: str | None,
-) -> Report:
+class Reported(Protocol):
+    """What scoring reads of a report: a ticket, or a row of the candidate query."""
+
+    category_id: int | None
+    lat: float | None
+    lon: float | None
+    created_at: datetime
+    title: str
+    description: str
+    reporter_phone: str | None
+
+
+def report_of(categories: dict[int, CategoryInfo], source: Reported) -> Report:
     """A report as scoring compares it, its category's group looked up."""
-    info = categories.get(category_id) if category_id is not None else None
-    return Report(category_id, info.group_id if info else None, lat, lon, created_at, text, phone)
+    info = categories.get(source.category_id) if source.category_id is not None else None
+    return Report(
+        source.category_id,
+        info.group_id if info else None,
+        source.lat,
+        source.lon,
+        source.created_at,
+        f"{source.title} {source.description}",
+        source.reporter_phone,
+    )
 
 
 def _group_members(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
@@ -178,26 +190,10 @@ def find(
             parameters |= _slots("member", group, group_slots)
     query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone))
     rows = session.connection().execute(query, parameters).all()
-    new = report_of(
-        categories,
-        ticket.category_id,
-        ticket.lat,
-        ticket.lon,
-        ticket.created_at,
-        f"{ticket.title} {ticket.description}",
-        ticket.reporter_phone,
-    )
+    new = report_of(categories, ticket)
     found = []
     for row in rows:
-        old = report_of(
-            categories,
-            row.category_id,
-            row.lat,
-            row.lon,
-            row.created_at,
-            f"{row.title} {row.description}",
-            row.reporter_phone,
-        )
+        old = report_of(categories, row)
         scored = match(new, old, radius_m=radius, window=settings.window)
         if scored is not None:
             found.append(Candidate(row.id, row.number, row.status, row.reply_text, scored))

@@ -1,5 +1,7 @@
 """Applying the Alembic migrations and telling whether the database is at head."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -20,8 +22,39 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows pointing at rows that are not there; it was rolled back."""
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """A connection for migrations, in one transaction. SQLite alters a column by copying
+    the table and dropping the old one, and with foreign keys on, that drop would
+    cascade-delete every row that refers to it (a ticket's events, clocks, photos): so they
+    are off while migrating, and checked before the commit instead."""
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise ForeignKeysBroken("the migration broke foreign keys; rolled back")
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    # On the driver's connection, outside any transaction: inside one, the pragma is ignored.
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         command.upgrade(alembic_config(connection), "head")
 
 

@@ -2,18 +2,19 @@
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, insert, inspect, text
 
 import app.models
 from app.config import Settings
 from app.db import create_db_engine
-from app.schema_version import alembic_config, current_revision, head_revision
+from app.schema_version import alembic_config, current_revision, head_revision, migrating
 
 MIGRATIONS_SCHEMA = "hotline_migrations_test"
 APP_TABLES = frozenset(app.models.Base.metadata.tables)
@@ -38,7 +39,7 @@ def _revision(engine: Engine) -> str | None:
 
 
 def _migrate(engine: Engine, direction: str, revision: str) -> None:
-    with engine.begin() as connection:
+    with migrating(engine) as connection:
         getattr(command, direction)(alembic_config(connection), revision)
 
 
@@ -90,3 +91,48 @@ def test_downgrade_to_base_then_upgrade_to_head(fresh_engine: Engine) -> None:
     assert _tables(fresh_engine) >= APP_TABLES
     assert _revision(fresh_engine) == head_revision()
     assert _schema_differences(fresh_engine) == []
+
+
+FIRST_REVISION = "835d84eabf14"
+AT = datetime(2026, 11, 2, 9, tzinfo=UTC)
+
+
+def _insert(connection: Connection, name: str, values: dict[str, object]) -> int:
+    """A row of the table as it is at the current revision (columns it lacks are left out)."""
+    table = Table(name, MetaData(), autoload_with=connection)
+    present = {key: value for key, value in values.items() if key in table.c}
+    return connection.execute(insert(table).values(present).returning(table.c.id)).scalar_one()
+
+
+def test_upgrading_keeps_every_ticket_and_what_hangs_off_it(fresh_engine: Engine) -> None:
+    """SQLite alters a column by copying the table: the old one's drop must not take the
+    ticket's events with it (their foreign key cascades)."""
+    _migrate(fresh_engine, "upgrade", FIRST_REVISION)
+    with fresh_engine.begin() as connection:
+        ticket_id = _insert(
+            connection,
+            "ticket",
+            {
+                "number": "20261102-0001",
+                "channel": "web",
+                "request_type": "complaint",
+                "priority": "normal",
+                "title": "路灯不亮",
+                "description": "路灯不亮，晚上很黑。",
+                "is_anonymous": False,
+                "is_confidential": False,
+                "status": "new",
+                "version": 1,
+                "channel_data": {},
+                "created_at": AT,
+                "updated_at": AT,
+            },
+        )
+        event = {"ticket_id": ticket_id, "kind": "received", "actor_kind": "client"}
+        _insert(connection, "ticket_event", event | {"payload": {}, "created_at": AT})
+
+    _migrate(fresh_engine, "upgrade", "head")
+
+    with fresh_engine.connect() as connection:
+        events = connection.execute(text("SELECT count(*) FROM ticket_event")).scalar_one()
+    assert events == 1

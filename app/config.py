@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: Annotated[int, Field(gt=0)] = 24
     idempotency_lease_seconds: Annotated[int, Field(gt=0)] = 60
     db_pool_size: Annotated[int, Field(gt=0)] = 10
+    # SQLite's page cache for the one connection: the hot pages of a large queue's
+    # indexes stay in memory instead of being read back from the OS on every search.
+    sqlite_cache_mb: Annotated[int, Field(gt=0)] = 64
     log_level: str = "info"
 
     # Below this confidence a ticket's text is not trusted to choose its category: the

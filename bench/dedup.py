@@ -61,6 +61,7 @@ from app.dedup import cells
 from app.dedup import service as dedup_service
 from app.dedup.intake import dedup_settings
 from app.dedup.scoring import Report, match
+from app.dedup.similarity import normalised, text_for_matching
 from app.demo.city import CENTRE_LAT, CENTRE_LON
 from app.geo.distance import metres_between
 from app.routing.service import CategoryInfo, load_snapshot
@@ -358,17 +359,28 @@ def _insert_tickets(
     road = _choice(n, 3266489917, len(ROADS))
     house = _choice(n, 668265263, HOUSE_NUMBERS) + 1
     address = _pick(ROADS, road) + cast(house, String) + literal("号")
+    opener = _choice(n, 374761393, len(OPENERS))
+    place = _choice(n, 3432918353, len(PLACES))
+    problem = group * 2 + _choice(n, 1540483477, 2)
+    closing = _choice(n, 2869860233, len(CLOSINGS))
+    problems = [problem for pair in PROBLEMS for problem in pair]
     description = (
-        _pick(OPENERS, _choice(n, 374761393, len(OPENERS)))
+        _pick(OPENERS, opener)
         + address
-        + _pick(PLACES, _choice(n, 3432918353, len(PLACES)))
+        + _pick(PLACES, place)
         + literal("，")
-        + _pick(
-            [problem for pair in PROBLEMS for problem in pair],
-            group * 2 + _choice(n, 1540483477, 2),
-        )
+        + _pick(problems, problem)
         + literal("，")
-        + _pick(CLOSINGS, _choice(n, 2869860233, len(CLOSINGS)))
+        + _pick(CLOSINGS, closing)
+    )
+    # The same, normalised piece by piece (the house number goes, as digits do): checked
+    # against app.dedup.similarity.text_for_matching on a sample afterwards.
+    match_text = (
+        _pick([normalised(o) for o in OPENERS], opener)
+        + _pick([normalised(f"{r}号") for r in ROADS], road)
+        + _pick([normalised(p) for p in PLACES], place)
+        + _pick([normalised(p) for p in problems], problem)
+        + _pick([normalised(c) for c in CLOSINGS], closing)
     )
     codes = {
         g * LEAVES_PER_GROUP + leaf: category_ids[category_code(g, leaf)]
@@ -391,6 +403,7 @@ def _insert_tickets(
         (WEST + _unit(n, 2447445413) * LON_SPAN).label("lon"),  # multipliers: an even spread
         case(codes, value=group * LEAVES_PER_GROUP + leaf).label("category_id"),
         description.label("description"),
+        match_text.label("match_text"),
         address.label("address"),
         phone.label("phone"),
         _bucketed(_choice(n, 1103515245, 20), CHANNEL_MIX).label("channel"),
@@ -406,6 +419,7 @@ def _insert_tickets(
         "priority": literal(Priority.NORMAL.value),
         "title": func.substr(g.description, 1, TITLE_FROM_DESCRIPTION_CHARS),
         "description": g.description,
+        "match_text": g.match_text,
         "reporter_phone": g.phone,
         "is_anonymous": literal(False),
         "is_confidential": literal(False),
@@ -460,6 +474,7 @@ def analyze(engine: Engine) -> None:
 class PopulationCheck:
     checked: int
     wrong_cells: int
+    wrong_texts: int
     oldest: datetime
     newest: datetime
     with_phone: int
@@ -469,6 +484,10 @@ class PopulationCheck:
         found = []
         if self.wrong_cells:
             found.append(f"{self.wrong_cells} of {self.checked} geo_cells differ from cell_of")
+        if self.wrong_texts:
+            found.append(
+                f"{self.wrong_texts} of {self.checked} match_texts differ from text_for_matching"
+            )
         window = population.now - timedelta(days=POPULATION_DAYS)
         if not window < self.oldest <= self.newest < population.now:
             found.append(
@@ -479,20 +498,26 @@ class PopulationCheck:
 
 
 def check_population(engine: Engine, population: Population) -> PopulationCheck:
-    """geo_cell against app.dedup.cells on a sample; the time span, phones and statuses."""
+    """geo_cell and match_text against what intake would make, on a sample; the time span,
+    phones and statuses."""
     stride = max(1, population.tickets // GEO_CELL_CHECKS)
     t = TICKETS.c
     with engine.connect() as connection:
-        points = connection.execute(
-            select(t.lat, t.lon, t.geo_cell).where(t.id % stride == 0)
+        sample = connection.execute(
+            select(t.lat, t.lon, t.geo_cell, t.title, t.description, t.match_text).where(
+                t.id % stride == 0
+            )
         ).all()
         oldest, newest, phones = connection.execute(
             select(func.min(t.created_at), func.max(t.created_at), func.count(t.reporter_phone))
         ).one()
         by_status = select(t.status, func.count()).group_by(t.status)
         statuses: dict[str, int] = dict(connection.execute(by_status).tuples().all())
-    wrong = sum(1 for lat, lon, cell in points if cells.cell_of(lat, lon) != cell)
-    return PopulationCheck(len(points), wrong, oldest, newest, phones, statuses)
+    wrong_cells = sum(1 for row in sample if cells.cell_of(row.lat, row.lon) != row.geo_cell)
+    wrong_texts = sum(
+        1 for row in sample if text_for_matching(row.title, row.description) != row.match_text
+    )
+    return PopulationCheck(len(sample), wrong_cells, wrong_texts, oldest, newest, phones, statuses)
 
 
 # --- detection, in process --------------------------------------------------------------------
@@ -571,6 +596,9 @@ def transient_ticket(
         reporter_phone=report.phone,
         title=report.description[:TITLE_FROM_DESCRIPTION_CHARS],
         description=report.description,
+        match_text=text_for_matching(
+            report.description[:TITLE_FROM_DESCRIPTION_CHARS], report.description
+        ),
         created_at=now,
     )
 
@@ -616,9 +644,7 @@ def _neighbourhood(
     assert ticket.lon is not None
     radius = dedup_service.radius_for(by_id, ticket.category_id, config.default_radius_m)
     t = TICKETS.c
-    query = select(
-        t.category_id, t.lat, t.lon, t.created_at, t.title, t.description, t.reporter_phone
-    ).where(
+    query = select(t.category_id, t.lat, t.lon, t.created_at, t.match_text, t.reporter_phone).where(
         or_(
             t.geo_cell.in_(cells.cells_in(cells.box_around(ticket.lat, ticket.lon, radius))),
             t.reporter_phone == ticket.reporter_phone,
@@ -888,7 +914,7 @@ def _report(labelled: LabelledReport, categories: dict[str, CategoryInfo]) -> Re
         lat=labelled.lat,
         lon=labelled.lon,
         created_at=PAIRS_EPOCH + timedelta(minutes=labelled.minutes_after_first),
-        text=labelled.text,
+        text=normalised(labelled.text),
         phone=labelled.phone,
     )
 
@@ -973,6 +999,12 @@ def print_population(
             "geo_cell check",
             f"{check.checked - check.wrong_cells:,}/{check.checked:,}",
             f"sampled rows whose geo_cell {cells_note}",
+        ),
+        _row(
+            "match_text check",
+            f"{check.checked - check.wrong_texts:,}/{check.checked:,}",
+            "sampled rows whose match_text "
+            + ("DIFFER" if check.wrong_texts else "match app.dedup.similarity.text_for_matching"),
         ),
         _row(
             "with a caller's number",

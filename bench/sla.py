@@ -52,6 +52,7 @@ from app.auth.roles import Role
 from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
+from app.dedup.similarity import text_for_matching
 from app.demo.city import build_demo_city
 from app.demo.people import demo_users
 from app.sla import defaults as sla_defaults
@@ -208,6 +209,7 @@ def _insert_tickets(connection: Connection, population: Population, first: int, 
         "priority": literal(Priority.NORMAL.value),
         "title": literal(description[:20]),
         "description": literal(description),
+        "match_text": literal(text_for_matching(description[:20], description)),
         "is_anonymous": literal(False),
         "is_confidential": literal(False),
         "status": literal(TicketStatus.SIGNED.value),

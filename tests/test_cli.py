@@ -212,10 +212,10 @@ def test_sla_sweep_once_records_what_is_due_and_says_so(
         ).fetchone()[0]
         connection.execute(
             "INSERT INTO ticket (number, channel, request_type, priority, title, description,"
-            " is_anonymous, is_confidential, status, version, tracking_code, channel_data,"
-            " created_at, updated_at) VALUES ('20261123-000001', 'web', 'help', 'normal', 't',"
-            " 'd', 0, 0, 'signed', 1, 'code', '{}', '2026-11-23 00:00:00+00:00',"
-            " '2026-11-23 00:00:00+00:00')"
+            " match_text, is_anonymous, is_confidential, status, version, tracking_code,"
+            " channel_data, created_at, updated_at) VALUES ('20261123-000001', 'web', 'help',"
+            " 'normal', 't', 'd', 'td', 0, 0, 'signed', 1, 'code', '{}',"
+            " '2026-11-23 00:00:00+00:00', '2026-11-23 00:00:00+00:00')"
         )
         connection.execute(
             "INSERT INTO ticket_clock (ticket_id, kind, cycle, state, calendar_id, target,"

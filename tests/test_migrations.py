@@ -135,4 +135,6 @@ def test_upgrading_keeps_every_ticket_and_what_hangs_off_it(fresh_engine: Engine
 
     with fresh_engine.connect() as connection:
         events = connection.execute(text("SELECT count(*) FROM ticket_event")).scalar_one()
+        match_text = connection.execute(text("SELECT match_text FROM ticket")).scalar_one()
     assert events == 1
+    assert match_text == "路灯不亮晚上很黑"

@@ -4,7 +4,7 @@ carrying a parent's outcome to the tickets merged into it."""
 import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Select, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from app.auth.actors import Actor
 from app.dedup.cells import MAX_CELLS, box_around, cells_in
 from app.dedup.models import DuplicateCandidate
-from app.dedup.scoring import Match, Report, match
+from app.dedup.scoring import Match, Report, Scorer
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
@@ -37,8 +37,7 @@ class Settings:
     flag_score: float
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     ticket_id: int
     number: str
     status: str
@@ -53,21 +52,24 @@ class Reported(Protocol):
     lat: float | None
     lon: float | None
     created_at: datetime
-    title: str
-    description: str
+    match_text: str
     reporter_phone: str | None
+
+
+def group_of(categories: dict[int, CategoryInfo], category_id: int | None) -> int | None:
+    info = categories.get(category_id) if category_id is not None else None
+    return info.group_id if info else None
 
 
 def report_of(categories: dict[int, CategoryInfo], source: Reported) -> Report:
     """A report as scoring compares it, its category's group looked up."""
-    info = categories.get(source.category_id) if source.category_id is not None else None
     return Report(
         source.category_id,
-        info.group_id if info else None,
+        group_of(categories, source.category_id),
         source.lat,
         source.lon,
         source.created_at,
-        f"{source.title} {source.description}",
+        source.match_text,
         source.reporter_phone,
     )
 
@@ -143,8 +145,7 @@ def _candidate_query(cell_slots: int, group_slots: int, by_phone: bool) -> Selec
             _T.lat,
             _T.lon,
             _T.created_at,
-            _T.title,
-            _T.description,
+            _T.match_text,
             _T.reporter_phone,
         )
         .where(
@@ -190,13 +191,14 @@ def find(
             parameters |= _slots("member", group, group_slots)
     query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone))
     rows = session.connection().execute(query, parameters).all()
-    new = report_of(categories, ticket)
+    scorer = Scorer(report_of(categories, ticket), radius_m=radius, window=settings.window)
     found = []
-    for row in rows:
-        old = report_of(categories, row)
-        scored = match(new, old, radius_m=radius, window=settings.window)
+    # Unpacked rather than read by name: this loop runs for every row, a dozen a search.
+    for ticket_id, number, status, reply_text, category_id, lat, lon, at, text, phone in rows:
+        group_id = group_of(categories, category_id)
+        scored = scorer.score(Report(category_id, group_id, lat, lon, at, text, phone))
         if scored is not None:
-            found.append(Candidate(row.id, row.number, row.status, row.reply_text, scored))
+            found.append(Candidate(ticket_id, number, status, reply_text, scored))
     return sorted(found, key=lambda candidate: -candidate.match.score)
 
 

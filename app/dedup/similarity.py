@@ -42,7 +42,8 @@ _STOP = (
 _STOP_WORDS = re.compile("|".join(_STOP))
 
 
-def _normalised(text: str) -> str:
+def normalised(text: str) -> str:
+    """`text` without what carries little of what a report is about."""
     # Without punctuation most text is normal already, and checking is several times
     # cheaper than normalising (full-width letters are what is left to fold).
     text = _NOISE.sub("", text)
@@ -51,10 +52,18 @@ def _normalised(text: str) -> str:
     return _STOP_WORDS.sub("", text)
 
 
+def text_for_matching(title: str, description: str) -> str:
+    """What a ticket's texts are compared on, normalised: worked out once, at intake, and
+    kept on the ticket (`match_text`), so a search does not redo it for every row it reads.
+    A change to `normalised` needs a migration that works it out again for every ticket."""
+    # A title cut from the start of the description (as intake makes one) adds nothing.
+    text = description if description.startswith(title) else f"{title} {description}"
+    return normalised(text)
+
+
 @lru_cache(maxsize=4096)
-def bigrams(text: str) -> frozenset[str]:
-    """The text's character pairs after normalising; a one-character text is its own."""
-    clean = _normalised(text)
+def pairs(clean: str) -> frozenset[str]:
+    """The character pairs of a normalised text; a one-character text is its own."""
     if len(clean) < 2:
         return frozenset({clean}) if clean else frozenset()
     return frozenset(map(operator.add, clean, clean[1:]))  # each character and the next
@@ -70,4 +79,4 @@ def overlap(first: frozenset[str], second: frozenset[str]) -> float:
 
 def similarity(first: str, second: str) -> float:
     """0 (nothing in common) to 1 (the shorter says nothing the longer does not)."""
-    return overlap(bigrams(first), bigrams(second))
+    return overlap(pairs(normalised(first)), pairs(normalised(second)))

@@ -68,6 +68,9 @@ class Ticket(Base):
     source_crs: Mapped[str | None] = mapped_column(String(8))
     # The ~500 m cell the point lies in (app/dedup/cells.py), for the duplicate search.
     geo_cell: Mapped[int | None] = mapped_column(BigInteger)
+    # The title and description as the duplicate search compares them
+    # (app/dedup/similarity.py text_for_matching), worked out once at intake.
+    match_text: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
     community_code: Mapped[str | None] = mapped_column(String(32))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)

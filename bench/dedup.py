@@ -545,7 +545,10 @@ def plan_problems(dialect: str, lines: Sequence[str]) -> list[str]:
     used = set(re.findall(r"\b(?:ix|pk|uq)_\w+", plan))
     if not used & set(DEDUP_INDEXES):
         problems.append("neither duplicate-search index is used")
-    group_indexes = ("ix_category_", "pk_category", "uq_category_")
+    # The category table's, for the group; and on PostgreSQL, the uncategorised tickets in
+    # the window may come from the ticket's category index (the planner's choice when they
+    # are few, as in this population, where there are none).
+    group_indexes = ("ix_category_", "pk_category", "uq_category_", "ix_ticket_category_id_")
     if others := {i for i in used - set(DEDUP_INDEXES) if not i.startswith(group_indexes)}:
         problems.append(f"other indexes used: {', '.join(sorted(others))}")
     return problems

@@ -44,6 +44,9 @@ class Ticket(Base):
             "ix_ticket_geo_cell_created_at", "geo_cell", "created_at", "lat", "lon", "category_id"
         ),
         Index("ix_ticket_reporter_phone_created_at", "reporter_phone", "created_at"),
+        # A category's tickets, newest first (the queue's filter), and the uncategorised in
+        # the duplicate search's window, which PostgreSQL may take from here when few.
+        Index("ix_ticket_category_id_created_at", "category_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -52,7 +55,7 @@ class Ticket(Base):
     channel: Mapped[str] = mapped_column(String(20), index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))
     request_type: Mapped[str] = mapped_column(String(20))
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))
     priority: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

@@ -1,4 +1,4 @@
-"""Texts kept normalised for the duplicate search
+"""Duplicate search: texts kept normalised, a category's tickets by time
 
 Revision ID: 009bab962ea5
 Revises: 76a96d848b87
@@ -26,6 +26,10 @@ def upgrade() -> None:
     _fill_match_texts()
     with op.batch_alter_table("ticket", schema=None) as batch_op:
         batch_op.alter_column("match_text", existing_type=sa.Text(), nullable=False)
+        batch_op.drop_index("ix_ticket_category_id")
+        batch_op.create_index(
+            "ix_ticket_category_id_created_at", ["category_id", "created_at"], unique=False
+        )
     if op.get_bind().dialect.name == "sqlite":
         # SQLite made the column NOT NULL by copying the table, which leaves the copy without
         # the planner's statistics; without them the duplicate search would not use its index.
@@ -69,4 +73,6 @@ def _fill_match_texts() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("ticket", schema=None) as batch_op:
+        batch_op.drop_index("ix_ticket_category_id_created_at")
+        batch_op.create_index("ix_ticket_category_id", ["category_id"], unique=False)
         batch_op.drop_column("match_text")

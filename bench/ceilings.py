@@ -20,6 +20,7 @@ from app.channels.schemas import TicketIntake
 from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine
+from app.dedup.similarity import text_for_matching
 from app.tickets.models import Ticket, TicketEvent
 
 DATABASE_URL_ENV = "BENCH_DATABASE_URL"
@@ -64,6 +65,7 @@ def minimal_insert_app() -> FastAPI:
         channel = str(body["channel"])
         external_id = body.get("external_id")
         description = str(body["description"])
+        title = description[:40]
         with engine.begin() as connection:
             ticket_id = connection.execute(
                 insert(ticket_table).returning(ticket_table.c.id),
@@ -74,8 +76,9 @@ def minimal_insert_app() -> FastAPI:
                     "external_id": external_id,
                     "request_type": str(body.get("request_type", "complaint")),
                     "priority": "normal",
-                    "title": description[:40],
+                    "title": title,
                     "description": description,
+                    "match_text": text_for_matching(title, description),
                     "is_anonymous": False,
                     "is_confidential": False,
                     "status": "new",

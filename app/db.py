@@ -131,8 +131,14 @@ def create_db_engine(settings: Settings) -> Engine:
 
 
 def pool_capacity(settings: Settings) -> int:
-    """How many connections the engine of `settings` hands out at once."""
+    """How many connections the engine of `settings` hands out at once: on PostgreSQL,
+    one for each request slot and as many spare, for work outside requests (the sweeper)."""
     return SQLITE_CONNECTIONS if settings.is_sqlite else 2 * settings.db_pool_size
+
+
+def request_slots(settings: Settings) -> int:
+    """How many requests may use the database at once in one process."""
+    return SQLITE_CONNECTIONS if settings.is_sqlite else settings.db_pool_size
 
 
 def create_session_factory(engine: Engine) -> sessionmaker[Session]:

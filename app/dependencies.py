@@ -13,7 +13,8 @@ from app.config import Settings
 
 
 class DatabaseSlots:
-    """As many requests may hold a database session as the pool has connections.
+    """As many requests may hold a database session as there are request slots
+    (app.db.request_slots).
 
     The others wait here, on the event loop, before they take a worker thread: were they
     to wait for the pool inside worker threads, a burst larger than the thread pool would

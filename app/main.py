@@ -15,7 +15,7 @@ from app.cache import TtlCache
 from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
 from app.config import Settings
-from app.db import create_db_engine, create_session_factory, pool_capacity
+from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup.router import router as dedup_router
 from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
@@ -105,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
-    app.state.database_slots = DatabaseSlots(pool_capacity(settings))
+    app.state.database_slots = DatabaseSlots(request_slots(settings))
     app.state.schema_head = head_revision()
     app.state.jwt_secret = _jwt_secret(settings)
     app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)

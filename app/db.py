@@ -125,15 +125,10 @@ def create_db_engine(settings: Settings) -> Engine:
     return create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
-        max_overflow=pool_capacity(settings) - settings.db_pool_size,
+        # As many spare connections as request slots, for work outside requests (the sweeper).
+        max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
     )
-
-
-def pool_capacity(settings: Settings) -> int:
-    """How many connections the engine of `settings` hands out at once: on PostgreSQL,
-    one for each request slot and as many spare, for work outside requests (the sweeper)."""
-    return SQLITE_CONNECTIONS if settings.is_sqlite else 2 * settings.db_pool_size
 
 
 def request_slots(settings: Settings) -> int:

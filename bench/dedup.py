@@ -60,7 +60,7 @@ from app.db import create_db_engine, create_session_factory
 from app.dedup import cells
 from app.dedup import service as dedup_service
 from app.dedup.intake import dedup_settings
-from app.dedup.scoring import Report, match
+from app.dedup.scoring import Report, Scorer, match
 from app.dedup.similarity import normalised, text_for_matching
 from app.demo.city import CENTRE_LAT, CENTRE_LON
 from app.geo.distance import metres_between
@@ -72,14 +72,11 @@ from bench.harness import Backend, Server, WrkRun
 from bench.intake import channel_keys
 from bench.sla import (
     CHUNK_ROWS,
-    LUA_COUNT_AND_REPORT,
-    LUA_THREADS_AND_SETTINGS,
     WARMUP_SECONDS,
     WRK_THREADS,
     LoadMeasurement,
     RequestKind,
 )
-from bench.sla import _numbers as numbers
 from tests.dedup.labelled_pairs import PAIRS, LabelledPair
 from tests.dedup.labelled_pairs import Report as LabelledReport
 
@@ -353,7 +350,7 @@ def _insert_tickets(
     the last 30 days and closed before,
     each with a call summary of its category group, six in ten with a caller's number."""
     dialect = connection.dialect.name
-    n = cast(numbers(first, last).c.i, BigInteger)
+    n = cast(harness.numbers(first, last).c.i, BigInteger)
     group = _choice(n, 2654435769, GROUPS)
     leaf = _choice(n, 2246822519, LEAVES_PER_GROUP)
     road = _choice(n, 3266489917, len(ROADS))
@@ -656,13 +653,12 @@ def _neighbourhood(
         t.parent_id.is_(None),
         t.status.in_(dedup_service.SEARCHED_STATUSES),
     )
-    new = dedup_service.report_of(by_id, ticket)
+    scorer = Scorer(dedup_service.report_of(by_id, ticket), radius_m=radius, window=config.window)
     rows, near, best = 0, 0, 0.0
     for row in session.execute(query):
         rows += 1
         near += metres_between(ticket.lat, ticket.lon, row.lat, row.lon) <= radius
-        old = dedup_service.report_of(by_id, row)
-        found = match(new, old, radius_m=radius, window=config.window)
+        found = scorer.score(dedup_service.report_of(by_id, row))
         if found is not None:
             best = max(best, found.score)
     return Neighbourhood(rows, near, best)
@@ -754,7 +750,7 @@ def _plan(connection: Connection, label: str, statement: str, parameters: Any) -
 
 # Written next to the run's database (this module is the whole benchmark).
 WRK_SCRIPT = (
-    LUA_THREADS_AND_SETTINGS
+    harness.LUA_THREADS_AND_SETTINGS
     + """\
 -- wrk script for `python -m bench dedup`: POSTs the hotline calls of DEDUP_BODIES_FILE (one
 -- JSON body a line, without its external_id) to the path wrk was given, with the call centre's
@@ -799,7 +795,7 @@ function request()
 end
 
 """
-    + LUA_COUNT_AND_REPORT
+    + harness.LUA_COUNT_AND_REPORT
 )
 
 # What the measured run added: tickets (each has one `received` event) and what dedup did.

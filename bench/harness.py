@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import IO, Any
 
 import httpx
-from sqlalchemy import Select, create_engine, func, select, table, text
+from sqlalchemy import Integer, Select, cast, create_engine, func, literal, select, table, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.selectable import CTE
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
@@ -422,3 +423,76 @@ def run_wrk(
     if completed.returncode != 0:
         raise BenchError(f"wrk failed ({completed.returncode}):\n{completed.stderr.strip()}")
     return WrkRun(parse_report(completed.stdout), cpu_usage(start, end))
+
+
+# --- populations in SQL and wrk scripts, shared by the benchmarks that write their own ----------
+
+
+def numbers(first: int, last: int) -> CTE:
+    """The integers first..last as the column `i` (recursive: SQLite has no generate_series)."""
+    start = select(cast(literal(first), Integer).label("i")).cte("numbers", recursive=True)
+    return start.union_all(select(start.c.i + 1).where(start.c.i < cast(literal(last), Integer)))
+
+
+# What each wrk script starts with: its settings come from the environment, and each thread
+# knows its number (1, 2, ...) for the share of the work it takes.
+LUA_THREADS_AND_SETTINGS = """\
+local function required(name)
+   local value = os.getenv(name)
+   if value == nil or value == "" then
+      error("environment variable " .. name .. " is not set")
+   end
+   return value
+end
+
+local threads = {}
+
+function setup(thread)
+   threads[#threads + 1] = thread
+   thread:set("thread_number", #threads)
+end
+
+"""
+
+# What each wrk script ends with: count 2xx and the rest (with sample error bodies), and
+# print the `@bench` line harness.run_wrk reads.
+LUA_COUNT_AND_REPORT = """
+function response(status, headers, body)
+   if status >= 200 and status < 300 then
+      ok = ok + 1
+      return
+   end
+   failed = failed + 1
+   statuses[status] = (statuses[status] or 0) + 1
+   if samples < ERROR_SAMPLES then
+      samples = samples + 1
+      local file = io.open(ERRORS, "a")
+      file:write(status .. " " .. (body or "") .. "\\n")
+      file:close()
+   end
+end
+
+function done(summary, latency, requests)
+   local totals = { ok = 0, failed = 0 }
+   local statuses = {}
+   for _, thread in ipairs(threads) do
+      totals.ok = totals.ok + thread:get("ok")
+      totals.failed = totals.failed + thread:get("failed")
+      for status, count in pairs(thread:get("statuses")) do
+         statuses[status] = (statuses[status] or 0) + count
+      end
+   end
+   local by_status = {}
+   for status, count in pairs(statuses) do
+      by_status[#by_status + 1] = status .. ":" .. count
+   end
+   local errors = summary.errors
+   io.write(string.format(
+      "@bench requests=%d ok=%d non_2xx=%d p50_us=%d p99_us=%d mean_us=%d duration_us=%d"
+         .. " errors_connect=%d errors_read=%d errors_write=%d errors_timeout=%d statuses=%s\\n",
+      summary.requests, totals.ok, totals.failed, latency:percentile(50),
+      latency:percentile(99), latency.mean, summary.duration, errors.connect, errors.read,
+      errors.write, errors.timeout, table.concat(by_status, ",")
+   ))
+end
+"""

@@ -29,8 +29,6 @@ from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import (
-    CTE,
-    Integer,
     Select,
     String,
     Table,
@@ -178,12 +176,6 @@ def _reply_policy(connection: Connection) -> ReplyPolicy:
     return ReplyPolicy(row.id, row.calendar_id, row.reply_target)
 
 
-def _numbers(first: int, last: int) -> CTE:
-    """The integers first..last as the column `i` (recursive: SQLite has no generate_series)."""
-    start = select(cast(literal(first), Integer).label("i")).cte("numbers", recursive=True)
-    return start.union_all(select(start.c.i + 1).where(start.c.i < cast(literal(last), Integer)))
-
-
 def _timestamp(value: datetime) -> ColumnElement[datetime]:
     # Typed, so SQLite gets the text SQLAlchemy writes for a datetime, PostgreSQL a timestamptz.
     return literal(value, TICKETS.c.created_at.type)
@@ -196,7 +188,7 @@ def _when_due(is_due: ColumnElement[bool], due: datetime, pending: datetime) -> 
 def _insert_tickets(connection: Connection, population: Population, first: int, last: int) -> None:
     """Tickets numbered first..last: signed complaints from the web, minimal as
     bench/ceilings.py's, with the deadline of their reply clock copied on as the service does."""
-    n = _numbers(first, last).c.i
+    n = harness.numbers(first, last).c.i
     is_due = (n % population.stride == 0) & (n <= population.due * population.stride)
     overdue, pending = population.overdue, population.pending
     reply_due = _when_due(is_due, overdue.due_at, pending.due_at)
@@ -429,71 +421,8 @@ def plan_population(tickets: int, due: int) -> Population:
 
 # One loop for both request kinds, so that they differ only in what the service does.
 # Written next to the run's databases (this module is the whole benchmark).
-# What each wrk script starts with: its settings come from the environment, and each thread
-# knows its number (1, 2, ...) for the share of the work it takes.
-LUA_THREADS_AND_SETTINGS = """\
-local function required(name)
-   local value = os.getenv(name)
-   if value == nil or value == "" then
-      error("environment variable " .. name .. " is not set")
-   end
-   return value
-end
-
-local threads = {}
-
-function setup(thread)
-   threads[#threads + 1] = thread
-   thread:set("thread_number", #threads)
-end
-
-"""
-
-# What each wrk script ends with: count 2xx and the rest (with sample error bodies), and
-# print the `@bench` line harness.run_wrk reads.
-LUA_COUNT_AND_REPORT = """
-function response(status, headers, body)
-   if status >= 200 and status < 300 then
-      ok = ok + 1
-      return
-   end
-   failed = failed + 1
-   statuses[status] = (statuses[status] or 0) + 1
-   if samples < ERROR_SAMPLES then
-      samples = samples + 1
-      local file = io.open(ERRORS, "a")
-      file:write(status .. " " .. (body or "") .. "\\n")
-      file:close()
-   end
-end
-
-function done(summary, latency, requests)
-   local totals = { ok = 0, failed = 0 }
-   local statuses = {}
-   for _, thread in ipairs(threads) do
-      totals.ok = totals.ok + thread:get("ok")
-      totals.failed = totals.failed + thread:get("failed")
-      for status, count in pairs(thread:get("statuses")) do
-         statuses[status] = (statuses[status] or 0) + count
-      end
-   end
-   local by_status = {}
-   for status, count in pairs(statuses) do
-      by_status[#by_status + 1] = status .. ":" .. count
-   end
-   local errors = summary.errors
-   io.write(string.format(
-      "@bench requests=%d ok=%d non_2xx=%d p50_us=%d p99_us=%d mean_us=%d duration_us=%d"
-         .. " errors_connect=%d errors_read=%d errors_write=%d errors_timeout=%d statuses=%s\\n",
-      summary.requests, totals.ok, totals.failed, latency:percentile(50),
-      latency:percentile(99), latency.mean, summary.duration, errors.connect, errors.read,
-      errors.write, errors.timeout, table.concat(by_status, ",")
-   ))
-end
-"""
-
 WRK_SCRIPT = (
-    LUA_THREADS_AND_SETTINGS
+    harness.LUA_THREADS_AND_SETTINGS
     + """\
 -- wrk script for `python -m bench sla`: POSTs SLA_BODY to each path of SLA_PATHS_FILE in
 -- turn, with the bearer token SLA_TOKEN. Thread k of n = SLA_THREADS takes the paths k,
@@ -538,7 +467,7 @@ function request()
 end
 
 """
-    + LUA_COUNT_AND_REPORT
+    + harness.LUA_COUNT_AND_REPORT
 )
 
 

@@ -15,7 +15,7 @@ from app.dedup.service import Candidate
 from app.routing.service import CategoryInfo
 from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
-from app.tickets.events import record_event
+from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
 from app.tickets.service import ParentRef
 from app.tickets.vocabulary import OPEN_STATUSES, EventKind, TicketStatus
@@ -127,19 +127,11 @@ def _link(session: Session, ticket: Ticket, parent: Ticket, best: Candidate, now
     """A new ticket of its own, linked to the closed one: the problem came back."""
     service.record_candidates(session, ticket, [best], "linked", now)
     details = {"score": best.match.score, "reasons": best.match.reasons}
-    record_event(
+    repeat = EventKind.REPEAT_CONTACT
+    record_events(
         session,
-        ticket,
-        EventKind.REPEAT_CONTACT,
-        SYSTEM,
-        {"earlier": parent.number} | details,
-        at=now,
-    )
-    record_event(
-        session,
-        parent,
-        EventKind.REPEAT_CONTACT,
-        SYSTEM,
-        {"later": ticket.number} | details,
-        at=now,
+        [
+            ticket_event_row(ticket, repeat, SYSTEM, {"earlier": parent.number} | details, now),
+            ticket_event_row(parent, repeat, SYSTEM, {"later": ticket.number} | details, now),
+        ],
     )

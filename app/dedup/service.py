@@ -138,14 +138,15 @@ def _candidate_query(
             _T.lat.between(bindparam("south"), bindparam("north")),
             _T.lon.between(bindparam("west"), bindparam("east")),
         ]
-        members = _T.category_id.in_(_in_list("member", group_slots))
-        uncategorised = _T.category_id.is_(None)
         if not group_slots:
             branches.append(and_(*nearby))
-        elif group_apart:
-            branches += [and_(*nearby, members), and_(*nearby, uncategorised)]
         else:
-            branches.append(and_(*nearby, or_(members, uncategorised)))
+            members = _T.category_id.in_(_in_list("member", group_slots))
+            uncategorised = _T.category_id.is_(None)
+            if group_apart:
+                branches += [and_(*nearby, members), and_(*nearby, uncategorised)]
+            else:
+                branches.append(and_(*nearby, or_(members, uncategorised)))
     if by_phone:
         branches.append(_T.reporter_phone == bindparam("phone"))
     return (

@@ -42,6 +42,14 @@ def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(_INSERT_EVENT, rows)
 
 
+def ticket_event_row(
+    ticket: Ticket, kind: EventKind, actor: Actor, payload: dict[str, Any], at: datetime
+) -> dict[str, Any]:
+    """`ticket`'s timeline row; an integration's own events carry its channel."""
+    channel = ticket.channel if actor.kind == "client" else None
+    return event_row(ticket.id, kind, actor, payload, at, channel)
+
+
 def record_event(
     session: Session,
     ticket: Ticket,
@@ -52,6 +60,4 @@ def record_event(
     at: datetime | None = None,
 ) -> None:
     """Append one line to the ticket's timeline, in the caller's transaction."""
-    channel = ticket.channel if actor.kind == "client" else None
-    row = event_row(ticket.id, kind, actor, payload, at or utc_now(), channel)
-    session.connection().execute(_INSERT_EVENT, [row])
+    record_events(session, [ticket_event_row(ticket, kind, actor, payload, at or utc_now())])

@@ -32,7 +32,7 @@ from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
 from app.tickets import scoping
-from app.tickets.events import record_event
+from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment, TicketEvent
 from app.tickets.numbering import next_ticket_number
 from app.tickets.pagination import Cursor, SortOrder
@@ -359,20 +359,22 @@ def take_in(
         assert existing_id is not None
         return IntakeResult(_load(session, existing_id), created=False)
     ticket.id = ticket_id
-    record_event(
+    received = {
+        "channel": draft.channel,
+        "external_id": draft.external_id,
+        "location_source": location.source if location else None,
+        "photos": len(draft.photos),
+    }
+    # Both lines in one statement: intake is the service's hot path.
+    record_events(
         session,
-        ticket,
-        EventKind.RECEIVED,
-        actor,
-        {
-            "channel": draft.channel,
-            "external_id": draft.external_id,
-            "location_source": location.source if location else None,
-            "photos": len(draft.photos),
-        },
-        at=now,
+        [
+            ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
+            _routing_event(ticket, outcome, SYSTEM, now),
+        ],
     )
-    _record_routing(session, ticket, outcome, SYSTEM, now)
+    if _routed(ticket, outcome):
+        _save_assisting_units(session, ticket)
     if planned is not None:
         clocks.save(session, ticket, planned, now, SYSTEM)
         ticket.clocks = planned.clocks
@@ -468,17 +470,21 @@ def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: 
     ]
 
 
-def _record_routing(
-    session: Session,
-    ticket: Ticket,
-    outcome: routing_service.RoutingOutcome,
-    actor: Actor,
-    now: datetime,
-) -> None:
-    routed = outcome.decision.lead is not None and ticket.status == TicketStatus.DISPATCHED
-    kind = EventKind.ROUTED if routed else EventKind.ROUTING_PENDING
-    record_event(session, ticket, kind, actor, outcome.event_payload(), at=now)
-    if routed and ticket.assisting_units:
+def _routed(ticket: Ticket, outcome: routing_service.RoutingOutcome) -> bool:
+    """Whether the ticket went to the unit routing chose (not when it was merged instead)."""
+    return outcome.decision.lead is not None and ticket.status == TicketStatus.DISPATCHED
+
+
+def _routing_event(
+    ticket: Ticket, outcome: routing_service.RoutingOutcome, actor: Actor, now: datetime
+) -> dict[str, Any]:
+    """The timeline row of the routing decision: where the ticket went, or that it waits."""
+    kind = EventKind.ROUTED if _routed(ticket, outcome) else EventKind.ROUTING_PENDING
+    return ticket_event_row(ticket, kind, actor, outcome.event_payload(), now)
+
+
+def _save_assisting_units(session: Session, ticket: Ticket) -> None:
+    if ticket.assisting_units:
         for unit in ticket.assisting_units:
             unit.ticket_id = ticket.id
         session.connection().execute(

@@ -4,6 +4,7 @@ from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.categories.models import Category
+from app.errors import UnknownReference
 
 _CATEGORIES: Table = Category.__table__  # type: ignore[assignment]
 _BY_CODE = select(_CATEGORIES).where(_CATEGORIES.c.code == bindparam("code"))
@@ -13,6 +14,14 @@ def get_category_by_code(session: Session, code: str) -> Category | None:
     """The category as a plain object (not tracked by the session): every intake asks."""
     row = session.connection().execute(_BY_CODE, {"code": code}).mappings().one_or_none()
     return Category(**row) if row is not None else None
+
+
+def require_category_by_code(session: Session, code: str) -> Category:
+    """The category with `code`, else a 422 naming the `category_code` field."""
+    category = get_category_by_code(session, code)
+    if category is None:
+        raise UnknownReference(f"No category has code {code!r}.", field="category_code")
+    return category
 
 
 def category_and_children_ids(session: Session, category: Category) -> list[int]:

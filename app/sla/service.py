@@ -234,12 +234,7 @@ def get_policy(session: Session, policy_id: int) -> SlaPolicy:
 def _apply(session: Session, policy: SlaPolicy, body: SlaPolicyWrite) -> None:
     category_id = None
     if body.category_code is not None:
-        category = categories.get_category_by_code(session, body.category_code)
-        if category is None:
-            raise UnknownReference(
-                f"No category has code {body.category_code!r}.", field="category_code"
-            )
-        category_id = category.id
+        category_id = categories.require_category_by_code(session, body.category_code).id
     calendar = session.scalars(
         select(WorkCalendar).where(WorkCalendar.code == body.calendar_code)
     ).one_or_none()

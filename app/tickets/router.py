@@ -18,7 +18,7 @@ from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dedup import intake as dedup
 from app.dependencies import SessionDep, SettingsDep
-from app.errors import UnknownReference, problem_responses
+from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.schemas import Page
@@ -209,12 +209,13 @@ def reroute(
     """Only before the unit has signed for it; afterwards tickets move by transfer or
     return. Either way the timeline says who routed it where, and why."""
     ticket = service.get_ticket(session, number, staff)
+    catalogue = request.app.state.sla.catalogue(session)
     if body.by_rules:
         service.reroute_by_rules(
             session,
             ticket,
             request.app.state.routing,
-            request.app.state.sla.catalogue(session),
+            catalogue,
             staff.actor,
             body.reason,
             settings.classifier_threshold,
@@ -227,11 +228,11 @@ def reroute(
             service.UnitChoice.of_codes(
                 session, body.lead.kind, body.lead.code, body.assist_department_codes
             ),
-            request.app.state.sla.catalogue(session),
+            catalogue,
             staff.actor,
             body.reason,
         )
-    return views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))
+    return views.fresh_detail(session, number, staff, catalogue)
 
 
 @router.put("/{number}/category", summary="Correct the category (routing follows)")
@@ -243,18 +244,15 @@ def correct_category(
     staff: DispatchCentre,
 ) -> TicketDetail:
     ticket = service.get_ticket(session, number, staff)
-    category = categories.get_category_by_code(session, body.category_code)
-    if category is None:
-        raise UnknownReference(
-            f"No category has code {body.category_code!r}.", field="category_code"
-        )
+    category = categories.require_category_by_code(session, body.category_code)
+    catalogue = request.app.state.sla.catalogue(session)
     service.correct_category(
         session,
         ticket,
         category,
         request.app.state.routing,
-        request.app.state.sla.catalogue(session),
+        catalogue,
         staff.actor,
         body.reason,
     )
-    return views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))
+    return views.fresh_detail(session, number, staff, catalogue)

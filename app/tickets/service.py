@@ -109,12 +109,7 @@ def _with_everything_shown(*, one: bool = True) -> Any:
 
 
 def _resolve_category(session: Session, code: str | None) -> Category | None:
-    if code is None:
-        return None
-    category = categories.get_category_by_code(session, code)
-    if category is None:
-        raise UnknownReference(f"No category has code {code!r}.", field="category_code")
-    return category
+    return categories.require_category_by_code(session, code) if code is not None else None
 
 
 def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.actors import SYSTEM, Actor
+from app.db import transient
 from app.sla.business_time import WorkingCalendar
 from app.sla.catalogue import Catalogue, Policy
 from app.sla.models import TicketClock
-from app.tickets.events import record_event
+from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
 from app.tickets.vocabulary import ClockKind, ClockState, EventKind
 
@@ -116,7 +117,8 @@ def plan(
         if target is None:
             continue
         due = target.due(calendar, begins)
-        clock = TicketClock(
+        clock = transient(
+            TicketClock,
             ticket_id=ticket.id,
             kind=kind,
             cycle=ticket.cycle,
@@ -144,20 +146,26 @@ def plan(
 
 
 def save(session: Session, ticket: Ticket, planned: Plan, now: datetime, actor: Actor) -> None:
-    """Write the planned clocks (Core: intake's hot path) with their event."""
+    """Write the planned clocks with their events."""
+    record_events(session, write(session, ticket, planned, now, actor))
+
+
+def write(
+    session: Session, ticket: Ticket, planned: Plan, now: datetime, actor: Actor
+) -> list[dict[str, Any]]:
+    """Write the planned clocks (Core: intake's hot path); their timeline rows are the
+    caller's to write, so intake writes all of a new ticket's events in one statement."""
     for clock in planned.clocks:
         clock.ticket_id = ticket.id
     session.connection().execute(_INSERT_CLOCK, [_values(clock) for clock in planned.clocks])
     _changed(session)
-    record_event(
-        session,
-        ticket,
-        EventKind.CLOCK_STARTED,
-        actor,
-        {"policy": planned.policy.name, "clocks": [describe(clock) for clock in planned.clocks]},
-        at=now,
-    )
-    _report_uncovered(session, ticket, planned.calendar, planned.clocks, now)
+    started = {
+        "policy": planned.policy.name,
+        "clocks": [describe(clock) for clock in planned.clocks],
+    }
+    rows = [ticket_event_row(ticket, EventKind.CLOCK_STARTED, actor, started, now)]
+    uncovered = _uncovered_row(ticket, planned.calendar, planned.clocks, now)
+    return rows if uncovered is None else [*rows, uncovered]
 
 
 def start(
@@ -188,23 +196,24 @@ def _report_uncovered(
     clocks: Sequence[TicketClock],
     now: datetime,
 ) -> None:
+    row = _uncovered_row(ticket, calendar, clocks, now)
+    if row is not None:
+        record_events(session, [row])
+
+
+def _uncovered_row(
+    ticket: Ticket, calendar: WorkingCalendar, clocks: Sequence[TicketClock], now: datetime
+) -> dict[str, Any] | None:
     """Never a silent guess: a deadline in a year without the holiday notice is flagged
-    provisional, on the timeline and in the log, until an administrator adds the year."""
+    provisional, on the timeline (this row) and in the log, until an administrator adds
+    the year."""
     provisional = [clock for clock in clocks if clock.provisional and clock.due_at]
     if not provisional:
-        return
+        return None
     years = sorted(
         set().union(
             *(calendar.uncovered_years(clock.started_at, clock.due_at) for clock in provisional)  # type: ignore[arg-type]
         )
-    )
-    record_event(
-        session,
-        ticket,
-        EventKind.CALENDAR_NOT_COVERED,
-        SYSTEM,
-        {"years": years, "clocks": [clock.kind for clock in provisional]},
-        at=now,
     )
     logger.warning(
         "ticket %s: deadline in %s, which the working-day calendar does not cover yet; "
@@ -212,6 +221,8 @@ def _report_uncovered(
         ticket.number,
         ", ".join(map(str, years)),
     )
+    payload = {"years": years, "clocks": [clock.kind for clock in provisional]}
+    return ticket_event_row(ticket, EventKind.CALENDAR_NOT_COVERED, SYSTEM, payload, now)
 
 
 def live(ticket: Ticket, kinds: Iterable[ClockKind] | None = None) -> list[TicketClock]:

@@ -17,7 +17,7 @@ from app.categories import service as categories
 from app.categories.models import Category
 from app.channels.normalise import TicketDraft
 from app.clock import utc_now
-from app.db import Base, insert_ignoring_conflict
+from app.db import Base, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
 from app.dedup.similarity import text_for_matching
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
@@ -108,8 +108,14 @@ def _with_everything_shown(*, one: bool = True) -> Any:
     )
 
 
-def _resolve_category(session: Session, code: str | None) -> Category | None:
-    return categories.require_category_by_code(session, code) if code is not None else None
+def _resolve_category(
+    session: Session, snapshot: routing_service.RoutingSnapshot, code: str | None
+) -> Category | None:
+    if code is None:
+        return None
+    known = snapshot.categories.get(code)
+    # The snapshot may not hold a category added in the last seconds: the database decides.
+    return _category_from(known) if known else categories.require_category_by_code(session, code)
 
 
 def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:
@@ -178,7 +184,8 @@ def _new_ticket(
     now: datetime,
 ) -> Ticket:
     priority = draft.priority or (category.default_priority if category else Priority.NORMAL)
-    return Ticket(
+    return transient(
+        Ticket,
         number=number,
         channel=draft.channel,
         external_id=draft.external_id,
@@ -205,8 +212,6 @@ def _new_ticket(
         grid=grid,
         assigned_grid=None,
         assigned_department=None,
-        assisting_units=[],
-        clocks=[],
         parent=None,
         status=TicketStatus.NEW,
         cycle=1,
@@ -280,7 +285,7 @@ def prepare(
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
     so a dry run tells exactly what intake would do."""
-    category = _resolve_category(session, draft.category_code)
+    category = _resolve_category(session, routing.snapshot(session), draft.category_code)
     grid = _resolve_grid(session, draft)
     photos = _resolve_photos(session, draft)
     location = _locate(draft, photos)
@@ -313,16 +318,13 @@ def take_in(
     """Make `draft` a ticket in the queue, routed to its unit when the rules can tell (else
     left for the dispatch centre), with its `received` and routing events and its clocks
     (when a `catalogue` of SLA policies is given); or return the
-    ticket the channel already filed under the same external id (then nothing is written).
+    ticket the channel already filed under the same external id (then nothing is written
+    but a skipped ticket number).
     A ticket `merge_into` finds a parent for is written merged, without clocks of its own:
     the parent's run for both.
 
     The hot path of the service: Core statements, and the answer built from what is in
     hand rather than read back."""
-    if draft.external_id is not None:
-        existing_id = _id_by_external_id(session, draft.channel, draft.external_id)
-        if existing_id is not None:
-            return IntakeResult(_load(session, existing_id), created=False)
     prepared = prepare(session, draft, routing, confidence_threshold)
     category, grid, photos, location, outcome = (
         prepared.category,
@@ -349,7 +351,9 @@ def take_in(
         session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
     )
     if ticket_id is None:
-        # Another request filed the same external id first and has committed it.
+        # The channel filed this external id before (or a concurrent request just did and
+        # has committed). A re-post is rare: it pays for the work above rather than every
+        # new ticket paying a lookup first; the only trace is a skipped ticket number.
         existing_id = _id_by_external_id(session, draft.channel, draft.external_id or "")
         assert existing_id is not None
         return IntakeResult(_load(session, existing_id), created=False)
@@ -360,21 +364,20 @@ def take_in(
         "location_source": location.source if location else None,
         "photos": len(draft.photos),
     }
-    # Both lines in one statement: intake is the service's hot path.
-    record_events(
-        session,
-        [
-            ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
-            _routing_event(ticket, outcome, SYSTEM, now),
-        ],
-    )
+    events = [
+        ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
+        _routing_event(ticket, outcome, SYSTEM, now),
+    ]
     if _routed(ticket, outcome):
         _save_assisting_units(session, ticket)
     if planned is not None:
-        clocks.save(session, ticket, planned, now, SYSTEM)
+        events += clocks.write(session, ticket, planned, now, SYSTEM)
         ticket.clocks = planned.clocks
+    # Every line in one statement: intake is the service's hot path.
+    record_events(session, events)
     ticket.attachments = [
-        TicketAttachment(
+        transient(
+            TicketAttachment,
             ticket_id=ticket_id,
             photo_id=ref.photo_id,
             photo=photos[ref.photo_id],
@@ -393,7 +396,7 @@ def take_in(
 
 def _place_under(ticket: Ticket, parent: ParentRef) -> None:
     ticket.parent_id = parent.id
-    ticket.parent = Ticket(id=parent.id, number=parent.number)
+    ticket.parent = transient(Ticket, id=parent.id, number=parent.number)
     ticket.status = TicketStatus.MERGED
     ticket.reply_text = parent.reply_text
 
@@ -415,18 +418,20 @@ def _plan_clocks(ticket: Ticket, catalogue: Catalogue | None, now: datetime) -> 
 
 
 def _category_of(outcome: routing_service.RoutingOutcome) -> Category | None:
-    info = outcome.category
-    if info is None:
-        return None
-    return Category(
-        id=info.id, code=info.code, name=info.name, default_priority=info.default_priority
+    return _category_from(outcome.category) if outcome.category else None
+
+
+def _category_from(info: routing_service.CategoryInfo) -> Category:
+    return transient(
+        Category, id=info.id, code=info.code, name=info.name, default_priority=info.default_priority
     )
 
 
 def _grid_of(located: LocatedGrid | None) -> Grid | None:
     if located is None:
         return None
-    return Grid(
+    return transient(
+        Grid,
         id=located.grid_id,
         code=located.code,
         name=located.name,
@@ -443,7 +448,9 @@ def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: 
         code = outcome.decision.lead.code
         name = outcome.snapshot.departments[code][1]
         ticket.assigned_department_id = outcome.lead_department_id
-        ticket.assigned_department = Department(id=outcome.lead_department_id, code=code, name=name)
+        ticket.assigned_department = transient(
+            Department, id=outcome.lead_department_id, code=code, name=name
+        )
     elif outcome.lead_grid_id is not None and outcome.index is not None:
         ticket.assigned_grid_id = outcome.lead_grid_id
         ticket.assigned_grid = _grid_of(outcome.index.by_id[outcome.lead_grid_id])
@@ -455,9 +462,12 @@ def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: 
         for code, (department_id, name) in (outcome.snapshot.departments.items())
     }
     ticket.assisting_units = [
-        TicketAssistingUnit(
+        transient(
+            TicketAssistingUnit,
             department_id=unit_id,
-            department=Department(id=unit_id, code=names[unit_id][0], name=names[unit_id][1]),
+            department=transient(
+                Department, id=unit_id, code=names[unit_id][0], name=names[unit_id][1]
+            ),
             created_at=now,
         )
         for kind, unit_id in outcome.assisting
@@ -595,8 +605,7 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
         if values:
             conditions.append(column.in_(values))
     if filters.category_code is not None:
-        category = _resolve_category(session, filters.category_code)
-        assert category is not None
+        category = categories.require_category_by_code(session, filters.category_code)
         conditions.append(
             Ticket.category_id.in_(categories.category_and_children_ids(session, category))
         )

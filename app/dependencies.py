@@ -1,14 +1,17 @@
 """Request-scoped dependencies shared by every router."""
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from app.commit_group import STALLED_SECONDS, CommitGroup, GroupSession
 from app.config import Settings
 
 
@@ -25,6 +28,7 @@ class DatabaseSlots:
         self.capacity = capacity
         self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
         self._by_loop = weakref.WeakKeyDictionary()
+        self._waiting = 0
 
     def semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
@@ -33,10 +37,37 @@ class DatabaseSlots:
             semaphore = self._by_loop[loop] = asyncio.Semaphore(self.capacity)
         return semaphore
 
+    @contextlib.asynccontextmanager
+    async def held(self) -> AsyncIterator[None]:
+        """One slot, for as long as the block runs."""
+        semaphore = self.semaphore()
+        self._waiting += 1
+        try:
+            await semaphore.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            yield
+        finally:
+            semaphore.release()
+
+    @property
+    def contended(self) -> bool:
+        """Whether requests are waiting for a slot."""
+        return self._waiting > 0
+
+
+async def _settle_commit_group(request: Request) -> None:
+    """Commit the intakes' open group (SQLite) before anything else uses the connection."""
+    group: CommitGroup | None = request.app.state.commit_group
+    if group is not None and group.open:
+        await run_in_threadpool(group.commit)
+
 
 async def _database_slot(request: Request) -> AsyncIterator[None]:
     slots: DatabaseSlots = request.app.state.database_slots
-    async with slots.semaphore():
+    async with slots.held():
+        await _settle_commit_group(request)
         yield
 
 
@@ -47,8 +78,17 @@ async def _session(request: Request) -> AsyncIterator[Session]:
     """A session for the request, committed when the endpoint succeeds, rolled back when it
     raises. Opening one does no I/O, so it happens on the event loop; the commit is I/O,
     so it runs in a worker thread (a hot endpoint may commit itself, in the thread it
-    already runs in, to spare that second hop)."""
-    async with request.app.state.database_slots.semaphore():
+    already runs in, to spare that second hop).
+
+    A route that `JoinsCommitGroup` gets, on SQLite, a session in the intakes' commit
+    group instead (app.commit_group)."""
+    group: CommitGroup | None = request.app.state.commit_group
+    if group is not None and getattr(request.state, JOINS_COMMIT_GROUP, False):
+        async with contextlib.asynccontextmanager(_group_session)(request, group) as joined:
+            yield joined
+        return
+    async with request.app.state.database_slots.held():
+        await _settle_commit_group(request)
         session: Session = request.app.state.session_factory()
         try:
             yield session
@@ -59,6 +99,54 @@ async def _session(request: Request) -> AsyncIterator[Session]:
         except BaseException:
             await run_in_threadpool(_rollback_and_close, session)
             raise
+
+
+async def _group_session(request: Request, group: CommitGroup) -> AsyncIterator[Session]:
+    """The request's work as one savepoint of the group's transaction; the answer waits
+    until the group is committed, so it is durable as any other."""
+    slots: DatabaseSlots = request.app.state.database_slots
+    committed: Future[None] | None = None
+    async with slots.held():
+        session = group.session()
+        try:
+            yield session
+            if session.in_transaction():
+                await run_in_threadpool(session.commit)  # releases the savepoint
+            committed = session.leave_group(joined=True)
+        except BaseException:
+            await run_in_threadpool(_rollback_and_leave, session)
+            raise
+        finally:
+            if group.commit_due(others_waiting=slots.contended):
+                await run_in_threadpool(group.commit)
+    if committed is not None:
+        await _durable(group, committed)
+
+
+async def _durable(group: CommitGroup, committed: "Future[None]") -> None:
+    """Wait for the group's commit; raises what the commit raised."""
+    waiting = asyncio.wrap_future(committed)
+    done, _ = await asyncio.wait({waiting}, timeout=STALLED_SECONDS)
+    if not done:
+        await run_in_threadpool(group.commit, committed)
+    await waiting
+
+
+def _rollback_and_leave(session: GroupSession) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.leave_group(joined=False)
+
+
+def _joins_commit_group(request: Request) -> None:
+    setattr(request.state, JOINS_COMMIT_GROUP, True)
+
+
+JOINS_COMMIT_GROUP = "joins_commit_group"
+# On a route's `dependencies`, which FastAPI solves before the parameters': that route's
+# session (shared with its other dependencies) joins the intakes' commit group.
+JoinsCommitGroup = Depends(_joins_commit_group)
 
 
 def _commit_and_close(session: Session) -> None:

@@ -14,6 +14,7 @@ from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
+from app.commit_group import CommitGroup
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup.router import router as dedup_router
@@ -106,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = create_session_factory(engine)
     app.state.database_slots = DatabaseSlots(request_slots(settings))
+    # SQLite's one connection: intakes share commits (app.commit_group).
+    app.state.commit_group = CommitGroup(engine) if settings.is_sqlite else None
     app.state.schema_head = head_revision()
     app.state.jwt_secret = _jwt_secret(settings)
     app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)

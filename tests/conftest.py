@@ -30,6 +30,7 @@ from app.demo.seed import seed_demo_city
 from app.main import create_app
 from app.schema_version import upgrade_to_head
 from app.sla.defaults import ensure_defaults
+from tests.apps import in_test_transaction
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 JWT_SECRET = "test-secret-" + "x" * 40
@@ -147,7 +148,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 def anonymous(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """The real app over HTTP, its database work inside the test's transaction."""
     app = create_app(settings)
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     with TestClient(app) as test_client:
         yield test_client
 

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.main import create_app
+from tests.apps import in_test_transaction
 
 
 def test_api_answers_carry_security_headers(client: TestClient) -> None:
@@ -39,7 +40,7 @@ def test_cors_allows_the_configured_mobile_web_app(
 ) -> None:
     origin = "https://m.12345.example.gov.cn"
     app = create_app(settings.model_copy(update={"cors_origins": [origin]}))
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     with TestClient(app) as browser:
         preflight = browser.options(
             "/api/v1/tickets",

@@ -17,7 +17,7 @@ from app.categories import service as categories
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dedup import intake as dedup
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import JoinsCommitGroup, SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.routing.schemas import CategoryCorrection, RerouteRequest
@@ -48,6 +48,7 @@ PROBLEM_RESPONSES = problem_responses(
     status_code=201,
     response_model=TicketRead,
     summary="Take in a ticket from any channel",
+    dependencies=[JoinsCommitGroup],
     responses={
         200: {
             "model": TicketRead,

@@ -40,6 +40,7 @@ from app.routing.models import CategoryKeyword, RoutingRule
 from app.tickets.models import Ticket
 from app.units.models import Department, Grid
 from tests import factories
+from tests.apps import in_test_transaction
 from tests.conftest import JWT_SECRET
 
 API = "/api/v1"
@@ -308,7 +309,7 @@ def scene(
 ) -> Scene:
     # As in the `anonymous` fixture, the app works inside the test's transaction; and it
     # gets a fresh rate limiter, so no case inherits another's counts.
-    module_app.state.session_factory = session_factory
+    in_test_transaction(module_app, session_factory)
     module_app.state.rate_limiter = MemoryRateLimiter()
     dispatcher_id = session.scalars(
         select(StaffUser.id).where(StaffUser.username == "dispatcher")

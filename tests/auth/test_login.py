@@ -33,6 +33,7 @@ from app.clock import utc_now
 from app.config import Settings
 from app.main import create_app
 from tests import factories
+from tests.apps import in_test_transaction
 from tests.conftest import JWT_SECRET
 
 API = "/api/v1"
@@ -82,7 +83,7 @@ def client_with(
 
         def make(**changes: Any) -> TestClient:
             app = create_app(settings.model_copy(update=changes))
-            app.state.session_factory = session_factory
+            in_test_transaction(app, session_factory)
             return stack.enter_context(TestClient(app))
 
         yield make

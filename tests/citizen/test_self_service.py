@@ -13,6 +13,7 @@ from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
 from app.tickets.models import Ticket
 from tests import factories
+from tests.apps import in_test_transaction
 
 # A fixed instant, so a test never straddles two rate-limit windows.
 MID_MINUTE = datetime(2026, 11, 23, 9, 30, 30, tzinfo=UTC)
@@ -142,7 +143,7 @@ def test_guessing_codes_is_rate_limited(
     settings: Settings, session_factory: Any, filed: dict[str, Any]
 ) -> None:
     app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 1000}))
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     app.state.rate_limiter = MemoryRateLimiter(clock=lambda: MID_MINUTE)
     with TestClient(app) as citizen:
         statuses = [
@@ -160,7 +161,7 @@ def test_public_endpoints_are_rate_limited_per_address(
     settings: Settings, session_factory: Any
 ) -> None:
     app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 3}))
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     app.state.rate_limiter = MemoryRateLimiter(clock=lambda: MID_MINUTE)
     with TestClient(app) as citizen:
         responses = [

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.main import create_app
 from tests import factories
+from tests.apps import in_test_transaction
 
 TICKETS = "/api/v1/tickets"
 LOOKUP = "/api/v1/public/tickets/lookup"
@@ -26,7 +27,7 @@ FAR = {"lat": 27.3400, "lon": 118.1200, "crs": "wgs84"}  # 1.1 km north
 
 def _app(settings: Settings, session_factory: sessionmaker[Session], **changes: Any) -> Any:
     app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **changes}))
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     return app
 
 

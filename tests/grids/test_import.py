@@ -18,6 +18,7 @@ from app.grids.locator import GridLocator
 from app.grids.models import GridRevision
 from app.main import MULTIPART_OVERHEAD_BYTES, create_app
 from app.units.models import Grid
+from tests.apps import in_test_transaction
 from tests.grids import geojson_samples as samples
 from tests.grids.geojson_samples import FeatureCollection
 
@@ -356,7 +357,7 @@ def small_upload_client(
     """The app with uploads limited to 2 x 40 kB (plus the multipart allowance)."""
     small = settings.model_copy(update={"max_photo_bytes": 40_000, "max_photos_per_ticket": 2})
     app = create_app(small)
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     with TestClient(app) as test_client:
         yield test_client
 

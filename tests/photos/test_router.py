@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.config import Settings
 from app.main import create_app
 from tests import factories
+from tests.apps import in_test_transaction
 
 PHOTOS = "/api/v1/photos"
 TICKETS = "/api/v1/tickets"
@@ -35,7 +36,7 @@ def client_with(
 
         def make(**changes: Any) -> TestClient:
             app = create_app(settings.model_copy(update=changes))
-            app.state.session_factory = session_factory
+            in_test_transaction(app, session_factory)
             return stack.enter_context(TestClient(app, headers=auth["dispatcher"]))
 
         yield make

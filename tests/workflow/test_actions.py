@@ -19,6 +19,7 @@ from app.sla.catalogue import load_catalogue
 from app.sla.defaults import STANDARD
 from app.sla.models import WorkCalendar
 from tests import factories
+from tests.apps import in_test_transaction
 from tests.workflow.helpers import (
     LIVE,
     PROBLEM_JSON,
@@ -650,7 +651,7 @@ def lenient_client(
 ) -> Iterator[TestClient]:
     """The dispatcher's client, answering a server error as the 500 a user gets."""
     app = create_app(settings)
-    app.state.session_factory = session_factory
+    in_test_transaction(app, session_factory)
     with TestClient(app, headers=auth["dispatcher"], raise_server_exceptions=False) as lenient:
         yield lenient
 

@@ -1,0 +1,130 @@
+"""Group commit for intake on SQLite: one fsync for the tickets that arrive together.
+
+SQLite has one connection and one writer, so intakes queue for it, and each one's commit
+used to wait for its own fsync while the others waited for the connection. In a group,
+each intake's work is a SAVEPOINT inside one open transaction; an intake that finds
+others waiting leaves the commit to the next one and waits for it before it answers, so
+every 201 is still durable. The last intake of a run (nobody waiting), or the one that
+fills the group, commits it. A savepoint that fails rolls back alone: the others' work
+is untouched.
+
+Anything else that needs the connection commits the open group first
+(`settle_before`), so the group never holds the connection from another user.
+"""
+
+import threading
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+# Bounds how long the first intake of a group waits for the commit.
+MAX_MEMBERS = 16
+# A member that waits this long commits its group itself: the intake meant to commit it
+# may have been cancelled (its client went away) before it could.
+STALLED_SECONDS = 0.5
+
+
+class CommitGroup:
+    """The open transaction intakes join, and who waits for its commit."""
+
+    def __init__(self, bind: Engine | Connection, max_members: int = MAX_MEMBERS) -> None:
+        """`bind`: the engine, whose pooled connection each group takes in turn; or a
+        connection already in a transaction (the tests' rolled-back one), in which each
+        group is a savepoint."""
+        self._bind = bind
+        self._max_members = max_members
+        # One session at a time uses the connection, from its first statement to `leave`.
+        self._use = threading.Lock()
+        self._connection: Connection | None = None
+        self._members = 0
+        self._committed: Future[None] = Future()
+
+    def session(self) -> "GroupSession":
+        return GroupSession(self)
+
+    @property
+    def open(self) -> bool:
+        return self._connection is not None
+
+    def commit_due(self, others_waiting: bool) -> bool:
+        """Whether the intake leaving now should commit: nobody is left to, or it is full."""
+        return self.open and (not others_waiting or self._members >= self._max_members)
+
+    def enter(self) -> Connection:
+        """The connection, in the group's transaction, for the calling session alone."""
+        self._use.acquire()
+        try:
+            if self._connection is None:
+                if isinstance(self._bind, Engine):
+                    connection = self._bind.connect()
+                    connection.begin()
+                else:
+                    connection = self._bind
+                    connection.begin_nested()
+                self._connection = connection
+        except BaseException:
+            self._use.release()
+            raise
+        return self._connection
+
+    def leave(self, *, joined: bool) -> "Future[None] | None":
+        """A session is done with the connection; `joined`: its work stays in the group.
+        The future completes when that work is durable."""
+        committed = self._committed if joined else None
+        if joined:
+            self._members += 1
+        self._use.release()
+        return committed
+
+    def commit(self, group: "Future[None] | None" = None) -> None:
+        """Commit the open group (only the one `group` stands for, when given). Never
+        raises: the members' futures carry a failure."""
+        with self._use:
+            connection, committed = self._connection, self._committed
+            if connection is None or (group is not None and group is not committed):
+                return
+            self._connection, self._members, self._committed = None, 0, Future()
+            try:
+                if isinstance(self._bind, Engine):
+                    connection.commit()
+                else:
+                    transaction = connection.get_nested_transaction()
+                    assert transaction is not None
+                    transaction.commit()
+            except BaseException as error:
+                committed.set_exception(error)
+                connection.rollback()  # a failed COMMIT leaves SQLite's transaction open
+            else:
+                committed.set_result(None)
+            finally:
+                if isinstance(self._bind, Engine):
+                    connection.close()  # back to the pool, for the sweeper or the next group
+
+
+class GroupSession(Session):
+    """A request's session inside the group's transaction: its own work is a SAVEPOINT,
+    so `commit` releases it and `rollback` undoes it alone. The connection is taken at
+    the first statement, in the thread that runs it, and given back by `leave_group`."""
+
+    def __init__(self, group: CommitGroup) -> None:
+        super().__init__(
+            join_transaction_mode="create_savepoint", expire_on_commit=False, autoflush=False
+        )
+        self._group = group
+        self._connection: Connection | None = None
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Connection:
+        if self._connection is None:
+            self._connection = self._group.enter()
+        return self._connection
+
+    def leave_group(self, *, joined: bool) -> "Future[None] | None":
+        """Close the session and give the connection back; see `CommitGroup.leave`. None:
+        the session never used the database."""
+        self.close()
+        if self._connection is None:
+            return None
+        self._connection = None
+        return self._group.leave(joined=joined)

@@ -1,0 +1,132 @@
+"""Intakes on SQLite share a commit: each one's work a savepoint of one transaction."""
+
+import contextlib
+import sqlite3
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, bindparam, text
+from sqlalchemy.exc import IntegrityError
+
+from app.commit_group import CommitGroup
+from app.config import Settings
+from app.db import create_db_engine
+from tests import factories
+from tests.concurrency import post_at_once
+
+
+@pytest.fixture
+def scratch(tmp_path: Path) -> Engine:
+    """The service's SQLite engine (one connection) on a file of its own."""
+    engine = create_db_engine(Settings(database_url=f"sqlite:///{tmp_path / 'group.db'}"))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (body TEXT NOT NULL)"))
+    return engine
+
+
+def _durable_notes(engine: Engine) -> list[str]:
+    # A connection of its own, reading only: it sees what was committed.
+    database = engine.url.database
+    assert database is not None
+    with contextlib.closing(sqlite3.connect(database)) as reader:
+        return [body for (body,) in reader.execute("SELECT body FROM note ORDER BY body")]
+
+
+def _join(group: CommitGroup, body: str) -> "Future[None] | None":
+    session = group.session()
+    session.execute(text("INSERT INTO note (body) VALUES (:body)"), {"body": body})
+    session.commit()  # releases the session's savepoint
+    return session.leave_group(joined=True)
+
+
+def test_members_are_durable_only_when_the_group_commits(scratch: Engine) -> None:
+    group = CommitGroup(scratch)
+    first_done = _join(group, "first")
+    second_done = _join(group, "second")
+
+    assert first_done is second_done is not None
+    assert not first_done.done()
+    assert _durable_notes(scratch) == []
+    assert group.commit_due(others_waiting=False)
+
+    group.commit()
+
+    assert first_done.result() is None
+    assert _durable_notes(scratch) == ["first", "second"]
+    assert not group.open
+
+
+def test_a_failed_member_rolls_back_alone(scratch: Engine) -> None:
+    group = CommitGroup(scratch)
+    kept = _join(group, "kept")
+    bad = group.session()
+    bad.execute(text("INSERT INTO note (body) VALUES ('undone')"))
+    bad.rollback()
+    assert bad.leave_group(joined=False) is None
+
+    group.commit()
+
+    assert kept is not None
+    assert kept.result() is None
+    assert _durable_notes(scratch) == ["kept"]
+
+
+def test_a_full_group_is_due_even_with_others_waiting(scratch: Engine) -> None:
+    group = CommitGroup(scratch, max_members=2)
+    for body in ("a", "b"):
+        _join(group, body)
+        assert group.commit_due(others_waiting=True) is (body == "b")
+
+
+def test_a_session_that_never_touched_the_database_waits_for_nothing(scratch: Engine) -> None:
+    group = CommitGroup(scratch)
+    assert group.session().leave_group(joined=True) is None
+    assert not group.open
+
+
+def test_a_failed_commit_reaches_every_member(scratch: Engine) -> None:
+    with scratch.begin() as connection:
+        connection.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+        connection.execute(text("CREATE TABLE child (parent_id INTEGER REFERENCES parent(id))"))
+    group = CommitGroup(scratch)
+    session = group.session()
+    # A reference checked only at the commit: it fails as a full disk would.
+    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    session.execute(text("INSERT INTO child (parent_id) VALUES (42)"))
+    session.commit()
+    done = session.leave_group(joined=True)
+
+    group.commit()
+
+    assert done is not None
+    with pytest.raises(IntegrityError):
+        done.result()
+    assert not group.open
+    _join(group, "after")  # the next group starts clean
+    group.commit()
+    assert _durable_notes(scratch) == ["after"]
+
+
+def test_concurrent_intakes_are_all_durable_when_answered(
+    live_server: str, engine: Engine, auth: dict[str, dict[str, str]]
+) -> None:
+    """Many posts at once (most of them waiting in a group on SQLite), one of them
+    refused after its session used the database: every 201 is already committed, and
+    the refused one left nothing."""
+    bodies = iter(
+        [factories.hotline_12345() for _ in range(11)]
+        + [factories.hotline_12345(category_code="9999")]
+    )
+    responses = post_at_once(
+        live_server, "/api/v1/tickets", lambda: next(bodies), auth["call_centre"], threads=12
+    )
+
+    created = [r.json()["number"] for r in responses if r.status_code == 201]
+    assert sorted(r.status_code for r in responses) == [201] * 11 + [422]
+    query = text("SELECT number FROM ticket WHERE number IN :numbers").bindparams(
+        bindparam("numbers", expanding=True)
+    )
+    with engine.connect() as connection:
+        stored = connection.execute(query, {"numbers": created}).scalars()
+        assert sorted(stored) == sorted(created)

@@ -8,15 +8,15 @@ every 201 is still durable. The last intake of a run (nobody waiting), or the on
 fills the group, commits it. A savepoint that fails rolls back alone: the others' work
 is untouched.
 
-Anything else that needs the connection commits the open group first
-(`settle_before`), so the group never holds the connection from another user.
+Any other request commits the open group before it uses the connection (app.dependencies),
+so the group never holds the connection from another user.
 """
 
 import threading
 from concurrent.futures import Future
 from typing import Any
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, Transaction
 from sqlalchemy.orm import Session
 
 # Bounds how long the first intake of a group waits for the commit.
@@ -34,6 +34,7 @@ class CommitGroup:
         connection already in a transaction (the tests' rolled-back one), in which each
         group is a savepoint."""
         self._bind = bind
+        self._pooled = isinstance(bind, Engine)
         self._max_members = max_members
         # One session at a time uses the connection, from its first statement to `leave`.
         self._use = threading.Lock()
@@ -57,13 +58,7 @@ class CommitGroup:
         self._use.acquire()
         try:
             if self._connection is None:
-                if isinstance(self._bind, Engine):
-                    connection = self._bind.connect()
-                    connection.begin()
-                else:
-                    connection = self._bind
-                    connection.begin_nested()
-                self._connection = connection
+                self._connection = self._begin()
         except BaseException:
             self._use.release()
             raise
@@ -87,20 +82,33 @@ class CommitGroup:
                 return
             self._connection, self._members, self._committed = None, 0, Future()
             try:
-                if isinstance(self._bind, Engine):
-                    connection.commit()
-                else:
-                    transaction = connection.get_nested_transaction()
-                    assert transaction is not None
-                    transaction.commit()
+                self._end(connection, commit=True)
             except BaseException as error:
                 committed.set_exception(error)
-                connection.rollback()  # a failed COMMIT leaves SQLite's transaction open
+                self._end(connection, commit=False)  # a failed COMMIT leaves it open
             else:
                 committed.set_result(None)
             finally:
-                if isinstance(self._bind, Engine):
+                if self._pooled:
                     connection.close()  # back to the pool, for the sweeper or the next group
+
+    def _begin(self) -> Connection:
+        if isinstance(self._bind, Engine):
+            connection = self._bind.connect()
+            connection.begin()
+            return connection
+        self._bind.begin_nested()
+        return self._bind
+
+    def _end(self, connection: Connection, *, commit: bool) -> None:
+        transaction: Transaction | None = (
+            connection.get_transaction() if self._pooled else connection.get_nested_transaction()
+        )
+        assert transaction is not None
+        if commit:
+            transaction.commit()
+        else:
+            transaction.rollback()
 
 
 class GroupSession(Session):

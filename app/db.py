@@ -111,7 +111,9 @@ def _tune_sqlite(engine: Engine, cache_mb: int) -> None:
 def transient(model: type[ModelT], **values: Any) -> ModelT:
     """An object of `model` that only carries `values`, for an answer; never added to a
     session. Made the way the ORM makes a loaded row: a constructor would fire attribute
-    events for each value, which for a new ticket and its clocks costs about a query."""
+    events for each value, which for a new ticket and its clocks costs about a query.
+    Collections go in afterwards, through their attributes: a plain list in `values`
+    would not be an ORM collection."""
     instance = cast(ModelT, inspect(model).class_manager.new_instance())
     instance.__dict__.update(values)
     return instance

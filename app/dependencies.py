@@ -30,7 +30,7 @@ class DatabaseSlots:
         self._by_loop = weakref.WeakKeyDictionary()
         self._waiting = 0
 
-    def semaphore(self) -> asyncio.Semaphore:
+    def _semaphore(self) -> asyncio.Semaphore:
         loop = asyncio.get_running_loop()
         semaphore = self._by_loop.get(loop)
         if semaphore is None:
@@ -40,7 +40,7 @@ class DatabaseSlots:
     @contextlib.asynccontextmanager
     async def held(self) -> AsyncIterator[None]:
         """One slot, for as long as the block runs."""
-        semaphore = self.semaphore()
+        semaphore = self._semaphore()
         self._waiting += 1
         try:
             await semaphore.acquire()
@@ -55,6 +55,9 @@ class DatabaseSlots:
     def contended(self) -> bool:
         """Whether requests are waiting for a slot."""
         return self._waiting > 0
+
+
+JOINS_COMMIT_GROUP = "joins_commit_group"
 
 
 async def _settle_commit_group(request: Request) -> None:
@@ -139,11 +142,11 @@ def _rollback_and_leave(session: GroupSession) -> None:
         session.leave_group(joined=False)
 
 
-def _joins_commit_group(request: Request) -> None:
+# async: a plain `def` dependency would cost intake a worker-thread hop.
+async def _joins_commit_group(request: Request) -> None:
     setattr(request.state, JOINS_COMMIT_GROUP, True)
 
 
-JOINS_COMMIT_GROUP = "joins_commit_group"
 # On a route's `dependencies`, which FastAPI solves before the parameters': that route's
 # session (shared with its other dependencies) joins the intakes' commit group.
 JoinsCommitGroup = Depends(_joins_commit_group)

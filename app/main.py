@@ -22,6 +22,7 @@ from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
 from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
+from app.heap import settle_once
 from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settle_once()
         sweeper = None
         if settings.sla_sweep_seconds > 0:
             sweeper = Sweeper(

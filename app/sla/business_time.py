@@ -15,6 +15,9 @@ MINUTES_PER_DAY = 24 * 60
 # Far longer than any real run of days off; past it the calendar is broken, and a search for
 # working time would otherwise never end.
 MAX_IDLE_DAYS = 400
+# Days whose periods a calendar keeps at hand: more than a year either side of today, which
+# is where deadlines fall; past it the memory starts over.
+REMEMBERED_DAYS = 2048
 
 _ONE_DAY = timedelta(days=1)
 _ZERO = timedelta(0)
@@ -23,6 +26,7 @@ _MIDNIGHT = time()
 _UTC_MIDNIGHT = time(tzinfo=UTC)
 
 _Period = tuple[datetime, datetime]
+_NO_PERIODS: tuple[_Period, ...] = ()
 
 
 class CalendarError(ValueError):
@@ -55,6 +59,9 @@ class WorkingCalendar:
     # The periods as offsets from midnight, built once: making timedeltas is slow, and a
     # deadline walks dozens of days.
     _spans: tuple[tuple[timedelta, timedelta], ...] = field(init=False, repr=False, compare=False)
+    # Each local day's working periods as UTC instants, worked out once: every intake's
+    # deadlines walk the same few weeks of days.
+    _days: dict[date, tuple[_Period, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.periods:
@@ -75,6 +82,7 @@ class WorkingCalendar:
         object.__setattr__(self, "overrides", dict(self.overrides))
         spans = tuple((timedelta(minutes=a), timedelta(minutes=b)) for a, b in self.periods)
         object.__setattr__(self, "_spans", spans)
+        object.__setattr__(self, "_days", {})
 
     @classmethod
     def twenty_four_seven(cls, timezone: ZoneInfo) -> "WorkingCalendar":
@@ -160,6 +168,17 @@ class WorkingCalendar:
         wall = datetime.combine(day, _MIDNIGHT) + span
         return datetime.combine(day, _UTC_MIDNIGHT) + span - _utc_offset(self.timezone, wall)
 
+    def _periods_of(self, day: date) -> tuple[_Period, ...]:
+        """The working periods of local date `day` as UTC instants, in order; none on a day
+        off."""
+        periods = self._days.get(day)
+        if periods is None:
+            periods = tuple(self._day_periods(day)) if self.is_working_day(day) else _NO_PERIODS
+            if len(self._days) >= REMEMBERED_DAYS:
+                self._days.clear()
+            self._days[day] = periods
+        return periods
+
     def _day_periods(self, day: date) -> list[_Period]:
         """The working periods of a working day as UTC instants, in order."""
         wall_midnight = datetime.combine(day, _MIDNIGHT)
@@ -189,7 +208,7 @@ class WorkingCalendar:
             floor = end
         return periods
 
-    def _working_days(self, first_day: date) -> Iterator[list[_Period]]:
+    def _working_days(self, first_day: date) -> Iterator[tuple[_Period, ...]]:
         """The periods of each working day from `first_day` on, without end.
 
         CalendarError once MAX_IDLE_DAYS days in a row have no working time.
@@ -197,7 +216,7 @@ class WorkingCalendar:
         day = first_day
         idle_days = 0
         while idle_days < MAX_IDLE_DAYS:
-            periods = self._day_periods(day) if self.is_working_day(day) else []
+            periods = self._periods_of(day)
             if periods:
                 idle_days = 0
                 yield periods

@@ -31,7 +31,7 @@ def list_grids(
 
 @router.get("/grids/{code}", summary="One grid with its boundary")
 def get_grid(code: str, session: SessionDep) -> GridDetail:
-    grid = service.get_grid_by_code(session, code)
+    grid = service.get_grid_with_boundary(session, code)
     if grid is None:
         raise NotFound(f"No grid has code {code!r}.")
     parent = session.get(type(grid), grid.parent_id) if grid.parent_id else None

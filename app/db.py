@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.dml import ReturningInsert
@@ -106,6 +106,27 @@ def _tune_sqlite(engine: Engine, cache_mb: int) -> None:
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: no deadlock when a reader later wants to write.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    _send_savepoints_as_driver_sql(engine.dialect)
+
+
+def _send_savepoints_as_driver_sql(dialect: Dialect) -> None:
+    """Every intake on SQLite is a savepoint (app.commit_group). SQLAlchemy compiles each
+    SAVEPOINT statement afresh, as each has a new name: 40 us of an intake's 2 ms. This
+    engine's dialect sends them as they are."""
+
+    def savepoint(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"SAVEPOINT {name}")
+
+    def release(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"RELEASE SAVEPOINT {name}")
+
+    def rollback_to(connection: Connection, name: str) -> None:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
+
+    dialect.do_savepoint = savepoint  # type: ignore[method-assign]
+    dialect.do_release_savepoint = release  # type: ignore[method-assign]
+    dialect.do_rollback_to_savepoint = rollback_to  # type: ignore[method-assign]
 
 
 def transient(model: type[ModelT], **values: Any) -> ModelT:

@@ -4,13 +4,16 @@ import os
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
-from app.db import insert_ignoring_conflict
+from app.db import insert_ignoring_conflict, transient
 from app.photos.imaging import CleanPhoto
 from app.photos.models import Photo
+
+_PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
+_BY_IDS = select(_PHOTOS).where(_PHOTOS.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def photo_path(upload_dir: Path, photo_id: str, extension: str) -> Path:
@@ -40,7 +43,6 @@ def store_photo(session: Session, upload_dir: Path, clean: CleanPhoto) -> Photo:
     path = photo_path(upload_dir, clean.sha256, clean.extension)
     if not path.exists():
         _write_atomically(path, clean.data)
-    table: Table = Photo.__table__  # type: ignore[assignment]
     values = {
         "id": clean.sha256,
         "content_type": clean.content_type,
@@ -52,12 +54,13 @@ def store_photo(session: Session, upload_dir: Path, clean: CleanPhoto) -> Photo:
         "exif_lon": clean.exif_gps.lon if clean.exif_gps else None,
         "created_at": utc_now(),
     }
-    insert_ignoring_conflict(session, table, values, ["id"])
+    insert_ignoring_conflict(session, _PHOTOS, values, ["id"])
     return session.get_one(Photo, clean.sha256)
 
 
 def get_photos(session: Session, photo_ids: list[str]) -> dict[str, Photo]:
+    """The photos as plain objects (not tracked by the session), for intake's answer."""
     if not photo_ids:
         return {}
-    rows = session.scalars(select(Photo).where(Photo.id.in_(photo_ids)))
-    return {photo.id: photo for photo in rows}
+    rows = session.connection().execute(_BY_IDS, {"ids": photo_ids}).mappings()
+    return {row["id"]: transient(Photo, **row) for row in rows}

@@ -12,6 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, insert, inspect, text
 
 import app.models
+from app.auth.throttle import name_key
 from app.config import Settings
 from app.db import create_db_engine
 from app.schema_version import alembic_config, current_revision, head_revision, migrating
@@ -138,3 +139,39 @@ def test_upgrading_keeps_every_ticket_and_what_hangs_off_it(fresh_engine: Engine
         match_text = connection.execute(text("SELECT match_text FROM ticket")).scalar_one()
     assert events == 1
     assert match_text == "路灯不亮晚上很黑"
+
+
+LOGIN_COUNTS_REVISION = "c3e8a51f7d24"
+
+
+def test_a_locked_account_stays_locked_through_the_move_of_login_counts(
+    fresh_engine: Engine,
+) -> None:
+    """The counts moved from the account to a table of names; the account's refresh tokens
+    must survive SQLite copying the account table."""
+    locked_until = datetime(2099, 1, 1, tzinfo=UTC)
+    _migrate(fresh_engine, "upgrade", f"{LOGIN_COUNTS_REVISION}-1")
+    with fresh_engine.begin() as connection:
+        account = {"display_name": "值班员", "password_hash": "x", "role": "dispatcher"}
+        user_id = _insert(
+            connection,
+            "staff_user",
+            account
+            | {"username": "locked", "failed_logins": 0, "locked_until": locked_until}
+            | {"created_at": AT},
+        )
+        _insert(
+            connection,
+            "staff_user",
+            account | {"username": "calm", "failed_logins": 0, "created_at": AT},
+        )
+        token = {"token_hash": "h" * 64, "family": "f", "expires_at": AT, "created_at": AT}
+        _insert(connection, "refresh_token", token | {"user_id": user_id})
+
+    _migrate(fresh_engine, "upgrade", "head")
+
+    with fresh_engine.connect() as connection:
+        throttles = connection.execute(text("SELECT name_hash FROM login_throttle")).all()
+        tokens = connection.execute(text("SELECT count(*) FROM refresh_token")).scalar_one()
+    assert throttles == [(name_key("locked"),)]
+    assert tokens == 1

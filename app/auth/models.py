@@ -35,10 +35,19 @@ class StaffUser(Base):
     role: Mapped[str] = mapped_column(String(20))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row for one username as typed (app.auth.throttle)."""
+
+    __tablename__ = "login_throttle"
+
+    name_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class RefreshToken(Base):

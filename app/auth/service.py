@@ -8,6 +8,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth import secrets as credentials
+from app.auth import throttle
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.auth.principal import ClientPrincipal, StaffPrincipal
 from app.auth.roles import UNIT_ROLES, Role
@@ -33,8 +34,6 @@ _TOUCH_CLIENT = (
 )
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
-# After this many failures in a row each further attempt waits longer (2 s, 4 s, 8 s...).
-SLOWDOWN_AFTER_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,6 @@ def create_user(
         role=role,
         department_id=department_id,
         grid_id=grid_id,
-        failed_logins=0,
         created_at=utc_now(),
     )
     session.add(user)
@@ -217,34 +215,22 @@ class LoginOutcome:
 def attempt_login(
     session: Session, username: str, password: str, *, max_failures: int, lockout: timedelta
 ) -> LoginOutcome:
-    """Check a password. Failures are counted on the account (the caller commits them):
-    after a few each attempt must wait longer, after `max_failures` the account locks."""
-    user = session.scalars(select(StaffUser).where(StaffUser.username == username)).one_or_none()
+    """Check a password. Every refused attempt counts against the name typed (the caller
+    commits it), whether or not an account has it: after a few each attempt must wait
+    longer, after `max_failures` the name locks (app.auth.throttle)."""
     now = utc_now()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        return LoginOutcome(None, retry_after=user.locked_until)
+    wait_until = throttle.locked_until(session, username, now)
+    if wait_until is not None:
+        return LoginOutcome(None, retry_after=wait_until)
+    user = session.scalars(select(StaffUser).where(StaffUser.username == username)).one_or_none()
     password_hash = user.password_hash if user is not None else None
-    if not credentials.verify_password(password, password_hash) or user is None:
-        if user is not None:
-            _count_failure(user, now, max_failures, lockout)
-            session.flush()
+    # The hash is checked first, so a made-up name costs the same time as a real one.
+    password_ok = credentials.verify_password(password, password_hash)
+    if not password_ok or user is None or user.disabled_at is not None:
+        throttle.count_failure(session, username, now, max_failures=max_failures, lockout=lockout)
         return LoginOutcome(None)
-    if user.disabled_at is not None:
-        return LoginOutcome(None)
-    user.failed_logins = 0
-    user.locked_until = None
-    session.flush()
+    throttle.forget(session, username)
     return LoginOutcome(user)
-
-
-def _count_failure(user: StaffUser, now: datetime, max_failures: int, lockout: timedelta) -> None:
-    user.failed_logins += 1
-    if user.failed_logins >= max_failures:
-        user.locked_until = now + lockout
-        user.failed_logins = 0
-    elif user.failed_logins >= SLOWDOWN_AFTER_FAILURES:
-        backoff = 2 ** (user.failed_logins - SLOWDOWN_AFTER_FAILURES + 1)
-        user.locked_until = now + timedelta(seconds=backoff)
 
 
 def issue_refresh_token(

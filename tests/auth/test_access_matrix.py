@@ -265,7 +265,6 @@ class Scene:
                 display_name="Spare",
                 password_hash=CHEAP_HASHER.hash(SPARE_PASSWORD),
                 role=Role.DISPATCHER,
-                failed_logins=0,
                 created_at=utc_now(),
             )
             self.session.add(self._spare_account)

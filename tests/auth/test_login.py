@@ -20,13 +20,13 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.models import StaffUser
+from app.auth.models import LoginThrottle, StaffUser
 from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
-from app.auth.service import SLOWDOWN_AFTER_FAILURES
+from app.auth.throttle import SLOWDOWN_AFTER_FAILURES, count_failure, name_key
 from app.auth.tokens import issue_access_token
 from app.cli import main
 from app.clock import utc_now
@@ -66,7 +66,6 @@ def account(session: Session) -> Account:
         display_name="Login test",
         password_hash=CHEAP_HASHER.hash(PASSWORD),
         role=Role.DISPATCHER,
-        failed_logins=0,
         created_at=utc_now(),
     )
     session.add(user)
@@ -122,17 +121,20 @@ def _retry_after(response: httpx.Response) -> int:
     return int(response.headers["retry-after"])
 
 
-def _let_the_wait_pass(session: Session, account: Account) -> None:
-    """Move the account's wait into the past, instead of sleeping through it."""
+def _let_the_wait_pass(session: Session, username: str) -> None:
+    """Move the name's wait into the past, instead of sleeping through it."""
     past = utc_now() - timedelta(seconds=1)
-    session.execute(update(StaffUser).where(StaffUser.id == account.id).values(locked_until=past))
+    session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.name_hash == name_key(username))
+        .values(locked_until=past)
+    )
     session.commit()
 
 
-def _failed_logins(session: Session, account: Account) -> int:
-    query = select(StaffUser.failed_logins).where(StaffUser.id == account.id)
-    failures: int = session.scalars(query).one()
-    return failures
+def _throttle(session: Session, username: str) -> LoginThrottle | None:
+    session.expire_all()
+    return session.get(LoginThrottle, name_key(username))
 
 
 # --- The password flow. ---
@@ -175,7 +177,7 @@ def test_after_three_failures_even_the_right_password_must_wait(
 
     assert 1 <= _retry_after(_login(anonymous, account.username)) <= 2
 
-    _let_the_wait_pass(session, account)
+    _let_the_wait_pass(session, account.username)
     _tokens(_login(anonymous, account.username))
 
 
@@ -186,7 +188,7 @@ def test_failures_wait_longer_each_time_then_lock_the_account(
     client = client_with(login_lockout_minutes=lockout_minutes, login_max_failures=max_failures)
 
     def fail() -> None:
-        _let_the_wait_pass(session, account)
+        _let_the_wait_pass(session, account.username)
         _assert_problem(_login(client, account.username, "not-the-password"), 401)
 
     for _ in range(SLOWDOWN_AFTER_FAILURES - 1):
@@ -200,13 +202,12 @@ def test_failures_wait_longer_each_time_then_lock_the_account(
     assert waits[0] in (1, 2)
     assert waits[1] in (3, 4)
     assert lockout_minutes * 60 - 5 <= waits[2] <= lockout_minutes * 60
-    locked_until = session.scalars(
-        select(StaffUser.locked_until).where(StaffUser.id == account.id)
-    ).one()
-    assert locked_until is not None
-    assert locked_until - utc_now() > timedelta(minutes=lockout_minutes - 1)
+    throttle = _throttle(session, account.username)
+    assert throttle is not None
+    assert throttle.locked_until is not None
+    assert throttle.locked_until - utc_now() > timedelta(minutes=lockout_minutes - 1)
 
-    _let_the_wait_pass(session, account)
+    _let_the_wait_pass(session, account.username)
     _tokens(_login(client, account.username))
 
 
@@ -216,11 +217,84 @@ def test_a_successful_login_resets_the_failure_count(
     for _ in range(SLOWDOWN_AFTER_FAILURES - 1):
         _assert_problem(_login(anonymous, account.username, "not-the-password"), 401)
     _tokens(_login(anonymous, account.username))
-    assert _failed_logins(session, account) == 0
+    assert _throttle(session, account.username) is None
 
     for _ in range(SLOWDOWN_AFTER_FAILURES - 1):
         _assert_problem(_login(anonymous, account.username, "not-the-password"), 401)
     _tokens(_login(anonymous, account.username))  # not slowed down: the count started over
+
+
+def _answers_to_failures(
+    client: TestClient, session: Session, username: str, max_failures: int
+) -> list[tuple[int, int]]:
+    """What a guesser sees: after each wrong password, how a further wrong one is answered
+    (the status, and the seconds to wait when it is 429)."""
+    answers = []
+    for _ in range(max_failures):
+        _assert_problem(_login(client, username, "not-the-password"), 401)
+        attempt = _login(client, username, "not-the-password")
+        if attempt.status_code == 429:
+            answers.append((429, _retry_after(attempt)))
+            _let_the_wait_pass(session, username)
+        else:
+            answers.append((_assert_problem(attempt, 401)["status"], 0))
+    return answers
+
+
+def test_a_made_up_name_is_slowed_and_locked_like_an_account(
+    client_with: ClientMaker, session: Session, account: Account
+) -> None:
+    """Otherwise the 429s would tell a guesser which usernames exist."""
+    max_failures = 6
+    client = client_with(
+        login_lockout_minutes=1, login_max_failures=max_failures, rate_limit_login_per_minute=100
+    )
+
+    for_the_account = _answers_to_failures(client, session, account.username, max_failures)
+    for_a_made_up_name = _answers_to_failures(
+        client, session, factories.unique("nobody"), max_failures
+    )
+
+    # Two failures a round: waits of 2, 4 and 8 s, then the lockout, then counting anew.
+    statuses = [status for status, _ in for_the_account]
+    assert statuses == [401, 429, 429, 429, 429, 401]
+    assert for_the_account[4][1] >= 55
+    assert [status for status, _ in for_a_made_up_name] == statuses
+    for (_, account_wait), (_, made_up_wait) in zip(
+        for_the_account, for_a_made_up_name, strict=True
+    ):
+        assert abs(account_wait - made_up_wait) <= 1
+
+
+def test_an_over_long_name_is_refused_like_any_other(anonymous: TestClient) -> None:
+    response = _login(anonymous, "名" * 2000, "not-the-password")
+
+    assert _assert_problem(response, 401)["detail"] == WRONG_PASSWORD_DETAIL
+
+
+def test_names_quiet_for_a_day_are_forgotten_unless_locked(session: Session) -> None:
+    now = utc_now()
+    two_days_ago = now - timedelta(days=2)
+    quiet, still_locked = factories.unique("quiet"), factories.unique("locked")
+    session.add_all(
+        [
+            LoginThrottle(name_hash=name_key(quiet), failed_logins=2, updated_at=two_days_ago),
+            LoginThrottle(
+                name_hash=name_key(still_locked),
+                failed_logins=0,
+                locked_until=now + timedelta(minutes=5),
+                updated_at=two_days_ago,
+            ),
+        ]
+    )
+    session.flush()
+
+    count_failure(
+        session, factories.unique("new"), now, max_failures=5, lockout=timedelta(minutes=15)
+    )
+
+    assert _throttle(session, quiet) is None
+    assert _throttle(session, still_locked) is not None
 
 
 def test_a_disabled_account_is_shut_out_at_once(

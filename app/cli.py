@@ -209,6 +209,7 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
                 crs=Crs(arguments.crs),
                 imported_by=COMMAND_LINE_IMPORTER,
                 dry_run=arguments.dry_run,
+                complete=arguments.complete,
                 progress=progress,
                 known_levels=known,
             )
@@ -219,7 +220,10 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
         sys.exit(f"import-grids: {path.name} has {len(problems)} problem(s); nothing was imported")
     finally:
         progress.finish()
-    counts = f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged"
+    counts = (
+        f"{result.added} added, {result.changed} changed, {result.unchanged} unchanged, "
+        f"{result.retired} retired"
+    )
     if result.version is None:
         print(f"dry run: {path.name} is a valid map ({counts}); nothing was written")
     else:
@@ -313,6 +317,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     grids_parser.add_argument(
         "--dry-run", action="store_true", help="validate and count the changes, write nothing"
+    )
+    grids_parser.add_argument(
+        "--complete",
+        action="store_true",
+        help="the file is the whole map: retire the grids in force that it leaves out",
     )
     sweep_parser = commands.add_parser(
         "sla-sweep",

@@ -115,10 +115,7 @@ def _unit_of(
                 f"No department has code {department_code!r}.", field="department_code"
             )
         return department.id, None
-    grid = units.get_grid_by_code(session, grid_code or "")
-    if grid is None:
-        raise UnknownReference(f"No grid has code {grid_code!r}.", field="grid_code")
-    return None, grid.id
+    return None, units.grid_in_force(session, grid_code or "", "grid_code").id
 
 
 def create_user(

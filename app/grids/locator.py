@@ -158,7 +158,7 @@ def build_index(session: Session) -> GridIndex | None:
         return None
     rows = session.execute(
         select(Grid.id, Grid.code, Grid.level, Grid.path, Grid.name, Grid.boundary).where(
-            Grid.boundary.is_not(None)
+            Grid.boundary.is_not(None), Grid.retired_at.is_(None)
         )
     ).all()
     grids = [LocatedGrid(row.id, row.code, row.level, row.path, row.name) for row in rows]

@@ -20,6 +20,7 @@ class GridMapVersion(Base):
     crs: Mapped[str] = mapped_column(String(8))  # the system the boundaries are drawn in
     grids_added: Mapped[int] = mapped_column(Integer)
     grids_changed: Mapped[int] = mapped_column(Integer)
+    grids_retired: Mapped[int] = mapped_column(Integer, server_default="0")
     imported_by: Mapped[str | None] = mapped_column(String(100))
     imported_at: Mapped[datetime]
 

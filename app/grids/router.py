@@ -115,13 +115,21 @@ def import_map(
     dry_run: Annotated[
         bool, Query(description="Validate and count the changes, write nothing")
     ] = False,
+    complete: Annotated[
+        bool,
+        Query(
+            description="The map names every grid in force, parents included: the grids it "
+            "leaves out are retired (their tickets keep them; routing and new tickets do not)"
+        ),
+    ] = False,
 ) -> GridMapImportRead:
     """Every feature is a grid with `code`, `name`, `level` (1 street/township, 2
     community/village, 3 unit grid) and `parent_code`. Grids are matched by code: known ones
     are updated in place (each change kept as a revision of the new map version), new ones
-    added. The whole map is checked first (geometry, hierarchy, containment, overlaps, gaps);
-    one problem and nothing is written. Every replica routes with the new map within seconds,
-    this one at once."""
+    added; with `complete`, the ones the map leaves out are retired. The whole map is
+    checked first (geometry, hierarchy, containment, overlaps, gaps); one problem and
+    nothing is written. Every replica routes with the new map within seconds, this one at
+    once."""
     known = service.existing_levels(session)
     session.rollback()  # no transaction (on SQLite: no write lock) while the map is checked
     result = service.import_grid_map(
@@ -131,6 +139,7 @@ def import_map(
         crs=crs,
         imported_by=admin.username,
         dry_run=dry_run,
+        complete=complete,
         known_levels=known,
     )
     answer = GridMapImportRead(
@@ -139,6 +148,7 @@ def import_map(
         added=result.added,
         changed=result.changed,
         unchanged=result.unchanged,
+        retired=result.retired,
     )
     if result.version is not None:
         # Committed here so that the rebuild below cannot read the map before it is saved.

@@ -14,6 +14,7 @@ class GridMapVersionRead(OutputModel):
     crs: Crs = Field(description="The system the boundaries are drawn in")
     grids_added: int
     grids_changed: int
+    grids_retired: int = Field(description="Grids in force that a complete map left out")
     imported_by: str | None = Field(description="The admin's username; null for the demo city")
     imported_at: datetime
 
@@ -28,6 +29,7 @@ class GridMapImportRead(OutputModel):
     added: int = Field(description="Grids with a code not seen before")
     changed: int = Field(description="Known grids whose name, level, parent or boundary changed")
     unchanged: int
+    retired: int = Field(description="Grids in force a complete map leaves out: retired")
 
 
 class GridMapProblemRead(OutputModel):

@@ -25,10 +25,14 @@ class ImportResult:
     added: int
     changed: int
     unchanged: int
+    retired: int
 
 
 def existing_levels(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Grid.code, Grid.level)).all())
+    """The grids of the map in force, by code: the ones a partial map may name as parents."""
+    return dict(
+        session.execute(select(Grid.code, Grid.level).where(Grid.retired_at.is_(None))).all()
+    )
 
 
 def problems_as_json(problems: Sequence[Problem]) -> list[dict[str, object]]:
@@ -46,6 +50,7 @@ def import_grid_map(
     crs: Crs,
     imported_by: str | None,
     dry_run: bool = False,
+    complete: bool = False,
     progress: Callable[[int, int], None] | None = None,
     known_levels: dict[str, int] | None = None,
 ) -> ImportResult:
@@ -53,32 +58,44 @@ def import_grid_map(
     by code (stable keys) and updated in place, new ones added, each change kept as a
     revision of the new map version. A map with any problem writes nothing (422).
 
+    A `complete` map names every grid in force, parents included: the grids it leaves out
+    are retired (kept for the tickets that name them, no longer located or assigned). A
+    retired grid that a later map names again is back in force.
+
     Validation takes seconds on a big map: a caller that can should read `known_levels`
     (existing_levels) in a transaction of its own, so that none is open meanwhile (on
     SQLite an open transaction holds the write lock)."""
     known = existing_levels(session) if known_levels is None else known_levels
-    report = parse_grid_map(source, existing_codes=known, progress=progress)
+    report = parse_grid_map(source, existing_codes={} if complete else known, progress=progress)
     if not report.ok:
         raise GridMapRejected(
             f"The grid map has {len(report.problems)} problem(s); nothing was imported. "
             f"First: {report.problems[0].message}",
             problems=problems_as_json(report.problems),
         )
-    _ensure_one_crs(session, crs, known, report)
+    if not complete:
+        _ensure_one_crs(session, crs, known, report)
     existing = {grid.code: grid for grid in session.scalars(select(Grid))}
     new = [f for f in report.features if f.code not in existing]
     changed = [
         f for f in report.features if f.code in existing and _differs(existing[f.code], f, existing)
     ]
     unchanged = len(report.features) - len(new) - len(changed)
+    named = {feature.code for feature in report.features}
+    retired = (
+        [g for g in existing.values() if g.retired_at is None and g.code not in named]
+        if complete
+        else []
+    )
     if dry_run:
-        return ImportResult(None, report, len(new), len(changed), unchanged)
+        return ImportResult(None, report, len(new), len(changed), unchanged, len(retired))
     now = utc_now()
     version = GridMapVersion(
         source=source_name,
         crs=crs,
         grids_added=len(new),
         grids_changed=len(changed),
+        grids_retired=len(retired),
         imported_by=imported_by,
         imported_at=now,
     )
@@ -98,6 +115,7 @@ def import_grid_map(
         grid.parent_id = parent.id if parent else None
         grid.boundary = feature.geometry
         grid.updated_at = now
+        grid.retired_at = None
         session.flush()
         session.add(
             GridRevision(
@@ -108,9 +126,11 @@ def import_grid_map(
                 boundary=grid.boundary,
             )
         )
+    for grid in retired:
+        grid.retired_at = grid.updated_at = now
     _recompute_paths(list(existing.values()))
     session.flush()
-    return ImportResult(version, report, len(new), len(changed), unchanged)
+    return ImportResult(version, report, len(new), len(changed), unchanged, len(retired))
 
 
 def _ensure_one_crs(
@@ -128,7 +148,7 @@ def _ensure_one_crs(
         raise GridMapRejected(
             f"The map in force is drawn in {current}; a map in {crs} must redraw every grid, "
             f"but {len(left_out)} are missing (first: {left_out[0]}). Import in {current}, "
-            "or the whole map.",
+            "or the whole map as complete.",
             problems=[],
         )
 
@@ -136,7 +156,8 @@ def _ensure_one_crs(
 def _differs(grid: Grid, feature: GridFeature, by_code: dict[str, Grid]) -> bool:
     parent = by_code.get(feature.parent_code) if feature.parent_code else None
     return (
-        grid.name != feature.name
+        grid.retired_at is not None
+        or grid.name != feature.name
         or grid.level != feature.level
         or grid.parent_id != (parent.id if parent else None)
         or grid.boundary != feature.geometry

@@ -125,9 +125,9 @@ def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:
         code, level, field = draft.grid_code, GRID_LEVEL_UNIT, "grid_code"
     else:
         return None
-    grid = units.get_grid_by_code(session, code)
-    if grid is None or grid.level != level:
-        kind = "community" if level == GRID_LEVEL_COMMUNITY else "unit grid"
+    kind = "community" if level == GRID_LEVEL_COMMUNITY else "unit grid"
+    grid = units.grid_in_force(session, code, field, kind)
+    if grid.level != level:
         raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
     return grid
 
@@ -746,7 +746,7 @@ class UnitChoice:
         if kind == "department":
             lead: tuple[int | None, int | None] = (units.department_id(session, code, "lead"), None)
         else:
-            lead = (None, units.grid_by_code(session, code, "lead").id)
+            lead = (None, units.grid_in_force(session, code, "lead").id)
         assisting = tuple(
             dict.fromkeys(
                 units.department_id(session, assisting_code, "assist_department_codes")

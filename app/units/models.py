@@ -28,6 +28,8 @@ class Grid(Base):
     boundary: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set when a complete map left the grid out: its tickets keep it, routing no longer does.
+    retired_at: Mapped[datetime | None]
 
 
 class Department(Base):

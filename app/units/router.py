@@ -41,6 +41,7 @@ def get_grid(code: str, session: SessionDep) -> GridDetail:
         level=grid.level,
         parent_code=parent.code if parent else None,
         boundary=grid.boundary,
+        retired_at=grid.retired_at,
     )
 
 

@@ -1,5 +1,6 @@
 """How grids and departments look to API clients."""
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field
@@ -16,6 +17,9 @@ class GridRead(OutputModel):
 
 class GridDetail(GridRead):
     boundary: dict[str, Any] | None = Field(description="GeoJSON geometry, WGS-84")
+    retired_at: datetime | None = Field(
+        description="When a complete map left the grid out; null while it is in force"
+    )
 
 
 class DepartmentRead(OutputModel):

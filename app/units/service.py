@@ -33,11 +33,12 @@ def get_department_by_code(session: Session, code: str) -> Department | None:
 def list_grids(
     session: Session, level: int | None, parent: Grid | None
 ) -> list[tuple[Grid, str | None]]:
-    """Grids with their parent's code, by code."""
+    """Grids of the map in force with their parent's code, by code."""
     parent_grid = aliased(Grid)
     query = (
         select(Grid, parent_grid.code)
         .outerjoin(parent_grid, Grid.parent_id == parent_grid.id)
+        .where(Grid.retired_at.is_(None))
         .order_by(Grid.code)
     )
     if level is not None:
@@ -60,8 +61,23 @@ def department_id(session: Session, code: str, field: str) -> int:
 
 
 def grid_by_code(session: Session, code: str, field: str) -> Grid:
-    """The grid, or a 422 naming `field`."""
+    """The grid, retired or not (tickets keep theirs), or a 422 naming `field`."""
     grid = get_grid_by_code(session, code)
     if grid is None:
         raise UnknownReference(f"No grid has code {code!r}.", field=field)
+    return grid
+
+
+def grid_in_force(session: Session, code: str, field: str, kind: str = "grid") -> Grid:
+    """A grid of the map in force, one a ticket or an account may be given; else a 422
+    naming `field` that says whether the code is unknown or retired."""
+    grid = get_grid_by_code(session, code)
+    if grid is None:
+        raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
+    if grid.retired_at is not None:
+        raise UnknownReference(
+            f"The {kind} {code!r} was retired from the grid map on "
+            f"{grid.retired_at:%Y-%m-%d}; use a grid of the map in force.",
+            field=field,
+        )
     return grid

@@ -188,6 +188,7 @@ def test_a_dry_run_reports_the_changes_and_writes_nothing(
         "added": 0,
         "changed": 1,
         "unchanged": 359,
+        "retired": 0,
     }
     assert map_versions(client) == before
     assert grid_name(client, COMMUNITY) != NEW_NAME
@@ -233,6 +234,106 @@ def test_a_new_street_is_added_and_located_at_once(
     located = index.locate_wgs84(*NEW_STREET_POINT)
     assert located is not None
     assert located.grid.code == NEW_UNIT
+
+
+def whole_map_with_new_street(demo: FeatureCollection) -> FeatureCollection:
+    return {
+        "type": "FeatureCollection",
+        "features": demo["features"] + new_street_map()["features"],
+    }
+
+
+def codes_of_level(client: TestClient, level: int) -> set[str]:
+    response = client.get("/api/v1/grids", params={"level": level})
+    assert response.status_code == 200, response.text
+    return {grid["code"] for grid in response.json()}
+
+
+def test_a_complete_map_retires_the_grids_it_leaves_out(
+    client: TestClient,
+    auth: dict[str, dict[str, str]],
+    demo: FeatureCollection,
+    session_factory: sessionmaker[Session],
+) -> None:
+    app = client.app
+    assert isinstance(app, FastAPI)
+    locator = app.state.grid_locator = GridLocator(check_every=3600)
+    added = post_map(client, auth, whole_map_with_new_street(demo), complete=True)
+    assert (added.json()["added"], added.json()["retired"]) == (3, 0)
+
+    dry_run = post_map(client, auth, demo, complete=True, dry_run=True)
+    assert dry_run.json()["retired"] == 3
+    assert NEW_STREET in codes_of_level(client, 1)
+
+    response = post_map(client, auth, demo, complete=True)
+
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert counts(report) == {"features": 360, "added": 0, "changed": 0, "unchanged": 360}
+    assert report["retired"] == report["map_version"]["grids_retired"] == 3
+    assert NEW_STREET not in codes_of_level(client, 1)
+    assert NEW_COMMUNITY not in codes_of_level(client, 2)
+    assert COMMUNITY in codes_of_level(client, 2)
+    page = client.get(f"/api/v1/grids/{NEW_UNIT}").json()
+    assert page["retired_at"] is not None
+    assert client.get(f"/api/v1/grids/{UNIT}").json()["retired_at"] is None
+    with session_factory() as session:
+        index = locator.index(session)
+    assert index is not None
+    assert index.locate_wgs84(*NEW_STREET_POINT) is None
+
+    # Nothing new may be given a retired grid: not a ticket, not an account.
+    qr_report = {
+        "channel": "qr_code",
+        "external_id": "retired-poster-1",
+        "community_code": NEW_COMMUNITY,
+        "description": "二维码海报上的社区已经撤销了",
+    }
+    ticket = client.post("/api/v1/tickets", json=qr_report, headers=auth["citizen_app"])
+    assert ticket.status_code == 422, ticket.text
+    assert "retired from the grid map" in ticket.json()["detail"]
+    account = {
+        "username": "retired-grid-worker",
+        "display_name": "网格员",
+        "password": "a-long-enough-password",
+        "role": "grid_worker",
+        "grid_code": NEW_UNIT,
+    }
+    refused = client.post("/api/v1/users", json=account, headers=auth["admin"])
+    assert refused.status_code == 422, refused.text
+    assert "retired from the grid map" in refused.json()["detail"]
+
+    # Drawn again by a later map, the grids are back in force.
+    revived = post_map(client, auth, new_street_map())
+    assert (revived.json()["changed"], revived.json()["retired"]) == (3, 0)
+    assert NEW_STREET in codes_of_level(client, 1)
+    assert client.get(f"/api/v1/grids/{NEW_UNIT}").json()["retired_at"] is None
+
+
+def test_a_map_that_is_not_complete_retires_nothing(
+    client: TestClient, auth: dict[str, dict[str, str]], demo: FeatureCollection
+) -> None:
+    one_street = samples.only(demo, {COMMUNITY[:9]})
+
+    response = post_map(client, auth, one_street)
+
+    assert response.status_code == 200, response.text
+    assert response.json()["retired"] == 0
+    assert OTHER_COMMUNITY in codes_of_level(client, 2)
+
+
+def test_a_complete_map_must_hold_the_parents_of_its_grids(
+    client: TestClient, auth: dict[str, dict[str, str]], demo: FeatureCollection
+) -> None:
+    """Its parents would be retired by it, so it cannot lean on the map in force."""
+    communities_only = samples.only(
+        demo, {code for code in samples.codes(demo) if len(code) > len(NEW_STREET)}
+    )
+
+    response = post_map(client, auth, communities_only, complete=True)
+
+    assert response.status_code == 422, response.text
+    assert codes_of_level(client, 1)
 
 
 BROKEN_MAPS = {

@@ -50,6 +50,12 @@ class TtlCache(Generic[K, V]):
         with self._lock:
             self._entries.pop(key, None)
 
+    def discard_where(self, matches: Callable[[K], bool]) -> None:
+        """Drop every entry whose key `matches`."""
+        with self._lock:
+            for key in [key for key in self._entries if matches(key)]:
+                del self._entries[key]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

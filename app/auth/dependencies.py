@@ -3,18 +3,19 @@
 Both schemes appear in /docs, so the Authorize button takes either.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
+from sqlalchemy.orm import Session
 
 from app.auth import service
 from app.auth.principal import Principal, StaffPrincipal
 from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
-from app.auth.tokens import BEARER_CHALLENGE, user_id_from_access_token
+from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.cache import TtlCache
 from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized
@@ -35,7 +36,8 @@ def jwt_secret(request: Request) -> str:
     return secret
 
 
-PrincipalCache = TtlCache[tuple[str, str | int], Principal]
+# ("key", key hash) for integrations, ("user", user id, login) for staff.
+PrincipalCache = TtlCache[tuple[Hashable, ...], Principal]
 
 
 def principal_cache(request: Request) -> PrincipalCache:
@@ -45,7 +47,7 @@ def principal_cache(request: Request) -> PrincipalCache:
 
 async def _remembered(
     cache: PrincipalCache,
-    entry: tuple[str, str | int],
+    entry: tuple[Hashable, ...],
     look_up: Callable[[], Principal | None],
     refusal: Unauthorized,
 ) -> Principal:
@@ -76,17 +78,30 @@ async def _principal(
             Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
         )
     if bearer:
-        user_id = user_id_from_access_token(bearer, jwt_secret(request))
+        claims = access_claims(bearer, jwt_secret(request))
         return await _remembered(
             cache,
-            ("user", user_id),
-            lambda: service.principal_for_user(session, user_id),
+            staff_cache_entry(claims),
+            lambda: _staff_principal(session, claims),
             Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
         )
     raise Unauthorized(
         "Send an integration key in X-API-Key, or a staff access token as Bearer.",
         headers=BEARER_CHALLENGE,
     )
+
+
+def staff_cache_entry(claims: AccessClaims) -> tuple[Hashable, ...]:
+    return ("user", claims.user_id, claims.login)
+
+
+def _staff_principal(session: Session, claims: AccessClaims) -> Principal | None:
+    if claims.login is not None and service.login_ended(session, claims.login):
+        raise Unauthorized(
+            "This login has ended (logged out, or its refresh token was used twice); log in again.",
+            headers=BEARER_CHALLENGE,
+        )
+    return service.principal_for_user(session, claims.user_id)
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]

@@ -3,11 +3,17 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from app.auth import service
-from app.auth.dependencies import AdminDep, StaffDep, jwt_secret, principal_cache
+from app.auth.dependencies import (
+    AdminDep,
+    StaffDep,
+    bearer_scheme,
+    jwt_secret,
+    principal_cache,
+)
 from app.auth.models import StaffUser
 from app.auth.schemas import (
     IntegrationClientCreate,
@@ -19,7 +25,7 @@ from app.auth.schemas import (
     StaffUserRead,
     TokenPair,
 )
-from app.auth.tokens import issue_access_token
+from app.auth.tokens import access_claims, issue_access_token
 from app.clock import utc_now
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep
@@ -32,16 +38,22 @@ _login_limit = per_address("login", lambda settings: settings.rate_limit_login_p
 
 
 def _token_pair(
-    request: Request, session: SessionDep, settings: Settings, user: StaffUser, family: str | None
+    request: Request, session: SessionDep, settings: Settings, user: StaffUser, login: str
 ) -> TokenPair:
     lifetime = timedelta(minutes=settings.access_token_minutes)
     return TokenPair(
-        access_token=issue_access_token(user.id, jwt_secret(request), utc_now(), lifetime),
+        access_token=issue_access_token(user.id, jwt_secret(request), utc_now(), lifetime, login),
         expires_in=int(lifetime.total_seconds()),
         refresh_token=service.issue_refresh_token(
-            session, user, timedelta(days=settings.refresh_token_days), family
+            session, user, timedelta(days=settings.refresh_token_days), login
         ),
     )
+
+
+def _forget_login(request: Request, login: str) -> None:
+    """This process stops accepting the login's access tokens at once (others within
+    HOTLINE_CREDENTIAL_CACHE_SECONDS)."""
+    principal_cache(request).discard_where(lambda entry: entry[0] == "user" and entry[2] == login)
 
 
 @router.post(
@@ -73,7 +85,7 @@ def login(
                 headers={"Retry-After": str(wait)},
             )
         raise Unauthorized("Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
-    return _token_pair(request, session, settings, outcome.user, family=None)
+    return _token_pair(request, session, settings, outcome.user, service.new_login())
 
 
 @router.post(
@@ -86,12 +98,36 @@ def refresh(
 ) -> TokenPair:
     outcome = service.use_refresh_token(session, body.refresh_token)
     if outcome.user is None:
-        session.commit()  # a reused token has revoked its family: keep that
+        session.commit()  # a reused token has ended its login: keep that
+        if outcome.reused and outcome.login is not None:
+            _forget_login(request, outcome.login)
         raise Unauthorized(
             "The refresh token is unknown, spent, revoked or expired.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return _token_pair(request, session, settings, outcome.user, family=outcome.family)
+    assert outcome.login is not None
+    return _token_pair(request, session, settings, outcome.user, outcome.login)
+
+
+@router.post(
+    "/auth/logout",
+    status_code=204,
+    summary="End this login: its refresh token and its access tokens stop working",
+)
+def logout(
+    request: Request,
+    session: SessionDep,
+    _staff: StaffDep,
+    bearer: Annotated[str | None, Depends(bearer_scheme)],
+) -> Response:
+    """For the shared desks of a dispatch centre: the next person cannot carry on with the
+    last one's tokens. Other logins of the same account go on."""
+    login = access_claims(bearer, jwt_secret(request)).login if bearer else None
+    if login is not None:
+        service.end_login(session, login)
+        session.commit()
+        _forget_login(request, login)
+    return Response(status_code=204)
 
 
 @router.get("/auth/me", summary="Who the access token belongs to")
@@ -154,5 +190,5 @@ def disable_user(
     user_id: int, request: Request, session: SessionDep, _admin: AdminDep
 ) -> StaffUserRead:
     user = service.disable_user(session, user_id)
-    principal_cache(request).discard(("user", user_id))
+    principal_cache(request).discard_where(lambda entry: entry[:2] == ("user", user_id))
     return StaffUserRead.model_validate(user)

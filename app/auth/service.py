@@ -185,6 +185,24 @@ def admin_exists(session: Session) -> bool:
     return _active_admins(session) > 0
 
 
+def end_login(session: Session, login: str) -> None:
+    """Revoke the login's refresh tokens; its access tokens stop with them (login_ended)."""
+    session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family == login, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+    session.flush()
+
+
+def login_ended(session: Session, login: str) -> bool:
+    """True once the login was ended: logged out, or a spent refresh token came back."""
+    ended = select(RefreshToken.id).where(
+        RefreshToken.family == login, RefreshToken.revoked_at.is_not(None)
+    )
+    return session.scalars(ended.limit(1)).first() is not None
+
+
 def principal_for_user(session: Session, user_id: int) -> StaffPrincipal | None:
     """The staff principal of an active user, with their unit's subtree path."""
     user = session.get(StaffUser, user_id)
@@ -230,16 +248,19 @@ def attempt_login(
     return LoginOutcome(user)
 
 
-def issue_refresh_token(
-    session: Session, user: StaffUser, lifetime: timedelta, family: str | None = None
-) -> str:
+def new_login() -> str:
+    """The id of a login: its refresh tokens' family, named in its access tokens."""
+    return secrets.token_hex(16)
+
+
+def issue_refresh_token(session: Session, user: StaffUser, lifetime: timedelta, login: str) -> str:
     token = credentials.new_refresh_token()
     now = utc_now()
     session.add(
         RefreshToken(
             user_id=user.id,
             token_hash=credentials.sha256_hex(token),
-            family=family or secrets.token_hex(16),
+            family=login,
             expires_at=now + lifetime,
             created_at=now,
         )
@@ -251,8 +272,8 @@ def issue_refresh_token(
 @dataclass(frozen=True)
 class RefreshOutcome:
     user: StaffUser | None
-    family: str | None = None
-    reused: bool = False  # a spent token came back: someone else may hold the family
+    login: str | None = None
+    reused: bool = False  # a spent token came back: someone else may hold the login
 
 
 def use_refresh_token(session: Session, token: str) -> RefreshOutcome:
@@ -263,16 +284,11 @@ def use_refresh_token(session: Session, token: str) -> RefreshOutcome:
     if stored is None or stored.revoked_at is not None or stored.expires_at < now:
         return RefreshOutcome(None)
     if stored.used_at is not None:
-        session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.family == stored.family, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        session.flush()
-        return RefreshOutcome(None, reused=True)
+        end_login(session, stored.family)
+        return RefreshOutcome(None, login=stored.family, reused=True)
     stored.used_at = now
     user = session.get(StaffUser, stored.user_id)
     if user is None or user.disabled_at is not None:
         return RefreshOutcome(None)
     session.flush()
-    return RefreshOutcome(user, family=stored.family)
+    return RefreshOutcome(user, login=stored.family)

@@ -276,7 +276,9 @@ class Scene:
 
     def refresh_token(self) -> str:
         lifetime = timedelta(days=1)
-        token = auth_service.issue_refresh_token(self.session, self.spare_account(), lifetime)
+        token = auth_service.issue_refresh_token(
+            self.session, self.spare_account(), lifetime, auth_service.new_login()
+        )
         self.session.commit()
         return token
 
@@ -361,6 +363,7 @@ EXPECTED: dict[str, str] = {
     "POST /auth/token":                             "200 200 200 200 200 200 200 200 200 200 200",
     "POST /auth/refresh":                           "200 200 200 200 200 200 200 200 200 200 200",
     "GET /auth/me":                                 "401 200 200 200 200 200 200 200 403 403 403",
+    "POST /auth/logout":                            "401 204 204 204 204 204 204 204 403 403 403",
     "POST /integration-clients":                    "401 201 403 403 403 403 403 403 403 403 403",
     "GET /integration-clients":                     "401 200 403 403 403 403 403 403 403 403 403",
     "POST /integration-clients/{client_id}/revoke": "401 200 403 403 403 403 403 403 403 403 403",
@@ -448,6 +451,7 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
         f"{API}/auth/refresh", json={"refresh_token": scene.refresh_token()}
     ),
     "GET /auth/me": lambda _: Call(f"{API}/auth/me"),
+    "POST /auth/logout": lambda _: Call(f"{API}/auth/logout"),
     "POST /integration-clients": lambda _: Call(
         CLIENTS, json={"name": factories.unique("client"), "channels": ["web"]}
     ),

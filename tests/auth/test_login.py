@@ -26,8 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.models import LoginThrottle, StaffUser
 from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
+from app.auth.service import end_login
 from app.auth.throttle import SLOWDOWN_AFTER_FAILURES, count_failure, name_key
-from app.auth.tokens import issue_access_token
+from app.auth.tokens import access_claims, issue_access_token
 from app.cli import main
 from app.clock import utc_now
 from app.config import Settings
@@ -329,18 +330,65 @@ def test_a_refresh_token_gives_a_new_pair_once(anonymous: TestClient, account: A
     _assert_problem(_refresh(anonymous, first["refresh_token"]), 401)
 
 
+def _me(client: TestClient, pair: dict[str, Any]) -> httpx.Response:
+    response: httpx.Response = client.get(ME, headers=_bearer(pair["access_token"]))
+    return response
+
+
+def _assert_login_ended(response: httpx.Response) -> None:
+    assert "login has ended" in _assert_problem(response, 401)["detail"]
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
 def test_reusing_a_spent_refresh_token_ends_that_login_only(
     anonymous: TestClient, account: Account
 ) -> None:
     stolen = _tokens(_login(anonymous, account.username))
     elsewhere = _tokens(_login(anonymous, account.username))
     renewed = _tokens(_refresh(anonymous, stolen["refresh_token"]))
+    assert _me(anonymous, renewed).status_code == 200  # remembered before the login ends
 
     _assert_problem(_refresh(anonymous, stolen["refresh_token"]), 401)
 
     # The pair the spent token was traded for is revoked too: someone else may hold it.
     _assert_problem(_refresh(anonymous, renewed["refresh_token"]), 401)
+    _assert_login_ended(_me(anonymous, renewed))
+    _assert_login_ended(_me(anonymous, stolen))
+    assert _me(anonymous, elsewhere).status_code == 200
     _tokens(_refresh(anonymous, elsewhere["refresh_token"]))
+
+
+def test_logging_out_ends_that_login_only(anonymous: TestClient, account: Account) -> None:
+    at_the_desk = _tokens(_login(anonymous, account.username))
+    on_the_phone = _tokens(_login(anonymous, account.username))
+    assert _me(anonymous, at_the_desk).status_code == 200
+
+    response = anonymous.post(f"{API}/auth/logout", headers=_bearer(at_the_desk["access_token"]))
+
+    assert response.status_code == 204, response.text
+    _assert_login_ended(_me(anonymous, at_the_desk))
+    _assert_problem(_refresh(anonymous, at_the_desk["refresh_token"]), 401)
+    assert _me(anonymous, on_the_phone).status_code == 200
+    _tokens(_refresh(anonymous, on_the_phone["refresh_token"]))
+
+
+def test_a_login_ended_elsewhere_is_refused_once_remembered_credentials_run_out(
+    client_with: ClientMaker, session: Session, account: Account
+) -> None:
+    """Another replica ended the login: this one finds out when it looks the token up."""
+    client = client_with(credential_cache_seconds=0)
+    pair = _tokens(_login(client, account.username))
+    assert _me(client, pair).status_code == 200
+    end_login(session, access_claims(pair["access_token"], JWT_SECRET).login or "")
+    session.commit()
+
+    _assert_login_ended(_me(client, pair))
+
+
+def test_logging_out_needs_a_staff_token(anonymous: TestClient) -> None:
+    response = anonymous.post(f"{API}/auth/logout")
+
+    _assert_problem(response, 401)
 
 
 def test_an_expired_access_token_is_401_and_says_so(

@@ -28,7 +28,8 @@ from app.geo.crs import wgs84_to_gcj02
 from bench import harness
 from bench.harness import Backend, Server, WrkRun
 
-SCRIPT = harness.WRK_DIR / "intake.lua"
+# The script's own part; the run writes it out behind the harness's shared prelude.
+SCRIPT_BODY = harness.WRK_DIR / "intake.lua"
 SERVICE_DATABASE = "hotline_bench"
 MINIMAL_DATABASE = "hotline_bench_minimal"
 # One `received` event per accepted ticket (the service adds a routing event beside it).
@@ -168,9 +169,17 @@ def _tickets_with_external_ids(database_url: str, external_ids: Sequence[str]) -
         engine.dispose()
 
 
+def write_script(directory: Path) -> Path:
+    """The whole wrk script: the shared prelude, then intake's own part."""
+    script = directory / "intake.lua"
+    script.write_text(harness.LUA_THREADS_AND_SETTINGS + SCRIPT_BODY.read_text())
+    return script
+
+
 def measure(
     server: Server,
     database_url: str | None,
+    script: Path,
     script_env: dict[str, str],
     *,
     duration: int,
@@ -182,7 +191,7 @@ def measure(
     url = f"{server.base_url}{API}/tickets"
     log(f"{server.name}: {WARMUP_SECONDS} s warm-up")
     harness.run_wrk(
-        SCRIPT,
+        script,
         url,
         duration=WARMUP_SECONDS,
         connections=connections,
@@ -193,7 +202,7 @@ def measure(
     before = harness.settled_row_counts(database_url, ROW_TABLES) if database_url else None
     log(f"{server.name}: {duration} s measured run")
     run = harness.run_wrk(
-        SCRIPT,
+        script,
         url,
         duration=duration,
         connections=connections,
@@ -309,11 +318,12 @@ def run(arguments: argparse.Namespace) -> int:
         bare, minimal, service = servers
 
         script_env = script_environment(service, upload_photo(service))
+        script = write_script(workdir)
         load = {"duration": arguments.duration, "connections": arguments.connections}
         measurements = [
-            measure(bare, None, script_env, **load),
-            measure(minimal, urls[MINIMAL_DATABASE], script_env, **load),
-            measure(service, urls[SERVICE_DATABASE], script_env, **load),
+            measure(bare, None, script, script_env, **load),
+            measure(minimal, urls[MINIMAL_DATABASE], script, script_env, **load),
+            measure(service, urls[SERVICE_DATABASE], script, script_env, **load),
         ]
 
     print(

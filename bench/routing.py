@@ -598,6 +598,7 @@ def measure_wrk(arguments: argparse.Namespace, workdir: Path) -> harness.WrkRun:
         measurement = intake.measure(
             server,
             url,
+            intake.write_script(workdir),
             script_env,
             duration=arguments.duration,
             connections=arguments.connections,

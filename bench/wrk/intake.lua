@@ -1,5 +1,7 @@
 -- wrk script for `python -m bench intake`: posts a realistic mix of intake bodies, every
 -- channel, each with an external id that is unique across wrk threads and across runs.
+-- bench/intake.py runs it behind harness.LUA_THREADS_AND_SETTINGS, which defines required(),
+-- `threads` and setup() (each thread's `thread_number`).
 --
 -- Configuration comes from environment variables (bench/intake.py sets them):
 --   INTAKE_RUN          prefix of every external id; one value per wrk run
@@ -21,14 +23,6 @@ local function split(text)
       items[#items + 1] = item
    end
    return items
-end
-
-local function required(name)
-   local value = os.getenv(name)
-   if value == nil or value == "" then
-      error("environment variable " .. name .. " is not set")
-   end
-   return value
 end
 
 local RUN = required("INTAKE_RUN")
@@ -159,15 +153,6 @@ local BUILDERS = {
 }
 
 wrk.method = "POST"
-
--- Runs in the main Lua state; `threads` is how done() reaches each thread's counters, which
--- live in that thread's own Lua state.
-local threads = {}
-
-function setup(thread)
-   threads[#threads + 1] = thread
-   thread:set("thread_number", #threads)
-end
 
 function init(args)
    -- Globals, so that done() can read them with thread:get().

@@ -81,7 +81,7 @@ async def _principal(
         claims = access_claims(bearer, jwt_secret(request))
         return await _remembered(
             cache,
-            staff_cache_entry(claims),
+            ("user", claims.user_id, claims.login),
             lambda: _staff_principal(session, claims),
             Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
         )
@@ -91,8 +91,15 @@ async def _principal(
     )
 
 
-def staff_cache_entry(claims: AccessClaims) -> tuple[Hashable, ...]:
-    return ("user", claims.user_id, claims.login)
+def forget_login(request: Request, login: str) -> None:
+    """This process stops accepting the login's access tokens at once (the others within
+    HOTLINE_CREDENTIAL_CACHE_SECONDS)."""
+    principal_cache(request).discard_where(lambda entry: entry[0] == "user" and entry[2] == login)
+
+
+def forget_user(request: Request, user_id: int) -> None:
+    """As forget_login, for every login of the user."""
+    principal_cache(request).discard_where(lambda entry: entry[:2] == ("user", user_id))
 
 
 def _staff_principal(session: Session, claims: AccessClaims) -> Principal | None:

@@ -11,6 +11,8 @@ from app.auth.dependencies import (
     AdminDep,
     StaffDep,
     bearer_scheme,
+    forget_login,
+    forget_user,
     jwt_secret,
     principal_cache,
 )
@@ -48,12 +50,6 @@ def _token_pair(
             session, user, timedelta(days=settings.refresh_token_days), login
         ),
     )
-
-
-def _forget_login(request: Request, login: str) -> None:
-    """This process stops accepting the login's access tokens at once (others within
-    HOTLINE_CREDENTIAL_CACHE_SECONDS)."""
-    principal_cache(request).discard_where(lambda entry: entry[0] == "user" and entry[2] == login)
 
 
 @router.post(
@@ -100,7 +96,7 @@ def refresh(
     if outcome.user is None:
         session.commit()  # a reused token has ended its login: keep that
         if outcome.reused and outcome.login is not None:
-            _forget_login(request, outcome.login)
+            forget_login(request, outcome.login)
         raise Unauthorized(
             "The refresh token is unknown, spent, revoked or expired.",
             headers={"WWW-Authenticate": "Bearer"},
@@ -126,7 +122,7 @@ def logout(
     if login is not None:
         service.end_login(session, login)
         session.commit()
-        _forget_login(request, login)
+        forget_login(request, login)
     return Response(status_code=204)
 
 
@@ -190,5 +186,5 @@ def disable_user(
     user_id: int, request: Request, session: SessionDep, _admin: AdminDep
 ) -> StaffUserRead:
     user = service.disable_user(session, user_id)
-    principal_cache(request).discard_where(lambda entry: entry[:2] == ("user", user_id))
+    forget_user(request, user_id)
     return StaffUserRead.model_validate(user)

@@ -57,9 +57,6 @@ class DatabaseSlots:
         return self._waiting > 0
 
 
-JOINS_COMMIT_GROUP = "joins_commit_group"
-
-
 async def _settle_commit_group(request: Request) -> None:
     """Commit the intakes' open group (SQLite) before anything else uses the connection."""
     group: CommitGroup | None = request.app.state.commit_group
@@ -77,17 +74,20 @@ async def _database_slot(request: Request) -> AsyncIterator[None]:
 DatabaseSlotDep = Annotated[None, Depends(_database_slot, scope="function")]
 
 
-async def _session(request: Request) -> AsyncIterator[Session]:
-    """A session for the request, committed when the endpoint succeeds, rolled back when it
+@contextlib.asynccontextmanager
+async def request_session(
+    request: Request, *, join_commit_group: bool = False
+) -> AsyncIterator[Session]:
+    """A session for the request, committed when the block succeeds, rolled back when it
     raises. Opening one does no I/O, so it happens on the event loop; the commit is I/O,
     so it runs in a worker thread (a hot endpoint may commit itself, in the thread it
     already runs in, to spare that second hop).
 
-    A route that `JoinsCommitGroup` gets, on SQLite, a session in the intakes' commit
-    group instead (app.commit_group)."""
+    `join_commit_group`: on SQLite, a session in the intakes' commit group instead
+    (app.commit_group)."""
     group: CommitGroup | None = request.app.state.commit_group
-    if group is not None and getattr(request.state, JOINS_COMMIT_GROUP, False):
-        async with contextlib.asynccontextmanager(_group_session)(request, group) as joined:
+    if group is not None and join_commit_group:
+        async with _group_session(request, group) as joined:
             yield joined
         return
     async with request.app.state.database_slots.held():
@@ -104,6 +104,12 @@ async def _session(request: Request) -> AsyncIterator[Session]:
             raise
 
 
+async def _session(request: Request) -> AsyncIterator[Session]:
+    async with request_session(request) as session:
+        yield session
+
+
+@contextlib.asynccontextmanager
 async def _group_session(request: Request, group: CommitGroup) -> AsyncIterator[Session]:
     """The request's work as one savepoint of the group's transaction; the answer waits
     until the group is committed, so it is durable as any other."""
@@ -142,16 +148,6 @@ def _rollback_and_leave(session: GroupSession) -> None:
         session.leave_group(joined=False)
 
 
-# async: a plain `def` dependency would cost intake a worker-thread hop.
-async def _joins_commit_group(request: Request) -> None:
-    setattr(request.state, JOINS_COMMIT_GROUP, True)
-
-
-# On a route's `dependencies`, which FastAPI solves before the parameters': that route's
-# session (shared with its other dependencies) joins the intakes' commit group.
-JoinsCommitGroup = Depends(_joins_commit_group)
-
-
 def _commit_and_close(session: Session) -> None:
     with session:
         session.commit()
@@ -162,9 +158,13 @@ def _rollback_and_close(session: Session) -> None:
         session.rollback()
 
 
-async def _settings(request: Request) -> Settings:
+def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def _settings(request: Request) -> Settings:
+    return app_settings(request)
 
 
 # scope="function": the commit happens before the response is sent, so a 201 is durable.

@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.cache import TtlCache
-from app.dependencies import SessionDep
+from app.dependencies import SessionDep, request_session
 from app.errors import Forbidden, Unauthorized
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -46,49 +46,69 @@ def principal_cache(request: Request) -> PrincipalCache:
 
 
 async def _remembered(
-    cache: PrincipalCache,
+    request: Request,
+    session: Session | None,
     entry: tuple[Hashable, ...],
-    look_up: Callable[[], Principal | None],
+    look_up: Callable[[Session], Principal | None],
     refusal: Unauthorized,
 ) -> Principal:
-    """The cached principal, else the database's answer (in a worker thread), remembered."""
+    """The cached principal, else the database's answer (in a worker thread), remembered.
+    Without a `session`, the lookup takes one of its own."""
+    cache = principal_cache(request)
     principal = cache.get(entry)
     if principal is None:
-        principal = await run_in_threadpool(look_up)
+        if session is None:
+            async with request_session(request) as own:
+                principal = await run_in_threadpool(look_up, own)
+        else:
+            principal = await run_in_threadpool(look_up, session)
         if principal is None:
             raise refusal
         cache.put(entry, principal)
     return principal
 
 
-async def _principal(
-    request: Request,
-    session: SessionDep,
-    api_key: Annotated[str | None, Depends(api_key_scheme)],
-    bearer: Annotated[str | None, Depends(bearer_scheme)],
+# The credentials as sent, or None; as parameters they also put both schemes in /docs.
+ApiKeyDep = Annotated[str | None, Depends(api_key_scheme)]
+BearerDep = Annotated[str | None, Depends(bearer_scheme)]
+
+
+async def _authenticate(
+    request: Request, session: Session | None, api_key: str | None, bearer: str | None
 ) -> Principal:
     """Who is calling. A credential found in the database is remembered for a few seconds
     (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no thread."""
-    cache = principal_cache(request)
     if api_key:
         return await _remembered(
-            cache,
+            request,
+            session,
             ("key", sha256_hex(api_key)),
-            lambda: service.authenticate_client(session, api_key),
+            lambda session: service.authenticate_client(session, api_key),
             Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
         )
     if bearer:
         claims = access_claims(bearer, jwt_secret(request))
         return await _remembered(
-            cache,
+            request,
+            session,
             ("user", claims.user_id, claims.login),
-            lambda: _staff_principal(session, claims),
+            lambda session: _staff_principal(session, claims),
             Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
         )
     raise Unauthorized(
         "Send an integration key in X-API-Key, or a staff access token as Bearer.",
         headers=BEARER_CHALLENGE,
     )
+
+
+async def _principal(
+    request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
+) -> Principal:
+    return await _authenticate(request, session, api_key, bearer)
+
+
+async def _caller(request: Request, api_key: ApiKeyDep, bearer: BearerDep) -> Principal:
+    return await _authenticate(request, None, api_key, bearer)
 
 
 def forget_login(request: Request, login: str) -> None:
@@ -112,6 +132,9 @@ def _staff_principal(session: Session, claims: AccessClaims) -> Principal | None
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
+# As PrincipalDep, for an endpoint that takes its session itself (intake): the rare lookup
+# of a credential not remembered uses a session of its own.
+CallerDep = Annotated[Principal, Depends(_caller)]
 
 
 def _staff(principal: PrincipalDep) -> StaffPrincipal:

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import LoginThrottle, StaffUser
@@ -33,6 +33,7 @@ from app.cli import main
 from app.clock import utc_now
 from app.config import Settings
 from app.main import create_app
+from app.tickets.models import Ticket
 from tests import factories
 from tests.apps import in_test_transaction
 from tests.conftest import JWT_SECRET
@@ -383,6 +384,23 @@ def test_a_login_ended_elsewhere_is_refused_once_remembered_credentials_run_out(
     session.commit()
 
     _assert_login_ended(_me(client, pair))
+
+
+def test_intake_by_a_login_ended_elsewhere_is_refused_and_files_nothing(
+    client_with: ClientMaker, session: Session, account: Account
+) -> None:
+    """Intake looks credentials up in a session of its own: the same refusal as elsewhere."""
+    client = client_with(credential_cache_seconds=0)
+    headers = _bearer(_tokens(_login(client, account.username))["access_token"])
+    filed = client.post(TICKETS, json=factories.web(), headers=headers)
+    assert filed.status_code == 201, filed.text
+    end_login(session, access_claims(headers["Authorization"][7:], JWT_SECRET).login or "")
+    session.commit()
+
+    body = factories.web(description=factories.unique("建议在公园增设健身器材"))
+    _assert_login_ended(client.post(TICKETS, json=body, headers=headers))
+    filed = select(Ticket).where(Ticket.description == body["description"])
+    assert session.scalars(filed).first() is None
 
 
 def test_logging_out_needs_a_staff_token(anonymous: TestClient) -> None:

@@ -211,6 +211,15 @@ def test_unknown_channel_names_the_accepted_channels(client: TestClient) -> None
     assert "fax" in problem["detail"]
 
 
+def test_a_caller_without_credentials_is_told_so_before_anything_about_the_body(
+    anonymous: TestClient,
+) -> None:
+    response = anonymous.post(TICKETS, json={"channel": "fax", "title": 7})
+
+    assert "X-API-Key" in _assert_problem(response, 401)["detail"]
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
 def test_unknown_fields_are_refused(client: TestClient) -> None:
     problem = _validation_problem(client, factories.web(colour="red"))
     assert problem["errors"][0]["field"].endswith("colour")

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
@@ -100,7 +101,8 @@ async def request_session(
             else:  # the endpoint committed in its own thread: nothing left to do
                 session.close()
         except BaseException:
-            await run_in_threadpool(_rollback_and_close, session)
+            with _shielded():
+                await run_in_threadpool(_rollback_and_close, session)
             raise
 
 
@@ -123,11 +125,13 @@ async def _group_session(request: Request, group: CommitGroup) -> AsyncIterator[
                 await run_in_threadpool(session.commit)  # releases the savepoint
             committed = session.leave_group(joined=True)
         except BaseException:
-            await run_in_threadpool(_rollback_and_leave, session)
+            with _shielded():
+                await run_in_threadpool(_rollback_and_leave, session)
             raise
         finally:
             if group.commit_due(others_waiting=slots.contended):
-                await run_in_threadpool(group.commit)
+                with _shielded():
+                    await run_in_threadpool(group.commit)
     if committed is not None:
         await _durable(group, committed)
 
@@ -139,6 +143,12 @@ async def _durable(group: CommitGroup, committed: "Future[None]") -> None:
     if not done:
         await run_in_threadpool(group.commit, committed)
     await waiting
+
+
+def _shielded() -> CancelScope:
+    """For the clean-up after a request: one that was cancelled (its client went away, the
+    server is stopping) must still give its connection back, or every later one waits."""
+    return CancelScope(shield=True)
 
 
 def _rollback_and_leave(session: GroupSession) -> None:

@@ -4,14 +4,19 @@ import contextlib
 import sqlite3
 from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 
+import anyio
 import pytest
+from fastapi import Request
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.commit_group import CommitGroup
 from app.config import Settings
-from app.db import create_db_engine
+from app.db import create_db_engine, create_session_factory
+from app.dependencies import DatabaseSlots, request_session
 from tests import factories
 from tests.concurrency import post_at_once
 
@@ -130,3 +135,48 @@ def test_concurrent_intakes_are_all_durable_when_answered(
     with engine.connect() as connection:
         stored = connection.execute(query, {"numbers": created}).scalars()
         assert sorted(stored) == sorted(created)
+
+
+def _request_on(scratch: Engine, group: CommitGroup) -> Request:
+    """A request to an app that has only what `request_session` uses."""
+    state = SimpleNamespace(
+        commit_group=group,
+        database_slots=DatabaseSlots(1),
+        session_factory=create_session_factory(scratch),
+    )
+    return Request({"type": "http", "app": SimpleNamespace(state=state)})
+
+
+async def _note(session: Session, body: str) -> None:
+    insert = text("INSERT INTO note (body) VALUES (:body)")
+    await anyio.to_thread.run_sync(session.execute, insert, {"body": body}, abandon_on_cancel=True)
+
+
+@pytest.mark.parametrize("in_group", [True, False], ids=["group session", "own session"])
+def test_a_cancelled_request_gives_the_connection_back(scratch: Engine, in_group: bool) -> None:
+    """A request cancelled in the middle of its work (its client went away, the server is
+    stopping) still rolls back and gives the connection back, so the next one is not
+    locked out."""
+    group = CommitGroup(scratch)
+    request = _request_on(scratch, group)
+
+    async def cancel_one_then_write_another() -> None:
+        working = anyio.Event()
+
+        async def cancelled() -> None:
+            async with request_session(request, join_commit_group=in_group) as session:
+                await _note(session, "cancelled")
+                working.set()
+                await anyio.sleep_forever()
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(cancelled)
+            await working.wait()
+            tasks.cancel_scope.cancel()
+        with anyio.fail_after(5):
+            async with request_session(request, join_commit_group=in_group) as session:
+                await _note(session, "next")
+
+    anyio.run(cancel_one_then_write_another)
+    group.commit()
+    assert _durable_notes(scratch) == ["next"]

@@ -4,6 +4,7 @@ Both schemes appear in /docs, so the Authorize button takes either.
 """
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,7 +18,7 @@ from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.cache import TtlCache
-from app.dependencies import SessionDep, request_session
+from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -46,22 +47,15 @@ def principal_cache(request: Request) -> PrincipalCache:
 
 
 async def _remembered(
-    request: Request,
-    session: Session | None,
+    cache: PrincipalCache,
     entry: tuple[Hashable, ...],
-    look_up: Callable[[Session], Principal | None],
+    look_up: Callable[[], Principal | None],
     refusal: Unauthorized,
 ) -> Principal:
-    """The cached principal, else the database's answer (in a worker thread), remembered.
-    Without a `session`, the lookup takes one of its own."""
-    cache = principal_cache(request)
+    """The cached principal, else the database's answer (in a worker thread), remembered."""
     principal = cache.get(entry)
     if principal is None:
-        if session is None:
-            async with request_session(request) as own:
-                principal = await run_in_threadpool(look_up, own)
-        else:
-            principal = await run_in_threadpool(look_up, session)
+        principal = await run_in_threadpool(look_up)
         if principal is None:
             raise refusal
         cache.put(entry, principal)
@@ -73,42 +67,54 @@ ApiKeyDep = Annotated[str | None, Depends(api_key_scheme)]
 BearerDep = Annotated[str | None, Depends(bearer_scheme)]
 
 
-async def _authenticate(
-    request: Request, session: Session | None, api_key: str | None, bearer: str | None
-) -> Principal:
-    """Who is calling. A credential found in the database is remembered for a few seconds
-    (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no thread."""
-    if api_key:
-        return await _remembered(
-            request,
-            session,
-            ("key", sha256_hex(api_key)),
-            lambda session: service.authenticate_client(session, api_key),
-            Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
-        )
-    if bearer:
-        claims = access_claims(bearer, jwt_secret(request))
-        return await _remembered(
-            request,
-            session,
-            ("user", claims.user_id, claims.login),
-            lambda session: _staff_principal(session, claims),
-            Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
-        )
-    raise Unauthorized(
+def _no_credentials() -> Unauthorized:
+    return Unauthorized(
         "Send an integration key in X-API-Key, or a staff access token as Bearer.",
         headers=BEARER_CHALLENGE,
     )
 
 
+@dataclass(frozen=True)
+class Credentials:
+    """What the caller sent, not yet checked against the database."""
+
+    api_key: str | None
+    bearer: str | None
+
+    async def principal(self, request: Request, session: Session) -> Principal:
+        """Who is calling. A credential found in the database is remembered for a few
+        seconds (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no
+        thread."""
+        cache = principal_cache(request)
+        api_key, bearer = self.api_key, self.bearer
+        if api_key:
+            return await _remembered(
+                cache,
+                ("key", sha256_hex(api_key)),
+                lambda: service.authenticate_client(session, api_key),
+                Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
+            )
+        if bearer:
+            claims = access_claims(bearer, jwt_secret(request))
+            return await _remembered(
+                cache,
+                ("user", claims.user_id, claims.login),
+                lambda: _staff_principal(session, claims),
+                Unauthorized("The account is disabled.", headers=BEARER_CHALLENGE),
+            )
+        raise _no_credentials()
+
+
 async def _principal(
     request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
 ) -> Principal:
-    return await _authenticate(request, session, api_key, bearer)
+    return await Credentials(api_key, bearer).principal(request, session)
 
 
-async def _caller(request: Request, api_key: ApiKeyDep, bearer: BearerDep) -> Principal:
-    return await _authenticate(request, None, api_key, bearer)
+async def _credentials(api_key: ApiKeyDep, bearer: BearerDep) -> Credentials:
+    if not api_key and not bearer:
+        raise _no_credentials()
+    return Credentials(api_key, bearer)
 
 
 def forget_login(request: Request, login: str) -> None:
@@ -132,9 +138,9 @@ def _staff_principal(session: Session, claims: AccessClaims) -> Principal | None
 
 
 PrincipalDep = Annotated[Principal, Depends(_principal)]
-# As PrincipalDep, for an endpoint that takes its session itself (intake): the rare lookup
-# of a credential not remembered uses a session of its own.
-CallerDep = Annotated[Principal, Depends(_caller)]
+# For an endpoint that takes its session itself (intake): a request without credentials is
+# refused before its body is read; the credentials are checked in the endpoint's session.
+CredentialsDep = Annotated[Credentials, Depends(_credentials)]
 
 
 def _staff(principal: PrincipalDep) -> StaffPrincipal:

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import CallerDep, StaffDep, require_roles
+from app.auth.dependencies import CredentialsDep, StaffDep, require_roles
 from app.auth.policy import ensure_may_file
 from app.auth.principal import Principal, StaffPrincipal
 from app.auth.roles import Role
@@ -61,7 +61,7 @@ PROBLEM_RESPONSES = problem_responses(
 async def post_ticket(
     body: Annotated[TicketIntake, Body()],
     request: Request,
-    principal: CallerDep,
+    credentials: CredentialsDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Response:
     """One endpoint for every channel; `channel` in the body says which, and which fields
@@ -70,6 +70,7 @@ async def post_ticket(
     # The session is taken here rather than as a dependency, and the rest runs in one worker
     # thread: FastAPI's work per dependency is a sizeable share of intake, the hot path.
     async with request_session(request, join_commit_group=True) as session:
+        principal = await credentials.principal(request, session)
         return await run_in_threadpool(_take_in, body, request, session, principal, idempotency_key)
 
 

@@ -10,8 +10,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, insert, inspect, text
+from sqlalchemy.orm import Session
 
 import app.models
+from app.auth import throttle
 from app.auth.throttle import name_key
 from app.config import Settings
 from app.db import create_db_engine
@@ -173,5 +175,9 @@ def test_a_locked_account_stays_locked_through_the_move_of_login_counts(
     with fresh_engine.connect() as connection:
         throttles = connection.execute(text("SELECT name_hash FROM login_throttle")).all()
         tokens = connection.execute(text("SELECT count(*) FROM refresh_token")).scalar_one()
+    with Session(fresh_engine) as session:
+        still_locked = throttle.locked_until(session, "locked", datetime(2098, 1, 1, tzinfo=UTC))
+        calm = throttle.locked_until(session, "calm", datetime(2098, 1, 1, tzinfo=UTC))
     assert throttles == [(name_key("locked"),)]
+    assert (still_locked, calm) == (locked_until, None)
     assert tokens == 1

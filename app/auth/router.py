@@ -9,8 +9,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 from app.auth import service
 from app.auth.dependencies import (
     AdminDep,
+    BearerDep,
     StaffDep,
-    bearer_scheme,
     forget_login,
     forget_user,
     jwt_secret,
@@ -114,7 +114,7 @@ def logout(
     request: Request,
     session: SessionDep,
     _staff: StaffDep,
-    bearer: Annotated[str | None, Depends(bearer_scheme)],
+    bearer: BearerDep,
 ) -> Response:
     """For the shared desks of a dispatch centre: the next person cannot carry on with the
     last one's tokens. Other logins of the same account go on."""

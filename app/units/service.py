@@ -60,20 +60,18 @@ def department_id(session: Session, code: str, field: str) -> int:
     return department.id
 
 
-def grid_by_code(session: Session, code: str, field: str) -> Grid:
+def grid_by_code(session: Session, code: str, field: str, kind: str = "grid") -> Grid:
     """The grid, retired or not (tickets keep theirs), or a 422 naming `field`."""
     grid = get_grid_by_code(session, code)
     if grid is None:
-        raise UnknownReference(f"No grid has code {code!r}.", field=field)
+        raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
     return grid
 
 
 def grid_in_force(session: Session, code: str, field: str, kind: str = "grid") -> Grid:
     """A grid of the map in force, one a ticket or an account may be given; else a 422
     naming `field` that says whether the code is unknown or retired."""
-    grid = get_grid_by_code(session, code)
-    if grid is None:
-        raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
+    grid = grid_by_code(session, code, field, kind)
     if grid.retired_at is not None:
         raise UnknownReference(
             f"The {kind} {code!r} was retired from the grid map on "

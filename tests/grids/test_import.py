@@ -330,10 +330,15 @@ def test_a_complete_map_must_hold_the_parents_of_its_grids(
         demo, {code for code in samples.codes(demo) if len(code) > len(NEW_STREET)}
     )
 
+    streets = codes_of_level(client, 1)
+
     response = post_map(client, auth, communities_only, complete=True)
 
     assert response.status_code == 422, response.text
-    assert codes_of_level(client, 1)
+    problems = response.json()["problems"]
+    assert {problem["kind"] for problem in problems} == {"unknown_parent"}
+    assert len(problems) == len(codes_of_level(client, 2))  # every community's street
+    assert codes_of_level(client, 1) == streets  # nothing retired
 
 
 BROKEN_MAPS = {

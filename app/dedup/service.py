@@ -14,6 +14,7 @@ from app.auth.actors import Actor
 from app.dedup.cells import MAX_CELLS, box_around, cells_in
 from app.dedup.models import DuplicateCandidate
 from app.dedup.scoring import Match, Report, Scorer
+from app.driver_sql import DriverStatement
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
@@ -29,6 +30,7 @@ SEARCHED_STATUSES = OPEN_STATUSES | {TicketStatus.VISITED, TicketStatus.CLOSED}
 UNSEARCHED_STATUSES = frozenset(TicketStatus) - SEARCHED_STATUSES
 MAX_CANDIDATES = 200
 _CANDIDATES: Table = DuplicateCandidate.__table__  # type: ignore[assignment]
+_INSERT_CANDIDATES = DriverStatement(_CANDIDATES.insert())
 
 
 @dataclass(frozen=True)
@@ -229,8 +231,8 @@ def record_candidates(
 ) -> None:
     """`decided_by`: who settled them (the system, when intake merged at once)."""
     if candidates:
-        session.connection().execute(
-            _CANDIDATES.insert(),
+        _INSERT_CANDIDATES.execute(
+            session.connection(),
             [
                 {
                     "ticket_id": ticket.id,

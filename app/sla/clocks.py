@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.actors import SYSTEM, Actor
-from app.db import transient
+from app.db import column_values, transient
+from app.driver_sql import DriverStatement
 from app.sla.business_time import WorkingCalendar
 from app.sla.catalogue import Catalogue, Policy
 from app.sla.models import TicketClock
@@ -25,7 +26,7 @@ from app.tickets.vocabulary import ClockKind, ClockState, EventKind
 logger = logging.getLogger(__name__)
 
 _CLOCKS: Table = TicketClock.__table__  # type: ignore[assignment]
-_INSERT_CLOCK = insert(_CLOCKS)
+_INSERT_CLOCK = DriverStatement(insert(_CLOCKS))
 # The clocks that warn and breach; the return window only closes.
 ALERTING = frozenset({ClockKind.DISPATCH, ClockKind.SIGN, ClockKind.REPLY})
 LIVE_STATES = frozenset({ClockState.RUNNING, ClockState.PAUSED})
@@ -157,7 +158,7 @@ def write(
     caller's to write, so intake writes all of a new ticket's events in one statement."""
     for clock in planned.clocks:
         clock.ticket_id = ticket.id
-    session.connection().execute(_INSERT_CLOCK, [_values(clock) for clock in planned.clocks])
+    _INSERT_CLOCK.execute(session.connection(), [column_values(clock) for clock in planned.clocks])
     _changed(session)
     started = {
         "policy": planned.policy.name,
@@ -181,12 +182,6 @@ def start(
     planned = plan(ticket, kinds, catalogue, now, unit)
     if planned is not None:
         save(session, ticket, planned, now, actor)
-
-
-def _values(clock: TicketClock) -> dict[str, Any]:
-    return {
-        column.key: getattr(clock, column.key) for column in _CLOCKS.columns if column.key != "id"
-    }
 
 
 def _report_uncovered(

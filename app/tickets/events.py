@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session
 
 from app.auth.actors import Actor
 from app.clock import utc_now
+from app.driver_sql import DriverStatement
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import EventKind
 
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
 # Built once, run on the session's connection: intake writes two or three per ticket.
-_INSERT_EVENT = insert(_EVENTS)
+_INSERT_EVENT = DriverStatement(insert(_EVENTS))
 
 
 def event_row(
@@ -39,7 +40,7 @@ def event_row(
 def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append `event_row`s in the caller's transaction."""
     if rows:
-        session.connection().execute(_INSERT_EVENT, rows)
+        _INSERT_EVENT.execute(session.connection(), rows)
 
 
 def ticket_event_row(

@@ -10,10 +10,11 @@ import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Insert, Table, TextClause, bindparam, text
+from sqlalchemy import Table, TextClause, bindparam, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
+from app.driver_sql import DriverStatement
 from app.tickets.models import TicketNumberCounter
 
 SEQUENCE_DIGITS = 6
@@ -29,9 +30,9 @@ _NEXTVAL: TextClause = text(f"SELECT nextval('{POSTGRES_SEQUENCE}')")
 
 
 @functools.cache
-def _sqlite_take_next() -> Insert:
+def _sqlite_take_next() -> DriverStatement:
     table: Table = TicketNumberCounter.__table__  # type: ignore[assignment]
-    return (
+    return DriverStatement(
         sqlite.insert(table)
         .values(name=bindparam("name"), last_value=1)
         .on_conflict_do_update(
@@ -48,5 +49,7 @@ def next_ticket_number(session: Session, at: datetime, timezone: ZoneInfo) -> st
     if connection.dialect.name == "postgresql":
         sequence = connection.execute(_NEXTVAL).scalar_one()
     else:
-        sequence = connection.execute(_sqlite_take_next(), {"name": COUNTER_NAME}).scalar_one()
+        taken = _sqlite_take_next().first(connection, {"name": COUNTER_NAME})
+        assert taken is not None  # an upsert always returns its row
+        sequence = taken[0]
     return format_ticket_number(day, sequence)

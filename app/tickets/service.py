@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.actors import SYSTEM, Actor
@@ -17,9 +18,10 @@ from app.categories import service as categories
 from app.categories.models import Category
 from app.channels.normalise import TicketDraft
 from app.clock import utc_now
-from app.db import Base, insert_ignoring_conflict, transient
+from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
 from app.dedup.similarity import text_for_matching
+from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.grids.locator import LocatedGrid
@@ -233,8 +235,8 @@ _ATTACHMENTS: Table = TicketAttachment.__table__  # type: ignore[assignment]
 _ID_BY_EXTERNAL_ID = select(_TICKETS.c.id).where(
     _TICKETS.c.channel == bindparam("channel"), _TICKETS.c.external_id == bindparam("external_id")
 )
-_INSERT_ATTACHMENT = insert(_ATTACHMENTS)
-_INSERT_ASSISTING = insert(TicketAssistingUnit)
+_INSERT_ATTACHMENT = DriverStatement(insert(_ATTACHMENTS))
+_INSERT_ASSISTING = DriverStatement(insert(TicketAssistingUnit))
 
 
 def _id_by_external_id(session: Session, channel: str, external_id: str) -> int | None:
@@ -348,7 +350,7 @@ def take_in(
         _place_under(ticket, parent)
     planned = _plan_clocks(ticket, catalogue, now) if parent is None else None
     ticket_id = insert_ignoring_conflict(
-        session, _TICKETS, _column_values(ticket), ["channel", "external_id"]
+        session, _TICKETS, column_values(ticket), ["channel", "external_id"]
     )
     if ticket_id is None:
         # The channel filed this external id before (or a concurrent request just did and
@@ -372,10 +374,10 @@ def take_in(
         _save_assisting_units(session, ticket)
     if planned is not None:
         events += clocks.write(session, ticket, planned, now, SYSTEM)
-        ticket.clocks = planned.clocks
+        set_committed_value(ticket, "clocks", planned.clocks)
     # Every line in one statement: intake is the service's hot path.
     record_events(session, events)
-    ticket.attachments = [
+    attachments = [
         transient(
             TicketAttachment,
             ticket_id=ticket_id,
@@ -387,10 +389,9 @@ def take_in(
         )
         for position, ref in enumerate(draft.photos)
     ]
-    if ticket.attachments:
-        session.connection().execute(
-            _INSERT_ATTACHMENT, [_column_values(a) for a in ticket.attachments]
-        )
+    set_committed_value(ticket, "attachments", attachments)
+    if attachments:
+        _INSERT_ATTACHMENT.execute(session.connection(), [column_values(a) for a in attachments])
     return IntakeResult(ticket, created=True)
 
 
@@ -461,7 +462,7 @@ def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: 
         department_id: (code, name)
         for code, (department_id, name) in (outcome.snapshot.departments.items())
     }
-    ticket.assisting_units = [
+    assisting = [
         transient(
             TicketAssistingUnit,
             department_id=unit_id,
@@ -473,6 +474,7 @@ def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: 
         for kind, unit_id in outcome.assisting
         if kind == "department"
     ]
+    set_committed_value(ticket, "assisting_units", assisting)
 
 
 def _routed(ticket: Ticket, outcome: routing_service.RoutingOutcome) -> bool:
@@ -492,16 +494,9 @@ def _save_assisting_units(session: Session, ticket: Ticket) -> None:
     if ticket.assisting_units:
         for unit in ticket.assisting_units:
             unit.ticket_id = ticket.id
-        session.connection().execute(
-            _INSERT_ASSISTING, [_column_values(unit) for unit in ticket.assisting_units]
+        _INSERT_ASSISTING.execute(
+            session.connection(), [column_values(unit) for unit in ticket.assisting_units]
         )
-
-
-def _column_values(row: Base) -> dict[str, Any]:
-    """The column values set on a transient ORM object, for a Core INSERT."""
-    table: Table = row.__table__  # type: ignore[assignment]
-    values = {column.key: getattr(row, column.key) for column in table.columns}
-    return {key: value for key, value in values.items() if value is not None or key != "id"}
 
 
 _UNITS_CHANGED = "ticket_units_changed"
@@ -807,8 +802,8 @@ def assign(
     mark_changed(session, ticket, now)
     forget_units(session, ticket)
     if choice.assisting_department_ids:
-        session.connection().execute(
-            _INSERT_ASSISTING,
+        _INSERT_ASSISTING.execute(
+            session.connection(),
             [
                 {"ticket_id": ticket.id, "department_id": unit, "created_at": now}
                 for unit in choice.assisting_department_ids

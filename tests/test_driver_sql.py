@@ -1,0 +1,100 @@
+"""Statements handed straight to the driver write what Core would write, and fail as Core does."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.auth.actors import SYSTEM
+from app.db import insert_ignoring_conflict
+from app.driver_sql import DriverStatement
+from app.tickets.events import event_row
+from app.tickets.models import Ticket, TicketEvent, TicketNumberCounter
+from app.tickets.vocabulary import EventKind
+from tests import factories
+
+EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
+COUNTERS: Table = TicketNumberCounter.__table__  # type: ignore[assignment]
+AT = datetime(2026, 11, 23, 1, 2, 3, 456789, tzinfo=UTC)
+
+
+def _ticket_id(client: TestClient, session: Session) -> int:
+    answer = client.post("/api/v1/tickets", json=factories.web())
+    assert answer.status_code == 201, answer.text
+    found = session.scalar(select(Ticket.id).where(Ticket.number == answer.json()["number"]))
+    assert found is not None
+    return found
+
+
+def _event(ticket_id: int, note: str) -> dict[str, Any]:
+    payload = {"说明": "路灯不亮", "note": note, "photos": [1, 2], "urgent": True}
+    return event_row(ticket_id, EventKind.URGED, SYSTEM, payload, AT, channel="web")
+
+
+def _stored(session: Session, note: str) -> list[tuple[Any, ...]]:
+    """The event's columns as the database holds them: no type of ours reads them back."""
+    connection = session.connection()
+    kinds = connection.exec_driver_sql(
+        "SELECT ticket_id, kind, actor_kind, actor_ref, channel, payload, created_at "
+        "FROM ticket_event WHERE kind = 'urged' ORDER BY id"
+    ).all()
+    return [tuple(row) for row in kinds if note in str(row.payload)]
+
+
+def test_rows_sent_through_the_driver_are_stored_as_core_stores_them(
+    client: TestClient, session: Session
+) -> None:
+    ticket_id = _ticket_id(client, session)
+    DriverStatement(insert(EVENTS)).execute(session.connection(), [_event(ticket_id, "driver")])
+    session.connection().execute(insert(EVENTS), [_event(ticket_id, "core")])
+    (driver,) = _stored(session, "driver")
+    (core,) = _stored(session, "core")
+    # Same text for the time (so ranges and sorting on it hold) and the same JSON.
+    assert driver[:5] == core[:5]
+    assert driver[6] == core[6]
+    assert str(driver[5]).replace("driver", "core") == str(core[5])
+    read = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).all()
+    written = [event for event in read if event.kind == EventKind.URGED]
+    assert [event.created_at for event in written] == [AT, AT]
+    assert written[0].payload["说明"] == "路灯不亮"
+
+
+def test_many_rows_go_in_one_call(client: TestClient, session: Session) -> None:
+    ticket_id = _ticket_id(client, session)
+    rows = [_event(ticket_id, f"batch {n}") for n in range(3)]
+    DriverStatement(insert(EVENTS)).execute(session.connection(), rows)
+    assert len(_stored(session, "batch")) == 3
+
+
+def test_a_returning_insert_gives_the_key_or_none_when_the_row_exists(session: Session) -> None:
+    values = {"name": "driver-test", "last_value": 5}
+    assert insert_ignoring_conflict(session, COUNTERS, values, ["name"]) == "driver-test"
+    assert insert_ignoring_conflict(session, COUNTERS, values | {"last_value": 9}, ["name"]) is None
+    stored = session.scalar(select(COUNTERS.c.last_value).where(COUNTERS.c.name == "driver-test"))
+    assert stored == 5
+
+
+def test_a_broken_constraint_raises_what_core_raises(session: Session) -> None:
+    nowhere = _event(ticket_id=2_000_000_000, note="orphan")
+    with pytest.raises(IntegrityError), session.begin_nested():
+        DriverStatement(insert(EVENTS)).execute(session.connection(), [nowhere])
+    assert _stored(session, "orphan") == []
+
+
+def test_a_column_default_is_left_to_core(session: Session) -> None:
+    metadata = MetaData()
+    notes = Table(
+        "driver_sql_note",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("body", String(20), nullable=False),
+        Column("source", String(20), nullable=False, default="default source"),
+    )
+    metadata.create_all(session.connection())
+    DriverStatement(insert(notes)).execute(session.connection(), [{"body": "first"}])
+    stored = session.connection().execute(text("SELECT body, source FROM driver_sql_note")).all()
+    assert [tuple(row) for row in stored] == [("first", "default source")]

@@ -5,7 +5,8 @@ compiled cache, processes the parameters and wraps the cursor in a result: for a
 INSERT that costs more than SQLite's own work, and intake runs several per ticket. A
 `DriverStatement` compiles its Core statement once per set of parameter names and gives
 the driver plain tuples, each value run through its column's own bind processor, so the
-rows written are the ones Core would write. On PostgreSQL, and for a statement with
+rows written are the ones Core would write; the rows read (RETURNING, SELECT) go through the
+columns' result conversions in the same way. On PostgreSQL, and for a statement with
 defaults computed at execution, it is an ordinary Core execution.
 """
 
@@ -17,6 +18,8 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import Select
 
 Row = Mapping[str, Any]
 
@@ -29,6 +32,7 @@ class _Plan:
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     constants: Mapping[str, Any]  # values fixed in the statement itself
+    readers: tuple[Callable[[Any], Any] | None, ...]  # per column of the rows returned
 
     def parameters(self, row: Row) -> tuple[Any, ...]:
         values = []
@@ -37,8 +41,18 @@ class _Plan:
             values.append(value if process is None else process(value))
         return tuple(values)
 
+    def read(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if not any(self.readers):
+            return row
+        return tuple(
+            value if read is None else read(value)
+            for value, read in zip(row, self.readers, strict=True)
+        )
 
-def _plan(compiled: SQLCompiler, keys: frozenset[str]) -> _Plan | None:
+
+def _plan(
+    compiled: SQLCompiler, keys: frozenset[str], returned: Sequence[ColumnElement[Any]]
+) -> _Plan | None:
     """None when a value would be computed at execution (a column default): Core does that."""
     if compiled.insert_prefetch or compiled.positiontup is None:
         return None
@@ -57,13 +71,16 @@ def _plan(compiled: SQLCompiler, keys: frozenset[str]) -> _Plan | None:
     processors = tuple(
         compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
     )
-    return _Plan(compiled.string, names, processors, constants)
+    readers = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+    )
+    return _Plan(compiled.string, names, processors, constants, readers)
 
 
 class DriverStatement:
     """A Core statement that SQLite's driver runs directly (see the module's docstring)."""
 
-    def __init__(self, statement: UpdateBase) -> None:
+    def __init__(self, statement: UpdateBase | Select[Any]) -> None:
         self.statement = statement
         # Per set of parameter names; a lost race only compiles twice.
         self._plans: dict[frozenset[str], _Plan | None] = {}
@@ -89,10 +106,21 @@ class DriverStatement:
             found = connection.execute(self.statement, dict(row)).first()
             return None if found is None else tuple(found)
         parameters = plan.parameters(row)
-        result: tuple[Any, ...] | None = self._run(
+        found = self._run(
             connection, plan, lambda cursor: cursor.execute(plan.sql, parameters).fetchone()
         )
-        return result
+        return None if found is None else plan.read(found)
+
+    def all(self, connection: Connection, row: Row) -> list[tuple[Any, ...]]:
+        """Run the statement for one row of parameters; every row it returns."""
+        plan = self._plan_for(connection, row)
+        if plan is None:
+            return [tuple(found) for found in connection.execute(self.statement, dict(row))]
+        parameters = plan.parameters(row)
+        rows = self._run(
+            connection, plan, lambda cursor: cursor.execute(plan.sql, parameters).fetchall()
+        )
+        return [plan.read(found) for found in rows]
 
     def _plan_for(self, connection: Connection, row: Row) -> _Plan | None:
         if connection.dialect.name != "sqlite":
@@ -101,7 +129,8 @@ class DriverStatement:
         if keys not in self._plans:
             compiled = self.statement.compile(dialect=connection.dialect, column_keys=list(keys))
             assert isinstance(compiled, SQLCompiler)
-            self._plans[keys] = _plan(compiled, keys)
+            returned = list(self.statement.exported_columns)
+            self._plans[keys] = _plan(compiled, keys, returned)
         return self._plans[keys]
 
     @staticmethod

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -98,3 +98,21 @@ def test_a_column_default_is_left_to_core(session: Session) -> None:
     DriverStatement(insert(notes)).execute(session.connection(), [{"body": "first"}])
     stored = session.connection().execute(text("SELECT body, source FROM driver_sql_note")).all()
     assert [tuple(row) for row in stored] == [("first", "default source")]
+
+
+def test_rows_read_through_the_driver_are_the_rows_core_reads(
+    client: TestClient, session: Session
+) -> None:
+    ticket_id = _ticket_id(client, session)
+    tickets: Table = Ticket.__table__  # type: ignore[assignment]
+    query = select(
+        tickets.c.number, tickets.c.status, tickets.c.is_anonymous, tickets.c.created_at
+    ).where(tickets.c.id == bindparam("wanted"), tickets.c.version >= 1)
+    through_driver = DriverStatement(query).all(session.connection(), {"wanted": ticket_id})
+    through_core = [tuple(row) for row in session.execute(query, {"wanted": ticket_id})]
+    assert through_driver == through_core
+    (number, status, anonymous, created_at) = through_driver[0]
+    assert number.startswith("20")
+    assert status == "new"
+    assert anonymous is False
+    assert created_at.tzinfo is not None

@@ -1,6 +1,7 @@
 """One problem, one ticket: duplicates found at intake, merged, flagged, unmerged, and the
 parent's outcome reaching every reporter."""
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -293,12 +294,24 @@ def _search_statement(session: Session) -> tuple[str, Any]:
     def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         sent.append((statement, parameters))
 
+    def traced(statement: str) -> None:
+        if statement.startswith("SELECT"):
+            sent.append((statement, ()))
+
     connection = session.connection()
+    # On SQLite the search goes straight to the driver (app.driver_sql): SQLite's own trace
+    # sees it, with its values in place.
+    driver = connection.connection.driver_connection
+    tracing = isinstance(driver, sqlite3.Connection)
     event.listen(connection, "before_cursor_execute", capture)
+    if tracing:
+        driver.set_trace_callback(traced)
     try:
         dedup.find(session, ticket, snapshot.categories_by_id, dedup_settings(Settings()))
     finally:
         event.remove(connection, "before_cursor_execute", capture)
+        if tracing:
+            driver.set_trace_callback(None)
     return sent[-1]
 
 

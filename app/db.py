@@ -27,7 +27,7 @@ from sqlalchemy.pool import QueuePool
 from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
-from app.driver_sql import DriverStatement
+from app.driver_sql import DriverStatement, driver_connection
 
 SQLITE_CONNECTIONS = 1
 # The one SQLite connection is replaced this often, so PRAGMA optimize (run as it closes)
@@ -117,22 +117,17 @@ def _send_savepoints_as_driver_sql(dialect: Dialect) -> None:
     hands them to the driver as they are."""
 
     def savepoint(connection: Connection, name: str) -> None:
-        _driver_connection(connection).execute(f"SAVEPOINT {name}")
+        driver_connection(connection).execute(f"SAVEPOINT {name}")
 
     def release(connection: Connection, name: str) -> None:
-        _driver_connection(connection).execute(f"RELEASE SAVEPOINT {name}")
+        driver_connection(connection).execute(f"RELEASE SAVEPOINT {name}")
 
     def rollback_to(connection: Connection, name: str) -> None:
-        _driver_connection(connection).execute(f"ROLLBACK TO SAVEPOINT {name}")
+        driver_connection(connection).execute(f"ROLLBACK TO SAVEPOINT {name}")
 
     dialect.do_savepoint = savepoint  # type: ignore[method-assign]
     dialect.do_release_savepoint = release  # type: ignore[method-assign]
     dialect.do_rollback_to_savepoint = rollback_to  # type: ignore[method-assign]
-
-
-def _driver_connection(connection: Connection) -> sqlite3.Connection:
-    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
-    return driver
 
 
 def column_values(row: Base) -> dict[str, Any]:

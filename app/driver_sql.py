@@ -10,6 +10,7 @@ columns' result conversions in the same way. On PostgreSQL, and for a statement 
 defaults computed at execution, it is an ordinary Core execution.
 """
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +33,8 @@ class _Plan:
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
     constants: Mapping[str, Any]  # values fixed in the statement itself
-    readers: tuple[Callable[[Any], Any] | None, ...]  # per column of the rows returned
+    # Per column of the rows returned; empty when no column needs converting.
+    readers: tuple[Callable[[Any], Any] | None, ...]
 
     def parameters(self, row: Row) -> tuple[Any, ...]:
         values = []
@@ -42,7 +44,7 @@ class _Plan:
         return tuple(values)
 
     def read(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not any(self.readers):
+        if not self.readers:
             return row
         return tuple(
             value if read is None else read(value)
@@ -74,7 +76,13 @@ def _plan(
     readers = tuple(
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
     )
-    return _Plan(compiled.string, names, processors, constants, readers)
+    return _Plan(compiled.string, names, processors, constants, readers if any(readers) else ())
+
+
+def driver_connection(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under `connection` (SQLite only)."""
+    driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
+    return driver
 
 
 class DriverStatement:
@@ -94,10 +102,7 @@ class DriverStatement:
             connection.execute(self.statement, list(rows))
             return
         parameters = [plan.parameters(row) for row in rows]
-        if len(parameters) == 1:
-            self._run(connection, plan, lambda cursor: cursor.execute(plan.sql, parameters[0]))
-        else:
-            self._run(connection, plan, lambda cursor: cursor.executemany(plan.sql, parameters))
+        self._run(connection, plan, lambda cursor: cursor.executemany(plan.sql, parameters))
 
     def first(self, connection: Connection, row: Row) -> tuple[Any, ...] | None:
         """Run the statement for one row; the first row it returns (RETURNING), or None."""
@@ -136,7 +141,7 @@ class DriverStatement:
     @staticmethod
     def _run(connection: Connection, plan: _Plan, action: Callable[[Any], Any]) -> Any:
         dbapi = connection.dialect.loaded_dbapi
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        cursor = driver_connection(connection).cursor()
         try:
             return action(cursor)
         except dbapi.Error as error:

@@ -38,11 +38,11 @@ def _event(ticket_id: int, note: str) -> dict[str, Any]:
 def _stored(session: Session, note: str) -> list[tuple[Any, ...]]:
     """The event's columns as the database holds them: no type of ours reads them back."""
     connection = session.connection()
-    kinds = connection.exec_driver_sql(
+    rows = connection.exec_driver_sql(
         "SELECT ticket_id, kind, actor_kind, actor_ref, channel, payload, created_at "
         "FROM ticket_event WHERE kind = 'urged' ORDER BY id"
     ).all()
-    return [tuple(row) for row in kinds if note in str(row.payload)]
+    return [tuple(row) for row in rows if note in str(row.payload)]
 
 
 def test_rows_sent_through_the_driver_are_stored_as_core_stores_them(
@@ -63,11 +63,13 @@ def test_rows_sent_through_the_driver_are_stored_as_core_stores_them(
     assert written[0].payload["说明"] == "路灯不亮"
 
 
-def test_many_rows_go_in_one_call(client: TestClient, session: Session) -> None:
+def test_every_row_of_a_batch_is_written(client: TestClient, session: Session) -> None:
     ticket_id = _ticket_id(client, session)
     rows = [_event(ticket_id, f"batch {n}") for n in range(3)]
     DriverStatement(insert(EVENTS)).execute(session.connection(), rows)
-    assert len(_stored(session, "batch")) == 3
+    stored = _stored(session, "batch")
+    assert len(stored) == 3
+    assert all(f"batch {n}" in str(row[5]) for n, row in enumerate(stored))
 
 
 def test_a_returning_insert_gives_the_key_or_none_when_the_row_exists(session: Session) -> None:

@@ -20,6 +20,21 @@ from app.errors import Conflict, UnprocessableContent
 from app.idempotency.models import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
+HEADER = "Idempotency-Key"
+# The header in /docs, for an endpoint that reads it from the request itself.
+HEADER_OPENAPI: dict[str, Any] = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": HEADER,
+            "required": False,
+            "schema": {"type": "string", "title": HEADER},
+            "description": f"A key of the client's own, 1 to {MAX_KEY_LENGTH} printable "
+            "characters: a retry with the same key and body gets the first answer back, "
+            "marked Idempotent-Replayed: true.",
+        }
+    ]
+}
 
 
 class IdempotencyKeyReused(UnprocessableContent):

@@ -79,3 +79,12 @@ def test_keys_are_validated(client: TestClient) -> None:
 def _as_validated(body: dict[str, object]) -> dict[str, object]:
     model = TypeAdapter(TicketIntake).validate_python(body)
     return model.model_dump(mode="json")
+
+
+def test_the_docs_show_the_header_and_both_credentials(client: TestClient) -> None:
+    """Intake reads the header and the credentials itself; /docs still shows them."""
+    operation = client.get("/openapi.json").json()["paths"][TICKETS]["post"]
+
+    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
+    assert headers == ["Idempotency-Key"]
+    assert operation["security"] == [{"APIKeyHeader": []}, {"OAuth2PasswordBearer": []}]

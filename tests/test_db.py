@@ -22,5 +22,6 @@ def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("busy_timeout") == 10_000
             assert pragma("cache_size") == -32 * 1024  # KiB
+            assert pragma("temp_store") == 2  # MEMORY: savepoint journals stay off the disk
     finally:
         engine.dispose()

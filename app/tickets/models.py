@@ -62,7 +62,7 @@ class Ticket(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Public number: local date + running sequence, e.g. 20261123-000042.
     number: Mapped[str] = mapped_column(String(20), unique=True)
-    channel: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # indexed by (channel, external_id)
     external_id: Mapped[str | None] = mapped_column(String(100))
     request_type: Mapped[str] = mapped_column(String(20))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"))

@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from app.commit_group import STALLED_SECONDS, CommitGroup, GroupSession
+from app.commit_group import CommitGroup, GroupSession
+from app.commit_waits import durable
 from app.config import Settings
 
 
@@ -133,16 +134,7 @@ async def _group_session(request: Request, group: CommitGroup) -> AsyncIterator[
                 with _shielded():
                     await run_in_threadpool(group.commit)
     if committed is not None:
-        await _durable(group, committed)
-
-
-async def _durable(group: CommitGroup, committed: "Future[None]") -> None:
-    """Wait for the group's commit; raises what the commit raised."""
-    waiting = asyncio.wrap_future(committed)
-    done, _ = await asyncio.wait({waiting}, timeout=STALLED_SECONDS)
-    if not done:
-        await run_in_threadpool(group.commit, committed)
-    await waiting
+        await durable(group, committed)
 
 
 def _shielded() -> CancelScope:

@@ -13,7 +13,8 @@ from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.commit_group import CommitGroup
+from app.commit_group import STALLED_SECONDS, CommitGroup
+from app.commit_waits import durable
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.dependencies import DatabaseSlots, request_session
@@ -111,6 +112,69 @@ def test_a_failed_commit_reaches_every_member(scratch: Engine) -> None:
     _join(group, "after")  # the next group starts clean
     group.commit()
     assert _durable_notes(scratch) == ["after"]
+
+
+def _join_failing(group: CommitGroup) -> "Future[None] | None":
+    """A member whose work breaks a reference checked only at the commit: the group's
+    commit fails, as on a full disk."""
+    session = group.session()
+    session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    session.execute(text("INSERT INTO child (parent_id) VALUES (42)"))
+    session.commit()
+    return session.leave_group(joined=True)
+
+
+def test_waiting_members_answer_once_their_group_commits(scratch: Engine) -> None:
+    """Every member waiting on the event loop is let go by the one commit, durable; the
+    failure of a commit reaches each of its members."""
+    with scratch.begin() as connection:
+        connection.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+        connection.execute(text("CREATE TABLE child (parent_id INTEGER REFERENCES parent(id))"))
+    group = CommitGroup(scratch)
+    kept = [_join(group, body) for body in ("first", "second")]
+    outcomes: dict[str, list[str]] = {"kept": [], "failed": []}
+
+    async def wait(name: str, committed: "Future[None] | None") -> None:
+        assert committed is not None
+        try:
+            await durable(group, committed)
+        except IntegrityError:
+            outcomes[name].append("error")
+        else:
+            outcomes[name].append("durable" if _durable_notes(scratch) else "not yet")
+
+    async def commit_while_they_wait(members: list["Future[None] | None"], name: str) -> None:
+        with anyio.fail_after(STALLED_SECONDS / 2):  # the commit, not the stall timer
+            async with anyio.create_task_group() as tasks:
+                for committed in members:
+                    tasks.start_soon(wait, name, committed)
+                await anyio.sleep(0.01)
+                await anyio.to_thread.run_sync(group.commit)
+
+    anyio.run(commit_while_they_wait, kept, "kept")
+    assert outcomes["kept"] == ["durable", "durable"]
+    failed = [_join_failing(group), _join(group, "lost")]
+    anyio.run(commit_while_they_wait, failed, "failed")
+    assert outcomes["failed"] == ["error", "error"]
+    assert _durable_notes(scratch) == ["first", "second"]
+
+
+def test_a_group_nobody_commits_is_committed_for_its_waiting_members(scratch: Engine) -> None:
+    """The intake meant to commit the group was cancelled before it could: the members
+    waiting for that commit still answer, durable, once STALLED_SECONDS have passed."""
+    group = CommitGroup(scratch)
+    members = [_join(group, body) for body in ("first", "second")]
+
+    async def wait_for_all() -> None:
+        with anyio.fail_after(STALLED_SECONDS * 4):
+            async with anyio.create_task_group() as tasks:
+                for committed in members:
+                    assert committed is not None
+                    tasks.start_soon(durable, group, committed)
+
+    anyio.run(wait_for_all)
+    assert _durable_notes(scratch) == ["first", "second"]
+    assert not group.open
 
 
 def test_concurrent_intakes_are_all_durable_when_answered(

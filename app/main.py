@@ -5,7 +5,7 @@ import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -132,7 +132,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeaders)
 
-    api = APIRouter(prefix=API_PREFIX)
+    # Each router straight under the app, not through an /api/v1 router of their own:
+    # every level of inclusion is walked again to match each request.
     for router in (
         tickets_router,
         photos_router,
@@ -146,7 +147,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sla_router,
         dedup_router,
     ):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     return app

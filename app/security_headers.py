@@ -1,6 +1,5 @@
 """Security headers on every answer: pure ASGI, so streaming answers keep streaming."""
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _ALWAYS = {
@@ -21,7 +20,28 @@ _DOCS_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+def _raw(headers: dict[str, str]) -> tuple[tuple[bytes, bytes], ...]:
+    return tuple(
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    )
+
+
+# Built once, as ASGI sends them: every answer carries one of these sets.
+_DOCS_HEADERS = _raw({**_ALWAYS, "Content-Security-Policy": _DOCS_POLICY})
+_OTHER_HEADERS = _raw({**_ALWAYS, "Content-Security-Policy": _API_POLICY})
+# API answers may hold personal data: no shared caches.
+_API_HEADERS = (*_OTHER_HEADERS, *_raw({"Cache-Control": "no-store"}))
+
+
+def _headers_for(path: str) -> tuple[tuple[bytes, bytes], ...]:
+    if path.startswith(DOCS_PATHS):
+        return _DOCS_HEADERS
+    return _API_HEADERS if path.startswith("/api/") else _OTHER_HEADERS
+
+
 class SecurityHeaders:
+    """Adds each header the answer does not set itself (a photo keeps its own caching)."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -29,18 +49,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        policy = _DOCS_POLICY if path.startswith(DOCS_PATHS) else _API_POLICY
-        personal = path.startswith("/api/")
+        added = _headers_for(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in _ALWAYS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", policy)
-                if personal:  # answers may hold personal data: no shared caches
-                    headers.setdefault("Cache-Control", "no-store")
+                # Raw ASGI headers rather than MutableHeaders, whose every setdefault walks
+                # the list again: this runs on every answer.
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for header in added if header[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

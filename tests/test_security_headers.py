@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.main import create_app
+from tests import factories
 from tests.apps import in_test_transaction
 
 
@@ -16,6 +17,26 @@ def test_api_answers_carry_security_headers(client: TestClient) -> None:
     assert "max-age" in response.headers["Strict-Transport-Security"]
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_answer_keeps_a_header_it_sets_itself(client: TestClient) -> None:
+    photo = factories.jpeg_bytes(width=8, height=8)
+    [uploaded] = client.post(
+        "/api/v1/photos", files=[("files", ("p.jpg", photo, "image/jpeg"))]
+    ).json()
+
+    response = client.get(uploaded["url"])
+
+    assert response.status_code == 200
+    # A photo never changes under its id: caching it is the photo endpoint's own choice.
+    assert response.headers.get_list("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert response.headers.get_list("X-Content-Type-Options") == ["nosniff"]
+
+
+def test_answers_outside_the_api_may_be_cached(anonymous: TestClient) -> None:
+    response = anonymous.get("/healthz")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Cache-Control" not in response.headers
 
 
 def test_errors_carry_them_too(anonymous: TestClient) -> None:

@@ -68,18 +68,25 @@ def describe(clock: ClockLike) -> dict[str, Any]:
 
 
 def _warn_at(
-    calendar: WorkingCalendar, policy: Policy, start: datetime, due: datetime
+    calendar: WorkingCalendar,
+    policy: Policy,
+    start: datetime,
+    due: datetime,
+    total: timedelta | None = None,
 ) -> datetime | None:
-    """The earlier of "ratio of the time elapsed" and "so much business time left"."""
-    total = calendar.between(start, due)
+    """The earlier of "ratio of the time elapsed" and "so much business time left".
+    `total`: the business time from `start` to `due`, when the caller knows it."""
+    if total is None:
+        total = calendar.between(start, due)
     if total <= timedelta(0):
         return None
-    candidates = [calendar.add(start, total * policy.warn_ratio)]
+    elapsed = total * policy.warn_ratio
     if policy.warn_before_minutes:
         before = timedelta(minutes=policy.warn_before_minutes)
         if before < total:
-            candidates.append(calendar.add(start, total - before))
-    return min(candidates)
+            elapsed = min(elapsed, total - before)
+    # One walk of the calendar: the later the business time, the later the instant.
+    return calendar.add(start, elapsed)
 
 
 def next_alert(clock: ClockLike) -> datetime | None:
@@ -131,7 +138,13 @@ def plan(
             grid_id=unit.grid_id if kind in UNIT_CLOCKS else None,
             started_at=begins,
             due_at=due,
-            warn_at=_warn_at(calendar, policy, begins, due) if kind in ALERTING else None,
+            warn_at=(
+                _warn_at(
+                    calendar, policy, begins, due, target.business_time_to(calendar, begins, due)
+                )
+                if kind in ALERTING
+                else None
+            ),
             warned_at=None,
             breached_at=None,
             paused_at=None,

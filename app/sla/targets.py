@@ -53,6 +53,15 @@ class Target:
             return calendar.end_of_working_day(start, self.amount)
         return calendar.add(start, self.business_time)
 
+    def business_time_to(
+        self, calendar: WorkingCalendar, start: datetime, due: datetime
+    ) -> timedelta:
+        """The business time from `start` to `due`, its deadline: a minute or hour target
+        is that time exactly, as `WorkingCalendar.add` is exact."""
+        if self.unit is Unit.WORKING_DAYS:
+            return calendar.between(start, due)
+        return self.business_time
+
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"
 

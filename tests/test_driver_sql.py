@@ -102,6 +102,46 @@ def test_a_column_default_is_left_to_core(session: Session) -> None:
     assert [tuple(row) for row in stored] == [("first", "default source")]
 
 
+@pytest.mark.parametrize(
+    ("values", "rows", "stored"),
+    [
+        pytest.param(
+            {"body": bindparam("body"), "source": "fixed", "kind": bindparam("kind")},
+            [{"body": "one", "kind": "a"}, {"body": "two", "kind": "b"}],
+            [("one", "fixed", "a"), ("two", "fixed", "b")],
+            id="a-constant-between-values",
+        ),
+        pytest.param(
+            {"body": "fixed", "source": bindparam("source"), "kind": "k"},
+            [{"source": "only"}],
+            [("fixed", "only", "k")],
+            id="one-value-among-constants",
+        ),
+    ],
+)
+def test_constants_of_the_statement_keep_their_places(
+    session: Session,
+    values: dict[str, Any],
+    rows: list[dict[str, Any]],
+    stored: list[tuple[str, str, str]],
+) -> None:
+    metadata = MetaData()
+    notes = Table(
+        "driver_sql_place",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("body", String(20), nullable=False),
+        Column("source", String(20), nullable=False),
+        Column("kind", String(20), nullable=False),
+    )
+    metadata.create_all(session.connection())
+    DriverStatement(insert(notes).values(values)).execute(session.connection(), rows)
+    found = session.connection().execute(
+        text("SELECT body, source, kind FROM driver_sql_place ORDER BY id")
+    )
+    assert [tuple(row) for row in found] == stored
+
+
 def test_rows_read_through_the_driver_are_the_rows_core_reads(
     client: TestClient, session: Session
 ) -> None:

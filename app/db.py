@@ -3,7 +3,7 @@
 import contextlib
 import functools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -152,9 +152,16 @@ def transient(model: type[ModelT], **values: Any) -> ModelT:
     events for each value, which for a new ticket and its clocks costs about a query.
     Collections go in afterwards with `set_committed_value`: a plain list in `values`
     would not be an ORM collection."""
-    instance = cast(ModelT, inspect(model).class_manager.new_instance())
+    instance = cast(ModelT, _instance_maker(model)())
     instance.__dict__.update(values)
     return instance
+
+
+@functools.cache
+def _instance_maker(model: type[Base]) -> Callable[[], Base]:
+    """The mapper's own way to make an empty instance, looked up once per model."""
+    make: Callable[[], Base] = inspect(model).class_manager.new_instance
+    return make
 
 
 def create_db_engine(settings: Settings) -> Engine:

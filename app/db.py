@@ -138,12 +138,17 @@ def column_values(row: Base) -> dict[str, Any]:
     and an unset primary key is left out for the database to give. Read from the object's
     own dictionary: the ORM's attribute access costs a step per column, and a ticket has
     forty."""
-    table: Table = row.__table__  # type: ignore[assignment]
     values = vars(row)
-    found = {column.key: values.get(column.key) for column in table.columns}
+    found = {key: values.get(key) for key in _column_keys(row.__table__)}
     if found.get("id") is None:
         found.pop("id", None)
     return found
+
+
+@functools.cache
+def _column_keys(table: Table) -> tuple[str, ...]:
+    # Walking a table's column collection costs more than the lookups themselves.
+    return tuple(column.key for column in table.columns)
 
 
 def transient(model: type[ModelT], **values: Any) -> ModelT:

@@ -24,8 +24,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 
 Row = Mapping[str, Any]
-
-
 Conversion = Callable[[Any], Any]
 
 

@@ -87,16 +87,20 @@ def test_a_broken_constraint_raises_what_core_raises(session: Session) -> None:
     assert _stored(session, "orphan") == []
 
 
+def _scratch_table(session: Session, name: str, *columns: Column[Any]) -> Table:
+    """A table of the test's own, made inside its transaction, with an id and `columns`."""
+    table = Table(name, MetaData(), Column("id", Integer, primary_key=True), *columns)
+    table.metadata.create_all(session.connection())
+    return table
+
+
 def test_a_column_default_is_left_to_core(session: Session) -> None:
-    metadata = MetaData()
-    notes = Table(
+    notes = _scratch_table(
+        session,
         "driver_sql_note",
-        metadata,
-        Column("id", Integer, primary_key=True),
         Column("body", String(20), nullable=False),
         Column("source", String(20), nullable=False, default="default source"),
     )
-    metadata.create_all(session.connection())
     DriverStatement(insert(notes)).execute(session.connection(), [{"body": "first"}])
     stored = session.connection().execute(text("SELECT body, source FROM driver_sql_note")).all()
     assert [tuple(row) for row in stored] == [("first", "default source")]
@@ -125,16 +129,11 @@ def test_constants_of_the_statement_keep_their_places(
     rows: list[dict[str, Any]],
     stored: list[tuple[str, str, str]],
 ) -> None:
-    metadata = MetaData()
-    notes = Table(
+    notes = _scratch_table(
+        session,
         "driver_sql_place",
-        metadata,
-        Column("id", Integer, primary_key=True),
-        Column("body", String(20), nullable=False),
-        Column("source", String(20), nullable=False),
-        Column("kind", String(20), nullable=False),
+        *(Column(name, String(20), nullable=False) for name in ("body", "source", "kind")),
     )
-    metadata.create_all(session.connection())
     DriverStatement(insert(notes).values(values)).execute(session.connection(), rows)
     found = session.connection().execute(
         text("SELECT body, source, kind FROM driver_sql_place ORDER BY id")

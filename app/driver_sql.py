@@ -127,6 +127,7 @@ class DriverStatement:
 
     def __init__(self, statement: UpdateBase | Select[Any]) -> None:
         self.statement = statement
+        self._column_keys = tuple(str(column.key) for column in statement.exported_columns)
         # Per set of parameter names; a lost race only compiles twice.
         self._plans: dict[frozenset[str], _Plan | None] = {}
 
@@ -152,6 +153,11 @@ class DriverStatement:
             connection, plan, lambda cursor: cursor.execute(plan.sql, parameters).fetchone()
         )
         return None if found is None else plan.read(found)
+
+    def first_mapping(self, connection: Connection, row: Row) -> dict[str, Any] | None:
+        """`first`, its values by the names of the statement's columns."""
+        found = self.first(connection, row)
+        return None if found is None else dict(zip(self._column_keys, found, strict=True))
 
     def all(self, connection: Connection, row: Row) -> list[tuple[Any, ...]]:
         """Run the statement for one row of parameters; every row it returns."""

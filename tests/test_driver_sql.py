@@ -157,3 +157,19 @@ def test_rows_read_through_the_driver_are_the_rows_core_reads(
     assert status == "new"
     assert anonymous is False
     assert created_at.tzinfo is not None
+
+
+def test_a_row_read_by_name_is_the_mapping_core_reads(client: TestClient, session: Session) -> None:
+    ticket_id = _ticket_id(client, session)
+    tickets: Table = Ticket.__table__  # type: ignore[assignment]
+    query = select(tickets.c.number, tickets.c.is_confidential, tickets.c.updated_at).where(
+        tickets.c.id == bindparam("wanted")
+    )
+    statement = DriverStatement(query)
+
+    found = statement.first_mapping(session.connection(), {"wanted": ticket_id})
+
+    core = session.execute(query, {"wanted": ticket_id}).mappings().one()
+    assert found == dict(core)
+    assert set(found or {}) == {"number", "is_confidential", "updated_at"}
+    assert statement.first_mapping(session.connection(), {"wanted": -1}) is None

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.db import insert_ignoring_conflict, transient
+from app.driver_sql import DriverStatement
 from app.photos.imaging import CleanPhoto
 from app.photos.models import Photo
 
 _PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
-_BY_IDS = select(_PHOTOS).where(_PHOTOS.c.id.in_(bindparam("ids", expanding=True)))
+_BY_ID = DriverStatement(select(_PHOTOS).where(_PHOTOS.c.id == bindparam("id")))
 
 
 def photo_path(upload_dir: Path, photo_id: str, extension: str) -> Path:
@@ -62,5 +63,12 @@ def get_photos(session: Session, photo_ids: list[str]) -> dict[str, Photo]:
     """The photos as plain objects (not tracked by the session), for intake's answer."""
     if not photo_ids:
         return {}
-    rows = session.connection().execute(_BY_IDS, {"ids": photo_ids}).mappings()
-    return {row["id"]: transient(Photo, **row) for row in rows}
+    connection = session.connection()
+    found = {}
+    # A lookup each: a ticket has a few photos, and a statement of fixed shape goes
+    # straight to the driver (an IN list of any length would be compiled per call).
+    for photo_id in dict.fromkeys(photo_ids):
+        row = _BY_ID.first_mapping(connection, {"id": photo_id})
+        if row is not None:
+            found[photo_id] = transient(Photo, **row)
+    return found

@@ -4,21 +4,24 @@ from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from app.db import transient
+from app.driver_sql import DriverStatement
 from app.errors import UnknownReference
 from app.units.models import Department, Grid
 
 _GRIDS: Table = Grid.__table__  # type: ignore[assignment]
 # All but the boundary: a real grid's polygon runs to thousands of points, and only the
 # grid's own page shows it.
-_BY_CODE = select(*(column for column in _GRIDS.c if column.key != "boundary")).where(
-    _GRIDS.c.code == bindparam("code")
+_BY_CODE = DriverStatement(
+    select(*(column for column in _GRIDS.c if column.key != "boundary")).where(
+        _GRIDS.c.code == bindparam("code")
+    )
 )
 
 
 def get_grid_by_code(session: Session, code: str) -> Grid | None:
     """The grid without its boundary, as a plain object (not tracked by the session):
     intake asks often."""
-    row = session.connection().execute(_BY_CODE, {"code": code}).mappings().one_or_none()
+    row = _BY_CODE.first_mapping(session.connection(), {"code": code})
     return transient(Grid, **row) if row is not None else None
 
 

@@ -55,12 +55,14 @@ class _LevelTree:
         self.geometries = [shapely.geometry.shape(boundaries[i]) for i in order]
         shapely.prepare(self.geometries)
         self.tree = shapely.STRtree(self.geometries)
-        self._boxes = [tuple(box) for box in shapely.bounds(self.geometries).tolist()]
-        west, south = min(box[0] for box in self._boxes), min(box[1] for box in self._boxes)
-        east, north = max(box[2] for box in self._boxes), max(box[3] for box in self._boxes)
-        # About one grid per bucket, for grids of similar size.
+        bounds = shapely.bounds(self.geometries)  # min x, min y, max x, max y per grid
+        self._boxes = [tuple(box) for box in bounds.tolist()]
+        west, south = bounds[:, :2].min(axis=0).tolist()
+        east, north = bounds[:, 2:].max(axis=0).tolist()
         self._origin = (west, south)
-        self._side = max(east - west, north - south) / max(1, round(math.sqrt(len(grids)))) or 1.0
+        # About one grid per bucket, for grids of similar size (and never a side of 0).
+        per_side = max(1, round(math.sqrt(len(grids))))
+        self._side = max(east - west, north - south) / per_side or 1.0
         self._buckets: dict[tuple[int, int], list[int]] = {}
         for index, (min_x, min_y, max_x, max_y) in enumerate(self._boxes):
             first_column, first_row = self._bucket(min_x, min_y)

@@ -68,16 +68,10 @@ def describe(clock: ClockLike) -> dict[str, Any]:
 
 
 def _warn_at(
-    calendar: WorkingCalendar,
-    policy: Policy,
-    start: datetime,
-    due: datetime,
-    total: timedelta | None = None,
+    calendar: WorkingCalendar, policy: Policy, start: datetime, total: timedelta
 ) -> datetime | None:
-    """The earlier of "ratio of the time elapsed" and "so much business time left".
-    `total`: the business time from `start` to `due`, when the caller knows it."""
-    if total is None:
-        total = calendar.between(start, due)
+    """The earlier of "ratio of the time elapsed" and "so much business time left", for a
+    clock with `total` business time from `start` to its deadline."""
     if total <= timedelta(0):
         return None
     elapsed = total * policy.warn_ratio
@@ -139,9 +133,7 @@ def plan(
             started_at=begins,
             due_at=due,
             warn_at=(
-                _warn_at(
-                    calendar, policy, begins, due, target.business_time_to(calendar, begins, due)
-                )
+                _warn_at(calendar, policy, begins, target.business_time_to(calendar, begins, due))
                 if kind in ALERTING
                 else None
             ),
@@ -403,7 +395,8 @@ def extend(
     if clock.warned_at is None and clock.warn_at is not None:
         policy = next((p for p in catalogue.policies if p.id == clock.policy_id), None)
         if policy is not None:
-            clock.warn_at = _warn_at(calendar, policy, clock.started_at, clock.due_at)
+            total = calendar.between(clock.started_at, clock.due_at)
+            clock.warn_at = _warn_at(calendar, policy, clock.started_at, total)
     clock.provisional = bool(calendar.uncovered_years(clock.started_at, clock.due_at))
     clock.next_alert_at = next_alert(clock)
     record_event(

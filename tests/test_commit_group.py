@@ -39,17 +39,37 @@ def _durable_notes(engine: Engine) -> list[str]:
         return [body for (body,) in reader.execute("SELECT body FROM note ORDER BY body")]
 
 
-def _join(group: CommitGroup, body: str) -> "Future[None] | None":
+_INSERT_NOTE = text("INSERT INTO note (body) VALUES (:body)")
+# How a member writes: through the session's connection alone (intake's way), through the
+# ORM's `execute` (which begins the ORM's own savepoint inside the member's), or both.
+WAYS = ["connection", "execute", "both"]
+
+
+def _write(session: Session, body: str, way: str = "execute") -> list[str]:
+    """Notes `body` (and `body` + "'" for both ways) through `session`; the notes written."""
+    written = []
+    if way in ("connection", "both"):
+        session.connection().execute(_INSERT_NOTE, {"body": body})
+        written.append(body)
+    if way in ("execute", "both"):
+        note = body + "'" if written else body
+        session.execute(_INSERT_NOTE, {"body": note})
+        written.append(note)
+    return written
+
+
+def _join(group: CommitGroup, body: str, way: str = "execute") -> "Future[None] | None":
     session = group.session()
-    session.execute(text("INSERT INTO note (body) VALUES (:body)"), {"body": body})
+    _write(session, body, way)
     session.commit()  # releases the session's savepoint
     return session.leave_group(joined=True)
 
 
-def test_members_are_durable_only_when_the_group_commits(scratch: Engine) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_members_are_durable_only_when_the_group_commits(scratch: Engine, way: str) -> None:
     group = CommitGroup(scratch)
-    first_done = _join(group, "first")
-    second_done = _join(group, "second")
+    first_done = _join(group, "first", way)
+    second_done = _join(group, "second", way)
 
     assert first_done is second_done is not None
     assert not first_done.done()
@@ -59,23 +79,45 @@ def test_members_are_durable_only_when_the_group_commits(scratch: Engine) -> Non
     group.commit()
 
     assert first_done.result() is None
-    assert _durable_notes(scratch) == ["first", "second"]
+    expected = {"connection": ["first", "second"], "execute": ["first", "second"]}
+    assert _durable_notes(scratch) == expected.get(way, ["first", "first'", "second", "second'"])
     assert not group.open
 
 
-def test_a_failed_member_rolls_back_alone(scratch: Engine) -> None:
+@pytest.mark.parametrize("way", WAYS)
+def test_a_failed_member_rolls_back_alone(scratch: Engine, way: str) -> None:
     group = CommitGroup(scratch)
-    kept = _join(group, "kept")
+    kept = _join(group, "kept", way)
     bad = group.session()
-    bad.execute(text("INSERT INTO note (body) VALUES ('undone')"))
+    _write(bad, "undone", way)
+    assert bad.in_transaction()
     bad.rollback()
+    assert not bad.in_transaction()
     assert bad.leave_group(joined=False) is None
 
     group.commit()
 
     assert kept is not None
     assert kept.result() is None
-    assert _durable_notes(scratch) == ["kept"]
+    assert [note for note in _durable_notes(scratch) if "undone" in note] == []
+    assert _durable_notes(scratch)[0] == "kept"
+
+
+@pytest.mark.parametrize("way", WAYS)
+def test_work_a_member_leaves_without_committing_is_undone(scratch: Engine, way: str) -> None:
+    """As a session's `close` undoes what it did not commit: the group keeps the rest."""
+    group = CommitGroup(scratch)
+    session = group.session()
+    kept = _write(session, "kept", way)
+    session.commit()
+    _write(session, "uncommitted", way)
+    done = session.leave_group(joined=True)
+
+    group.commit()
+
+    assert done is not None
+    assert done.result() is None
+    assert _durable_notes(scratch) == kept
 
 
 def test_a_full_group_is_due_even_with_others_waiting(scratch: Engine) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
+from sqlalchemy.sql.selectable import CompoundSelect, Select
 
 Row = Mapping[str, Any]
 Conversion = Callable[[Any], Any]
@@ -125,7 +125,7 @@ def driver_connection(connection: Connection) -> sqlite3.Connection:
 class DriverStatement:
     """A Core statement that SQLite's driver runs directly (see the module's docstring)."""
 
-    def __init__(self, statement: UpdateBase | Select[Any]) -> None:
+    def __init__(self, statement: UpdateBase | Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement
         self._column_keys = tuple(str(column.key) for column in statement.exported_columns)
         # Per set of parameter names; a lost race only compiles twice.

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
+import orjson
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -169,6 +170,16 @@ def _instance_maker(model: type[Base]) -> Callable[[], Base]:
     return make
 
 
+def _json_text(value: Any) -> str:
+    # Keys that are not strings (numbers, enums) become strings, as the standard library's.
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# JSON columns through orjson: intake writes four or five documents a ticket (the channel's
+# data, its events' payloads), and the standard library took ten times as long for each.
+_JSON_CODEC: dict[str, Any] = {"json_serializer": _json_text, "json_deserializer": orjson.loads}
+
+
 def create_db_engine(settings: Settings) -> Engine:
     """An engine tuned for the database in `settings`.
 
@@ -184,6 +195,7 @@ def create_db_engine(settings: Settings) -> Engine:
             pool_timeout=60,
             pool_recycle=SQLITE_RECYCLE_SECONDS,
             connect_args={"check_same_thread": False},
+            **_JSON_CODEC,
         )
         _tune_sqlite(engine, settings.sqlite_cache_mb)
         return engine
@@ -193,6 +205,7 @@ def create_db_engine(settings: Settings) -> Engine:
         # As many spare connections as request slots, for work outside requests (the sweeper).
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
+        **_JSON_CODEC,
     )
 
 

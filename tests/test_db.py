@@ -1,11 +1,12 @@
-"""The SQLite engine is tuned for a server: what each connection is set to."""
+"""The engine: what each SQLite connection is set to, and how JSON documents are stored."""
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import String, bindparam, cast, select, text
+from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import create_db_engine
+from app.db import JsonDocument, create_db_engine
 
 
 def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
@@ -25,3 +26,23 @@ def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
             assert pragma("temp_store") == 2  # MEMORY: savepoint journals stay off the disk
     finally:
         engine.dispose()
+
+
+def test_a_json_document_keeps_its_text_readable_and_its_keys_as_strings(
+    session: Session,
+) -> None:
+    """What a JSON column stores: Chinese as it was written (someone reading the database
+    reads it), keys that were numbers as strings, and the document back as it went in."""
+    document = {"description": "小区门口路灯不亮", 7: "seven", "nested": {"anonymous": True}}
+    stored = bindparam("document", document, type_=JsonDocument)
+
+    as_text = session.scalar(select(cast(stored, String)))
+    read_back = session.scalar(select(stored))
+
+    assert as_text is not None
+    assert "小区门口路灯不亮" in as_text
+    assert read_back == {
+        "description": "小区门口路灯不亮",
+        "7": "seven",
+        "nested": {"anonymous": True},
+    }

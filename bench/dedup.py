@@ -22,6 +22,7 @@ import os
 import random
 import re
 import secrets
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -566,21 +567,34 @@ def explain(connection: Connection, statement: str, parameters: Any) -> list[str
 
 
 @contextmanager
-def captured_selects(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """Every SELECT the engine sends while the block runs, with its driver parameters."""
+def captured_selects(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
+    """Every SELECT sent on `connection` while the block runs, with its parameters. On
+    SQLite, find()'s query goes straight to the driver (app.driver_sql), past Core's events:
+    SQLite's own trace sees it, with its values written in (and no parameters)."""
     seen: list[tuple[str, Any]] = []
+
+    def keep(statement: str, parameters: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
 
     def before(
         _conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, _many: bool
     ) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
+        keep(statement, parameters)
 
-    event.listen(engine, "before_cursor_execute", before)
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite3.Connection):
+        driver.set_trace_callback(lambda statement: keep(statement, ()))
+        try:
+            yield seen
+        finally:
+            driver.set_trace_callback(None)
+        return
+    event.listen(connection, "before_cursor_execute", before)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", before)
+        event.remove(connection, "before_cursor_execute", before)
 
 
 def transient_ticket(
@@ -710,7 +724,7 @@ def measure_detection(
             dedup_service.find(session, ticket, by_id, config)
         measured = tickets[DETECTION_WARMUP:]
         wall_ms, cpu_ms, scored, best = [], [], [], []
-        with captured_selects(engine) as statements:
+        with captured_selects(session.connection()) as statements:
             for ticket in measured:
                 started, cpu_started = time.perf_counter(), time.process_time()
                 found = dedup_service.find(session, ticket, by_id, config)
@@ -734,7 +748,7 @@ def measure_detection(
         plans = [_plan(connection, "with a caller's number", *statements[0])]
         without_phone = transient_ticket(reports[0], first_id, categories, now)
         without_phone.reporter_phone = None
-        with captured_selects(engine) as bare:
+        with captured_selects(connection) as bare:
             dedup_service.find(session, without_phone, by_id, config)
         plans.append(_plan(connection, "without a caller's number", *bare[0]))
         session.rollback()

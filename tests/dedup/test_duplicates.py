@@ -1,14 +1,13 @@
 """One problem, one ticket: duplicates found at intake, merged, flagged, unmerged, and the
 parent's outcome reaching every reporter."""
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
@@ -17,6 +16,7 @@ from app.dedup.intake import dedup_settings
 from app.main import create_app
 from app.routing.service import load_snapshot
 from app.tickets.models import Ticket
+from bench.dedup import captured_selects
 from tests import factories
 from tests.apps import in_test_transaction
 
@@ -289,29 +289,10 @@ def _search_statement(session: Session) -> tuple[str, Any]:
         created_at=datetime.now().astimezone(),
         match_text="路灯不亮",
     )
-    sent: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        sent.append((statement, parameters))
-
-    def traced(statement: str) -> None:
-        if statement.startswith("SELECT"):
-            sent.append((statement, ()))
-
-    connection = session.connection()
-    # On SQLite the search goes straight to the driver (app.driver_sql): SQLite's own trace
-    # sees it, with its values in place.
-    driver = connection.connection.driver_connection
-    tracing = isinstance(driver, sqlite3.Connection)
-    event.listen(connection, "before_cursor_execute", capture)
-    if tracing:
-        driver.set_trace_callback(traced)
-    try:
+    # The benchmark's capture: on SQLite the search goes straight to the driver
+    # (app.driver_sql), and SQLite's own trace sees it, with its values in place.
+    with captured_selects(session.connection()) as sent:
         dedup.find(session, ticket, snapshot.categories_by_id, dedup_settings(Settings()))
-    finally:
-        event.remove(connection, "before_cursor_execute", capture)
-        if tracing:
-            driver.set_trace_callback(None)
     return sent[-1]
 
 

@@ -583,18 +583,14 @@ def captured_selects(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
         keep(statement, parameters)
 
     driver = connection.connection.driver_connection
-    if isinstance(driver, sqlite3.Connection):
-        driver.set_trace_callback(lambda statement: keep(statement, ()))
-        try:
-            yield seen
-        finally:
-            driver.set_trace_callback(None)
-        return
-    event.listen(connection, "before_cursor_execute", before)
-    try:
+    with ExitStack() as listening:
+        if isinstance(driver, sqlite3.Connection):
+            driver.set_trace_callback(lambda statement: keep(statement, ()))
+            listening.callback(driver.set_trace_callback, None)
+        else:
+            event.listen(connection, "before_cursor_execute", before)
+            listening.callback(event.remove, connection, "before_cursor_execute", before)
         yield seen
-    finally:
-        event.remove(connection, "before_cursor_execute", before)
 
 
 def transient_ticket(

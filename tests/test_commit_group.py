@@ -45,17 +45,17 @@ _INSERT_NOTE = text("INSERT INTO note (body) VALUES (:body)")
 WAYS = ["connection", "execute", "both"]
 
 
-def _write(session: Session, body: str, way: str = "execute") -> list[str]:
-    """Notes `body` (and `body` + "'" for both ways) through `session`; the notes written."""
-    written = []
+def _notes(body: str, way: str) -> list[str]:
+    """What `_write` notes for `body`: `body`, and `body'` as well when written both ways."""
+    return [body, body + "'"] if way == "both" else [body]
+
+
+def _write(session: Session, body: str, way: str = "execute") -> None:
+    notes = _notes(body, way)
     if way in ("connection", "both"):
-        session.connection().execute(_INSERT_NOTE, {"body": body})
-        written.append(body)
+        session.connection().execute(_INSERT_NOTE, {"body": notes[0]})
     if way in ("execute", "both"):
-        note = body + "'" if written else body
-        session.execute(_INSERT_NOTE, {"body": note})
-        written.append(note)
-    return written
+        session.execute(_INSERT_NOTE, {"body": notes[-1]})
 
 
 def _join(group: CommitGroup, body: str, way: str = "execute") -> "Future[None] | None":
@@ -79,8 +79,7 @@ def test_members_are_durable_only_when_the_group_commits(scratch: Engine, way: s
     group.commit()
 
     assert first_done.result() is None
-    expected = {"connection": ["first", "second"], "execute": ["first", "second"]}
-    assert _durable_notes(scratch) == expected.get(way, ["first", "first'", "second", "second'"])
+    assert _durable_notes(scratch) == [*_notes("first", way), *_notes("second", way)]
     assert not group.open
 
 
@@ -99,8 +98,7 @@ def test_a_failed_member_rolls_back_alone(scratch: Engine, way: str) -> None:
 
     assert kept is not None
     assert kept.result() is None
-    assert [note for note in _durable_notes(scratch) if "undone" in note] == []
-    assert _durable_notes(scratch)[0] == "kept"
+    assert _durable_notes(scratch) == _notes("kept", way)
 
 
 @pytest.mark.parametrize("way", WAYS)
@@ -108,7 +106,7 @@ def test_work_a_member_leaves_without_committing_is_undone(scratch: Engine, way:
     """As a session's `close` undoes what it did not commit: the group keeps the rest."""
     group = CommitGroup(scratch)
     session = group.session()
-    kept = _write(session, "kept", way)
+    _write(session, "kept", way)
     session.commit()
     _write(session, "uncommitted", way)
     done = session.leave_group(joined=True)
@@ -117,7 +115,7 @@ def test_work_a_member_leaves_without_committing_is_undone(scratch: Engine, way:
 
     assert done is not None
     assert done.result() is None
-    assert _durable_notes(scratch) == kept
+    assert _durable_notes(scratch) == _notes("kept", way)
 
 
 def test_a_full_group_is_due_even_with_others_waiting(scratch: Engine) -> None:

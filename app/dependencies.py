@@ -160,6 +160,11 @@ def _rollback_and_close(session: Session) -> None:
         session.rollback()
 
 
+def media_type(request: Request) -> str:
+    """The body's media type, without parameters (a charset), lower case; "" when none."""
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
+
+
 def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings

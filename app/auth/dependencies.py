@@ -111,7 +111,8 @@ async def _principal(
     return await Credentials(api_key, bearer).principal(request, session)
 
 
-async def _credentials(request: Request) -> Credentials:
+async def credentials_of(request: Request) -> Credentials:
+    """The credentials the request carries, not yet checked; 401 when it has none."""
     # The schemes are called directly: as sub-dependencies they cost FastAPI's work per
     # dependency on every intake, the hot path. CREDENTIALS_OPENAPI documents them instead.
     api_key, bearer = await api_key_scheme(request), await bearer_scheme(request)
@@ -143,7 +144,7 @@ def _staff_principal(session: Session, claims: AccessClaims) -> Principal | None
 PrincipalDep = Annotated[Principal, Depends(_principal)]
 # For an endpoint that takes its session itself (intake): a request without credentials is
 # refused before its body is read; the credentials are checked in the endpoint's session.
-CredentialsDep = Annotated[Credentials, Depends(_credentials)]
+CredentialsDep = Annotated[Credentials, Depends(credentials_of)]
 # The operation's security in /docs, for an endpoint that takes CredentialsDep.
 CREDENTIALS_OPENAPI: dict[str, Any] = {
     "security": [{api_key_scheme.scheme_name: []}, {bearer_scheme.scheme_name: []}]

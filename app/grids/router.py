@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
 from app.auth.dependencies import AdminDep, StaffDep
-from app.dependencies import SessionDep
+from app.dependencies import SessionDep, media_type
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
@@ -63,8 +63,8 @@ def _source_name(filename: str | None) -> str:
 async def _grid_map_upload(request: Request) -> GridMapUpload:
     """The map from a JSON body, or from the multipart field `file`. The bytes go to the
     validator unparsed, so a file that is not JSON gets its precise problem report."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type == "multipart/form-data":
+    sent_as = media_type(request)
+    if sent_as == "multipart/form-data":
         # No limit per part: the body limit (app.main) already bounds the whole request, and
         # a map pasted as a text field rather than attached as a file is as welcome.
         async with request.form(max_files=1, max_part_size=sys.maxsize) as form:
@@ -78,11 +78,11 @@ async def _grid_map_upload(request: Request) -> GridMapUpload:
             if isinstance(part, UploadFile):
                 return GridMapUpload(await part.read(), _source_name(part.filename))
             return GridMapUpload(part.encode(), API_SOURCE)
-    if not media_type or media_type in _JSON_MEDIA_TYPES or media_type.endswith("+json"):
+    if not sent_as or sent_as in _JSON_MEDIA_TYPES or sent_as.endswith("+json"):
         return GridMapUpload(await request.body(), API_SOURCE)
     raise UnsupportedMediaType(
         f"A grid map is sent as application/geo+json or application/json, or as a "
-        f"multipart/form-data upload in field {UPLOAD_FIELD!r}; got {media_type!r}."
+        f"multipart/form-data upload in field {UPLOAD_FIELD!r}; got {sent_as!r}."
     )
 
 

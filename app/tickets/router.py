@@ -25,6 +25,7 @@ from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.schemas import Page
 from app.tickets import service, views
 from app.tickets.etags import etag
+from app.tickets.intake_route import IntakeRoute
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.schemas import (
     RevealedReporterRead,
@@ -44,8 +45,27 @@ PROBLEM_RESPONSES = problem_responses(
 )
 
 
-@router.post(
+async def post_ticket(
+    body: Annotated[TicketIntake, Body()],
+    request: Request,
+    credentials: CredentialsDep,
+) -> Response:
+    """One endpoint for every channel; `channel` in the body says which, and which fields
+    apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
+    first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
+    # The session is taken here rather than as a dependency, and the rest runs in one worker
+    # thread: FastAPI's work per dependency is a sizeable share of intake, the hot path.
+    async with request_session(request, join_commit_group=True) as session:
+        principal = await credentials.principal(request, session)
+        idempotency_key = request.headers.get(idempotency.HEADER)
+        return await run_in_threadpool(_take_in, body, request, session, principal, idempotency_key)
+
+
+router.add_api_route(
     "",
+    post_ticket,
+    methods=["POST"],
+    route_class_override=IntakeRoute,
     status_code=201,
     response_model=TicketRead,
     summary="Take in a ticket from any channel",
@@ -61,20 +81,6 @@ PROBLEM_RESPONSES = problem_responses(
     # work per parameter counts on intake, the hot path); this puts them in /docs.
     openapi_extra={**CREDENTIALS_OPENAPI, **idempotency.HEADER_OPENAPI},
 )
-async def post_ticket(
-    body: Annotated[TicketIntake, Body()],
-    request: Request,
-    credentials: CredentialsDep,
-) -> Response:
-    """One endpoint for every channel; `channel` in the body says which, and which fields
-    apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
-    first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
-    # The session is taken here rather than as a dependency, and the rest runs in one worker
-    # thread: FastAPI's work per dependency is a sizeable share of intake, the hot path.
-    async with request_session(request, join_commit_group=True) as session:
-        principal = await credentials.principal(request, session)
-        idempotency_key = request.headers.get(idempotency.HEADER)
-        return await run_in_threadpool(_take_in, body, request, session, principal, idempotency_key)
 
 
 def _take_in(

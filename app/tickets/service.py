@@ -24,7 +24,7 @@ from app.dedup.similarity import text_for_matching
 from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference
 from app.geo.crs import Crs, to_wgs84
-from app.grids.locator import LocatedGrid
+from app.grids.locator import GridIndex, LocatedGrid
 from app.photos import service as photos_service
 from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter
@@ -120,7 +120,7 @@ def _resolve_category(
     return _category_from(known) if known else categories.require_category_by_code(session, code)
 
 
-def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:
+def _resolve_grid(session: Session, draft: TicketDraft, index: GridIndex | None) -> Grid | None:
     if draft.community_code is not None:
         code, level, field = draft.community_code, GRID_LEVEL_COMMUNITY, "community_code"
     elif draft.grid_code is not None:
@@ -128,7 +128,9 @@ def _resolve_grid(session: Session, draft: TicketDraft) -> Grid | None:
     else:
         return None
     kind = "community" if level == GRID_LEVEL_COMMUNITY else "unit grid"
-    grid = units.grid_in_force(session, code, field, kind)
+    known = index.by_code.get(code) if index is not None else None
+    # The index may not hold a grid changed in the last seconds: the database decides.
+    grid = _grid_of(known) or units.grid_in_force(session, code, field, kind)
     if grid.level != level:
         raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
     return grid
@@ -288,7 +290,7 @@ def prepare(
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
     so a dry run tells exactly what intake would do."""
     category = _resolve_category(session, routing.snapshot(session), draft.category_code)
-    grid = _resolve_grid(session, draft)
+    grid = _resolve_grid(session, draft, routing.locator.index(session))
     photos = _resolve_photos(session, draft)
     location = _locate(draft, photos)
     outcome = routing_service.route(

@@ -68,6 +68,16 @@ class CommitGroup:
             raise
         return self._connection
 
+    def enter_at_once(self) -> Connection | None:
+        """The connection, when the group is open (its write lock taken) and nobody is
+        using it this instant; None when the caller would have to wait for it."""
+        if not self._use.acquire(blocking=False):
+            return None
+        if self._connection is None:
+            self._use.release()
+            return None
+        return self._connection
+
     def leave(self, *, joined: bool) -> "Future[None] | None":
         """A session is done with the connection; `joined`: its work stays in the group.
         The future completes when that work is durable."""
@@ -155,6 +165,13 @@ class GroupSession(Session):
         self._end_savepoint(
             f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}", f"RELEASE SAVEPOINT {_SAVEPOINT}"
         )
+
+    def enter_at_once(self) -> bool:
+        """Take the group's connection now if that needs no wait (see
+        `CommitGroup.enter_at_once`); True when the session holds it."""
+        if self._connection is None:
+            self._connection = self._group.enter_at_once()
+        return self._connection is not None
 
     def leave_group(self, *, joined: bool) -> "Future[None] | None":
         """Close the session and give the connection back; see `CommitGroup.leave`. None:

@@ -1,14 +1,17 @@
 """Intakes on SQLite share a commit: each one's work a savepoint of one transaction."""
 
+import asyncio
 import contextlib
 import sqlite3
 from concurrent.futures import Future
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import anyio
 import pytest
 from fastapi import Request
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +21,7 @@ from app.commit_waits import durable
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.dependencies import DatabaseSlots, request_session
+from app.tickets import router as tickets_router
 from tests import factories
 from tests.concurrency import post_at_once
 
@@ -123,6 +127,24 @@ def test_a_full_group_is_due_even_with_others_waiting(scratch: Engine) -> None:
     for body in ("a", "b"):
         _join(group, body)
         assert group.commit_due(others_waiting=True) is (body == "b")
+
+
+def test_a_session_enters_at_once_only_an_open_group_nobody_is_using(scratch: Engine) -> None:
+    group = CommitGroup(scratch)
+    assert not group.session().enter_at_once()  # opening one takes the write lock: a wait
+    using = group.session()
+    _write(using, "first", "connection")
+    waiting = group.session()
+
+    assert not waiting.enter_at_once()
+    using.commit()
+    first_done = using.leave_group(joined=True)
+    assert waiting.enter_at_once()
+    _write(waiting, "second", "connection")
+    waiting.commit()
+    assert waiting.leave_group(joined=True) is first_done
+    group.commit()
+    assert _durable_notes(scratch) == ["first", "second"]
 
 
 def test_a_session_that_never_touched_the_database_waits_for_nothing(scratch: Engine) -> None:
@@ -239,6 +261,47 @@ def test_concurrent_intakes_are_all_durable_when_answered(
     with engine.connect() as connection:
         stored = connection.execute(query, {"numbers": created}).scalars()
         assert sorted(stored) == sorted(created)
+
+
+def test_an_intake_that_need_not_wait_runs_on_the_event_loop(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite, an intake joining an open group whose connection is free does its work
+    on the event loop, with no hop to a worker thread; the first of a group, and every
+    intake on PostgreSQL, in a worker thread."""
+    # The first call of a key looks it up, which opens a group: later ones remember it.
+    assert client.post("/api/v1/tickets", json=factories.web()).status_code == 201
+    on_the_loop: list[bool] = []
+    original = tickets_router._take_in
+
+    def take_in(*arguments: Any) -> Any:
+        on_the_loop.append(_in_event_loop())
+        return original(*arguments)
+
+    monkeypatch.setattr(tickets_router, "_take_in", take_in)
+    group: CommitGroup | None = client.app.state.commit_group  # type: ignore[attr-defined]
+
+    first = client.post("/api/v1/tickets", json=factories.web(description="路灯坏了"))
+    if group is not None:  # leave a group open, as the intakes ahead in a queue do
+        opener = group.session()
+        opener.connection()
+        opener.commit()
+        opener.leave_group(joined=True)
+    second = client.post("/api/v1/tickets", json=factories.web(description="井盖丢了"))
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert on_the_loop == [False, group is not None]
+    assert not (group and group.open)  # the last intake committed the group: it is durable
+    for answer in (first, second):
+        assert client.get(answer.headers["location"]).status_code == 200
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _request_on(scratch: Engine, group: CommitGroup) -> Request:

@@ -18,7 +18,13 @@ from app.categories import service as categories
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dedup import intake as dedup
-from app.dependencies import SessionDep, SettingsDep, app_settings, request_session
+from app.dependencies import (
+    SessionDep,
+    SettingsDep,
+    app_settings,
+    request_session,
+    runs_without_waiting,
+)
 from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.routing.schemas import CategoryCorrection, RerouteRequest
@@ -53,11 +59,14 @@ async def post_ticket(
     """One endpoint for every channel; `channel` in the body says which, and which fields
     apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
     first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
-    # The session is taken here rather than as a dependency, and the rest runs in one worker
-    # thread: FastAPI's work per dependency is a sizeable share of intake, the hot path.
+    # The session is taken here rather than as a dependency, and the rest runs in one go, on
+    # the event loop when it need not wait, else in one worker thread: FastAPI's work per
+    # dependency, and each hop to a thread, is a sizeable share of intake, the hot path.
     async with request_session(request, join_commit_group=True) as session:
         principal = await credentials.principal(request, session)
         idempotency_key = request.headers.get(idempotency.HEADER)
+        if runs_without_waiting(session):
+            return _take_in(body, request, session, principal, idempotency_key)
         return await run_in_threadpool(_take_in, body, request, session, principal, idempotency_key)
 
 
@@ -90,7 +99,8 @@ def _take_in(
     principal: Principal,
     idempotency_key: str | None,
 ) -> Response:
-    """Intake's database work, in one worker thread, committed there."""
+    """Intake's database work, committed in the thread it runs in: a worker thread, or the
+    event loop's when it need not wait (app.dependencies.runs_without_waiting)."""
     settings = app_settings(request)
     # The route's path as sent; request.url would parse the whole URL for it.
     path: str = request.scope["path"]

@@ -17,12 +17,17 @@ FASTAPI_ROUTE = "application/vnd.hotline+json"
 MEDIA_TYPES = [INTAKE_ROUTE, "application/json; charset=utf-8", FASTAPI_ROUTE]
 
 
+@pytest.fixture(params=MEDIA_TYPES)
+def media_type(request: pytest.FixtureRequest) -> str:
+    chosen: str = request.param
+    return chosen
+
+
 def _post(client: TestClient, body: Any, media_type: str) -> Any:
     content = json.dumps(body, ensure_ascii=False).encode()
     return client.post(TICKETS, content=content, headers={"content-type": media_type})
 
 
-@pytest.mark.parametrize("media_type", MEDIA_TYPES)
 def test_a_hotline_call_is_the_same_ticket_whichever_json_type_it_came_as(
     client: TestClient, media_type: str
 ) -> None:
@@ -43,7 +48,6 @@ def test_a_hotline_call_is_the_same_ticket_whichever_json_type_it_came_as(
     assert client.get(f"{TICKETS}/{ticket['number']}").json()["title"] == ticket["title"]
 
 
-@pytest.mark.parametrize("media_type", MEDIA_TYPES)
 def test_a_re_post_answers_the_first_ticket_whichever_json_type_it_came_as(
     client: TestClient, media_type: str
 ) -> None:

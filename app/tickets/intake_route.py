@@ -40,7 +40,7 @@ class IntakeRoute(APIRoute):
                 body = _BODY.validate_json(await request.body())
             except ValidationError:
                 return await ordinary(request)  # the body is kept: FastAPI reads it again
-            response: Response = await endpoint(body, request, credentials)
+            response: Response = await endpoint(body=body, request=request, credentials=credentials)
             return response
 
         return handle

@@ -29,6 +29,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
 from app.driver_sql import DriverStatement, driver_connection
+from app.unit_of_work import UnitOfWork
 
 SQLITE_CONNECTIONS = 1
 # The one SQLite connection is replaced this often, so PRAGMA optimize (run as it closes)
@@ -219,14 +220,15 @@ def create_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """A session that commits when the work succeeds and rolls back when it raises."""
-    with factory() as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    """A session for work outside a request (commands, background jobs), one unit of work:
+    committed when the work succeeds, rolled back when it raises."""
+    unit = UnitOfWork(factory())
+    try:
+        yield unit.session
+    except BaseException as error:
+        unit.end(error)
+        raise
+    unit.end()
 
 
 def dialect_insert(session: Session, table: Table) -> sqlite.Insert | postgresql.Insert:

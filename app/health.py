@@ -6,6 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.dependencies import DatabaseSlotDep
+from app.resources import resources_of
 from app.schema_version import current_revision
 
 router = APIRouter(tags=["health"])
@@ -18,9 +19,10 @@ def healthz() -> dict[str, str]:
 
 @router.get("/readyz", summary="The database answers and its schema is at the newest migration")
 def readyz(request: Request, _slot: DatabaseSlotDep) -> JSONResponse:
-    expected = request.app.state.schema_head
+    resources = resources_of(request)
+    expected = resources.schema_head
     try:
-        with request.app.state.engine.connect() as connection:
+        with resources.database.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             found = current_revision(connection)
     except SQLAlchemyError:

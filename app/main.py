@@ -7,18 +7,17 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import health
+from app import health, intake
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
-from app.commit_group import CommitGroup
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup.router import router as dedup_router
-from app.dependencies import DatabaseSlots
 from app.errors import install_error_handlers
 from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
@@ -27,6 +26,7 @@ from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
+from app.resources import Resources
 from app.routing.router import router as routing_router
 from app.routing.service import RoutingState
 from app.schema_version import head_revision
@@ -35,6 +35,7 @@ from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import Sweeper
 from app.tickets.router import router as tickets_router
+from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
 from app.workflow.router import router as workflow_router
 
@@ -80,18 +81,44 @@ def _rate_limiter(settings: Settings, factory: sessionmaker[Session]) -> RateLim
     return MemoryRateLimiter()
 
 
+def _resources(settings: Settings, engine: Engine) -> Resources:
+    session_factory = create_session_factory(engine)
+    locator = GridLocator()
+    return Resources(
+        settings=settings,
+        database=Database(
+            engine,
+            session_factory,
+            DatabaseSlots(request_slots(settings)),
+            # SQLite's one connection: intakes share their commits.
+            intake.shared_commit(engine) if settings.is_sqlite else None,
+        ),
+        schema_head=head_revision(),
+        jwt_secret=_jwt_secret(settings),
+        rate_limiter=_rate_limiter(settings, session_factory),
+        principal_cache=TtlCache(settings.credential_cache_seconds),
+        grid_locator=locator,
+        routing=RoutingState(locator),
+        sla=SlaState(),
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
     engine = create_db_engine(settings)
+    resources = _resources(settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settle_once()
         sweeper = None
         if settings.sla_sweep_seconds > 0:
+            current: Resources = app.state.resources  # as the tests may have set it
             sweeper = Sweeper(
-                app.state.session_factory, settings.sla_sweep_seconds, settings.sla_sweep_batch
+                current.database.session_factory,
+                settings.sla_sweep_seconds,
+                settings.sla_sweep_batch,
             )
             sweeper.start()
         yield
@@ -105,19 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
-    app.state.database_slots = DatabaseSlots(request_slots(settings))
-    # SQLite's one connection: intakes share commits (app.commit_group).
-    app.state.commit_group = CommitGroup(engine) if settings.is_sqlite else None
-    app.state.schema_head = head_revision()
-    app.state.jwt_secret = _jwt_secret(settings)
-    app.state.rate_limiter = _rate_limiter(settings, app.state.session_factory)
-    app.state.principal_cache = TtlCache(settings.credential_cache_seconds)
-    app.state.grid_locator = GridLocator()
-    app.state.routing = RoutingState(app.state.grid_locator)
-    app.state.sla = SlaState()
+    app.state.resources = resources
     install_error_handlers(app)
     install_log_masking()
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
@@ -135,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Each router straight under the app, not through an /api/v1 router of their own:
     # every level of inclusion is walked again to match each request.
     for router in (
+        intake.router,
         tickets_router,
         photos_router,
         categories_router,

@@ -60,8 +60,8 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.dedup import cells
 from app.dedup import service as dedup_service
-from app.dedup.intake import dedup_settings
 from app.dedup.scoring import Report, Scorer, match
+from app.dedup.service import dedup_settings
 from app.dedup.similarity import normalised, text_for_matching
 from app.demo.city import CENTRE_LAT, CENTRE_LON
 from app.geo.distance import metres_between

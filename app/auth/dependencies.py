@@ -13,13 +13,13 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from app.auth import service
-from app.auth.principal import Principal, StaffPrincipal
+from app.auth.principal import Principal, PrincipalCache, StaffPrincipal
 from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
-from app.cache import TtlCache
 from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized
+from app.resources import resources_of
 
 TOKEN_URL = "/api/v1/auth/token"
 API_KEY_CHALLENGE = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'}
@@ -33,17 +33,11 @@ bearer_scheme = OAuth2PasswordBearer(
 
 
 def jwt_secret(request: Request) -> str:
-    secret: str = request.app.state.jwt_secret
-    return secret
-
-
-# ("key", key hash) for integrations, ("user", user id, login) for staff.
-PrincipalCache = TtlCache[tuple[Hashable, ...], Principal]
+    return resources_of(request).jwt_secret
 
 
 def principal_cache(request: Request) -> PrincipalCache:
-    cache: PrincipalCache = request.app.state.principal_cache
-    return cache
+    return resources_of(request).principal_cache
 
 
 async def _remembered(
@@ -81,11 +75,10 @@ class Credentials:
     api_key: str | None
     bearer: str | None
 
-    async def principal(self, request: Request, session: Session) -> Principal:
+    async def principal(self, cache: PrincipalCache, secret: str, session: Session) -> Principal:
         """Who is calling. A credential found in the database is remembered for a few
         seconds (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no
-        thread."""
-        cache = principal_cache(request)
+        thread; `secret` signs staff tokens."""
         api_key, bearer = self.api_key, self.bearer
         if api_key:
             return await _remembered(
@@ -95,7 +88,7 @@ class Credentials:
                 Unauthorized("The API key is unknown or revoked.", headers=API_KEY_CHALLENGE),
             )
         if bearer:
-            claims = access_claims(bearer, jwt_secret(request))
+            claims = access_claims(bearer, secret)
             return await _remembered(
                 cache,
                 ("user", claims.user_id, claims.login),
@@ -108,7 +101,9 @@ class Credentials:
 async def _principal(
     request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
 ) -> Principal:
-    return await Credentials(api_key, bearer).principal(request, session)
+    resources = resources_of(request)
+    credentials = Credentials(api_key, bearer)
+    return await credentials.principal(resources.principal_cache, resources.jwt_secret, session)
 
 
 async def credentials_of(request: Request) -> Credentials:
@@ -174,3 +169,8 @@ def require_roles(*roles: Role) -> Callable[[StaffPrincipal], StaffPrincipal]:
 
 
 AdminDep = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN))]
+DispatchCentreDep = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
+# The dispatch centre and supervisors: who read the routing and SLA configuration.
+ReaderDep = Annotated[
+    StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR))
+]

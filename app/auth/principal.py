@@ -1,9 +1,11 @@
 """Who is calling, as the rest of the code needs to know it."""
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from app.auth.actors import Actor, ActorKind
 from app.auth.roles import CITYWIDE_ROLES, DISPATCH_CENTRE_ROLES, Role
+from app.cache import TtlCache
 
 
 @dataclass(frozen=True)
@@ -44,3 +46,5 @@ class StaffPrincipal:
 
 
 Principal = ClientPrincipal | StaffPrincipal
+# Checked credentials: ("key", key hash) for integrations, ("user", user id, login) for staff.
+PrincipalCache = TtlCache[tuple[Hashable, ...], Principal]

@@ -30,7 +30,7 @@ from app.auth.schemas import (
 from app.auth.tokens import access_claims, issue_access_token
 from app.clock import utc_now
 from app.config import Settings
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import SessionDep, SettingsDep, UnitDep
 from app.errors import TooManyRequests, Unauthorized
 from app.ratelimit.dependencies import per_address
 
@@ -60,6 +60,7 @@ def _token_pair(
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     request: Request,
+    unit: UnitDep,
     session: SessionDep,
     settings: SettingsDep,
 ) -> TokenPair:
@@ -72,15 +73,18 @@ def login(
         max_failures=settings.login_max_failures,
         lockout=timedelta(minutes=settings.login_lockout_minutes),
     )
-    if outcome.user is None:
-        session.commit()  # the failure must count even though the request fails
+    if outcome.user is None:  # the failure must count even though the request fails
         if outcome.retry_after is not None:
             wait = max(1, int((outcome.retry_after - utc_now()).total_seconds()) + 1)
-            raise TooManyRequests(
-                f"Too many failed logins; try again in {wait} s.",
-                headers={"Retry-After": str(wait)},
+            raise unit.refusal_keeping_work(
+                TooManyRequests(
+                    f"Too many failed logins; try again in {wait} s.",
+                    headers={"Retry-After": str(wait)},
+                )
             )
-        raise Unauthorized("Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
+        raise unit.refusal_keeping_work(
+            Unauthorized("Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
+        )
     return _token_pair(request, session, settings, outcome.user, service.new_login())
 
 
@@ -90,16 +94,22 @@ def login(
     dependencies=[Depends(_login_limit)],
 )
 def refresh(
-    body: RefreshRequest, request: Request, session: SessionDep, settings: SettingsDep
+    body: RefreshRequest,
+    request: Request,
+    unit: UnitDep,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> TokenPair:
     outcome = service.use_refresh_token(session, body.refresh_token)
-    if outcome.user is None:
-        session.commit()  # a reused token has ended its login: keep that
-        if outcome.reused and outcome.login is not None:
-            forget_login(request, outcome.login)
-        raise Unauthorized(
-            "The refresh token is unknown, spent, revoked or expired.",
-            headers={"WWW-Authenticate": "Bearer"},
+    if outcome.user is None:  # a reused token has ended its login: keep that
+        ended = outcome.login if outcome.reused else None
+        if ended is not None:
+            unit.after_commit(lambda: forget_login(request, ended))
+        raise unit.refusal_keeping_work(
+            Unauthorized(
+                "The refresh token is unknown, spent, revoked or expired.",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         )
     assert outcome.login is not None
     return _token_pair(request, session, settings, outcome.user, outcome.login)
@@ -112,6 +122,7 @@ def refresh(
 )
 def logout(
     request: Request,
+    unit: UnitDep,
     session: SessionDep,
     _staff: StaffDep,
     bearer: BearerDep,
@@ -121,8 +132,7 @@ def logout(
     login = access_claims(bearer, jwt_secret(request)).login if bearer else None
     if login is not None:
         service.end_login(session, login)
-        session.commit()
-        forget_login(request, login)
+        unit.after_commit(lambda: forget_login(request, login))
     return Response(status_code=204)
 
 

@@ -1,18 +1,16 @@
 """HTTP for duplicates: what a ticket may duplicate, and the dispatcher's merge and unmerge."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import StaffDep, require_roles
+from app.auth.dependencies import DispatchCentreDep, StaffDep
 from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
 from app.clock import utc_now
 from app.dedup import service
 from app.dedup.schemas import MergeRequest, UnmergeRequest
 from app.dependencies import SessionDep
 from app.errors import Conflict, problem_responses
+from app.resources import resources_of
 from app.tickets import service as tickets
 from app.tickets import views
 from app.tickets.etags import etag
@@ -21,7 +19,6 @@ from app.tickets.schemas import DuplicateRead, TicketDetail
 from app.tickets.vocabulary import OPEN_STATUSES, TicketStatus
 
 router = APIRouter(prefix="/tickets", tags=["duplicates"])
-DispatchCentre = Annotated[StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER))]
 RESPONSES = problem_responses(
     (404, "No such ticket"),
     (409, "The tickets cannot be merged (or unmerged) as they stand; the answer says why"),
@@ -45,7 +42,7 @@ def merge(
     request: Request,
     response: Response,
     session: SessionDep,
-    staff: DispatchCentre,
+    staff: DispatchCentreDep,
 ) -> TicketDetail:
     """The ticket stops its own clocks and follows the parent's outcome; its reporter still
     gets a return visit of their own."""
@@ -65,13 +62,13 @@ def unmerge(
     request: Request,
     response: Response,
     session: SessionDep,
-    staff: DispatchCentre,
+    staff: DispatchCentreDep,
 ) -> TicketDetail:
     child = tickets.get_ticket(session, number, staff)
     if child.parent is None or child.status != TicketStatus.MERGED:
         raise Conflict("The ticket is not merged into another.", ticket_status=child.status)
     parent = tickets.get_ticket(session, child.parent.number, staff)
-    catalogue = request.app.state.sla.catalogue(session)
+    catalogue = resources_of(request).sla.catalogue(session)
     service.unmerge(session, child, parent, catalogue, staff.actor, body.reason, utc_now())
     return _answer(request, response, session, number, staff)
 
@@ -100,6 +97,7 @@ def _ensure_mergeable(session: Session, child: Ticket, parent: Ticket) -> None:
 def _answer(
     request: Request, response: Response, session: SessionDep, number: str, staff: StaffPrincipal
 ) -> TicketDetail:
-    detail = views.fresh_detail(session, number, staff, request.app.state.sla.catalogue(session))
+    catalogue = resources_of(request).sla.catalogue(session)
+    detail = views.fresh_detail(session, number, staff, catalogue)
     response.headers["ETag"] = etag(detail.version)
     return detail

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.auth.actors import Actor
+from app.config import Settings as AppSettings
 from app.dedup.cells import MAX_CELLS, box_around, cells_in
 from app.dedup.models import DuplicateCandidate
 from app.dedup.scoring import Match, Report, Scorer
@@ -39,6 +40,16 @@ class Settings:
     window: timedelta
     merge_score: float
     flag_score: float
+
+
+def dedup_settings(settings: AppSettings) -> Settings:
+    """The duplicate search's settings, from the service's."""
+    return Settings(
+        default_radius_m=settings.dedup_radius_m,
+        window=timedelta(days=settings.dedup_window_days),
+        merge_score=settings.dedup_merge_score if settings.dedup_auto_merge else float("inf"),
+        flag_score=settings.dedup_flag_score,
+    )
 
 
 class Candidate(NamedTuple):

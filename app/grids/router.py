@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
 from app.auth.dependencies import AdminDep, StaffDep
-from app.dependencies import SessionDep, media_type
+from app.dependencies import SessionDep, UnitDep, media_type
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
-from app.grids.locator import GridLocator
 from app.grids.schemas import GridMapImportRead, GridMapRejectedRead, GridMapVersionRead
+from app.resources import resources_of
 
 router = APIRouter(prefix="/grids", tags=["grids"])
 
@@ -106,6 +106,7 @@ GridMapUploadDep = Annotated[GridMapUpload, Depends(_grid_map_upload)]
 )
 def import_map(
     request: Request,
+    unit: UnitDep,
     session: SessionDep,
     admin: AdminDep,  # before the upload: a caller without the right is not read at all
     upload: GridMapUploadDep,
@@ -131,7 +132,7 @@ def import_map(
     nothing is written. Every replica routes with the new map within seconds, this one at
     once."""
     known = service.existing_levels(session)
-    session.rollback()  # no transaction (on SQLite: no write lock) while the map is checked
+    unit.rollback()  # no transaction (on SQLite: no write lock) while the map is checked
     result = service.import_grid_map(
         session,
         upload.data,
@@ -151,10 +152,8 @@ def import_map(
         retired=result.retired,
     )
     if result.version is not None:
-        # Committed here so that the rebuild below cannot read the map before it is saved.
-        session.commit()
-        locator: GridLocator = request.app.state.grid_locator
-        locator.forget()
+        # Once committed, so that the locator's rebuild cannot read the map before it is saved.
+        unit.after_commit(resources_of(request).grid_locator.forget)
     return answer
 
 

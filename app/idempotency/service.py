@@ -1,8 +1,9 @@
 """The Idempotency-Key header (IETF httpapi draft): a retried POST is answered, not redone.
 
-A key is first claimed in a transaction of its own, so that a second request with the
-same key while the first is still being worked on can be told so (409). The answer is
-then stored in the same transaction as the work it describes.
+A key is first claimed and the claim committed on its own (the caller's unit of work
+commits it), so that a second request with the same key while the first is still being
+worked on can be told so (409). The answer is then stored in the same transaction as the
+work it describes.
 """
 
 import hashlib
@@ -84,7 +85,8 @@ def claim(
     ttl: timedelta,
     lease: timedelta,
 ) -> Claim | StoredResponse:
-    """Claim `key` for this request and commit the claim, or return the answer already given.
+    """Claim `key` for this request (the caller commits the claim before the work), or
+    return the answer already given (the caller rolls back: nothing is to be kept).
 
     Raises 422 when the key came with another request before, 409 while that one runs.
     """
@@ -111,21 +113,16 @@ def claim(
             record.locked_until, record.created_at = now + lease, now
             session.flush()
         elif record.request_hash != request_fingerprint:
-            session.rollback()
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was used with a different request; use a new key."
             )
         elif record.response_status is None:
-            session.rollback()
             raise IdempotencyKeyInFlight(
                 "A request with this Idempotency-Key is still being processed; retry shortly."
             )
         else:
-            stored = StoredResponse(record.response_status, record.response_body or {})
-            session.rollback()
-            return stored
+            return StoredResponse(record.response_status, record.response_body or {})
         record_id = record.id
-    session.commit()
     return Claim(record_id)
 
 
@@ -138,7 +135,6 @@ def complete(session: Session, claimed: Claim, status: int, body: dict[str, Any]
 
 
 def release(session: Session, claimed: Claim) -> None:
-    """The work failed and was rolled back: free the key so a retry may run."""
-    session.rollback()
+    """The work failed and was rolled back: free the key so a retry may run (the caller
+    commits that)."""
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == claimed.record_id))
-    session.commit()

@@ -6,7 +6,7 @@ from fastapi import Request
 
 from app.config import Settings
 from app.errors import TooManyRequests
-from app.ratelimit.limiter import RateLimiter
+from app.resources import resources_of
 
 
 def client_address(request: Request) -> str:
@@ -15,8 +15,7 @@ def client_address(request: Request) -> str:
 
 
 def enforce(request: Request, bucket: str, key: str, limit: int) -> None:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    decision = limiter.hit(f"{bucket}:{key}", limit)
+    decision = resources_of(request).rate_limiter.hit(f"{bucket}:{key}", limit)
     if not decision.allowed:
         raise TooManyRequests(
             f"Too many requests; try again in {decision.retry_after_seconds} s.",
@@ -28,6 +27,6 @@ def per_address(bucket: str, limit_of: Callable[[Settings], int]) -> Callable[[R
     """A dependency allowing `limit_of(settings)` requests a minute from one address."""
 
     def check(request: Request) -> None:
-        enforce(request, bucket, client_address(request), limit_of(request.app.state.settings))
+        enforce(request, bucket, client_address(request), limit_of(resources_of(request).settings))
 
     return check

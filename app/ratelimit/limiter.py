@@ -12,7 +12,7 @@ from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import utc_now
-from app.db import dialect_insert
+from app.db import dialect_insert, session_scope
 from app.ratelimit.models import RateLimitWindow
 
 WINDOW = timedelta(minutes=1)
@@ -72,7 +72,7 @@ class DatabaseRateLimiter:
         now = self._clock()
         window = _window_start(now)
         table: Table = RateLimitWindow.__table__  # type: ignore[assignment]
-        with self._session_factory() as session:
+        for session in session_scope(self._session_factory):
             statement = (
                 dialect_insert(session, table)
                 .values(key=key, window_start=window, hits=1)
@@ -85,5 +85,4 @@ class DatabaseRateLimiter:
             hits = session.execute(statement).scalar_one()
             if hits == 1:  # first hit of a window: drop the windows that are over
                 session.execute(delete(table).where(table.c.window_start < window - WINDOW))
-            session.commit()
         return _decision(hits, limit, now)

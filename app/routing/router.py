@@ -1,30 +1,21 @@
-"""HTTP for routing: the rules and keyword rules admins edit, and the dry run."""
+"""HTTP for routing: the rules and keyword rules admins edit. (The dry run, which answers
+what intake would decide, is intake's: app.intake.router.)"""
 
-from typing import Annotated
+from fastapi import APIRouter, Request
 
-from fastapi import APIRouter, Body, Depends, Request
-
-from app.auth.dependencies import AdminDep, require_roles
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
-from app.channels.normalise import to_draft
-from app.channels.schemas import TicketIntake
-from app.dependencies import SessionDep, SettingsDep
+from app.auth.dependencies import AdminDep, ReaderDep
+from app.dependencies import SessionDep
+from app.resources import resources_of
 from app.routing import editing
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.routing.schemas import (
     CategoryKeywordRead,
     CategoryKeywordWrite,
-    RoutingPreview,
     RoutingRuleRead,
     RoutingRuleWrite,
 )
-from app.tickets import service as tickets
 
 router = APIRouter(prefix="/routing", tags=["routing"])
-Reader = Annotated[
-    StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR))
-]
 
 
 def _read(rule: RoutingRule) -> RoutingRuleRead:
@@ -52,11 +43,11 @@ def _read(rule: RoutingRule) -> RoutingRuleRead:
 
 def _changed(request: Request) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    request.app.state.routing.forget()
+    resources_of(request).routing.forget()
 
 
 @router.get("/rules", summary="Routing rules, in the order they are tried")
-def list_rules(session: SessionDep, _staff: Reader) -> list[RoutingRuleRead]:
+def list_rules(session: SessionDep, _staff: ReaderDep) -> list[RoutingRuleRead]:
     return [_read(rule) for rule in editing.list_rules(session)]
 
 
@@ -85,7 +76,7 @@ def delete_rule(rule_id: int, request: Request, session: SessionDep, _admin: Adm
 
 
 @router.get("/keywords", summary="Keyword rules that classify a ticket's text")
-def list_keywords(session: SessionDep, _staff: Reader) -> list[CategoryKeywordRead]:
+def list_keywords(session: SessionDep, _staff: ReaderDep) -> list[CategoryKeywordRead]:
     return [CategoryKeywordRead.model_validate(row) for row in editing.list_keywords(session)]
 
 
@@ -117,19 +108,3 @@ def delete_keywords(
 ) -> None:
     editing.delete_keywords(session, keyword_id)
     _changed(request)
-
-
-@router.post("/dry-run", summary="Where a ticket would go, and why (nothing is written)")
-def dry_run(
-    body: Annotated[TicketIntake, Body()],
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    _staff: Reader,
-) -> RoutingPreview:
-    """Takes the same body as intake and answers what intake would decide."""
-    prepared = tickets.prepare(
-        session, to_draft(body), request.app.state.routing, settings.classifier_threshold
-    )
-    session.rollback()
-    return RoutingPreview.model_validate(prepared.outcome.event_payload())

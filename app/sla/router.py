@@ -4,13 +4,12 @@ centre and supervisors read."""
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import AdminDep, require_roles
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
+from app.auth.dependencies import AdminDep, ReaderDep
 from app.dependencies import SessionDep
+from app.resources import resources_of
 from app.sla import service
 from app.sla.models import SlaPolicy, WorkCalendar
 from app.sla.schemas import (
@@ -24,9 +23,6 @@ from app.sla.schemas import (
 )
 
 router = APIRouter(tags=["sla"])
-Reader = Annotated[
-    StaffPrincipal, Depends(require_roles(Role.ADMIN, Role.DISPATCHER, Role.SUPERVISOR))
-]
 Year = Annotated[int, Query(ge=2000, le=2100)]
 
 
@@ -47,12 +43,12 @@ def _calendar(session: Session, calendar: WorkCalendar, year: int | None) -> Cal
 
 def _changed(request: Request) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    request.app.state.sla.forget()
+    resources_of(request).sla.forget()
 
 
 @router.get("/calendars", summary="Working-day calendars, with the years they cover")
 def list_calendars(
-    session: SessionDep, _staff: Reader, year: Year | None = None
+    session: SessionDep, _staff: ReaderDep, year: Year | None = None
 ) -> list[CalendarRead]:
     """`year` limits the listed days to one year."""
     return [_calendar(session, calendar, year) for calendar in service.list_calendars(session)]
@@ -60,7 +56,7 @@ def list_calendars(
 
 @router.get("/calendars/{code}", summary="One calendar: hours, holidays, moved working days")
 def get_calendar(
-    code: str, session: SessionDep, _staff: Reader, year: Year | None = None
+    code: str, session: SessionDep, _staff: ReaderDep, year: Year | None = None
 ) -> CalendarRead:
     return _calendar(session, service.get_calendar(session, code), year)
 
@@ -134,7 +130,7 @@ def _policy(session: Session, policy: SlaPolicy) -> SlaPolicyRead:
 
 
 @router.get("/sla-policies", summary="SLA policies; the most specific enabled one applies")
-def list_policies(session: SessionDep, _staff: Reader) -> list[SlaPolicyRead]:
+def list_policies(session: SessionDep, _staff: ReaderDep) -> list[SlaPolicyRead]:
     return [_policy(session, policy) for policy in service.list_policies(session)]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.actors import SYSTEM
 from app.clock import utc_now
+from app.db import session_scope
 from app.sla.clocks import alert_payload, settle_alerts
 from app.sla.models import TicketClock
 from app.tickets.events import event_row, record_events
@@ -100,7 +101,7 @@ def sweep(factory: sessionmaker[Session], batch: int = 1000) -> SweepResult:
     """Sweep until nothing is due, one committed transaction per batch."""
     clocks = warnings = breaches = 0
     while True:
-        with factory() as session, session.begin():
+        for session in session_scope(factory):
             result = sweep_once(session, batch=batch)
         clocks, warnings = clocks + result.clocks, warnings + result.warnings
         breaches += result.breaches

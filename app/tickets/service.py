@@ -1,32 +1,23 @@
-"""Taking tickets in, listing the queue and reading one ticket with its timeline."""
+"""The queue and the ticket in it: listing, reading one ticket with its timeline, and
+assigning it to its units (by hand or by the rules again). Intake (app.intake) writes
+new tickets."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
-from sqlalchemy import Select, Table, and_, bindparam, delete, insert, or_, select
+from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth.actors import SYSTEM, Actor
 from app.auth.principal import StaffPrincipal
-from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
 from app.categories.models import Category
-from app.channels.normalise import TicketDraft
 from app.clock import utc_now
-from app.db import column_values, insert_ignoring_conflict, transient
-from app.dedup.cells import cell_of
-from app.dedup.similarity import text_for_matching
 from app.driver_sql import DriverStatement
-from app.errors import Conflict, Forbidden, NotFound, UnknownReference
-from app.geo.crs import Crs, to_wgs84
-from app.grids.locator import GridIndex, LocatedGrid
-from app.photos import service as photos_service
-from app.photos.models import Photo
+from app.errors import Conflict, Forbidden, NotFound
 from app.privacy.disclosure import may_reveal_reporter
 from app.routing import service as routing_service
 from app.routing.service import RoutingState
@@ -34,43 +25,18 @@ from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
 from app.tickets import scoping
-from app.tickets.events import record_event, record_events, ticket_event_row
-from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment, TicketEvent
-from app.tickets.numbering import next_ticket_number
+from app.tickets.events import record_event
+from app.tickets.models import Ticket, TicketAssistingUnit, TicketEvent
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
     ADMIN_ONLY_EVENTS,
     OPEN_STATUSES,
-    ClockKind,
     ClockState,
     EventKind,
-    Priority,
     TicketStatus,
 )
 from app.units import service as units
 from app.units.models import Department, Grid
-
-GRID_LEVEL_COMMUNITY = 2
-GRID_LEVEL_UNIT = 3
-
-
-@dataclass(frozen=True)
-class IntakeResult:
-    ticket: Ticket
-    created: bool  # False: the channel's external id was already known
-
-
-@dataclass(frozen=True)
-class ParentRef:
-    """An open ticket a new one reports again: the new one is written under it at once."""
-
-    id: int
-    number: str
-    reply_text: str | None
-
-
-# Asked of a new ticket before it is written: the open ticket to merge it into, if any.
-MergeCheck = Callable[[Ticket], ParentRef | None]
 
 
 @dataclass(frozen=True)
@@ -110,161 +76,37 @@ def _with_everything_shown(*, one: bool = True) -> Any:
     )
 
 
-def _resolve_category(
-    session: Session, snapshot: routing_service.RoutingSnapshot, code: str | None
-) -> Category | None:
-    if code is None:
-        return None
-    known = snapshot.categories.get(code)
-    # The snapshot may not hold a category added in the last seconds: the database decides.
-    return _category_from(known) if known else categories.require_category_by_code(session, code)
-
-
-def _resolve_grid(session: Session, draft: TicketDraft, index: GridIndex | None) -> Grid | None:
-    if draft.community_code is not None:
-        code, level, field = draft.community_code, GRID_LEVEL_COMMUNITY, "community_code"
-    elif draft.grid_code is not None:
-        code, level, field = draft.grid_code, GRID_LEVEL_UNIT, "grid_code"
-    else:
-        return None
-    kind = "community" if level == GRID_LEVEL_COMMUNITY else "unit grid"
-    known = index.by_code.get(code) if index is not None else None
-    # The index may not hold a grid changed in the last seconds: the database decides.
-    grid = _grid_of(known) or units.grid_in_force(session, code, field, kind)
-    if grid.level != level:
-        raise UnknownReference(f"No {kind} has code {code!r}.", field=field)
-    return grid
-
-
-def _resolve_photos(session: Session, draft: TicketDraft) -> dict[str, Photo]:
-    wanted = [ref.photo_id for ref in draft.photos]
-    found = photos_service.get_photos(session, wanted)
-    missing = [photo_id for photo_id in wanted if photo_id not in found]
-    if missing:
-        raise UnknownReference(
-            f"Photo {missing[0]} was never uploaded; POST it to /api/v1/photos first.",
-            field="photos",
-            missing=missing,
-        )
-    return found
-
-
-@dataclass(frozen=True)
-class _Location:
-    lat: float
-    lon: float
-    source_lat: float
-    source_lon: float
-    source_crs: Crs
-    source: str  # "client" or "photo_exif"
-
-
-def _locate(draft: TicketDraft, photos: dict[str, Photo]) -> _Location | None:
-    if draft.location is not None:
-        point = draft.location
-        lat, lon = to_wgs84(point.lat, point.lon, point.crs)
-        return _Location(lat, lon, point.lat, point.lon, point.crs, "client")
-    for ref in draft.photos:
-        photo = photos[ref.photo_id]
-        if photo.exif_lat is not None and photo.exif_lon is not None:
-            # A phone's GPS writes WGS-84 into EXIF.
-            return _Location(
-                photo.exif_lat,
-                photo.exif_lon,
-                photo.exif_lat,
-                photo.exif_lon,
-                Crs.WGS84,
-                "photo_exif",
-            )
-    return None
-
-
-def _new_ticket(
-    draft: TicketDraft,
-    number: str,
-    category: Category | None,
-    grid: Grid | None,
-    location: _Location | None,
-    now: datetime,
-) -> Ticket:
-    priority = draft.priority or (category.default_priority if category else Priority.NORMAL)
-    return transient(
-        Ticket,
-        number=number,
-        channel=draft.channel,
-        external_id=draft.external_id,
-        request_type=draft.request_type,
-        category_id=category.id if category else None,
-        category=category,
-        priority=priority,
-        title=draft.title,
-        description=draft.description,
-        reporter_name=draft.reporter_name,
-        reporter_phone=draft.reporter_phone,
-        is_anonymous=draft.anonymous,
-        is_confidential=draft.confidential,
-        lat=location.lat if location else None,
-        lon=location.lon if location else None,
-        source_lat=location.source_lat if location else None,
-        source_lon=location.source_lon if location else None,
-        source_crs=location.source_crs if location else None,
-        geo_cell=cell_of(location.lat, location.lon) if location else None,
-        match_text=text_for_matching(draft.title, draft.description),
-        address=draft.address,
-        community_code=draft.community_code,
-        grid_id=grid.id if grid else None,
-        grid=grid,
-        assigned_grid=None,
-        assigned_department=None,
-        parent=None,
-        status=TicketStatus.NEW,
-        cycle=1,
-        urge_count=0,
-        is_supervised=False,
-        reply_text=None,
-        next_due_at=None,
-        version=1,
-        tracking_code=new_tracking_code(),
-        channel_data=draft.channel_data,
-        created_at=now,
-        updated_at=now,
-    )
-
-
-_TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
-_ATTACHMENTS: Table = TicketAttachment.__table__  # type: ignore[assignment]
-# Intake statements, built once (Core on the session's connection: no ORM on the hot path).
-_ID_BY_EXTERNAL_ID = select(_TICKETS.c.id).where(
-    _TICKETS.c.channel == bindparam("channel"), _TICKETS.c.external_id == bindparam("external_id")
-)
-_INSERT_ATTACHMENT = DriverStatement(insert(_ATTACHMENTS))
 _INSERT_ASSISTING = DriverStatement(insert(TicketAssistingUnit))
 
 
-def _id_by_external_id(session: Session, channel: str, external_id: str) -> int | None:
-    parameters = {"channel": channel, "external_id": external_id}
-    found: int | None = session.connection().execute(_ID_BY_EXTERNAL_ID, parameters).scalar()
-    return found
-
-
-def _load(session: Session, ticket_id: int) -> Ticket:
+def load_ticket(session: Session, ticket_id: int) -> Ticket:
+    """The ticket with everything its answer shows."""
     query = select(Ticket).where(Ticket.id == ticket_id).options(*_with_everything_shown())
     return session.scalars(query).unique().one()
 
 
-@dataclass(frozen=True)
-class PreparedTicket:
-    """A draft with its codes resolved and its routing decided: nothing written yet."""
-
-    category: Category | None
-    grid: Grid | None
-    photos: dict[str, Photo]
-    location: _Location | None
-    outcome: routing_service.RoutingOutcome
+def add_assisting_units(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write assisting-unit rows (ticket_id, department_id, created_at)."""
+    _INSERT_ASSISTING.execute(session.connection(), rows)
 
 
-def _routing_input(
-    source: TicketDraft | Ticket,
+class Routable(Protocol):
+    """What routing reads of a ticket: a draft at intake, or a ticket being re-routed."""
+
+    @property
+    def channel(self) -> str: ...
+    @property
+    def request_type(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def address(self) -> str | None: ...
+
+
+def routing_input(
+    source: Routable,
     category: Category | None,
     grid: Grid | None,
     lat: float | None,
@@ -282,223 +124,6 @@ def _routing_input(
         lat=lat,
         lon=lon,
     )
-
-
-def prepare(
-    session: Session, draft: TicketDraft, routing: RoutingState, confidence_threshold: float
-) -> PreparedTicket:
-    """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
-    so a dry run tells exactly what intake would do."""
-    category = _resolve_category(session, routing.snapshot(session), draft.category_code)
-    grid = _resolve_grid(session, draft, routing.locator.index(session))
-    photos = _resolve_photos(session, draft)
-    location = _locate(draft, photos)
-    outcome = routing_service.route(
-        session,
-        routing,
-        _routing_input(
-            draft,
-            category,
-            grid,
-            location.lat if location else None,
-            location.lon if location else None,
-        ),
-        threshold=confidence_threshold,
-    )
-    return PreparedTicket(category, grid, photos, location, outcome)
-
-
-def take_in(
-    session: Session,
-    draft: TicketDraft,
-    actor: Actor,
-    timezone: ZoneInfo,
-    routing: RoutingState,
-    *,
-    catalogue: Catalogue | None = None,
-    confidence_threshold: float = routing_service.DEFAULT_CONFIDENCE_THRESHOLD,
-    merge_into: MergeCheck | None = None,
-) -> IntakeResult:
-    """Make `draft` a ticket in the queue, routed to its unit when the rules can tell (else
-    left for the dispatch centre), with its `received` and routing events and its clocks
-    (when a `catalogue` of SLA policies is given); or return the
-    ticket the channel already filed under the same external id (then nothing is written
-    but a skipped ticket number).
-    A ticket `merge_into` finds a parent for is written merged, without clocks of its own:
-    the parent's run for both.
-
-    The hot path of the service: Core statements, and the answer built from what is in
-    hand rather than read back."""
-    prepared = prepare(session, draft, routing, confidence_threshold)
-    category, grid, photos, location, outcome = (
-        prepared.category,
-        prepared.grid,
-        prepared.photos,
-        prepared.location,
-        prepared.outcome,
-    )
-    now = utc_now()
-    ticket = _new_ticket(
-        draft,
-        next_ticket_number(session, now, timezone),
-        category or _category_of(outcome),
-        grid or _grid_of(outcome.grid),
-        location,
-        now,
-    )
-    apply_routing(ticket, outcome, now)
-    parent = merge_into(ticket) if merge_into is not None else None
-    if parent is not None:
-        _place_under(ticket, parent)
-    planned = _plan_clocks(ticket, catalogue, now) if parent is None else None
-    ticket_id = insert_ignoring_conflict(
-        session, _TICKETS, column_values(ticket), ["channel", "external_id"]
-    )
-    if ticket_id is None:
-        # The channel filed this external id before (or a concurrent request just did and
-        # has committed). A re-post is rare: it pays for the work above rather than every
-        # new ticket paying a lookup first; the only trace is a skipped ticket number.
-        existing_id = _id_by_external_id(session, draft.channel, draft.external_id or "")
-        assert existing_id is not None
-        return IntakeResult(_load(session, existing_id), created=False)
-    ticket.id = ticket_id
-    received = {
-        "channel": draft.channel,
-        "external_id": draft.external_id,
-        "location_source": location.source if location else None,
-        "photos": len(draft.photos),
-    }
-    events = [
-        ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
-        _routing_event(ticket, outcome, SYSTEM, now),
-    ]
-    if _routed(ticket, outcome):
-        _save_assisting_units(session, ticket)
-    if planned is not None:
-        events += clocks.write(session, ticket, planned, now, SYSTEM)
-        set_committed_value(ticket, "clocks", planned.clocks)
-    # Every line in one statement: intake is the service's hot path.
-    record_events(session, events)
-    attachments = [
-        transient(
-            TicketAttachment,
-            ticket_id=ticket_id,
-            photo_id=ref.photo_id,
-            photo=photos[ref.photo_id],
-            role=ref.role,
-            position=position,
-            created_at=now,
-        )
-        for position, ref in enumerate(draft.photos)
-    ]
-    set_committed_value(ticket, "attachments", attachments)
-    if attachments:
-        _INSERT_ATTACHMENT.execute(session.connection(), [column_values(a) for a in attachments])
-    return IntakeResult(ticket, created=True)
-
-
-def _place_under(ticket: Ticket, parent: ParentRef) -> None:
-    ticket.parent_id = parent.id
-    ticket.parent = transient(Ticket, id=parent.id, number=parent.number)
-    ticket.status = TicketStatus.MERGED
-    ticket.reply_text = parent.reply_text
-
-
-def _plan_clocks(ticket: Ticket, catalogue: Catalogue | None, now: datetime) -> clocks.Plan | None:
-    """The citizen's reply clock runs from intake; a routed ticket's unit gets its clocks
-    at once, an unrouted one waits on the centre's dispatch clock."""
-    if catalogue is None:
-        return None
-    if ticket.status == TicketStatus.DISPATCHED:
-        unit = clocks.Unit(ticket.assigned_department_id, ticket.assigned_grid_id)
-        kinds: tuple[ClockKind, ...] = (ClockKind.REPLY, *clocks.UNIT_CLOCKS)
-    else:
-        unit, kinds = clocks.Unit(), (ClockKind.DISPATCH, ClockKind.REPLY)
-    planned = clocks.plan(ticket, kinds, catalogue, now, unit)
-    if planned is not None:
-        clocks.sync_deadlines(ticket, planned.clocks)
-    return planned
-
-
-def _category_of(outcome: routing_service.RoutingOutcome) -> Category | None:
-    return _category_from(outcome.category) if outcome.category else None
-
-
-def _category_from(info: routing_service.CategoryInfo) -> Category:
-    return transient(
-        Category, id=info.id, code=info.code, name=info.name, default_priority=info.default_priority
-    )
-
-
-def _grid_of(located: LocatedGrid | None) -> Grid | None:
-    if located is None:
-        return None
-    return transient(
-        Grid,
-        id=located.grid_id,
-        code=located.code,
-        name=located.name,
-        level=located.level,
-        path=located.path,
-    )
-
-
-def apply_routing(ticket: Ticket, outcome: routing_service.RoutingOutcome, now: datetime) -> None:
-    """Put the routing outcome on the ticket: its map version, its lead unit, its
-    assisting units, and the dispatched status when a unit was found."""
-    ticket.grid_map_version_id = outcome.map_version_id
-    if outcome.lead_department_id is not None and outcome.decision.lead is not None:
-        code = outcome.decision.lead.code
-        name = outcome.snapshot.departments[code][1]
-        ticket.assigned_department_id = outcome.lead_department_id
-        ticket.assigned_department = transient(
-            Department, id=outcome.lead_department_id, code=code, name=name
-        )
-    elif outcome.lead_grid_id is not None and outcome.index is not None:
-        ticket.assigned_grid_id = outcome.lead_grid_id
-        ticket.assigned_grid = _grid_of(outcome.index.by_id[outcome.lead_grid_id])
-    else:
-        return
-    ticket.status = TicketStatus.DISPATCHED
-    names = {
-        department_id: (code, name)
-        for code, (department_id, name) in (outcome.snapshot.departments.items())
-    }
-    assisting = [
-        transient(
-            TicketAssistingUnit,
-            department_id=unit_id,
-            department=transient(
-                Department, id=unit_id, code=names[unit_id][0], name=names[unit_id][1]
-            ),
-            created_at=now,
-        )
-        for kind, unit_id in outcome.assisting
-        if kind == "department"
-    ]
-    set_committed_value(ticket, "assisting_units", assisting)
-
-
-def _routed(ticket: Ticket, outcome: routing_service.RoutingOutcome) -> bool:
-    """Whether the ticket went to the unit routing chose (not when it was merged instead)."""
-    return outcome.decision.lead is not None and ticket.status == TicketStatus.DISPATCHED
-
-
-def _routing_event(
-    ticket: Ticket, outcome: routing_service.RoutingOutcome, actor: Actor, now: datetime
-) -> dict[str, Any]:
-    """The timeline row of the routing decision: where the ticket went, or that it waits."""
-    kind = EventKind.ROUTED if _routed(ticket, outcome) else EventKind.ROUTING_PENDING
-    return ticket_event_row(ticket, kind, actor, outcome.event_payload(), now)
-
-
-def _save_assisting_units(session: Session, ticket: Ticket) -> None:
-    if ticket.assisting_units:
-        for unit in ticket.assisting_units:
-            unit.ticket_id = ticket.id
-        _INSERT_ASSISTING.execute(
-            session.connection(), [column_values(unit) for unit in ticket.assisting_units]
-        )
 
 
 _UNITS_CHANGED = "ticket_units_changed"
@@ -804,8 +429,8 @@ def assign(
     mark_changed(session, ticket, now)
     forget_units(session, ticket)
     if choice.assisting_department_ids:
-        _INSERT_ASSISTING.execute(
-            session.connection(),
+        add_assisting_units(
+            session,
             [
                 {"ticket_id": ticket.id, "department_id": unit, "created_at": now}
                 for unit in choice.assisting_department_ids
@@ -836,7 +461,7 @@ def reroute_by_rules(
     outcome = routing_service.route(
         session,
         routing,
-        _routing_input(ticket, ticket.category, ticket.grid, ticket.lat, ticket.lon),
+        routing_input(ticket, ticket.category, ticket.grid, ticket.lat, ticket.lon),
         threshold=threshold,
     )
     choice = UnitChoice(

@@ -13,6 +13,7 @@ from app.auth.dependencies import PrincipalDep
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
+from app.resources import resources_of
 from app.tickets import views
 from app.tickets.etags import etag, version_from_if_match
 from app.tickets.schemas import TicketDetail
@@ -173,7 +174,7 @@ def _add_endpoint(
     ) -> TicketDetail:
         ticket = workflow.load(session, number, principal)
         workflow.check(action, ticket, principal, version_from_if_match(if_match))
-        catalogue = request.app.state.sla.catalogue(session)
+        catalogue = resources_of(request).sla.catalogue(session)
         act = workflow.begin(session, ticket, principal, catalogue)
         perform(act, body, settings)
         workflow.finish(act, RULES[action].target)

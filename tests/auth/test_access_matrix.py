@@ -40,7 +40,7 @@ from app.routing.models import CategoryKeyword, RoutingRule
 from app.tickets.models import Ticket
 from app.units.models import Department, Grid
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import in_test_transaction, set_resources
 from tests.conftest import JWT_SECRET
 
 API = "/api/v1"
@@ -311,7 +311,7 @@ def scene(
     # As in the `anonymous` fixture, the app works inside the test's transaction; and it
     # gets a fresh rate limiter, so no case inherits another's counts.
     in_test_transaction(module_app, session_factory)
-    module_app.state.rate_limiter = MemoryRateLimiter()
+    set_resources(module_app, rate_limiter=MemoryRateLimiter())
     dispatcher_id = session.scalars(
         select(StaffUser.id).where(StaffUser.username == "dispatcher")
     ).one()

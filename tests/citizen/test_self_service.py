@@ -13,7 +13,7 @@ from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
 from app.tickets.models import Ticket
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import in_test_transaction, set_resources
 
 # A fixed instant, so a test never straddles two rate-limit windows.
 MID_MINUTE = datetime(2026, 11, 23, 9, 30, 30, tzinfo=UTC)
@@ -144,7 +144,7 @@ def test_guessing_codes_is_rate_limited(
 ) -> None:
     app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 1000}))
     in_test_transaction(app, session_factory)
-    app.state.rate_limiter = MemoryRateLimiter(clock=lambda: MID_MINUTE)
+    set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         statuses = [
             citizen.post(
@@ -162,7 +162,7 @@ def test_public_endpoints_are_rate_limited_per_address(
 ) -> None:
     app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 3}))
     in_test_transaction(app, session_factory)
-    app.state.rate_limiter = MemoryRateLimiter(clock=lambda: MID_MINUTE)
+    set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         responses = [
             citizen.post(LOOKUP, json={"number": f"20990101-00000{i}", "tracking_code": "12345678"})

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.dedup import service as dedup
-from app.dedup.intake import dedup_settings
+from app.dedup.service import dedup_settings
 from app.main import create_app
 from app.routing.service import load_snapshot
 from app.tickets.models import Ticket

@@ -1,8 +1,8 @@
-"""What intake does with a new ticket's duplicates: merge it at once when it is surely an
-open ticket's problem again, flag the likely ones for a dispatcher, and treat a repeat
-contact about a closed ticket by the city's rule (a new linked ticket, or a reopen)."""
+"""Intake's duplicate screening, in two steps around the ticket's write: merge a new ticket
+at once when it is surely an open ticket's problem again, flag the likely ones for a
+dispatcher, and treat a repeat contact about a closed ticket by the city's rule (a new
+linked ticket, or a reopen)."""
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,26 +12,17 @@ from app.auth.principal import Principal
 from app.config import Settings
 from app.dedup import service
 from app.dedup.service import Candidate
+from app.intake.write import ParentRef
 from app.routing.service import CategoryInfo
 from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
 from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
-from app.tickets.service import ParentRef
 from app.tickets.vocabulary import OPEN_STATUSES, EventKind, TicketStatus
 from app.workflow import service as workflow
 
 # A dispatcher weighs a handful of suggestions, not a crowd: the best ones are kept.
 MAX_SUGGESTED = 5
-
-
-def dedup_settings(settings: Settings) -> service.Settings:
-    return service.Settings(
-        default_radius_m=settings.dedup_radius_m,
-        window=timedelta(days=settings.dedup_window_days),
-        merge_score=settings.dedup_merge_score if settings.dedup_auto_merge else float("inf"),
-        flag_score=settings.dedup_flag_score,
-    )
 
 
 def _listed(candidates: list[Candidate]) -> list[dict[str, Any]]:
@@ -58,7 +49,7 @@ class Screening:
         self._categories = categories
         self._catalogue = catalogue
         self._settings = settings
-        self._config = dedup_settings(settings)
+        self._config = service.dedup_settings(settings)
         self._likely: list[Candidate] = []
         self._merged_into: Candidate | None = None
 

@@ -5,24 +5,23 @@ import contextlib
 import sqlite3
 from concurrent.futures import Future
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import anyio
 import pytest
-from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.commit_group import STALLED_SECONDS, CommitGroup
-from app.commit_waits import durable
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
-from app.dependencies import DatabaseSlots, request_session
-from app.tickets import router as tickets_router
+from app.intake import flow
+from app.intake._commit_group import STALLED_SECONDS, CommitGroup
+from app.intake._commit_waits import durable, group_unit
+from app.unit_of_work import Database, DatabaseSlots, UnitOfWork, request_unit
 from tests import factories
+from tests.apps import resources
 from tests.concurrency import post_at_once
 
 
@@ -272,14 +271,15 @@ def test_an_intake_that_need_not_wait_runs_on_the_event_loop(
     # The first call of a key looks it up, which opens a group: later ones remember it.
     assert client.post("/api/v1/tickets", json=factories.web()).status_code == 201
     on_the_loop: list[bool] = []
-    original = tickets_router._take_in
+    original = flow._take_in
 
     def take_in(*arguments: Any) -> Any:
         on_the_loop.append(_in_event_loop())
         return original(*arguments)
 
-    monkeypatch.setattr(tickets_router, "_take_in", take_in)
-    group: CommitGroup | None = client.app.state.commit_group  # type: ignore[attr-defined]
+    monkeypatch.setattr(flow, "_take_in", take_in)
+    shared = resources(client.app).database.shared_commit  # type: ignore[arg-type]
+    group = shared if isinstance(shared, CommitGroup) else None
 
     first = client.post("/api/v1/tickets", json=factories.web(description="路灯坏了"))
     if group is not None:  # leave a group open, as the intakes ahead in a queue do
@@ -304,14 +304,16 @@ def _in_event_loop() -> bool:
     return True
 
 
-def _request_on(scratch: Engine, group: CommitGroup) -> Request:
-    """A request to an app that has only what `request_session` uses."""
-    state = SimpleNamespace(
-        commit_group=group,
-        database_slots=DatabaseSlots(1),
-        session_factory=create_session_factory(scratch),
-    )
-    return Request({"type": "http", "app": SimpleNamespace(state=state)})
+def _database(scratch: Engine, group: CommitGroup) -> Database:
+    return Database(scratch, create_session_factory(scratch), DatabaseSlots(1), group)
+
+
+def _unit(
+    database: Database, in_group: bool
+) -> "contextlib.AbstractAsyncContextManager[UnitOfWork]":
+    group = database.shared_commit
+    assert isinstance(group, CommitGroup)
+    return group_unit(group, database.slots) if in_group else request_unit(database)
 
 
 async def _note(session: Session, body: str) -> None:
@@ -325,14 +327,14 @@ def test_a_cancelled_request_gives_the_connection_back(scratch: Engine, in_group
     stopping) still rolls back and gives the connection back, so the next one is not
     locked out."""
     group = CommitGroup(scratch)
-    request = _request_on(scratch, group)
+    database = _database(scratch, group)
 
     async def cancel_one_then_write_another() -> None:
         working = anyio.Event()
 
         async def cancelled() -> None:
-            async with request_session(request, join_commit_group=in_group) as session:
-                await _note(session, "cancelled")
+            async with _unit(database, in_group) as unit:
+                await _note(unit.session, "cancelled")
                 working.set()
                 await anyio.sleep_forever()
 
@@ -341,8 +343,8 @@ def test_a_cancelled_request_gives_the_connection_back(scratch: Engine, in_group
             await working.wait()
             tasks.cancel_scope.cancel()
         with anyio.fail_after(5):
-            async with request_session(request, join_commit_group=in_group) as session:
-                await _note(session, "next")
+            async with _unit(database, in_group) as unit:
+                await _note(unit.session, "next")
 
     anyio.run(cancel_one_then_write_another)
     group.commit()

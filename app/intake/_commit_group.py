@@ -8,8 +8,10 @@ every 201 is still durable. The last intake of a run (nobody waiting), or the on
 fills the group, commits it. A savepoint that fails rolls back alone: the others' work
 is untouched.
 
-Any other request commits the open group before it uses the connection (app.dependencies),
-so the group never holds the connection from another user.
+Any other request's unit of work commits the open group before it uses the connection
+(app.unit_of_work.Database.settle_shared_commit), so the group never holds the connection
+from another user. A group is intake's private detail: the rest of the service knows it
+only as a `SharedCommit`.
 """
 
 import threading
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine, Transaction
 from sqlalchemy.orm import Session
 
 from app.driver_sql import driver_connection
+from app.intake._loop_path import refuse_to_wait
 
 # Bounds how long the first intake of a group waits for the commit.
 MAX_MEMBERS = 16
@@ -59,6 +62,7 @@ class CommitGroup:
 
     def enter(self) -> Connection:
         """The connection, in the group's transaction, for the calling session alone."""
+        refuse_to_wait("waiting for the commit group's connection")
         self._use.acquire()
         try:
             if self._connection is None:
@@ -90,6 +94,7 @@ class CommitGroup:
     def commit(self, group: "Future[None] | None" = None) -> None:
         """Commit the open group (only the one `group` stands for, when given). Never
         raises: the members' futures carry a failure."""
+        refuse_to_wait("the commit group's commit (an fsync)")
         with self._use:
             connection, committed = self._connection, self._committed
             if connection is None or (group is not None and group is not committed):

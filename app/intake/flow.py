@@ -1,0 +1,149 @@
+"""Intake's flow: the steps a new ticket goes through, top to bottom, in one unit of work.
+
+    credentials     who is calling (checked in the intake's own unit of work)
+    normalise       the channel's body becomes one TicketDraft
+    permission      may the caller file for this channel (a grid worker: for this grid)
+    idempotency     an Idempotency-Key is claimed, and the claim committed on its own;
+                    a key already answered replays that answer
+    locate, route   codes resolved, the point located, the unit chosen (write.prepare)
+    number          the ticket numbered and routed, not written yet (write.draft_ticket)
+    screening       duplicates searched before the write, so a sure duplicate is written
+                    merged (screening.merge_into)
+    write           the ticket, its events, clocks, photos and units (write.write)
+    settle          the screening's suggestions and links, now that the ticket exists
+    answer          the ticket as the caller may see it, rendered once
+    idempotency     the answer kept with the key, in the same transaction
+    commit          the unit of work commits: durable before the answer goes out
+
+Everything between `credentials` and `commit` is in one transaction: work that must happen
+with every new ticket (an outbox row for webhooks, a statistics rollup) belongs in
+`_take_in`, after `write`, so it commits or rolls back with the ticket.
+
+The steps run in one go, on the event loop when the unit holds the commit group's
+connection at once (app.intake._commit_waits.holds_the_connection_at_once), else in one
+worker thread. On the loop every other request waits for them, so nothing below them may
+block; app.intake._loop_path guards that.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi.concurrency import run_in_threadpool
+
+from app.auth.dependencies import Credentials
+from app.auth.policy import ensure_may_file
+from app.auth.principal import Principal, StaffPrincipal
+from app.auth.roles import Role
+from app.channels.normalise import to_draft
+from app.channels.schemas import TicketIntake
+from app.idempotency import service as idempotency
+from app.intake import screening, write
+from app.intake._commit_group import CommitGroup
+from app.intake._commit_waits import group_unit, holds_the_connection_at_once
+from app.intake._loop_path import loop_path
+from app.resources import Resources
+from app.tickets import views
+from app.unit_of_work import UnitOfWork, request_unit
+from app.units import service as units
+
+
+@dataclass(frozen=True)
+class IntakeRequest:
+    """What intake takes from the HTTP request."""
+
+    body: TicketIntake
+    path: str  # the route's path as sent, for the idempotency fingerprint and Location
+    idempotency_key: str | None
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    """A ticket taken in: 201 for a new one, 200 for one its channel had filed already."""
+
+    status: int
+    body: bytes  # the ticket as TicketRead's JSON
+    number: str
+
+
+# A ticket taken in, or the first answer replayed for its Idempotency-Key.
+Outcome = TakenIn | idempotency.StoredResponse
+
+
+async def take_in(resources: Resources, request: IntakeRequest) -> Outcome:
+    """Take the request's ticket in; durable before this returns."""
+    database = resources.database
+    group = database.shared_commit
+    opened = (
+        group_unit(group, database.slots)
+        if isinstance(group, CommitGroup)
+        else request_unit(database)
+    )
+    async with opened as unit:
+        principal = await request.credentials.principal(
+            resources.principal_cache, resources.jwt_secret, unit.session
+        )
+        if holds_the_connection_at_once(unit):
+            with loop_path():
+                return _take_in(resources, unit, request, principal)
+        return await run_in_threadpool(_take_in, resources, unit, request, principal)
+
+
+def _take_in(
+    resources: Resources, unit: UnitOfWork, request: IntakeRequest, principal: Principal
+) -> Outcome:
+    """The steps from normalise to commit (see the module's docstring)."""
+    settings, session, body = resources.settings, unit.session, request.body
+    draft = to_draft(body)
+    ensure_may_file(principal, draft.channel, _grid_path(unit, principal, draft.grid_code))
+    claim: idempotency.Claim | None = None
+    if request.idempotency_key is not None:
+        claimed = idempotency.claim(
+            session,
+            principal.actor.idempotency_scope,
+            idempotency.validate_key(request.idempotency_key),
+            idempotency.fingerprint("POST", request.path, body.model_dump(mode="json")),
+            ttl=timedelta(hours=settings.idempotency_ttl_hours),
+            lease=timedelta(seconds=settings.idempotency_lease_seconds),
+        )
+        if isinstance(claimed, idempotency.StoredResponse):
+            unit.rollback()
+            return claimed
+        unit.commit()  # a second request with the key is told this one is in flight
+        claim = claimed
+    catalogue = resources.sla.catalogue(session)
+    try:
+        prepared = write.prepare(session, draft, resources.routing, settings.classifier_threshold)
+        ticket = write.draft_ticket(session, draft, prepared, ZoneInfo(settings.timezone))
+        categories = resources.routing.snapshot(session).categories_by_id
+        screen = screening.Screening(session, principal, categories, catalogue, settings)
+        parent = screen.merge_into(ticket)
+        written = write.write(session, ticket, draft, prepared, principal.actor, catalogue, parent)
+        ticket = written.ticket
+        if written.created:
+            ticket = screen.settle(ticket) or ticket
+        status = 201 if written.created else 200
+        read = views.read(ticket, principal, catalogue, with_remaining=False)
+        answer = read.model_dump_json().encode()
+        if claim is not None:
+            idempotency.complete(session, claim, status, json.loads(answer))
+        # Committed here, in the thread the work ran in: a second hop to a thread for the
+        # commit would cost intake, the service's hot path.
+        unit.commit()
+    except Exception:
+        if claim is not None:
+            unit.rollback()
+            idempotency.release(session, claim)
+            unit.commit()
+        raise
+    return TakenIn(status, answer, ticket.number)
+
+
+def _grid_path(unit: UnitOfWork, principal: Principal, grid_code: str | None) -> str | None:
+    """Only a grid worker's report needs its grid checked before intake."""
+    if not isinstance(principal, StaffPrincipal) or principal.role is not Role.GRID_WORKER:
+        return None
+    grid = units.get_grid_by_code(unit.session, grid_code) if grid_code else None
+    return grid.path if grid else None

@@ -1,0 +1,139 @@
+"""HTTP for intake: POST /tickets (parse, call the flow, answer), and the routing dry run,
+which answers where a ticket would go without taking it in.
+
+FastAPI parses a JSON body with the standard library, validates the objects that made,
+then solves the endpoint's parameters one by one: together a sizeable share of intake, the
+service's hot path. `IntakeRoute` checks the credentials are there, validates the bytes
+with pydantic's own JSON parser in one pass, and calls the endpoint itself, through a
+typed call that mypy checks. A request it is not sure of (another content type, a body
+that does not validate) goes FastAPI's way, so every error answer, a 422 above all, is the
+one FastAPI gives.
+"""
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter, ValidationError
+
+from app.auth.dependencies import (
+    CREDENTIALS_OPENAPI,
+    Credentials,
+    CredentialsDep,
+    ReaderDep,
+    credentials_of,
+)
+from app.channels.normalise import to_draft
+from app.channels.schemas import TicketIntake
+from app.dependencies import SessionDep, SettingsDep, media_type
+from app.errors import problem_responses
+from app.idempotency import service as idempotency
+from app.intake import flow, write
+from app.resources import resources_of
+from app.routing.schemas import RoutingPreview
+from app.tickets.schemas import TicketRead
+
+_BODY: TypeAdapter[Any] = TypeAdapter(TicketIntake)
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+# The endpoint as the fast path calls it: positionally, its types checked by mypy.
+IntakeEndpoint = Callable[[TicketIntake, Request, Credentials], Awaitable[Response]]
+
+
+def intake_route(endpoint: IntakeEndpoint) -> type[APIRoute]:
+    """The route class for `endpoint` (see the module's docstring)."""
+
+    class IntakeRoute(APIRoute):
+        def get_route_handler(self) -> Handler:
+            ordinary = super().get_route_handler()
+
+            async def handle(request: Request) -> Response:
+                if media_type(request) != "application/json":
+                    return await ordinary(request)
+                # As the dependency does: refused before the body is read.
+                credentials = await credentials_of(request)
+                try:
+                    body = _BODY.validate_json(await request.body())
+                except ValidationError:
+                    return await ordinary(request)  # the body is kept: FastAPI reads it again
+                return await endpoint(body, request, credentials)
+
+            return handle
+
+    return IntakeRoute
+
+
+router = APIRouter()
+
+PROBLEM_RESPONSES = problem_responses(
+    (409, "An Idempotency-Key request is still in flight"),
+    (413, "Body over the size limit"),
+    (422, "Invalid body, unknown code, or Idempotency-Key reused with another body"),
+)
+
+
+async def post_ticket(
+    body: Annotated[TicketIntake, Body()],
+    request: Request,
+    credentials: CredentialsDep,
+) -> Response:
+    """One endpoint for every channel; `channel` in the body says which, and which fields
+    apply. Durable before the 201 is sent. Re-posting a known `external_id` returns the
+    first ticket with 200; an `Idempotency-Key` replays the first answer exactly."""
+    # The unit of work is opened by the flow rather than as a dependency, and the work
+    # runs in one go: FastAPI's work per dependency, and each hop to a thread, is a
+    # sizeable share of intake, the hot path.
+    path: str = request.scope["path"]  # request.url would parse the whole URL for it
+    outcome = await flow.take_in(
+        resources_of(request),
+        flow.IntakeRequest(body, path, request.headers.get(idempotency.HEADER), credentials),
+    )
+    if isinstance(outcome, idempotency.StoredResponse):
+        headers = {"Idempotent-Replayed": "true"}
+        return JSONResponse(outcome.body, outcome.status, headers=headers)
+    headers = {"Location": f"{path}/{outcome.number}"}
+    return Response(outcome.body, outcome.status, headers=headers, media_type="application/json")
+
+
+router.add_api_route(
+    "/tickets",
+    post_ticket,
+    methods=["POST"],
+    tags=["tickets"],
+    route_class_override=intake_route(post_ticket),
+    status_code=201,
+    response_model=TicketRead,
+    summary="Take in a ticket from any channel",
+    responses={
+        200: {
+            "model": TicketRead,
+            "description": "The channel's external id was known: the "
+            "ticket filed the first time, unchanged",
+        },
+        **PROBLEM_RESPONSES,
+    },
+    # The endpoint reads the Idempotency-Key header and the credentials itself (FastAPI's
+    # work per parameter counts on intake, the hot path); this puts them in /docs.
+    openapi_extra={**CREDENTIALS_OPENAPI, **idempotency.HEADER_OPENAPI},
+)
+
+
+@router.post(
+    "/routing/dry-run",
+    tags=["routing"],
+    summary="Where a ticket would go, and why (nothing is written)",
+)
+def dry_run(
+    body: Annotated[TicketIntake, Body()],
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _staff: ReaderDep,
+) -> RoutingPreview:
+    """Takes the same body as intake and answers what intake would decide."""
+    routing = resources_of(request).routing
+    prepared = write.prepare(session, to_draft(body), routing, settings.classifier_threshold)
+    session.rollback()
+    return RoutingPreview.model_validate(prepared.outcome.event_payload())

@@ -19,6 +19,7 @@ from app.driver_sql import DriverStatement
 from app.sla.business_time import WorkingCalendar
 from app.sla.catalogue import Catalogue, Policy
 from app.sla.models import TicketClock
+from app.tickets import changes
 from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
 from app.tickets.vocabulary import ClockKind, ClockState, EventKind
@@ -152,19 +153,21 @@ def plan(
 
 
 def save(session: Session, ticket: Ticket, planned: Plan, now: datetime, actor: Actor) -> None:
-    """Write the planned clocks with their events."""
+    """Write the planned clocks with their events; the ticket shows them once
+    `refresh_deadlines` read them."""
     record_events(session, write(session, ticket, planned, now, actor))
+    _changed(session, ticket)
 
 
 def write(
     session: Session, ticket: Ticket, planned: Plan, now: datetime, actor: Actor
 ) -> list[dict[str, Any]]:
-    """Write the planned clocks (Core: intake's hot path); their timeline rows are the
-    caller's to write, so intake writes all of a new ticket's events in one statement."""
+    """Write the planned clocks (Core: intake's hot path, which sets them on its ticket
+    itself); their timeline rows are the caller's to write, so intake writes all of a new
+    ticket's events in one statement."""
     for clock in planned.clocks:
         clock.ticket_id = ticket.id
     _INSERT_CLOCK.execute(session.connection(), [column_values(clock) for clock in planned.clocks])
-    _changed(session)
     started = {
         "policy": planned.policy.name,
         "clocks": [describe(clock) for clock in planned.clocks],
@@ -272,7 +275,7 @@ def stop(
     recorded first, even if no sweep saw it."""
     stopped = live(ticket, kinds)
     if stopped:
-        _changed(session)
+        _changed(session, ticket)
     for clock in stopped:
         _record_alerts(session, ticket, clock, now)
         clock.state = outcome
@@ -305,7 +308,7 @@ def pause(
     """Stop the running alerting clocks, keeping the business time each had left."""
     paused = [clock for clock in live(ticket, ALERTING) if clock.state == ClockState.RUNNING]
     if paused:
-        _changed(session)
+        _changed(session, ticket)
     for clock in paused:
         _record_alerts(session, ticket, clock, now)
         calendar = catalogue.calendars[clock.calendar_id]
@@ -342,7 +345,7 @@ def resume(
     """Run the paused clocks again: each gets back exactly the business time it had left."""
     resumed = [clock for clock in live(ticket) if clock.state == ClockState.PAUSED]
     if resumed:
-        _changed(session)
+        _changed(session, ticket)
     for clock in resumed:
         calendar = catalogue.calendars[clock.calendar_id]
         clock.due_at = calendar.add(now, timedelta(microseconds=clock.remaining_us or 0))
@@ -388,7 +391,7 @@ def extend(
     """Move the clock's deadline by `working_days` of the calendar's working time."""
     calendar = catalogue.calendars[clock.calendar_id]
     assert clock.due_at is not None
-    _changed(session)
+    _changed(session, ticket)
     previous = clock.due_at
     clock.due_at = calendar.add(previous, working_day(calendar) * working_days)
     clock.extended_days += working_days
@@ -410,17 +413,14 @@ def extend(
     _report_uncovered(session, ticket, calendar, [clock], now)
 
 
-_CHANGED = "clocks_changed"
-
-
-def _changed(session: Session) -> None:
-    session.info[_CHANGED] = True
+def _changed(session: Session, ticket: Ticket) -> None:
+    changes.of(session).clocks_rewritten.add(ticket.id)
 
 
 def refresh_deadlines(session: Session, ticket: Ticket) -> bool:
     """Read the ticket's clocks again (new ones went in by Core) and copy their deadlines;
-    nothing to do when no clock changed in this session. True when some had."""
-    if not session.info.pop(_CHANGED, False):
+    nothing to do when none of its clocks changed in this session. True when some had."""
+    if not changes.take(changes.of(session).clocks_rewritten, ticket):
         return False
     found = session.scalars(
         select(TicketClock).where(TicketClock.ticket_id == ticket.id).order_by(TicketClock.id)

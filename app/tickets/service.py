@@ -24,7 +24,7 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
-from app.tickets import scoping
+from app.tickets import changes, scoping
 from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketEvent
 from app.tickets.pagination import Cursor, SortOrder
@@ -126,29 +126,26 @@ def routing_input(
     )
 
 
-_UNITS_CHANGED = "ticket_units_changed"
-
-
 def forget_units(session: Session, ticket: Ticket) -> None:
     """Drop the assisting units (the lead unit is the caller's to set); what the session
-    holds of the ticket's units is stale until `reload_units`."""
+    holds of the ticket's units is stale until `reload_units` (app.tickets.changes)."""
     session.execute(delete(TicketAssistingUnit).where(TicketAssistingUnit.ticket_id == ticket.id))
-    session.info[_UNITS_CHANGED] = True
+    changes.of(session).units_rewritten.add(ticket.id)
 
 
 def reload_units(session: Session, ticket: Ticket) -> None:
     """Read the ticket's lead and assisting units again, if this session changed them."""
-    if session.info.pop(_UNITS_CHANGED, False):
+    if changes.take(changes.of(session).units_rewritten, ticket):
         session.refresh(ticket, ["assigned_grid", "assigned_department", "assisting_units"])
 
 
 def mark_changed(session: Session, ticket: Ticket, now: datetime) -> None:
     """The ticket's next version (once per transaction, however many flushes the change
     takes) and its update time: every change to a ticket calls this."""
-    changed: set[int] = session.info.setdefault("tickets_changed", set())
-    if ticket.id not in changed:
+    versioned = changes.of(session).versioned
+    if ticket.id not in versioned:
         ticket.version += 1
-        changed.add(ticket.id)
+        versioned.add(ticket.id)
     ticket.updated_at = now
 
 

@@ -9,7 +9,7 @@ from app.dedup import service as dedup
 from app.privacy.disclosure import disclosure_for
 from app.sla.catalogue import Catalogue
 from app.sla.views import clock_reads
-from app.tickets import service
+from app.tickets import changes, service
 from app.tickets.models import Ticket
 from app.tickets.schemas import (
     ContactsRead,
@@ -48,6 +48,7 @@ def duplicates(session: Session, ticket: Ticket) -> list[DuplicateRead]:
 def detail(
     session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
 ) -> TicketDetail:
+    changes.ensure_shown(session, ticket)
     disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
     events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
     contacts = dedup.contacts(session, ticket)
@@ -67,6 +68,7 @@ def fresh_detail(
     when the change took it out of their scope (a return, a transfer, an escalation)."""
     session.flush()  # expiring would drop changes not yet written
     session.expire_all()
+    changes.all_read_again(session)
     ticket = service.get_ticket_unscoped(session, number)
     assert ticket is not None  # the change was made to it in this transaction
     return detail(session, ticket, principal, catalogue)

@@ -1,0 +1,206 @@
+"""The SQLAlchemy internals intake's fast path reads, each named with who relies on it.
+
+pyproject.toml pins SQLAlchemy's minor version; when it is raised, a failure here says
+which internal changed and which module to mend, before a wrong row is written.
+"""
+
+import inspect as signatures
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    inspect,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+
+from app.db import UtcDateTime
+from app.tickets.models import Ticket
+
+SUPPORTED_MINOR = "2.1"
+
+
+def _relied_on(what: str, by: str, holds: bool) -> None:
+    assert holds, (
+        f"SQLAlchemy {sqlalchemy.__version__}: {what} is not as {by} relies on it; "
+        f"mend {by} before raising the pin in pyproject.toml"
+    )
+
+
+def _parameters(function: Callable[..., Any]) -> list[str]:
+    return list(signatures.signature(function).parameters)
+
+
+_NOTE = Table(
+    "note",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("body", String, nullable=False),
+    Column("kind", String, nullable=False),
+    Column("at", UtcDateTime),
+    Column("made", DateTime, default=lambda: datetime.now(UTC)),
+)
+
+
+def _compiled(keys: list[str], **constants: Any) -> SQLCompiler:
+    statement = insert(_NOTE).values(**constants) if constants else insert(_NOTE)
+    compiled = statement.compile(dialect=sqlite.dialect(), column_keys=keys)
+    assert isinstance(compiled, SQLCompiler)
+    return compiled
+
+
+def test_the_pinned_minor_version_is_the_one_installed() -> None:
+    _relied_on(
+        f"the version (pinned to {SUPPORTED_MINOR}.x)",
+        "pyproject.toml",
+        sqlalchemy.__version__.startswith(f"{SUPPORTED_MINOR}."),
+    )
+
+
+def test_a_compiled_statement_names_its_placeholders_in_order() -> None:
+    compiled = _compiled(["body", "at", "made"], kind="plain")
+    by = "app/driver_sql.py (_plan)"
+    in_order = ["body", "kind", "at", "made"]
+    _relied_on("SQLCompiler.positiontup", by, compiled.positiontup == in_order)
+    _relied_on("SQLCompiler.string's ? placeholders", by, compiled.string.count("?") == 4)
+    binds = compiled.binds
+    _relied_on("SQLCompiler.binds", by, all(isinstance(binds[n], BindParameter) for n in binds))
+    constant = binds["kind"]
+    _relied_on("BindParameter.value", by, constant.value == "plain")
+    _relied_on("BindParameter.callable", by, constant.callable is None)
+
+
+def test_a_value_computed_at_execution_is_listed_as_prefetched() -> None:
+    compiled = _compiled(["body", "kind", "made"])
+    by = "app/driver_sql.py (_plan: such statements go through Core)"
+    _relied_on("SQLCompiler.insert_prefetch", by, compiled.insert_prefetch == [])
+    defaulted = _compiled(["body", "kind"])
+    prefetched = [column.key for column in defaulted.insert_prefetch]
+    _relied_on("SQLCompiler.insert_prefetch", by, prefetched == ["made"])
+
+
+def test_each_type_converts_through_its_dialect_form() -> None:
+    dialect = sqlite.dialect()
+    by = "app/driver_sql.py (_plan)"
+    impl = UtcDateTime().dialect_impl(dialect)
+    write = impl.bind_processor(dialect)
+    read = impl.result_processor(dialect, None)
+    _relied_on("TypeEngine.dialect_impl().bind_processor()", by, write is not None)
+    _relied_on("TypeEngine.dialect_impl().result_processor()", by, read is not None)
+    assert write is not None
+    assert read is not None
+    moment = datetime(2026, 11, 23, 1, 2, 3, tzinfo=UTC)
+    _relied_on("a datetime's round trip through both", by, read(write(moment)) == moment)
+
+
+def test_a_pooled_connection_hands_out_the_driver_connection(engine: Any, backend: str) -> None:
+    by = "app/driver_sql.py (driver_connection, DriverStatement._run)"
+    with engine.connect() as connection:
+        assert isinstance(connection, Connection)
+        driver = connection.connection.driver_connection
+        _relied_on("Connection.connection.driver_connection", by, driver is not None)
+        _relied_on(
+            "Dialect.loaded_dbapi.Error", by, hasattr(connection.dialect.loaded_dbapi, "Error")
+        )
+    if backend == "sqlite":
+        import sqlite3
+
+        _relied_on("the driver connection's type", by, isinstance(driver, sqlite3.Connection))
+
+
+def test_driver_errors_become_the_exceptions_core_raises() -> None:
+    import sqlite3
+
+    by = "app/driver_sql.py (DriverStatement._run)"
+    _relied_on(
+        "DBAPIError.instance(statement, params, orig, dbapi_base_err)",
+        by,
+        _parameters(DBAPIError.instance)[:4] == ["statement", "params", "orig", "dbapi_base_err"],
+    )
+    error = DBAPIError.instance("INSERT", None, sqlite3.IntegrityError("x"), sqlite3.Error)
+    _relied_on("DBAPIError.instance's IntegrityError", by, type(error).__name__ == "IntegrityError")
+
+
+@pytest.mark.parametrize(
+    "method", ["do_savepoint", "do_release_savepoint", "do_rollback_to_savepoint"]
+)
+def test_the_dialects_savepoint_methods_take_a_connection_and_a_name(method: str) -> None:
+    by = "app/db.py (_send_savepoints_as_driver_sql)"
+    found = getattr(Dialect, method, None)
+    _relied_on(f"Dialect.{method}", by, found is not None)
+    assert found is not None
+    _relied_on(
+        f"Dialect.{method}(connection, name)",
+        by,
+        _parameters(found) == ["self", "connection", "name"],
+    )
+
+
+def test_a_models_instance_maker_makes_an_instance_without_attribute_events() -> None:
+    by = "app/db.py (transient)"
+    manager = inspect(Ticket).class_manager
+    _relied_on("Mapper.class_manager.new_instance", by, callable(manager.new_instance))
+    made = manager.new_instance()
+    _relied_on("new_instance() makes an empty model instance", by, isinstance(made, Ticket))
+
+
+@pytest.mark.parametrize(
+    ("method", "parameters"),
+    [
+        (
+            "get_bind",
+            [
+                "self",
+                "mapper",
+                "clause",
+                "bind",
+                "_sa_skip_events",
+                "_sa_skip_for_implicit_returning",
+                "kw",
+            ],
+        ),
+        ("connection", ["self", "bind_arguments", "execution_options"]),
+        ("in_transaction", ["self"]),
+        ("commit", ["self"]),
+        ("rollback", ["self"]),
+    ],
+)
+def test_the_session_methods_the_group_session_overrides_keep_their_signatures(
+    method: str, parameters: list[str]
+) -> None:
+    by = "app/intake/_commit_group.py (GroupSession)"
+    _relied_on(
+        f"Session.{method}{tuple(parameters[1:])}",
+        by,
+        _parameters(getattr(Session, method)) == parameters,
+    )
+
+
+def test_a_session_can_join_its_bind_as_a_savepoint() -> None:
+    by = "app/intake/_commit_group.py (GroupSession) and the tests' rolled-back transactions"
+    session = Session(join_transaction_mode="create_savepoint")
+    _relied_on(
+        "Session(join_transaction_mode='create_savepoint')",
+        by,
+        session.join_transaction_mode == "create_savepoint",
+    )
+    _relied_on("Session.identity_map", by, len(session.identity_map) == 0)
+
+
+def test_bindparam_is_still_the_way_to_name_a_placeholder() -> None:
+    _relied_on("bindparam(name).key", "app/dedup/service.py", bindparam("cell0").key == "cell0")

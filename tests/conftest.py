@@ -2,6 +2,8 @@
 
 The schema is made once per database by `alembic upgrade head`, the demo city loaded once,
 and each test runs inside a transaction that is rolled back, so tests never see each other.
+Under pytest-xdist each worker has databases of its own: its SQLite files under its own
+temporary directory, its own PostgreSQL schemas (`worker_schema`).
 """
 
 import os
@@ -34,7 +36,16 @@ from tests.apps import in_test_transaction
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 JWT_SECRET = "test-secret-" + "x" * 40
-TEST_SCHEMA = "hotline_test"
+# The pytest-xdist worker running this process ("gw0", ...), or "main" without workers.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def worker_schema(name: str) -> str:
+    """A PostgreSQL schema of this worker's own."""
+    return f"{name}_{WORKER}"
+
+
+TEST_SCHEMA = worker_schema("hotline_test")
 BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 # Tables that tests write to; reference data (grids, departments, categories) stays.

@@ -14,6 +14,9 @@ import pytest
 from app.cli import main
 from app.schema_version import head_revision
 
+# Each runs the hotline command as a process of its own.
+pytestmark = pytest.mark.slow
+
 DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
 DEMO_DEPARTMENTS = 13  # twelve functional departments and the district office
 SERVE_TIMEOUT_SECONDS = 30

@@ -22,8 +22,9 @@ from app.schema_version import (
     head_revision,
     migrating,
 )
+from tests.conftest import worker_schema
 
-MIGRATIONS_SCHEMA = "hotline_migrations_test"
+MIGRATIONS_SCHEMA = worker_schema("hotline_migrations_test")
 APP_TABLES = frozenset(app.models.Base.metadata.tables)
 
 

@@ -243,6 +243,7 @@ def _answers_to_failures(
     return answers
 
 
+@pytest.mark.slow
 def test_a_made_up_name_is_slowed_and_locked_like_an_account(
     client_with: ClientMaker, session: Session, account: Account
 ) -> None:
@@ -618,6 +619,7 @@ def test_cli_create_client_prints_a_key_that_works(
     assert response.status_code == 201, response.text
 
 
+@pytest.mark.slow
 def test_cli_create_user_reads_the_password_from_stdin(
     cli_app: Callable[[], TestClient],
     monkeypatch: pytest.MonkeyPatch,
@@ -638,6 +640,7 @@ def _set_bootstrap_admin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOTLINE_BOOTSTRAP_ADMIN_PASSWORD", "bootstrap-password")
 
 
+@pytest.mark.slow
 def test_migrate_creates_the_bootstrap_admin_once(
     cli_app: Callable[[], TestClient],
     monkeypatch: pytest.MonkeyPatch,
@@ -655,6 +658,7 @@ def test_migrate_creates_the_bootstrap_admin_once(
     assert [(user["username"], user["role"]) for user in users] == [("root", "admin")]
 
 
+@pytest.mark.slow
 def test_migrate_survives_a_disabled_bootstrap_admin(
     cli_app: Callable[[], TestClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:

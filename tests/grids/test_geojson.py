@@ -454,6 +454,7 @@ def test_progress_for_a_file_without_features_is_zero_of_zero() -> None:
     assert calls == [(0, 0)]
 
 
+@pytest.mark.slow
 def test_a_city_sized_map_validates_in_seconds() -> None:
     lattice = samples.lattice_feature_collection()  # 5,625 unit grids, 225 + 25 parents
     levels = [f["properties"]["level"] for f in lattice["features"]]
@@ -469,6 +470,7 @@ def test_a_city_sized_map_validates_in_seconds() -> None:
     assert elapsed < 60
 
 
+@pytest.mark.slow
 def test_a_city_sized_map_finds_its_one_overlap() -> None:
     lattice = samples.lattice_feature_collection()
     # One unit grid stretched a quarter of its width into its eastern neighbour.

@@ -220,6 +220,7 @@ def test_waiting_members_answer_once_their_group_commits(scratch: Engine) -> Non
     assert _durable_notes(scratch) == ["first", "second"]
 
 
+@pytest.mark.slow
 def test_a_group_nobody_commits_is_committed_for_its_waiting_members(scratch: Engine) -> None:
     """The intake meant to commit the group was cancelled before it could: the members
     waiting for that commit still answer, durable, once STALLED_SECONDS have passed."""
@@ -238,6 +239,7 @@ def test_a_group_nobody_commits_is_committed_for_its_waiting_members(scratch: En
     assert not group.open
 
 
+@pytest.mark.slow
 def test_concurrent_intakes_are_all_durable_when_answered(
     live_server: str, engine: Engine, auth: dict[str, dict[str, str]]
 ) -> None:

@@ -4,9 +4,13 @@ connections and real commits, on every database the tests run on."""
 from collections import Counter
 
 import httpx
+import pytest
 
 from tests.concurrency import post_at_once
 from tests.workflow.helpers import TICKETS, Auth, Json, department_ticket, events, read
+
+# Bursts of threads against a live server.
+pytestmark = pytest.mark.slow
 
 
 def _at_once(url: str, path: str, body: Json, headers: dict[str, str]) -> Counter[int]:

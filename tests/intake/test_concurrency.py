@@ -4,9 +4,13 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from tests import factories
 from tests.concurrency import THREADS, post_at_once
+
+# Bursts of threads against a live server.
+pytestmark = pytest.mark.slow
 
 
 def _post_at_once(url: str, body: dict[str, Any], headers: dict[str, str]) -> list[httpx.Response]:

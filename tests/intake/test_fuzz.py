@@ -2,11 +2,15 @@
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import factories
+
+# Hundreds of generated bodies each.
+pytestmark = pytest.mark.slow
 
 TICKETS = "/api/v1/tickets"
 

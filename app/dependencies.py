@@ -36,12 +36,8 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").partition(";")[0].strip().lower()
 
 
-def app_settings(request: Request) -> Settings:
-    return resources_of(request).settings
-
-
 async def _settings(request: Request) -> Settings:
-    return app_settings(request)
+    return resources_of(request).settings
 
 
 async def _resources(request: Request) -> Resources:

@@ -1,12 +1,11 @@
 """Liveness and readiness, for load balancers and orchestrators."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.dependencies import DatabaseSlotDep
-from app.resources import resources_of
+from app.dependencies import DatabaseSlotDep, ResourcesDep
 from app.schema_version import current_revision
 
 router = APIRouter(tags=["health"])
@@ -18,8 +17,7 @@ def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The database answers and its schema is at the newest migration")
-def readyz(request: Request, _slot: DatabaseSlotDep) -> JSONResponse:
-    resources = resources_of(request)
+def readyz(resources: ResourcesDep, _slot: DatabaseSlotDep) -> JSONResponse:
     expected = resources.schema_head
     try:
         with resources.database.engine.connect() as connection:

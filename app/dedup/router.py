@@ -1,6 +1,6 @@
 """HTTP for duplicates: what a ticket may duplicate, and the dispatcher's merge and unmerge."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import DispatchCentreDep, StaffDep
@@ -8,9 +8,9 @@ from app.auth.principal import StaffPrincipal
 from app.clock import utc_now
 from app.dedup import service
 from app.dedup.schemas import MergeRequest, UnmergeRequest
-from app.dependencies import SessionDep
+from app.dependencies import ResourcesDep, SessionDep
 from app.errors import Conflict, problem_responses
-from app.resources import resources_of
+from app.resources import Resources
 from app.tickets import service as tickets
 from app.tickets import views
 from app.tickets.etags import etag
@@ -39,7 +39,7 @@ def list_duplicates(number: str, session: SessionDep, staff: StaffDep) -> list[D
 def merge(
     number: str,
     body: MergeRequest,
-    request: Request,
+    resources: ResourcesDep,
     response: Response,
     session: SessionDep,
     staff: DispatchCentreDep,
@@ -50,7 +50,7 @@ def merge(
     parent = tickets.get_ticket(session, body.parent_number, staff)
     _ensure_mergeable(session, child, parent)
     service.merge(session, child, parent, staff.actor, utc_now(), reason=body.reason)
-    return _answer(request, response, session, number, staff)
+    return _answer(resources, response, session, number, staff)
 
 
 @router.post(
@@ -59,7 +59,7 @@ def merge(
 def unmerge(
     number: str,
     body: UnmergeRequest,
-    request: Request,
+    resources: ResourcesDep,
     response: Response,
     session: SessionDep,
     staff: DispatchCentreDep,
@@ -68,9 +68,9 @@ def unmerge(
     if child.parent is None or child.status != TicketStatus.MERGED:
         raise Conflict("The ticket is not merged into another.", ticket_status=child.status)
     parent = tickets.get_ticket(session, child.parent.number, staff)
-    catalogue = resources_of(request).sla.catalogue(session)
+    catalogue = resources.sla.catalogue(session)
     service.unmerge(session, child, parent, catalogue, staff.actor, body.reason, utc_now())
-    return _answer(request, response, session, number, staff)
+    return _answer(resources, response, session, number, staff)
 
 
 def _ensure_mergeable(session: Session, child: Ticket, parent: Ticket) -> None:
@@ -95,9 +95,9 @@ def _ensure_mergeable(session: Session, child: Ticket, parent: Ticket) -> None:
 
 
 def _answer(
-    request: Request, response: Response, session: SessionDep, number: str, staff: StaffPrincipal
+    resources: Resources, response: Response, session: Session, number: str, staff: StaffPrincipal
 ) -> TicketDetail:
-    catalogue = resources_of(request).sla.catalogue(session)
+    catalogue = resources.sla.catalogue(session)
     detail = views.fresh_detail(session, number, staff, catalogue)
     response.headers["ETag"] = etag(detail.version)
     return detail

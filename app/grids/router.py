@@ -9,12 +9,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
 from app.auth.dependencies import AdminDep, StaffDep
-from app.dependencies import SessionDep, UnitDep, media_type
+from app.dependencies import ResourcesDep, SessionDep, UnitDep, media_type
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
 from app.grids.schemas import GridMapImportRead, GridMapRejectedRead, GridMapVersionRead
-from app.resources import resources_of
 
 router = APIRouter(prefix="/grids", tags=["grids"])
 
@@ -105,7 +104,7 @@ GridMapUploadDep = Annotated[GridMapUpload, Depends(_grid_map_upload)]
     },
 )
 def import_map(
-    request: Request,
+    resources: ResourcesDep,
     unit: UnitDep,
     session: SessionDep,
     admin: AdminDep,  # before the upload: a caller without the right is not read at all
@@ -153,7 +152,7 @@ def import_map(
     )
     if result.version is not None:
         # Once committed, so that the locator's rebuild cannot read the map before it is saved.
-        unit.after_commit(resources_of(request).grid_locator.forget)
+        unit.after_commit(resources.grid_locator.forget)
     return answer
 
 

@@ -1,11 +1,11 @@
 """HTTP for routing: the rules and keyword rules admins edit. (The dry run, which answers
 what intake would decide, is intake's: app.intake.router.)"""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from app.auth.dependencies import AdminDep, ReaderDep
-from app.dependencies import SessionDep
-from app.resources import resources_of
+from app.dependencies import ResourcesDep, SessionDep
+from app.resources import Resources
 from app.routing import editing
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.routing.schemas import (
@@ -41,9 +41,9 @@ def _read(rule: RoutingRule) -> RoutingRuleRead:
     )
 
 
-def _changed(request: Request) -> None:
+def _changed(resources: Resources) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    resources_of(request).routing.forget()
+    resources.routing.forget()
 
 
 @router.get("/rules", summary="Routing rules, in the order they are tried")
@@ -53,26 +53,32 @@ def list_rules(session: SessionDep, _staff: ReaderDep) -> list[RoutingRuleRead]:
 
 @router.post("/rules", status_code=201, summary="Add a routing rule")
 def create_rule(
-    body: RoutingRuleWrite, request: Request, session: SessionDep, _admin: AdminDep
+    body: RoutingRuleWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> RoutingRuleRead:
     rule = editing.create_rule(session, body)
-    _changed(request)
+    _changed(resources)
     return _read(rule)
 
 
 @router.put("/rules/{rule_id}", summary="Change a routing rule")
 def update_rule(
-    rule_id: int, body: RoutingRuleWrite, request: Request, session: SessionDep, _admin: AdminDep
+    rule_id: int,
+    body: RoutingRuleWrite,
+    resources: ResourcesDep,
+    session: SessionDep,
+    _admin: AdminDep,
 ) -> RoutingRuleRead:
     rule = editing.update_rule(session, rule_id, body)
-    _changed(request)
+    _changed(resources)
     return _read(rule)
 
 
 @router.delete("/rules/{rule_id}", status_code=204, summary="Remove a routing rule")
-def delete_rule(rule_id: int, request: Request, session: SessionDep, _admin: AdminDep) -> None:
+def delete_rule(
+    rule_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+) -> None:
     editing.delete_rule(session, rule_id)
-    _changed(request)
+    _changed(resources)
 
 
 @router.get("/keywords", summary="Keyword rules that classify a ticket's text")
@@ -82,10 +88,10 @@ def list_keywords(session: SessionDep, _staff: ReaderDep) -> list[CategoryKeywor
 
 @router.post("/keywords", status_code=201, summary="Add a keyword rule")
 def create_keywords(
-    body: CategoryKeywordWrite, request: Request, session: SessionDep, _admin: AdminDep
+    body: CategoryKeywordWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> CategoryKeywordRead:
     row: CategoryKeyword = editing.save_keywords(session, body)
-    _changed(request)
+    _changed(resources)
     return CategoryKeywordRead.model_validate(row)
 
 
@@ -93,18 +99,18 @@ def create_keywords(
 def update_keywords(
     keyword_id: int,
     body: CategoryKeywordWrite,
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     _admin: AdminDep,
 ) -> CategoryKeywordRead:
     row = editing.save_keywords(session, body, keyword_id)
-    _changed(request)
+    _changed(resources)
     return CategoryKeywordRead.model_validate(row)
 
 
 @router.delete("/keywords/{keyword_id}", status_code=204, summary="Remove a keyword rule")
 def delete_keywords(
-    keyword_id: int, request: Request, session: SessionDep, _admin: AdminDep
+    keyword_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> None:
     editing.delete_keywords(session, keyword_id)
-    _changed(request)
+    _changed(resources)

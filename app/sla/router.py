@@ -4,12 +4,12 @@ centre and supervisors read."""
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import AdminDep, ReaderDep
-from app.dependencies import SessionDep
-from app.resources import resources_of
+from app.dependencies import ResourcesDep, SessionDep
+from app.resources import Resources
 from app.sla import service
 from app.sla.models import SlaPolicy, WorkCalendar
 from app.sla.schemas import (
@@ -41,9 +41,9 @@ def _calendar(session: Session, calendar: WorkCalendar, year: int | None) -> Cal
     )
 
 
-def _changed(request: Request) -> None:
+def _changed(resources: Resources) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    resources_of(request).sla.forget()
+    resources.sla.forget()
 
 
 @router.get("/calendars", summary="Working-day calendars, with the years they cover")
@@ -69,7 +69,7 @@ def publish_year(
     code: str,
     year: int,
     body: CalendarYearWrite,
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     admin: AdminDep,
 ) -> YearPublished:
@@ -77,7 +77,7 @@ def publish_year(
     recounts every running deadline that fell in it provisionally (each with an event)."""
     calendar = service.get_calendar(session, code)
     published = service.publish_year(session, calendar, year, body.days, admin.actor)
-    _changed(request)
+    _changed(resources)
     return YearPublished(
         year=published.year, days=published.days, clocks_recomputed=published.clocks_recomputed
     )
@@ -88,22 +88,22 @@ def set_day(
     code: str,
     day: date,
     body: CalendarDayWrite,
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     _admin: AdminDep,
 ) -> CalendarDayRead:
     calendar = service.get_calendar(session, code)
     found = service.set_day(session, calendar, day, body)
-    _changed(request)
+    _changed(resources)
     return CalendarDayRead.model_validate(found)
 
 
 @router.delete("/calendars/{code}/days/{day}", status_code=204, summary="Back to the weekly rule")
 def delete_day(
-    code: str, day: date, request: Request, session: SessionDep, _admin: AdminDep
+    code: str, day: date, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> Response:
     service.delete_day(session, service.get_calendar(session, code), day)
-    _changed(request)
+    _changed(resources)
     return Response(status_code=204)
 
 
@@ -136,26 +136,30 @@ def list_policies(session: SessionDep, _staff: ReaderDep) -> list[SlaPolicyRead]
 
 @router.post("/sla-policies", status_code=201, summary="Add an SLA policy")
 def create_policy(
-    body: SlaPolicyWrite, request: Request, session: SessionDep, _admin: AdminDep
+    body: SlaPolicyWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> SlaPolicyRead:
     policy = service.create_policy(session, body)
-    _changed(request)
+    _changed(resources)
     return _policy(session, policy)
 
 
 @router.put("/sla-policies/{policy_id}", summary="Change an SLA policy (new clocks follow it)")
 def update_policy(
-    policy_id: int, body: SlaPolicyWrite, request: Request, session: SessionDep, _admin: AdminDep
+    policy_id: int,
+    body: SlaPolicyWrite,
+    resources: ResourcesDep,
+    session: SessionDep,
+    _admin: AdminDep,
 ) -> SlaPolicyRead:
     policy = service.update_policy(session, service.get_policy(session, policy_id), body)
-    _changed(request)
+    _changed(resources)
     return _policy(session, policy)
 
 
 @router.delete("/sla-policies/{policy_id}", status_code=204, summary="Delete an unused policy")
 def delete_policy(
-    policy_id: int, request: Request, session: SessionDep, _admin: AdminDep
+    policy_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
 ) -> Response:
     service.delete_policy(session, service.get_policy(session, policy_id))
-    _changed(request)
+    _changed(resources)
     return Response(status_code=204)

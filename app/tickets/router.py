@@ -3,13 +3,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.auth.dependencies import DispatchCentreDep, StaffDep
 from app.categories import service as categories
-from app.dependencies import SessionDep, SettingsDep
-from app.resources import resources_of
+from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.schemas import Page
 from app.tickets import service, views
@@ -29,7 +28,7 @@ router = APIRouter(prefix="/tickets", tags=["tickets"])
 @router.get("", summary="The queue, filtered and sorted, one page at a time")
 def list_tickets(
     query: Annotated[TicketListQuery, Query()],
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     staff: StaffDep,
 ) -> Page[TicketRead]:
@@ -57,7 +56,7 @@ def list_tickets(
         supervised=query.supervised,
     )
     tickets, next_cursor = service.list_tickets(session, staff, filters, sort, query.limit, cursor)
-    catalogue = resources_of(request).sla.catalogue(session)
+    catalogue = resources.sla.catalogue(session)
     return Page[TicketRead](
         items=[views.read(ticket, staff, catalogue) for ticket in tickets],
         next_cursor=next_cursor.encode() if next_cursor else None,
@@ -66,13 +65,13 @@ def list_tickets(
 
 @router.get("/{number}", summary="One ticket with its clocks, what you may do, its timeline")
 def get_ticket(
-    number: str, request: Request, response: Response, session: SessionDep, staff: StaffDep
+    number: str, resources: ResourcesDep, response: Response, session: SessionDep, staff: StaffDep
 ) -> TicketDetail:
     """The ETag is the ticket's version: send it back as If-Match with an action, and the
     action is refused (412) if someone changed the ticket since you read it."""
     ticket = service.get_ticket(session, number, staff)
     response.headers["ETag"] = etag(ticket.version)
-    return views.detail(session, ticket, staff, resources_of(request).sla.catalogue(session))
+    return views.detail(session, ticket, staff, resources.sla.catalogue(session))
 
 
 @router.post(
@@ -93,7 +92,7 @@ def reveal_reporter(
 def reroute(
     number: str,
     body: RerouteRequest,
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     settings: SettingsDep,
     staff: DispatchCentreDep,
@@ -101,12 +100,12 @@ def reroute(
     """Only before the unit has signed for it; afterwards tickets move by transfer or
     return. Either way the timeline says who routed it where, and why."""
     ticket = service.get_ticket(session, number, staff)
-    catalogue = resources_of(request).sla.catalogue(session)
+    catalogue = resources.sla.catalogue(session)
     if body.by_rules:
         service.reroute_by_rules(
             session,
             ticket,
-            resources_of(request).routing,
+            resources.routing,
             catalogue,
             staff.actor,
             body.reason,
@@ -131,18 +130,18 @@ def reroute(
 def correct_category(
     number: str,
     body: CategoryCorrection,
-    request: Request,
+    resources: ResourcesDep,
     session: SessionDep,
     staff: DispatchCentreDep,
 ) -> TicketDetail:
     ticket = service.get_ticket(session, number, staff)
     category = categories.require_category_by_code(session, body.category_code)
-    catalogue = resources_of(request).sla.catalogue(session)
+    catalogue = resources.sla.catalogue(session)
     service.correct_category(
         session,
         ticket,
         category,
-        resources_of(request).routing,
+        resources.routing,
         catalogue,
         staff.actor,
         body.reason,

@@ -6,14 +6,13 @@ as If-Match and an action taken on a ticket someone changed meanwhile is refused
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Request, Response
+from fastapi import APIRouter, Body, Header, Response
 from pydantic import BaseModel
 
 from app.auth.dependencies import PrincipalDep
 from app.config import Settings
-from app.dependencies import SessionDep, SettingsDep
+from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
-from app.resources import resources_of
 from app.tickets import views
 from app.tickets.etags import etag, version_from_if_match
 from app.tickets.schemas import TicketDetail
@@ -165,7 +164,7 @@ def _add_endpoint(
     def take_action(
         number: str,
         body: Annotated[body_model, Body()],  # type: ignore[valid-type]
-        request: Request,
+        resources: ResourcesDep,
         response: Response,
         session: SessionDep,
         settings: SettingsDep,
@@ -174,7 +173,7 @@ def _add_endpoint(
     ) -> TicketDetail:
         ticket = workflow.load(session, number, principal)
         workflow.check(action, ticket, principal, version_from_if_match(if_match))
-        catalogue = resources_of(request).sla.catalogue(session)
+        catalogue = resources.sla.catalogue(session)
         act = workflow.begin(session, ticket, principal, catalogue)
         perform(act, body, settings)
         workflow.finish(act, RULES[action].target)

@@ -1,27 +1,22 @@
 """Intakes on SQLite share a commit: each one's work a savepoint of one transaction."""
 
-import asyncio
 import contextlib
 import sqlite3
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any
 
 import anyio
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import Engine, bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
-from app.intake import flow
 from app.intake._commit_group import STALLED_SECONDS, CommitGroup
 from app.intake._commit_waits import durable, group_unit
 from app.unit_of_work import Database, DatabaseSlots, UnitOfWork, request_unit
 from tests import factories
-from tests.apps import resources
 from tests.concurrency import post_at_once
 
 
@@ -262,48 +257,6 @@ def test_concurrent_intakes_are_all_durable_when_answered(
     with engine.connect() as connection:
         stored = connection.execute(query, {"numbers": created}).scalars()
         assert sorted(stored) == sorted(created)
-
-
-def test_an_intake_that_need_not_wait_runs_on_the_event_loop(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """On SQLite, an intake joining an open group whose connection is free does its work
-    on the event loop, with no hop to a worker thread; the first of a group, and every
-    intake on PostgreSQL, in a worker thread."""
-    # The first call of a key looks it up, which opens a group: later ones remember it.
-    assert client.post("/api/v1/tickets", json=factories.web()).status_code == 201
-    on_the_loop: list[bool] = []
-    original = flow._take_in
-
-    def take_in(*arguments: Any) -> Any:
-        on_the_loop.append(_in_event_loop())
-        return original(*arguments)
-
-    monkeypatch.setattr(flow, "_take_in", take_in)
-    shared = resources(client.app).database.shared_commit  # type: ignore[arg-type]
-    group = shared if isinstance(shared, CommitGroup) else None
-
-    first = client.post("/api/v1/tickets", json=factories.web(description="路灯坏了"))
-    if group is not None:  # leave a group open, as the intakes ahead in a queue do
-        opener = group.session()
-        opener.connection()
-        opener.commit()
-        opener.leave_group(joined=True)
-    second = client.post("/api/v1/tickets", json=factories.web(description="井盖丢了"))
-
-    assert (first.status_code, second.status_code) == (201, 201)
-    assert on_the_loop == [False, group is not None]
-    assert not (group and group.open)  # the last intake committed the group: it is durable
-    for answer in (first, second):
-        assert client.get(answer.headers["location"]).status_code == 200
-
-
-def _in_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
 
 
 def _database(scratch: Engine, group: CommitGroup) -> Database:

@@ -4,6 +4,7 @@ and commit); these tests also watch the interpreter's blocking calls (files, soc
 sleeps, subprocesses) while intakes run on the loop, so a blocking call added anywhere
 below the flow fails them."""
 
+import asyncio
 import os
 import sys
 import time
@@ -85,16 +86,49 @@ def _leave_the_group_open(group: CommitGroup) -> None:
 
 @pytest.fixture
 def on_the_loop(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Whether each intake's steps ran on the loop path."""
+    """Whether each intake's steps ran on the event loop (and were watched there)."""
     ran: list[bool] = []
     original = flow._take_in
 
     def take_in(*arguments: Any) -> Any:
-        ran.append(on_the_loop_path())
+        in_event_loop = _in_event_loop()
+        assert in_event_loop is on_the_loop_path()
+        ran.append(in_event_loop)
         return original(*arguments)
 
     monkeypatch.setattr(flow, "_take_in", take_in)
     return ran
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def test_an_intake_that_need_not_wait_runs_on_the_event_loop(
+    client: TestClient, on_the_loop: list[bool]
+) -> None:
+    """On SQLite, an intake joining an open group whose connection is free does its work
+    on the event loop, with no hop to a worker thread; the first of a group, and every
+    intake on PostgreSQL, in a worker thread."""
+    # The first call of a key looks it up, which opens a group: later ones remember it.
+    assert client.post("/api/v1/tickets", json=factories.web()).status_code == 201
+    shared = resources(client.app).database.shared_commit  # type: ignore[arg-type]
+    group = shared if isinstance(shared, CommitGroup) else None
+
+    first = client.post("/api/v1/tickets", json=factories.web(description="路灯坏了"))
+    if group is not None:
+        _leave_the_group_open(group)
+    second = client.post("/api/v1/tickets", json=factories.web(description="井盖丢了"))
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert on_the_loop[1:] == [False, group is not None]
+    assert not (group and group.open)  # the last intake committed the group: it is durable
+    for answer in (first, second):
+        assert client.get(answer.headers["location"]).status_code == 200
 
 
 def _photo_id(client: TestClient) -> str:

@@ -1,0 +1,178 @@
+"""Mutation testing: does a module's test suite fail when one of its rules breaks?
+
+    .venv/bin/python -m tools.mutate app/tickets/scoping.py [--tests PATH ...] [--lines 20-31]
+
+Each mutant (tools/mutants.py: one small change) is written over the module in place, the
+module's tests run against it with `pytest -x`, and the original is put back, byte for byte
+and with its times, before the next: also on Ctrl-C or SIGTERM, and, should the process be
+killed outright, on the next run, from the copy kept in `.mutate/`. A mutant is caught when
+the tests fail (or hang past a timeout set from the unchanged run); the survivors are listed
+with their line and change, for a test to be written or the change judged equivalent.
+
+The tests run on the databases the environment names, as pytest does: unset
+TEST_POSTGRES_URL for a run on SQLite alone, several times faster.
+"""
+
+import argparse
+import importlib
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+sys.dont_write_bytecode = True  # this process imports the module: no bytecode of it kept
+
+from tools.mutants import Mutant, mutants  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKUPS = ROOT / ".mutate"
+# Each module's own tests, the quick and pointed ones first (pytest stops at the first failure).
+MODULE_TESTS: dict[str, tuple[str, ...]] = {
+    "app/sla/business_time.py": ("tests/sla/test_business_time.py",),
+    "app/tickets/scoping.py": ("tests/tickets/test_scoping.py", "tests/auth/test_access_matrix.py"),
+    "app/idempotency/service.py": ("tests/tickets/test_idempotency.py",),
+    "app/workflow/machine.py": ("tests/workflow/test_machine.py", "tests/workflow/test_actions.py"),
+    "app/commit_group.py": ("tests/test_commit_group.py",),
+}
+# A mutant's run may take this many times the unchanged run (plus a minute) before it is
+# taken for an endless loop, and so as caught.
+TIMEOUT_FACTOR = 3
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mutant: Mutant
+    caught: bool
+    how: str  # "failed", "timed out", "survived"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.mutate", description=__doc__)
+    parser.add_argument("module", help="the module's path, e.g. app/tickets/scoping.py")
+    parser.add_argument("--tests", nargs="+", help="test paths (default: the module's own)")
+    parser.add_argument("--lines", help="only mutants on these lines, e.g. 20-31,40")
+    parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    arguments = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGHUP, _interrupt)
+    os.chdir(ROOT)
+    restore_leftovers()
+
+    path = Path(arguments.module)
+    source = path.read_text()
+    module = importlib.import_module(".".join(path.with_suffix("").parts))
+    found = [m for m in mutants(source, module) if _wanted(m.line, arguments.lines)]
+    if arguments.list:
+        for mutant in found:
+            print(f"L{mutant.line:<4} {mutant.change}")
+        print(f"{len(found)} mutants")
+        return 0
+    tests = tuple(arguments.tests or MODULE_TESTS.get(path.as_posix(), ()))
+    if not tests:
+        parser.error(f"no tests known for {path}: name them with --tests")
+
+    _remove_bytecode(path)
+    started = time.monotonic()
+    if _run_tests(tests, timeout=None) != "survived":
+        print(f"The tests fail on the unchanged {path}; fix them first.", file=sys.stderr)
+        return 2
+    baseline = time.monotonic() - started
+    timeout = TIMEOUT_FACTOR * baseline + 60
+    print(f"{path}: {len(found)} mutants; tests {' '.join(tests)} take {baseline:.0f} s")
+
+    outcomes = []
+    for index, mutant in enumerate(found, 1):
+        with mutated(path, mutant):
+            how = _run_tests(tests, timeout)
+        outcome = Outcome(mutant, how != "survived", how)
+        outcomes.append(outcome)
+        print(f"[{index:>3}/{len(found)}] {how:<9} L{mutant.line:<4} {mutant.change}", flush=True)
+    report(path, outcomes)
+    return 0
+
+
+def report(path: Path, outcomes: list[Outcome]) -> None:
+    caught = sum(outcome.caught for outcome in outcomes)
+    score = caught / len(outcomes) if outcomes else 1.0
+    print(f"\n{path}: {len(outcomes)} mutants, {caught} caught, score {score:.2f}")
+    survivors = [outcome.mutant for outcome in outcomes if not outcome.caught]
+    if survivors:
+        print("Survivors (write a test, or say why the change is one no user could notice):")
+        for mutant in survivors:
+            print(f"  L{mutant.line:<4} {mutant.change}")
+
+
+@contextmanager
+def mutated(path: Path, mutant: Mutant) -> Iterator[None]:
+    """The module holds `mutant` inside the block, and its own text again after it."""
+    backup = BACKUPS / path
+    backup.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, backup)  # with its times
+    try:
+        path.write_text(mutant.source)
+        yield
+    finally:
+        shutil.copy2(backup, path)
+        backup.unlink()
+
+
+def restore_leftovers() -> None:
+    """Put back any module a killed run left mutated."""
+    if not BACKUPS.exists():
+        return
+    for backup in sorted(p for p in BACKUPS.rglob("*") if p.is_file()):
+        original = backup.relative_to(BACKUPS)
+        print(f"Restoring {original}, left mutated by an interrupted run.", file=sys.stderr)
+        shutil.copy2(backup, original)
+        backup.unlink()
+    shutil.rmtree(BACKUPS)
+
+
+def _run_tests(tests: tuple[str, ...], timeout: float | None) -> str:
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    # No bytecode written: a mutant of the same size and second as another must not be
+    # read back from a stale cache.
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    try:
+        result = subprocess.run(
+            command, env=environment, timeout=timeout, capture_output=timeout is not None
+        )
+    except subprocess.TimeoutExpired:
+        return "timed out"
+    if result.returncode == 0:
+        return "survived"
+    if result.returncode in (1, 2):  # tests failed, or the mutant broke collection
+        return "failed"
+    raise RuntimeError(f"pytest could not run the tests (exit {result.returncode})")
+
+
+def _remove_bytecode(path: Path) -> None:
+    cached = Path(importlib.util.cache_from_source(str(path)))
+    cached.unlink(missing_ok=True)
+
+
+def _wanted(line: int, lines: str | None) -> bool:
+    if lines is None:
+        return True
+    for part in lines.split(","):
+        first, _, last = part.partition("-")
+        if int(first) <= line <= int(last or first):
+            return True
+    return False
+
+
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    # An exception, unlike the default action, runs the finally block that restores the module.
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

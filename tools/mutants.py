@@ -53,6 +53,10 @@ SWAPPED_CALLS = {"min": "max", "max": "min"}
 VARIADIC_METHODS = frozenset({"where", "filter", "having", "order_by", "group_by"})
 
 
+# A node of the module's tree, and the text to put in its place.
+Change = tuple[ast.expr | ast.stmt, str]
+
+
 @dataclass(frozen=True)
 class Mutant:
     line: int
@@ -97,11 +101,11 @@ class _Finder:
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.namespace = namespace
 
-    def changes(self, tree: ast.Module) -> Iterator[tuple[ast.AST, str]]:
+    def changes(self, tree: ast.Module) -> Iterator[Change]:
         for statement in tree.body:
             yield from self._statement(statement, in_function=False)
 
-    def _statement(self, node: ast.stmt, *, in_function: bool) -> Iterator[tuple[ast.AST, str]]:
+    def _statement(self, node: ast.stmt, *, in_function: bool) -> Iterator[Change]:
         if isinstance(node, ast.Import | ast.ImportFrom | ast.Assert) or _is_docstring(node):
             return
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -117,9 +121,8 @@ class _Finder:
             return
         if in_function and _deletable(node):
             yield node, "pass"
-        if isinstance(node, ast.Return) and node.value is not None:
-            if not (isinstance(node.value, ast.Constant) and node.value.value is None):
-                yield node.value, "None"
+        if isinstance(node, ast.Return) and node.value is not None and not _is_none(node.value):
+            yield node.value, "None"
         if isinstance(node, ast.If | ast.While):
             yield node.test, f"not ({ast.unparse(node.test)})"
         if isinstance(node, ast.Break):
@@ -136,7 +139,7 @@ class _Finder:
                 continue
             yield from self._children(value, in_function=in_function)
 
-    def _children(self, value: Any, *, in_function: bool) -> Iterator[tuple[ast.AST, str]]:
+    def _children(self, value: Any, *, in_function: bool) -> Iterator[Change]:
         if isinstance(value, list):
             for item in value:
                 yield from self._children(item, in_function=in_function)
@@ -144,16 +147,16 @@ class _Finder:
             yield from self._statement(value, in_function=in_function)
         elif isinstance(value, ast.expr):
             yield from self._expression(value)
-        elif isinstance(value, ast.excepthandler):
+        elif isinstance(value, ast.ExceptHandler):
             for statement in value.body:
                 yield from self._statement(statement, in_function=in_function)
 
-    def _raise(self, node: ast.Raise) -> Iterator[tuple[ast.AST, str]]:
+    def _raise(self, node: ast.Raise) -> Iterator[Change]:
         """What is raised may change; the wording of its message is left alone."""
         if isinstance(node.exc, ast.Call):
             yield from self._expression(node.exc.func)
 
-    def _expression(self, node: ast.expr) -> Iterator[tuple[ast.AST, str]]:
+    def _expression(self, node: ast.expr) -> Iterator[Change]:
         if isinstance(node, ast.JoinedStr):
             return
         yield from self._expression_changes(node)
@@ -167,7 +170,7 @@ class _Finder:
             elif isinstance(child, ast.keyword):
                 yield from self._expression(child.value)
 
-    def _expression_changes(self, node: ast.expr) -> Iterator[tuple[ast.AST, str]]:
+    def _expression_changes(self, node: ast.expr) -> Iterator[Change]:
         if isinstance(node, ast.Compare):
             for index, op in enumerate(node.ops):
                 ops = list(node.ops)
@@ -193,7 +196,7 @@ class _Finder:
         elif isinstance(node, ast.Call):
             yield from self._call_changes(node)
 
-    def _enum_change(self, node: ast.Name | ast.Attribute) -> Iterator[tuple[ast.AST, str]]:
+    def _enum_change(self, node: ast.Name | ast.Attribute) -> Iterator[Change]:
         if not isinstance(node.ctx, ast.Load):
             return
         value = self._resolve(node)
@@ -211,7 +214,7 @@ class _Finder:
         if owner is not None:
             yield node, f"{owner}.{following.name}"
 
-    def _call_changes(self, node: ast.Call) -> Iterator[tuple[ast.AST, str]]:
+    def _call_changes(self, node: ast.Call) -> Iterator[Change]:
         if isinstance(node.func, ast.Name) and node.func.id in SWAPPED_CALLS:
             yield node.func, SWAPPED_CALLS[node.func.id]
         first_variadic = self._first_variadic_argument(node)
@@ -255,7 +258,7 @@ class _Finder:
         return next((name for name, v in self.namespace.items() if v is value), None)
 
 
-def _constant_changes(node: ast.Constant) -> Iterator[tuple[ast.AST, str]]:
+def _constant_changes(node: ast.Constant) -> Iterator[Change]:
     value = node.value
     if isinstance(value, bool):
         yield node, repr(not value)
@@ -267,6 +270,10 @@ def _constant_changes(node: ast.Constant) -> Iterator[tuple[ast.AST, str]]:
 
 def _deletable(node: ast.stmt) -> bool:
     return isinstance(node, ast.Expr | ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Raise)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _is_docstring(node: ast.stmt) -> bool:
@@ -298,16 +305,14 @@ def _line_starts(encoded: bytes) -> list[int]:
     return starts
 
 
-def _end_lineno(node: ast.AST) -> int:
-    end: int | None = getattr(node, "end_lineno", None)
-    assert end is not None, "parsed nodes carry their end"
-    return end
+def _end_lineno(node: ast.expr | ast.stmt) -> int:
+    assert node.end_lineno is not None, "parsed nodes carry their end"
+    return node.end_lineno
 
 
-def _end_col_offset(node: ast.AST) -> int:
-    end: int | None = getattr(node, "end_col_offset", None)
-    assert end is not None, "parsed nodes carry their end"
-    return end
+def _end_col_offset(node: ast.expr | ast.stmt) -> int:
+    assert node.end_col_offset is not None, "parsed nodes carry their end"
+    return node.end_col_offset
 
 
 def _one_line(text: str) -> str:

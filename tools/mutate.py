@@ -79,7 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not tests:
         parser.error(f"no tests known for {path}: name them with --tests")
 
-    _remove_bytecode(path)
+    try:
+        return _run(path, found, tests)
+    finally:
+        if not any(p.is_file() for p in BACKUPS.rglob("*")):
+            shutil.rmtree(BACKUPS, ignore_errors=True)
+
+
+def _run(path: Path, found: list[Mutant], tests: tuple[str, ...]) -> int:
     started = time.monotonic()
     if _run_tests(tests, timeout=None) != "survived":
         print(f"The tests fail on the unchanged {path}; fix them first.", file=sys.stderr)
@@ -111,40 +118,38 @@ def report(path: Path, outcomes: list[Outcome]) -> None:
 
 
 @contextmanager
-def mutated(path: Path, mutant: Mutant) -> Iterator[None]:
-    """The module holds `mutant` inside the block, and its own text again after it."""
-    backup = BACKUPS / path
+def mutated(path: Path, mutant: Mutant, backups: Path = BACKUPS) -> Iterator[None]:
+    """The module (a path relative to the working directory) holds `mutant` inside the
+    block, and its own text again after it."""
+    backup = backups / path
     backup.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(path, backup)  # with its times
     try:
+        _remove_bytecode(path)
         path.write_text(mutant.source)
         yield
     finally:
         shutil.copy2(backup, path)
         backup.unlink()
+        _remove_bytecode(path)
 
 
-def restore_leftovers() -> None:
+def restore_leftovers(backups: Path = BACKUPS) -> None:
     """Put back any module a killed run left mutated."""
-    if not BACKUPS.exists():
+    if not backups.exists():
         return
-    for backup in sorted(p for p in BACKUPS.rglob("*") if p.is_file()):
-        original = backup.relative_to(BACKUPS)
+    for backup in sorted(p for p in backups.rglob("*") if p.is_file()):
+        original = backup.relative_to(backups)
         print(f"Restoring {original}, left mutated by an interrupted run.", file=sys.stderr)
         shutil.copy2(backup, original)
         backup.unlink()
-    shutil.rmtree(BACKUPS)
+    shutil.rmtree(backups)
 
 
 def _run_tests(tests: tuple[str, ...], timeout: float | None) -> str:
     command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
-    # No bytecode written: a mutant of the same size and second as another must not be
-    # read back from a stale cache.
-    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     try:
-        result = subprocess.run(
-            command, env=environment, timeout=timeout, capture_output=timeout is not None
-        )
+        result = subprocess.run(command, timeout=timeout, capture_output=timeout is not None)
     except subprocess.TimeoutExpired:
         return "timed out"
     if result.returncode == 0:
@@ -155,6 +160,8 @@ def _run_tests(tests: tuple[str, ...], timeout: float | None) -> str:
 
 
 def _remove_bytecode(path: Path) -> None:
+    """A mutant of the same size and second as the one before must not be read back from
+    the bytecode cache: the module's is removed before each run (the others' are kept)."""
     cached = Path(importlib.util.cache_from_source(str(path)))
     cached.unlink(missing_ok=True)
 

@@ -34,13 +34,22 @@ from tools.mutants import Mutant, mutants  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUPS = ROOT / ".mutate"
-# Each module's own tests, the quick and pointed ones first (pytest stops at the first failure).
+# The modules whose rules must survive a mutation test (docs/architecture.md), with their
+# own tests, the quick and pointed ones first (pytest stops at the first failure).
 MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "app/sla/business_time.py": ("tests/sla/test_business_time.py",),
     "app/tickets/scoping.py": ("tests/tickets/test_scoping.py", "tests/auth/test_access_matrix.py"),
     "app/idempotency/service.py": ("tests/tickets/test_idempotency.py",),
     "app/workflow/machine.py": ("tests/workflow/test_machine.py", "tests/workflow/test_actions.py"),
     "app/commit_group.py": ("tests/test_commit_group.py",),
+    "app/auth/policy.py": ("tests/auth/test_access_matrix.py",),
+    "app/auth/tokens.py": ("tests/auth/test_login.py",),
+    "app/auth/throttle.py": ("tests/auth/test_login.py",),
+    "app/privacy/disclosure.py": ("tests/privacy/test_personal_data.py",),
+    "app/tickets/numbering.py": (
+        "tests/tickets/test_intake.py",
+        "tests/tickets/test_concurrency.py",
+    ),
 }
 # A mutant's run may take this many times the unchanged run (plus a minute) before it is
 # taken for an endless loop, and so as caught.

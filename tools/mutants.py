@@ -19,10 +19,15 @@ other code).
 """
 
 import ast
+import dataclasses
 import enum
+import importlib
 import inspect
+import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -317,3 +322,14 @@ def _end_col_offset(node: ast.expr | ast.stmt) -> int:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def main(path: str) -> None:
+    """Print the mutants of the module at `path` (relative to the project) as JSON."""
+    module = importlib.import_module(".".join(Path(path).with_suffix("").parts))
+    found = mutants(Path(path).read_text(), module)
+    json.dump([dataclasses.asdict(mutant) for mutant in found], sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

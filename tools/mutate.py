@@ -9,28 +9,32 @@ killed outright, on the next run, from the copy kept in `.mutate/`. A mutant is 
 the tests fail (or hang past a timeout set from the unchanged run); the survivors are listed
 with their line and change, for a test to be written or the change judged equivalent.
 
+Each run is a fork of this process, which has imported pytest and the libraries the app
+stands on once, so a run starts from them; the project's own modules are never imported
+here (the mutants are listed in a subprocess), so each run reads the mutated source.
+
 The tests run on the databases the environment names, as pytest does: unset
 TEST_POSTGRES_URL for a run on SQLite alone, several times faster.
 """
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-sys.dont_write_bytecode = True  # this process imports the module: no bytecode of it kept
-
-from tools.mutants import Mutant, mutants  # noqa: E402
+from tools.mutants import Mutant
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKUPS = ROOT / ".mutate"
@@ -51,6 +55,26 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/tickets/test_concurrency.py",
     ),
 }
+# Imported once, before the first run: a run (a fork) starts from them rather than import
+# them anew, a good part of a short run's time.
+PRELOADED = (
+    "pytest",
+    "fastapi",
+    "fastapi.testclient",
+    "sqlalchemy.orm",
+    "pydantic",
+    "pydantic_settings",
+    "uvicorn",
+    "httpx",
+    "PIL.Image",
+    "shapely",
+    "alembic",
+    "psycopg",
+    "jwt",
+    "argon2",
+    "orjson",
+    "hypothesis",
+)
 # A mutant's run may take this many times the unchanged run (plus a minute) before it is
 # taken for an endless loop, and so as caught.
 TIMEOUT_FACTOR = 3
@@ -76,9 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     restore_leftovers()
 
     path = Path(arguments.module)
-    source = path.read_text()
-    module = importlib.import_module(".".join(path.with_suffix("").parts))
-    found = [m for m in mutants(source, module) if _wanted(m.line, arguments.lines)]
+    found = [m for m in _mutants_of(path) if _wanted(m.line, arguments.lines)]
     if arguments.list:
         for mutant in found:
             print(f"L{mutant.line:<4} {mutant.change}")
@@ -96,6 +118,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(path: Path, found: list[Mutant], tests: tuple[str, ...]) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in PRELOADED:
+            with contextlib.suppress(ImportError):  # a run imports it, if it needs it
+                importlib.import_module(name)
     started = time.monotonic()
     if _run_tests(tests, timeout=None) != "survived":
         print(f"The tests fail on the unchanged {path}; fix them first.", file=sys.stderr)
@@ -126,7 +153,7 @@ def report(path: Path, outcomes: list[Outcome]) -> None:
             print(f"  L{mutant.line:<4} {mutant.change}")
 
 
-@contextmanager
+@contextlib.contextmanager
 def mutated(path: Path, mutant: Mutant, backups: Path = BACKUPS) -> Iterator[None]:
     """The module (a path relative to the working directory) holds `mutant` inside the
     block, and its own text again after it."""
@@ -155,17 +182,59 @@ def restore_leftovers(backups: Path = BACKUPS) -> None:
     shutil.rmtree(backups)
 
 
+def _mutants_of(path: Path) -> list[Mutant]:
+    """The module's mutants, listed by a subprocess: listing them imports the module, which
+    this process must not have imported when it forks the runs."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "tools.mutants", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return [Mutant(**fields) for fields in json.loads(listing.stdout)]
+
+
 def _run_tests(tests: tuple[str, ...], timeout: float | None) -> str:
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests]
+    """The tests' outcome, run in a fork of this process; its output is shown only for the
+    run without a timeout (the unchanged module's)."""
+    pid = os.fork()
+    if pid == 0:
+        _run_pytest(tests, quiet=timeout is not None)
+    deadline = None if timeout is None else time.monotonic() + timeout
     try:
-        result = subprocess.run(command, timeout=timeout, capture_output=timeout is not None)
-    except subprocess.TimeoutExpired:
-        return "timed out"
-    if result.returncode == 0:
-        return "survived"
-    if result.returncode in (1, 2):  # tests failed, or the mutant broke collection
-        return "failed"
-    raise RuntimeError(f"pytest could not run the tests (exit {result.returncode})")
+        while True:
+            finished, status = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return "timed out"
+            time.sleep(0.05)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    # The unchanged module passed: any failure now, a failed test, a broken collection or
+    # a conftest that no longer imports, is the mutant's doing.
+    return "survived" if os.waitstatus_to_exitcode(status) == 0 else "failed"
+
+
+def _run_pytest(tests: tuple[str, ...], *, quiet: bool) -> None:
+    """In the forked child: run the tests and leave with pytest's exit code."""
+    import pytest
+
+    code = 3
+    try:
+        if quiet:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+        code = int(pytest.main(["-x", "-q", "-p", "no:cacheprovider", *tests]))
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
 
 
 def _remove_bytecode(path: Path) -> None:

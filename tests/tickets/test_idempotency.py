@@ -47,6 +47,7 @@ def test_same_key_with_another_body_is_422(client: TestClient) -> None:
     response = client.post(TICKETS, json=factories.web(description="另一件事"), headers=headers)
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert _problem(response) == ("idempotency-key-reused", "Idempotency key reused")
     assert "different request" in response.json()["detail"]
     assert _count(client) == 1
 
@@ -56,6 +57,7 @@ def test_same_key_while_the_first_is_in_flight_is_409(client: TestClient, sessio
     assert isinstance(_claim(session, "app-7f3e-0003", body), idempotency.Claim)
     response = client.post(TICKETS, json=body, headers={"Idempotency-Key": "app-7f3e-0003"})
     assert response.status_code == 409
+    assert _problem(response) == ("idempotency-key-in-flight", "Request still in progress")
     assert "still being processed" in response.json()["detail"]
     assert _count(client) == 0
 
@@ -95,14 +97,28 @@ def test_the_docs_show_the_header_and_both_credentials(client: TestClient) -> No
     """Intake reads the header and the credentials itself; /docs still shows them."""
     operation = client.get("/openapi.json").json()["paths"][TICKETS]["post"]
 
-    headers = [p["name"] for p in operation["parameters"] if p["in"] == "header"]
-    assert headers == ["Idempotency-Key"]
+    [header] = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert header == {
+        "in": "header",
+        "name": "Idempotency-Key",
+        "required": False,
+        "schema": {"type": "string", "title": "Idempotency-Key"},
+        "description": "A key of the client's own, 1 to 255 printable characters: a retry "
+        "with the same key and body gets the first answer back, marked "
+        "Idempotent-Replayed: true.",
+    }
     assert operation["security"] == [{"APIKeyHeader": []}, {"OAuth2PasswordBearer": []}]
 
 
 def _post(client: TestClient, body: dict[str, object], key: str) -> httpx.Response:
     response: httpx.Response = client.post(TICKETS, json=body, headers={"Idempotency-Key": key})
     return response
+
+
+def _problem(response: httpx.Response) -> tuple[str, str]:
+    """The problem's kind (the last part of its type) and title."""
+    problem = response.json()
+    return problem["type"].rsplit("/", 1)[-1], problem["title"]
 
 
 def _replayed(response: httpx.Response) -> bool:
@@ -250,7 +266,7 @@ def test_a_key_is_1_to_255_printable_characters(
     assert response.status_code == expected, response.text
     if expected == 422:
         assert response.headers["content-type"] == "application/problem+json"
-        assert response.json()["type"].endswith("/invalid-idempotency-key")
+        assert _problem(response) == ("invalid-idempotency-key", "Invalid Idempotency-Key")
         assert _count(client) == 0
 
 

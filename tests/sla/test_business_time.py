@@ -479,6 +479,19 @@ def test_a_period_that_is_the_skipped_hour_holds_no_working_time() -> None:
     assert skipped_hour.end_of_working_day(received, 1) == local(BERLIN, 2025, 3, 31, 3, 0)
 
 
+def test_periods_the_jump_runs_together_are_kept_apart() -> None:
+    # Sun Mar 30 2025 in Berlin: 02:00-02:30 is skipped, read as 03:00-03:30 (the offset from
+    # before the jump), which runs into 03:15-04:00: the second period starts at 03:30.
+    calendar = WorkingCalendar(
+        timezone=BERLIN, periods=((120, 150), (195, 240)), weekend=frozenset()
+    )
+    midnight = local(BERLIN, 2025, 3, 30, 0, 0)
+
+    assert working_time_on(calendar, date(2025, 3, 30)) == timedelta(hours=1)
+    assert calendar.add(midnight, timedelta(minutes=45)) == local(BERLIN, 2025, 3, 30, 3, 45)
+    assert calendar.add(midnight, timedelta(hours=1)) == local(BERLIN, 2025, 3, 30, 4, 0)
+
+
 # --- contract ---------------------------------------------------------------------------------
 
 

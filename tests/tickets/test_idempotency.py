@@ -288,3 +288,12 @@ def test_keys_are_each_clients_own(client: TestClient, auth: dict[str, dict[str,
     again = _post(client, body, "k1")
     assert (again.json(), _replayed(again)) == (by_dispatcher.json(), True)
     assert _count(client) == 2
+
+
+def test_each_key_replays_its_own_answer(client: TestClient) -> None:
+    first, second = factories.web(), factories.web(description="井盖缺失，有安全隐患")
+    answers = [_post(client, first, "own-0001"), _post(client, second, "own-0002")]
+    replays = [_post(client, first, "own-0001"), _post(client, second, "own-0002")]
+    assert [r.json() for r in replays] == [a.json() for a in answers]
+    assert all(_replayed(replay) for replay in replays)
+    assert _count(client) == 2

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import StaffUser
 from app.auth.tokens import issue_access_token
-from app.clock import utc_now
+from app.clock import FrozenClock, frozen_clock, utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
@@ -128,6 +128,14 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine = create_db_engine(settings)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def clock() -> Iterator[FrozenClock]:
+    """The app's clock, frozen at the present: the test moves it (`set`, `advance`), and
+    every `utc_now()` of the app, in any thread, reads it."""
+    with frozen_clock() as frozen:
+        yield frozen
 
 
 @pytest.fixture

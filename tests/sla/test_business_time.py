@@ -334,6 +334,18 @@ def test_city_deadlines_in_working_hours(
     assert CITY.between(start, due) == duration
 
 
+def test_years_of_working_time_are_measured_across_every_weekend() -> None:
+    """Five years hold some 520 days off: far more than any run of them in a row."""
+    weekly = WorkingCalendar(timezone=SHANGHAI, periods=CITY_PERIODS)
+    first, last = date(2025, 1, 1), date(2030, 1, 1)
+    days = (first + timedelta(days=n) for n in range((last - first).days))
+    weekdays = sum(1 for day in days if day.weekday() < 5)
+    start, end = local_midnight(SHANGHAI, first), local_midnight(SHANGHAI, last)
+
+    assert weekly.between(start, end) == weekdays * timedelta(hours=7.5)
+    assert weekly.add(start, weekdays * timedelta(hours=7.5)) == city(2029, 12, 31, 18, 0)
+
+
 def test_the_instant_given_in_another_zone_means_the_same() -> None:
     # 03:30 UTC is 11:30 in Shanghai.
     start = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
@@ -467,6 +479,19 @@ def test_a_period_that_is_the_skipped_hour_holds_no_working_time() -> None:
     assert skipped_hour.end_of_working_day(received, 1) == local(BERLIN, 2025, 3, 31, 3, 0)
 
 
+def test_periods_the_jump_runs_together_are_kept_apart() -> None:
+    # Sun Mar 30 2025 in Berlin: 02:00-02:30 is skipped, read as 03:00-03:30 (the offset from
+    # before the jump), which runs into 03:15-04:00: the second period starts at 03:30.
+    calendar = WorkingCalendar(
+        timezone=BERLIN, periods=((120, 150), (195, 240)), weekend=frozenset()
+    )
+    midnight = local(BERLIN, 2025, 3, 30, 0, 0)
+
+    assert working_time_on(calendar, date(2025, 3, 30)) == timedelta(hours=1)
+    assert calendar.add(midnight, timedelta(minutes=45)) == local(BERLIN, 2025, 3, 30, 3, 45)
+    assert calendar.add(midnight, timedelta(hours=1)) == local(BERLIN, 2025, 3, 30, 4, 0)
+
+
 # --- contract ---------------------------------------------------------------------------------
 
 
@@ -520,6 +545,12 @@ def test_a_calendar_with_no_working_time_fails_instead_of_searching_forever() ->
         never.add(city(2026, 3, 2, 9, 0), timedelta(hours=1))
     with pytest.raises(CalendarError, match="no working time"):
         never.end_of_working_day(city(2026, 3, 2, 9, 0), 1)
+
+
+@pytest.mark.parametrize("weekend", [frozenset({6, 7}), frozenset({-1})])
+def test_weekend_days_are_numbered_0_to_6(weekend: frozenset[int]) -> None:
+    with pytest.raises(CalendarError, match="weekend days"):
+        WorkingCalendar(timezone=SHANGHAI, periods=CITY_PERIODS, weekend=weekend)
 
 
 def test_a_round_the_clock_calendar_cannot_have_office_hours() -> None:

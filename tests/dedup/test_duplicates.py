@@ -366,7 +366,14 @@ def test_a_common_number_does_not_turn_the_search_into_a_scan(
             if saved:
                 connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", saved)
             connection.exec_driver_sql("ANALYZE sqlite_schema")
-    assert "ix_ticket_created_at_id" not in details
+    if backend == "sqlite":
+        assert "ix_ticket_created_at_id" not in details
+    else:
+        # The temptation is an ordered walk of the window ("Index Scan [Backward] using").
+        # On a tiny table whose statistics follow what autovacuum last saw, PostgreSQL may
+        # also AND a bitmap of the window into a branch ("Bitmap Index Scan on"): that
+        # reads no more than the branch's own index does, so it is not refused.
+        assert "using ix_ticket_created_at_id" not in details
     if backend == "sqlite":  # PostgreSQL's choice among the others follows the tiny table
         assert "ix_ticket_geo_cell_created_at" in details
         assert "ix_ticket_reporter_phone_created_at" in details

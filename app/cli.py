@@ -25,7 +25,7 @@ from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
-from app.schema_version import current_revision, head_revision, upgrade_to_head
+from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
 from app.tickets.vocabulary import Channel
@@ -43,12 +43,13 @@ def _ensure_sqlite_directory(settings: Settings) -> None:
 def migrate(settings: Settings) -> None:
     _ensure_sqlite_directory(settings)
     engine = create_db_engine(settings)
-    upgrade_to_head(engine)
+    with schema_lock(engine):
+        upgrade_to_head(engine)
+        print("database schema is at the newest migration")
+        with _session(settings) as session:
+            added = sla_defaults.ensure_defaults(session, settings.timezone)
+            covered = sla_defaults.covered_years(session)
     engine.dispose()
-    print("database schema is at the newest migration")
-    with _session(settings) as session:
-        added = sla_defaults.ensure_defaults(session, settings.timezone)
-        covered = sla_defaults.covered_years(session)
     if added:
         print(f"working-day calendar: holiday notices for {', '.join(map(str, added))} added")
     next_year = utc_now().year + 1

@@ -1,5 +1,6 @@
 """Applying the Alembic migrations and telling whether the database is at head."""
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +57,34 @@ def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
 def upgrade_to_head(engine: Engine) -> None:
     with migrating(engine) as connection:
         command.upgrade(alembic_config(connection), "head")
+
+
+# pg_advisory_lock's key: a constant that no other code takes ("hotline" in ASCII).
+_SCHEMA_LOCK_KEY = 0x686F746C696E65
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """Held while a process migrates the database and adds its reference data, so replicas
+    that start together take turns: the first does the work, the others wait and find it
+    done. PostgreSQL: an advisory lock on a connection of its own. SQLite: a lock on a file
+    beside the database (SQLite's write lock is taken only at the first write, and waited
+    for only as long as the busy timeout)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
+            try:
+                yield
+            finally:
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK_KEY})")
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.schema-lock", "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def head_revision() -> str | None:

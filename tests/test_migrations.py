@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from app.schema_version import (
     current_revision,
     head_revision,
     migrating,
+    schema_lock,
 )
 from tests.conftest import worker_schema
 
@@ -82,6 +85,47 @@ def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
         with admin.begin() as connection:
             connection.execute(text(f"DROP SCHEMA IF EXISTS {MIGRATIONS_SCHEMA} CASCADE"))
         admin.dispose()
+
+
+REPLICAS = 4
+HELD_SECONDS = 8  # far longer than migrating an empty database takes
+
+
+def _start_migrate(engine: Engine) -> subprocess.Popen[bytes]:
+    url = engine.url.render_as_string(hide_password=False)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "migrate"],
+        env={**os.environ, "HOTLINE_DATABASE_URL": url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.mark.slow
+def test_replicas_started_together_on_an_empty_database_all_migrate(fresh_engine: Engine) -> None:
+    """Replicas of a deployment start at once and each runs `hotline migrate`: each one
+    must come up, and the schema must be made once."""
+    replicas = [_start_migrate(fresh_engine) for _ in range(REPLICAS)]
+    outputs = [replica.communicate(timeout=120)[0].decode() for replica in replicas]
+
+    assert [replica.returncode for replica in replicas] == [0] * REPLICAS, outputs
+    assert _revision(fresh_engine) == head_revision()
+    assert _schema_differences(fresh_engine) == []
+
+
+@pytest.mark.slow
+def test_a_replica_waits_while_another_migrates(fresh_engine: Engine) -> None:
+    """While one process holds the schema lock, another's `hotline migrate` touches
+    nothing; it migrates once the lock is let go."""
+    with schema_lock(fresh_engine):
+        replica = _start_migrate(fresh_engine)
+        with pytest.raises(subprocess.TimeoutExpired):
+            replica.wait(timeout=HELD_SECONDS)
+        assert _tables(fresh_engine) == set()
+    output = replica.communicate(timeout=120)[0].decode()
+
+    assert replica.returncode == 0, output
+    assert _revision(fresh_engine) == head_revision()
 
 
 def test_downgrade_to_base_then_upgrade_to_head(fresh_engine: Engine) -> None:

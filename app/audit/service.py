@@ -2,6 +2,7 @@
 
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -90,3 +91,37 @@ def record_change(
         )
     )
     session.flush()
+
+
+@dataclass(frozen=True)
+class Editor:
+    """Who is making a change and from where: what the services that change the city's
+    set-up are given, so that each records its own changes."""
+
+    principal: Principal | None
+    address: str | None
+
+    def record(
+        self,
+        session: Session,
+        *,
+        kind: str,
+        action: str,
+        object_code: str,
+        before: Mapping[str, object] | None,
+        after: Mapping[str, object] | None,
+    ) -> None:
+        """`record_change` by this editor."""
+        record_change(
+            session,
+            self.principal,
+            kind=kind,
+            action=action,
+            object_code=object_code,
+            before=before,
+            after=after,
+            address=self.address,
+        )
+
+
+SYSTEM_EDITOR = Editor(None, None)

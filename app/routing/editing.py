@@ -76,6 +76,18 @@ def rules_naming_department(session: Session, code: str) -> list[tuple[RoutingRu
     return named
 
 
+def rules_naming_categories(session: Session, codes: list[str]) -> list[RoutingRule]:
+    """The rules whose conditions name any of the category codes."""
+    wanted = set(codes)
+    return [rule for rule in list_rules(session) if wanted & set(rule.category_codes)]
+
+
+def keyword_rules_for(session: Session, codes: list[str]) -> list[CategoryKeyword]:
+    """The keyword rules that point text to any of the category codes."""
+    query = select(CategoryKeyword).where(CategoryKeyword.category_code.in_(codes))
+    return list(session.scalars(query.order_by(CategoryKeyword.id)))
+
+
 def list_rules(session: Session) -> list[RoutingRule]:
     return list(session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)))
 

@@ -135,7 +135,7 @@ def correct_category(
     staff: DispatchCentreDep,
 ) -> TicketDetail:
     ticket = service.get_ticket(session, number, staff)
-    category = categories.require_category_by_code(session, body.category_code)
+    category = categories.filing_category(session, body.category_code)
     catalogue = resources.sla.catalogue(session)
     service.correct_category(
         session,

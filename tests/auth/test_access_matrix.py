@@ -357,6 +357,10 @@ EXPECTED: dict[str, str] = {
     "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /categories/{code}":                       "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /categories/{code}/retire":               "401 200 403 403 403 403 403 403 403 403 403",
     "GET /grids":                                   "200 200 200 200 200 200 200 200 200 200 200",
     "GET /grids/{code}":                            "200 200 200 200 200 200 200 200 200 200 200",
     "GET /departments":                             "200 200 200 200 200 200 200 200 200 200 200",
@@ -437,6 +441,8 @@ def _first_id(scene: "Scene", model: type[RoutingRule] | type[CategoryKeyword]) 
     return found
 
 
+CODES = itertools.count(50)  # new category codes under the demo group 01
+CODES = itertools.count(50)  # new category codes under the demo group 01
 REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /tickets": lambda _: Call(TICKETS, json=factories.web()),
     "GET /tickets": lambda _: Call(TICKETS),
@@ -447,6 +453,12 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /photos": lambda _: Call(PHOTOS, files=photo_files()),
     "GET /photos/{photo_id}": lambda scene: Call(f"{PHOTOS}/{scene.photo_on('unit_grid')}"),
     "GET /categories": lambda _: Call(f"{API}/categories"),
+    "GET /categories/{code}": lambda _: Call(f"{API}/categories/01"),
+    "POST /categories": lambda _: Call(
+        f"{API}/categories", json={"code": f"01{next(CODES)}", "name": "新类", "parent_code": "01"}
+    ),
+    "PUT /categories/{code}": lambda _: Call(f"{API}/categories/0101", json={"name": "路灯"}),
+    "POST /categories/{code}/retire": lambda _: Call(f"{API}/categories/0102/retire"),
     "GET /grids": lambda _: Call(f"{API}/grids", params={"parent": STREET}),
     "GET /grids/{code}": lambda _: Call(f"{API}/grids/{STREET}"),
     "GET /departments": lambda _: Call(f"{API}/departments"),

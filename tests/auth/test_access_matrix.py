@@ -418,6 +418,8 @@ EXPECTED: dict[str, str] = {
     "PUT /calendars/{code}/days/{day}":             "401 200 403 403 403 403 403 403 403 403 403",
     "DELETE /calendars/{code}/days/{day}":          "401 204 403 403 403 403 403 403 403 403 403",
     "GET /sla-policies":                            "401 200 200 200 403 403 403 403 403 403 403",
+    "GET /audit":                                   "401 200 403 403 403 403 403 403 403 403 403",
+    "GET /audit/export":                            "401 200 403 403 403 403 403 403 403 403 403",
     "POST /sla-policies":                           "401 201 403 403 403 403 403 403 403 403 403",
     "PUT /sla-policies/{policy_id}":                "401 200 403 403 403 403 403 403 403 403 403",
     "DELETE /sla-policies/{policy_id}":             "401 204 403 403 403 403 403 403 403 403 403",
@@ -627,6 +629,8 @@ REQUESTS |= {
     ),
     "DELETE /calendars/{code}/days/{day}": _set_day,
     "GET /sla-policies": lambda _: Call(f"{API}/sla-policies"),
+    "GET /audit": lambda _: Call(f"{API}/audit", params={"kind": "department"}),
+    "GET /audit/export": lambda _: Call(f"{API}/audit/export", params={"kind": "category"}),
     "POST /sla-policies": lambda _: Call(f"{API}/sla-policies", json=POLICY),
     "PUT /sla-policies/{policy_id}": lambda scene: Call(
         f"{API}/sla-policies/{_spare_policy(scene)}", json=POLICY | {"reply_target": "2wd"}

@@ -125,7 +125,6 @@ class Editor:
     def record(
         self,
         session: Session,
-        *,
         kind: str,
         action: str,
         object_code: str,
@@ -143,6 +142,16 @@ class Editor:
             after=after,
             address=self.address,
         )
+
+
+def lifecycle_action(before: Mapping[str, object], after: Mapping[str, object]) -> str:
+    """What a change to something that is retired rather than deleted did, read from its
+    `retired_at` before and after: retire, reactivate, or update."""
+    if before["retired_at"] is None and after["retired_at"] is not None:
+        return "retire"
+    if before["retired_at"] is not None and after["retired_at"] is None:
+        return "reactivate"
+    return "update"
 
 
 SYSTEM_EDITOR = Editor(None, None)

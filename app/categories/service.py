@@ -6,7 +6,7 @@ from typing import Any, NoReturn
 from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from app.audit.service import AuditKind, Editor
+from app.audit.service import AuditKind, Editor, lifecycle_action
 from app.categories.models import Category
 from app.categories.schemas import CategoryCreate, CategoryUpdate
 from app.clock import utc_now
@@ -211,11 +211,11 @@ def create_category(session: Session, body: CategoryCreate, editor: Editor) -> C
     session.flush()
     editor.record(
         session,
-        kind=AuditKind.CATEGORY,
-        action="create",
-        object_code=category.code,
-        before=None,
-        after=category_fields(session, category),
+        AuditKind.CATEGORY,
+        "create",
+        category.code,
+        None,
+        category_fields(session, category),
     )
     return category
 
@@ -293,24 +293,12 @@ def _change(
     before = category_fields(session, category)
     for field, value in changes.items():
         setattr(category, field, value)
-    if active is not None and active == (category.retired_at is not None):
-        category.retired_at = None if active else now
+    units.set_active(category, active, now)
     session.flush()
     after = category_fields(session, category)
     if after == before:
         return
     category.updated_at = now
     session.flush()
-    action = "update"
-    if before["retired_at"] is None and after["retired_at"] is not None:
-        action = "retire"
-    elif before["retired_at"] is not None and after["retired_at"] is None:
-        action = "reactivate"
-    editor.record(
-        session,
-        kind=AuditKind.CATEGORY,
-        action=action,
-        object_code=category.code,
-        before=before,
-        after=after,
-    )
+    action = lifecycle_action(before, after)
+    editor.record(session, AuditKind.CATEGORY, action, category.code, before, after)

@@ -137,11 +137,11 @@ def import_grid_map(
     session.flush()
     editor.record(
         session,
-        kind=AuditKind.GRID_MAP,
-        action="import",
-        object_code=str(version.id),
-        before=None,
-        after={
+        AuditKind.GRID_MAP,
+        "import",
+        str(version.id),
+        None,
+        {
             "source": source_name,
             "crs": crs,
             "complete": complete,

@@ -1,6 +1,5 @@
 """Admins' edits of routing rules and keyword rules, checked before they are kept."""
 
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -102,7 +101,7 @@ def create_rule(session: Session, body: RoutingRuleWrite, editor: Editor) -> Rou
     _apply(rule, body)
     session.add(rule)
     session.flush()
-    _record(session, editor, AuditKind.ROUTING_RULE, "create", rule.id, None, fields_of(rule))
+    editor.record(session, AuditKind.ROUTING_RULE, "create", str(rule.id), None, fields_of(rule))
     return rule
 
 
@@ -117,7 +116,7 @@ def update_rule(
     before = fields_of(rule)
     _apply(rule, body)
     session.flush()
-    _record(session, editor, AuditKind.ROUTING_RULE, "update", rule.id, before, fields_of(rule))
+    editor.record(session, AuditKind.ROUTING_RULE, "update", str(rule.id), before, fields_of(rule))
     return rule
 
 
@@ -128,21 +127,7 @@ def delete_rule(session: Session, rule_id: int, editor: Editor) -> None:
     before = fields_of(rule)
     session.delete(rule)
     session.flush()
-    _record(session, editor, AuditKind.ROUTING_RULE, "delete", rule_id, before, None)
-
-
-def _record(
-    session: Session,
-    editor: Editor,
-    kind: AuditKind,
-    action: str,
-    row_id: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    editor.record(
-        session, kind=kind, action=action, object_code=str(row_id), before=before, after=after
-    )
+    editor.record(session, AuditKind.ROUTING_RULE, "delete", str(rule_id), before, None)
 
 
 def list_keywords(session: Session) -> list[CategoryKeyword]:
@@ -183,7 +168,7 @@ def save_keywords(
     session.add(row)
     session.flush()
     action = "create" if before is None else "update"
-    _record(session, editor, AuditKind.KEYWORD_RULE, action, row.id, before, fields_of(row))
+    editor.record(session, AuditKind.KEYWORD_RULE, action, str(row.id), before, fields_of(row))
     return row
 
 
@@ -194,4 +179,4 @@ def delete_keywords(session: Session, keyword_id: int, editor: Editor) -> None:
     before = fields_of(row)
     session.delete(row)
     session.flush()
-    _record(session, editor, AuditKind.KEYWORD_RULE, "delete", keyword_id, before, None)
+    editor.record(session, AuditKind.KEYWORD_RULE, "delete", str(keyword_id), before, None)

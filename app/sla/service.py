@@ -97,14 +97,7 @@ def set_day(
     found.name = body.name
     calendar.updated_at = utc_now()
     session.flush()
-    editor.record(
-        session,
-        kind=AuditKind.CALENDAR,
-        action="set_day",
-        object_code=calendar.code,
-        before=before,
-        after=_day_fields(found),
-    )
+    editor.record(session, AuditKind.CALENDAR, "set_day", calendar.code, before, _day_fields(found))
     return found
 
 
@@ -118,14 +111,7 @@ def delete_day(session: Session, calendar: WorkCalendar, day: date, editor: Edit
     session.delete(found)
     calendar.updated_at = utc_now()
     session.flush()
-    editor.record(
-        session,
-        kind=AuditKind.CALENDAR,
-        action="delete_day",
-        object_code=calendar.code,
-        before=before,
-        after=None,
-    )
+    editor.record(session, AuditKind.CALENDAR, "delete_day", calendar.code, before, None)
 
 
 @dataclass(frozen=True)
@@ -174,11 +160,11 @@ def publish_year(
     recomputed = _recount_provisional(session, calendar, before, after, now, editor.actor)
     editor.record(
         session,
-        kind=AuditKind.CALENDAR,
-        action="publish_year",
-        object_code=calendar.code,
-        before=published_before,
-        after=_year_days(session, calendar, year),
+        AuditKind.CALENDAR,
+        "publish_year",
+        calendar.code,
+        published_before,
+        _year_days(session, calendar, year),
     )
     return Published(year, len(days), recomputed)
 
@@ -303,31 +289,13 @@ def _apply(session: Session, policy: SlaPolicy, body: SlaPolicyWrite) -> None:
     policy.updated_at = utc_now()
 
 
-def _record_policy(
-    session: Session,
-    editor: Editor,
-    action: str,
-    policy_id: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any] | None,
-) -> None:
-    editor.record(
-        session,
-        kind=AuditKind.SLA_POLICY,
-        action=action,
-        object_code=str(policy_id),
-        before=before,
-        after=after,
-    )
-
-
 def create_policy(session: Session, body: SlaPolicyWrite, editor: Editor) -> SlaPolicy:
     """A new policy, recorded in the audit log; it applies to clocks started from now on."""
     policy = SlaPolicy(created_at=utc_now())
     _apply(session, policy, body)
     session.add(policy)
     session.flush()
-    _record_policy(session, editor, "create", policy.id, None, fields_of(policy))
+    editor.record(session, AuditKind.SLA_POLICY, "create", str(policy.id), None, fields_of(policy))
     return policy
 
 
@@ -339,7 +307,9 @@ def update_policy(
     before = fields_of(policy)
     _apply(session, policy, body)
     session.flush()
-    _record_policy(session, editor, "update", policy.id, before, fields_of(policy))
+    editor.record(
+        session, AuditKind.SLA_POLICY, "update", str(policy.id), before, fields_of(policy)
+    )
     return policy
 
 
@@ -352,4 +322,4 @@ def delete_policy(session: Session, policy: SlaPolicy, editor: Editor) -> None:
     before = fields_of(policy)
     session.delete(policy)
     session.flush()
-    _record_policy(session, editor, "delete", policy.id, before, None)
+    editor.record(session, AuditKind.SLA_POLICY, "delete", str(policy.id), before, None)

@@ -89,8 +89,10 @@ def _migrate(database_url: str, tmp_path: Path) -> None:
         "HOTLINE_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
         "HOTLINE_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
     }
+    hotline = Path(sys.executable).with_name("hotline")  # the installed console script
+    assert hotline.exists(), "the project is not installed: no `hotline` script"
     finished = subprocess.run(
-        [sys.executable, "-m", "app.cli", "migrate"],
+        [str(hotline), "migrate"],
         env=environment,
         cwd=tmp_path,
         capture_output=True,

@@ -23,8 +23,14 @@ from app.routing import editing as routing_editing
 router = APIRouter(prefix="/categories", tags=["categories"])
 
 
-def _read(session: Session, category: Category, children: Sequence[Category] = ()) -> CategoryRead:
-    fields = service.category_fields(session, category)
+def _read(
+    session: Session,
+    category: Category,
+    children: Sequence[Category] = (),
+    codes: service.Codes | None = None,
+) -> CategoryRead:
+    codes = codes or service.Codes.read(session)
+    fields = service.category_fields(session, category, codes)
     return CategoryRead(
         code=category.code,
         name=category.name,
@@ -35,7 +41,7 @@ def _read(session: Session, category: Category, children: Sequence[Category] = (
         active=category.retired_at is None,
         retired_at=category.retired_at,
         replacement_code=fields["replacement_code"],
-        children=[_read(session, child) for child in children],
+        children=[_read(session, child, codes=codes) for child in children],
     )
 
 
@@ -46,8 +52,9 @@ def list_categories(
         bool, Query(description="Also the retired groups and categories")
     ] = False,
 ) -> list[CategoryRead]:
+    codes = service.Codes.read(session)
     return [
-        _read(session, group, children)
+        _read(session, group, children, codes)
         for group, children in service.list_taxonomy(session, include_retired=include_retired)
     ]
 

@@ -1,5 +1,6 @@
 """Looking up categories in the two-level taxonomy; creating, changing and retiring them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NoReturn
 
@@ -98,28 +99,38 @@ def codes_defaulting_to(session: Session, department_id: int) -> list[str]:
 # Editing the taxonomy
 
 
-def category_fields(session: Session, category: Category) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Codes:
+    """The codes of the categories and departments by id: a category's references read
+    without a query each."""
+
+    categories: dict[int, str]
+    departments: dict[int, str]
+
+    @classmethod
+    def read(cls, session: Session) -> "Codes":
+        return cls(
+            {row.id: row.code for row in session.execute(select(Category.id, Category.code))},
+            {row.id: row.code for row in session.execute(select(Department.id, Department.code))},
+        )
+
+
+def category_fields(
+    session: Session, category: Category, codes: Codes | None = None
+) -> dict[str, Any]:
     """The category as the audit log keeps it and the API shows it (codes, not ids)."""
+    known = codes or Codes.read(session)
     return {
         "code": category.code,
         "name": category.name,
-        "parent_code": _code_of(session, Category, category.parent_id),
+        "parent_code": known.categories.get(category.parent_id or 0),
         "default_priority": category.default_priority,
         "default_request_type": category.default_request_type,
         "duplicate_radius_m": category.duplicate_radius_m,
-        "default_department_code": _code_of(session, Department, category.department_id),
+        "default_department_code": known.departments.get(category.department_id or 0),
         "retired_at": category.retired_at,
-        "replacement_code": _code_of(session, Category, category.replacement_id),
+        "replacement_code": known.categories.get(category.replacement_id or 0),
     }
-
-
-def _code_of(
-    session: Session, model: type[Category] | type[Department], row_id: int | None
-) -> str | None:
-    if row_id is None:
-        return None
-    code: str = session.scalars(select(model.code).where(model.id == row_id)).one()
-    return code
 
 
 def require_category(session: Session, code: str) -> Category:

@@ -1,6 +1,5 @@
 """Admins' edits of routing rules and keyword rules, checked before they are kept."""
 
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 

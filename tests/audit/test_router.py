@@ -175,3 +175,32 @@ def test_only_admins_read_the_log(client: TestClient, auth: Auth) -> None:
     for who in ("dispatcher", "supervisor", "call_centre"):
         assert client.get(AUDIT, headers=auth[who]).status_code == 403
         assert client.get(f"{AUDIT}/export", headers=auth[who]).status_code == 403
+
+
+def test_calendar_changes_keep_the_days_before_and_after(
+    client: TestClient, auth: Auth, clock: FrozenClock
+) -> None:
+    admin = auth["admin"]
+    clock.set(START)
+    day = {"is_working": False, "name": "调休"}
+    _ok(client.put(f"{API}/calendars/standard/days/2031-05-06", json=day, headers=admin))
+    notice = {"days": [{"day": "2031-01-01", "is_working": False, "name": "元旦"}]}
+    _ok(client.put(f"{API}/calendars/standard/years/2031", json=notice, headers=admin))
+    _ok(client.delete(f"{API}/calendars/standard/days/2031-01-01", headers=admin), 204)
+
+    page = _ok(
+        client.get(AUDIT, params={"since": START.isoformat(), "kind": "calendar"}, headers=admin)
+    )
+
+    deleted, published, set_day = page["items"]
+    assert set_day["action"] == "set_day"
+    assert set_day["before"] is None
+    assert set_day["after"] == {"day": "2031-05-06", "is_working": False, "name": "调休"}
+    assert published["action"] == "publish_year"
+    assert published["before"]["days"] == [set_day["after"]]
+    assert published["after"] == {
+        "year": 2031,
+        "days": [{"day": "2031-01-01", "is_working": False, "name": "元旦"}],
+    }
+    assert (deleted["action"], deleted["after"]) == ("delete_day", None)
+    assert all(entry["object_code"] == "standard" for entry in page["items"])

@@ -19,6 +19,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup.router import router as dedup_router
 from app.errors import install_error_handlers
+from app.events.router import router as events_router
 from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
 from app.heap import settle_once
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         workflow_router,
         sla_router,
         dedup_router,
+        events_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)

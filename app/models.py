@@ -4,6 +4,7 @@ from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
 from app.dedup.models import DuplicateCandidate
+from app.events.models import EventFeed
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
 from app.photos.models import Photo
@@ -34,6 +35,7 @@ __all__ = [
     "CategoryKeyword",
     "Department",
     "DuplicateCandidate",
+    "EventFeed",
     "ExtensionRequest",
     "Grid",
     "GridMapVersion",

@@ -904,9 +904,7 @@ def test_a_refused_role_is_told_which_roles_may(scene: Scene, identity: str) -> 
 
 
 @pytest.mark.parametrize("identity", KEYS)
-def test_a_key_is_told_the_map_versions_need_a_staff_account(
-    scene: Scene, identity: str
-) -> None:
+def test_a_key_is_told_the_map_versions_need_a_staff_account(scene: Scene, identity: str) -> None:
     response = scene.send(identity, "GET", Call(f"{API}/grids/map-versions"))
     assert response.status_code == 403
     assert "staff account" in response.json()["detail"]

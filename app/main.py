@@ -38,6 +38,8 @@ from app.sla.sweeper import Sweeper
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
+from app.webhooks.delivery import Deliverer, Policy
+from app.webhooks.router import router as webhooks_router
 from app.workflow.router import router as workflow_router
 
 logger = logging.getLogger(__name__)
@@ -122,7 +124,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.sla_sweep_batch,
             )
             sweeper.start()
+        deliverer = None
+        if settings.webhook_poll_seconds > 0:
+            current = app.state.resources
+            deliverer = Deliverer(
+                current.database.session_factory,
+                Policy.of(settings),
+                settings.webhook_poll_seconds,
+            )
+            deliverer.start()
         yield
+        if deliverer is not None:
+            deliverer.stop()
         if sweeper is not None:
             sweeper.stop()
         engine.dispose()
@@ -164,6 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sla_router,
         dedup_router,
         events_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)

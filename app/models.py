@@ -26,6 +26,7 @@ from app.tickets.models import (
     TicketNumberCounter,
 )
 from app.units.models import Department, Grid
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Base",
@@ -54,5 +55,8 @@ __all__ = [
     "TicketClock",
     "TicketEvent",
     "TicketNumberCounter",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkCalendar",
 ]

@@ -39,6 +39,7 @@ from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
 from app.webhooks.delivery import Deliverer, Policy
+from app.webhooks.openapi import document_webhooks
 from app.webhooks.router import router as webhooks_router
 from app.workflow.router import router as workflow_router
 
@@ -181,4 +182,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    document_webhooks(app)
     return app

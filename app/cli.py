@@ -7,7 +7,6 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -261,13 +260,8 @@ def deliver_webhooks(settings: Settings, arguments: argparse.Namespace) -> None:
     policy = delivery.Policy.of(settings)
     try:
         if arguments.once:
-            with (
-                delivery.http_client(policy) as client,
-                ThreadPoolExecutor(delivery.SENDERS) as pool,
-            ):
-                total = 0
-                while sent := delivery.deliver_once(factory, policy, client, pool):
-                    total += sent
+            with delivery.Pump(factory, policy) as pump:
+                total = pump.drain()
             print(f"{total} deliveries sent")
             return
         print(f"delivering webhooks (looking every {arguments.interval} s); stop with Ctrl-C")

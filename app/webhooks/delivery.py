@@ -1,18 +1,20 @@
 """Delivering the feed to the subscriptions: at least once, once in the normal case, in
 order per ticket, with retries, from any number of servers and workers at once.
 
-One pass (`deliver_once`):
-1. **sequence and queue**, one transaction: the feed gives the committed events their
-   places (app/events/service.py), and each enabled subscription, taken FOR UPDATE SKIP
-   LOCKED, queues a delivery row for each new event it hears and moves its place on;
-2. **claim**, same transaction: the due deliveries that are the first still pending of
-   their ticket for their subscription are taken FOR UPDATE SKIP LOCKED and leased (their
-   next attempt moved past the time the sends may take), so no other worker takes them
-   and a later event of the same ticket waits for them;
-3. **send**, no transaction open: each claimed delivery is POSTed, signed, in a thread of
-   a small pool, each within the timeout and reading at most a few KiB of the answer;
-4. **record**, one transaction: delivered, or the next try after an exponential backoff
-   with jitter; a delivery failing for `retry_hours` disables its subscription.
+One pass (`Pump.run_once`) is one transaction, then the sends:
+1. **record** the answers of the previous pass: delivered, or the next try after an
+   exponential backoff with jitter; a delivery failing for `retry_hours` disables its
+   subscription (one commit a pass: on SQLite each commit is an fsync that intake waits
+   behind);
+2. **sequence and queue**: the feed gives the committed events their places
+   (app/events/service.py), and each enabled subscription, taken FOR UPDATE SKIP LOCKED,
+   queues a delivery row for each new event it hears and moves its place on;
+3. **claim**: the due deliveries that are the first still pending of their ticket for
+   their subscription are taken FOR UPDATE SKIP LOCKED and leased (their next attempt
+   moved past the time the sends may take), so no other worker takes them and a later
+   event of the same ticket waits for them;
+4. **send**, no transaction open: each claimed delivery is POSTed, signed, in a thread of
+   a small pool, each within the timeout and reading at most 64 KiB of the answer.
 
 A worker killed after claiming leaves leases that run out: those deliveries are sent
 again (at least once after a crash); none is lost, as the rows are only ever settled by
@@ -45,7 +47,8 @@ from app.webhooks.safety import RefusedUrl, check_url
 
 logger = logging.getLogger(__name__)
 
-SENDERS = 16  # POSTs at once per process; a pass claims no more than this
+SENDERS = 16  # POSTs at once per process
+CLAIM_LIMIT = 64  # deliveries a pass claims, at most
 MAX_ANSWER_BYTES = 64 * 1024
 FIRST_RETRY_SECONDS = 5
 MAX_RETRY_SECONDS = 3600
@@ -68,8 +71,10 @@ class Policy:
 
     @property
     def lease(self) -> timedelta:
-        """Longer than one round of sends can take: every send ends within the timeout."""
-        return timedelta(seconds=2 * self.timeout + 5)
+        """Longer than a pass's sends can take (each ends within the timeout, SENDERS at
+        once) and the wait for the next pass, which records them."""
+        rounds = -(-CLAIM_LIMIT // SENDERS)
+        return timedelta(seconds=(rounds + 1) * self.timeout + 5)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class Outgoing:
 @dataclass(frozen=True)
 class Answer:
     delivery_id: int
+    at: datetime
     status_code: int | None
     error: str | None
     latency_ms: int
@@ -164,7 +170,9 @@ def _claimable(now: datetime, limit: int) -> object:
     )
 
 
-def claim(session: Session, now: datetime, policy: Policy, limit: int = SENDERS) -> list[Outgoing]:
+def claim(
+    session: Session, now: datetime, policy: Policy, limit: int = CLAIM_LIMIT
+) -> list[Outgoing]:
     """Lease up to `limit` due deliveries, each the first pending of its ticket."""
     rows = session.execute(_claimable(now, limit)).mappings().all()  # type: ignore[call-overload]
     if not rows:
@@ -208,12 +216,12 @@ def claim(session: Session, now: datetime, policy: Policy, limit: int = SENDERS)
 def send(client: httpx.Client, outgoing: Outgoing, policy: Policy) -> Answer:
     """POST one delivery; never raises, never takes longer than the timeout, never reads
     more than MAX_ANSWER_BYTES of the answer, never follows a redirect."""
-    started = time.monotonic()
+    started, at = time.monotonic(), utc_now()
     deadline = started + policy.timeout
 
     def answer(status: int | None, error: str | None) -> Answer:
         latency = round((time.monotonic() - started) * 1000)
-        return Answer(outgoing.delivery_id, status, error, latency)
+        return Answer(outgoing.delivery_id, at, status, error, latency)
 
     try:
         check_url(outgoing.url, allow_private=policy.allow_private)
@@ -259,7 +267,7 @@ def record(
         [
             {
                 "delivery_id": answer.delivery_id,
-                "attempted_at": now,
+                "attempted_at": answer.at,
                 "status_code": answer.status_code,
                 "error": answer.error,
                 "latency_ms": answer.latency_ms,
@@ -299,20 +307,62 @@ def _disable(
     )
 
 
-def deliver_once(
-    factory: sessionmaker[Session], policy: Policy, client: httpx.Client, pool: ThreadPoolExecutor
-) -> int:
-    """One pass: queue, claim, send, record. The number of deliveries sent."""
-    for session in session_scope(factory):
-        now = utc_now()
-        queue_new_events(session, now)
-        claimed = claim(session, now, policy)
-    if not claimed:
-        return 0
-    answers = list(pool.map(lambda outgoing: send(client, outgoing, policy), claimed))
-    for session in session_scope(factory):
-        record(session, list(zip(claimed, answers, strict=True)), utc_now(), policy)
-    return len(claimed)
+class Pump:
+    """The delivery loop's state: an HTTP client, the senders, and the answers of the last
+    pass, which the next pass records in its transaction. Use it as a context manager:
+    leaving it records what is left."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], policy: Policy, limit: int = CLAIM_LIMIT
+    ) -> None:
+        self._factory = factory
+        self._policy = policy
+        self._limit = limit
+        self._unrecorded: list[tuple[Outgoing, Answer]] = []
+        self._client = http_client(policy)
+        self._senders = ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook-send")
+
+    def __enter__(self) -> "Pump":
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        try:
+            self.flush()
+        finally:
+            self._senders.shutdown()
+            self._client.close()
+
+    def run_once(self) -> int:
+        """One pass: record, queue, claim, send. The number of deliveries sent."""
+        for session in session_scope(self._factory):
+            now = utc_now()
+            record(session, self._unrecorded, now, self._policy)
+            self._unrecorded = []
+            queue_new_events(session, now)
+            claimed = claim(session, now, self._policy, self._limit)
+        if claimed:
+            answers = self._senders.map(
+                lambda item: send(self._client, item, self._policy), claimed
+            )
+            self._unrecorded = list(zip(claimed, answers, strict=True))
+        return len(claimed)
+
+    def _send(self, outgoing: Outgoing) -> Answer:
+        return send(self._client, outgoing, self._policy)
+
+    def flush(self) -> None:
+        """Record the last pass's answers now."""
+        if self._unrecorded:
+            for session in session_scope(self._factory):
+                record(session, self._unrecorded, utc_now(), self._policy)
+            self._unrecorded = []
+
+    def drain(self) -> int:
+        """Passes until nothing is due; every answer recorded. The number sent."""
+        total = 0
+        while sent := self.run_once():
+            total += sent
+        return total
 
 
 def http_client(policy: Policy) -> httpx.Client:
@@ -354,14 +404,16 @@ class Deliverer:
         self._run()
 
     def _run(self) -> None:
-        with http_client(self._policy) as client, ThreadPoolExecutor(SENDERS) as pool:
+        with Pump(self._factory, self._policy) as pump:
             while not self._stopping.is_set():
                 try:
-                    sent = deliver_once(self._factory, self._policy, client, pool)
+                    sent = pump.run_once()
                 except Exception:  # a database outage must not end delivery for good
                     logger.exception("webhook delivery failed; trying again shortly")
                     sent = 0
                 if self._on_pass is not None:
                     self._on_pass(sent)
-                if not sent:
+                # A full pass goes on at once; otherwise the events gather for a while, so
+                # that each pass (a commit) carries several.
+                if sent < CLAIM_LIMIT:
                     self._stopping.wait(self._interval)

@@ -1,7 +1,6 @@
 """Fixtures of the webhook tests: a receiver, and delivery passes driven by the test."""
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,21 +20,21 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 def deliver(session_factory: sessionmaker[Session]) -> Iterator[Deliver]:
-    """Run delivery passes in the test's transaction until nothing more is sent; the
-    number sent."""
-    with ThreadPoolExecutor(delivery.SENDERS) as pool:
-        clients = {}
+    """Run delivery passes in the test's transaction until nothing more is sent (or
+    `passes` were run), every answer recorded; the number sent."""
+    pumps: dict[delivery.Policy, delivery.Pump] = {}
 
-        def run(policy: delivery.Policy = POLICY, passes: int = 100) -> int:
-            client = clients.get(policy) or clients.setdefault(policy, delivery.http_client(policy))
-            total = 0
-            for _ in range(passes):
-                sent = delivery.deliver_once(session_factory, policy, client, pool)
-                if not sent:
-                    break
-                total += sent
-            return total
+    def run(policy: delivery.Policy = POLICY, passes: int = 100) -> int:
+        pump = pumps.get(policy) or pumps.setdefault(policy, delivery.Pump(session_factory, policy))
+        total = 0
+        for _ in range(passes):
+            sent = pump.run_once()
+            if not sent:
+                break
+            total += sent
+        pump.flush()
+        return total
 
-        yield run
-        for client in clients.values():
-            client.close()
+    yield run
+    for pump in pumps.values():
+        pump.__exit__(None, None, None)

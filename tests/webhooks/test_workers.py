@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -121,10 +120,8 @@ def test_a_worker_killed_in_a_batch_loses_nothing(
     # Its leases run out; another worker sends what the killed one had claimed, and the rest.
     clock.advance(timedelta(minutes=5))
     receiver.delay = 0
-    factory = create_session_factory(engine)
-    with delivery.http_client(POLICY) as client, ThreadPoolExecutor(delivery.SENDERS) as pool:
-        while delivery.deliver_once(factory, POLICY, client, pool):
-            pass
+    with delivery.Pump(create_session_factory(engine), POLICY) as pump:
+        pump.drain()
 
     ids = {item.webhook_id for item in receiver.received}
     assert len(ids) == _queued(engine) == 40

@@ -262,6 +262,16 @@ def record(
     subscription disabled) once it has failed for `retry_hours`."""
     if not sent:
         return
+    still_there = set(
+        session.scalars(
+            select(WebhookDelivery.id).where(
+                WebhookDelivery.id.in_([outgoing.delivery_id for outgoing, _ in sent])
+            )
+        )
+    )
+    sent = [(outgoing, answer) for outgoing, answer in sent if outgoing.delivery_id in still_there]
+    if not sent:
+        return
     session.execute(
         insert(WebhookAttempt),
         [
@@ -277,6 +287,7 @@ def record(
     )
     give_up_after = timedelta(hours=policy.retry_hours)
     for outgoing, answer in sent:
+        # Deliveries whose subscription was deleted while they were sent are gone.
         delivery = session.get_one(WebhookDelivery, outgoing.delivery_id)
         delivery.last_status_code = answer.status_code
         delivery.last_error = answer.error

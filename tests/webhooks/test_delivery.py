@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import FrozenClock
 from app.webhooks import delivery
@@ -315,3 +316,22 @@ def test_an_integration_s_subscription_hears_its_channels_public_events(
 
 def test_the_policy_retries_for_a_day_at_least() -> None:
     assert POLICY.retry_hours >= 24
+
+
+def test_a_subscription_deleted_while_its_deliveries_are_sent_stops_nothing(
+    client: TestClient,
+    auth: dict[str, dict[str, str]],
+    receiver: Receiver,
+    session_factory: sessionmaker[Session],
+) -> None:
+    doomed = subscribe(client, receiver.url, auth["admin"])
+    kept = subscribe(client, receiver.url, auth["admin"])
+    client.post(TICKETS, json=factories.web())
+
+    with delivery.Pump(session_factory, POLICY) as pump:
+        assert pump.run_once() == 2  # sent, not yet recorded
+        deleted = client.delete(f"{SUBSCRIPTIONS}/{doomed['id']}", headers=auth["admin"])
+        assert deleted.status_code == 204
+        assert pump.run_once() == 0  # records what is left, and goes on
+
+    assert [entry["status"] for entry in deliveries(client, kept, auth["admin"])] == ["delivered"]

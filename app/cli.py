@@ -3,10 +3,11 @@
 import argparse
 import getpass
 import logging
+import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import uvicorn
@@ -30,6 +31,7 @@ from app.sla import defaults as sla_defaults
 from app.sla import sweeper
 from app.tickets.vocabulary import Channel
 from app.units.models import Department
+from app.webhooks import delivery
 
 logger = logging.getLogger("hotline")
 
@@ -236,6 +238,8 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     bootstrap_admin(settings)
     if demo:
         seed_demo(settings, only_if_empty=True)
+        # The demo's receivers run on the same machine (a local server in the README).
+        os.environ.setdefault("HOTLINE_WEBHOOK_ALLOW_PRIVATE", "true")
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     print(f"Hotline on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
@@ -246,6 +250,27 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         log_level=settings.log_level,
         proxy_headers=True,
     )
+
+
+def deliver_webhooks(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Deliver the event feed to the webhook subscriptions until stopped (--once: until
+    nothing is due). Safe beside the servers' own delivery and other workers: each
+    delivery is claimed by one of them (see app/webhooks/delivery.py)."""
+    engine = create_db_engine(settings)
+    factory = create_session_factory(engine)
+    policy = delivery.Policy.of(settings)
+    try:
+        if arguments.once:
+            with delivery.Pump(factory, policy) as pump:
+                total = pump.drain()
+            print(f"{total} deliveries sent")
+            return
+        print(f"delivering webhooks (looking every {arguments.interval} s); stop with Ctrl-C")
+        worker = delivery.Deliverer(factory, policy, arguments.interval)
+        with suppress(KeyboardInterrupt):
+            worker.run_here()
+    finally:
+        engine.dispose()
 
 
 def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
@@ -331,6 +356,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     sweep_parser.add_argument("--once", action="store_true", help="one sweep, then exit")
     sweep_parser.add_argument("--interval", type=float, default=30.0, help="seconds between sweeps")
+    webhooks_parser = commands.add_parser(
+        "deliver-webhooks",
+        help="deliver events to the webhook subscriptions, as a worker of its own "
+        "(then set HOTLINE_WEBHOOK_POLL_SECONDS=0 on the servers, or keep both: it is safe)",
+    )
+    webhooks_parser.add_argument(
+        "--once", action="store_true", help="deliver what is due, then exit"
+    )
+    webhooks_parser.add_argument(
+        "--interval", type=float, default=0.1, help="seconds between looks when idle"
+    )
     return parser
 
 
@@ -354,6 +390,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         import_grids(settings, arguments)
     elif arguments.command == "sla-sweep":
         sla_sweep(settings, arguments)
+    elif arguments.command == "deliver-webhooks":
+        deliver_webhooks(settings, arguments)
 
 
 if __name__ == "__main__":

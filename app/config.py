@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     dedup_flag_score: Annotated[float, Field(gt=0, le=1)] = 0.45
     # A repeat contact about a closed ticket: file a new ticket linked to it, or reopen it.
     repeat_after_close: Literal["link", "reopen"] = "link"
+    # Webhooks: receivers on loopback, private, link-local or metadata addresses, and plain
+    # http, are refused unless this is on (tests, the demo); how often each server
+    # delivers (0: never; run `hotline deliver-webhooks` instead); how long one POST may
+    # take; how long a delivery is retried before its subscription is disabled.
+    webhook_allow_private: bool = False
+    webhook_poll_seconds: Annotated[float, Field(ge=0)] = 0.1
+    webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10
+    webhook_retry_hours: Annotated[float, Field(gt=0)] = 24
 
     @field_validator("jwt_secret")
     @classmethod

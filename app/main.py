@@ -20,6 +20,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup.router import router as dedup_router
 from app.errors import install_error_handlers
+from app.events.router import router as events_router
 from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
 from app.heap import settle_once
@@ -38,6 +39,9 @@ from app.sla.sweeper import Sweeper
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
+from app.webhooks.delivery import Deliverer, Policy
+from app.webhooks.openapi import document_webhooks
+from app.webhooks.router import router as webhooks_router
 from app.workflow.router import router as workflow_router
 
 logger = logging.getLogger(__name__)
@@ -122,7 +126,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.sla_sweep_batch,
             )
             sweeper.start()
+        deliverer = None
+        if settings.webhook_poll_seconds > 0:
+            current = app.state.resources
+            deliverer = Deliverer(
+                current.database.session_factory,
+                Policy.of(settings),
+                settings.webhook_poll_seconds,
+            )
+            deliverer.start()
         yield
+        if deliverer is not None:
+            deliverer.stop()
         if sweeper is not None:
             sweeper.stop()
         engine.dispose()
@@ -164,7 +179,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         workflow_router,
         sla_router,
         dedup_router,
+        events_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    document_webhooks(app)
     return app

@@ -5,6 +5,7 @@ from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
 from app.dedup.models import DuplicateCandidate
+from app.events.models import EventFeed
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
 from app.photos.models import Photo
@@ -26,6 +27,7 @@ from app.tickets.models import (
     TicketNumberCounter,
 )
 from app.units.models import Department, Grid
+from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "AuditEntry",
@@ -36,6 +38,7 @@ __all__ = [
     "CategoryKeyword",
     "Department",
     "DuplicateCandidate",
+    "EventFeed",
     "ExtensionRequest",
     "Grid",
     "GridMapVersion",
@@ -54,5 +57,8 @@ __all__ = [
     "TicketClock",
     "TicketEvent",
     "TicketNumberCounter",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkCalendar",
 ]

@@ -51,6 +51,9 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 # Tables that tests write to; reference data (grids, departments, categories) stays.
 TRANSACTIONAL_TABLES = (
     "audit_entry",
+    "webhook_attempt",
+    "webhook_delivery",
+    "webhook_subscription",
     "rate_limit_window",
     "refresh_token",
     "ticket_event",
@@ -95,6 +98,9 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         upload_dir=directory / "uploads",
         jwt_secret=SecretStr(JWT_SECRET),
         sla_sweep_seconds=0,
+        # Webhooks are delivered by the tests' own passes, to receivers on this machine.
+        webhook_poll_seconds=0,
+        webhook_allow_private=True,
         # Fixtures file the same report again and again as separate tickets; the duplicate
         # tests turn merging on for themselves (tests/dedup).
         dedup_auto_merge=False,

@@ -9,9 +9,10 @@ from app.auth.actors import Actor, ActorKind
 from app.citizen.schemas import CitizenCredentials, CitizenEvaluation
 from app.errors import Conflict, NotFound
 from app.privacy.masking import same_phone
+from app.tickets import service as tickets
 from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import EVALUABLE_STATUSES, PUBLIC_EVENTS, EventKind, TicketStatus
+from app.tickets.vocabulary import EVALUABLE_STATUSES, EventKind, TicketStatus
 
 NOT_FOUND = "No ticket matches that number and code or phone."
 CITIZEN = Actor(ActorKind.CITIZEN)
@@ -38,12 +39,7 @@ def _proves(ticket: Ticket, credentials: CitizenCredentials) -> bool:
 
 
 def public_timeline(session: Session, ticket: Ticket) -> list[TicketEvent]:
-    query = (
-        select(TicketEvent)
-        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(PUBLIC_EVENTS))
-        .order_by(TicketEvent.id)
-    )
-    return list(session.scalars(query))
+    return tickets.public_timeline(session, ticket)
 
 
 def has_evaluated(session: Session, ticket: Ticket) -> bool:

@@ -135,10 +135,23 @@ class Ticket(Base):
 
 
 class TicketEvent(Base):
-    """One line of a ticket's timeline. Rows are only ever inserted."""
+    """One line of a ticket's timeline. Rows are only ever inserted, in the transaction of
+    the change they record, which makes the timeline the webhooks' outbox too: each row's
+    place in the event feed (`feed_position`) is given once, after it committed
+    (app/events/service.py)."""
 
     __tablename__ = "ticket_event"
-    __table_args__ = (Index("ix_ticket_event_ticket_id_id", "ticket_id", "id"),)
+    __table_args__ = (
+        Index("ix_ticket_event_ticket_id_id", "ticket_id", "id"),
+        Index("ix_ticket_event_feed_position", "feed_position", unique=True),
+        # The events still waiting for their place: a handful at any time.
+        Index(
+            "ix_ticket_event_unsequenced",
+            "id",
+            sqlite_where=text("feed_position IS NULL"),
+            postgresql_where=text("feed_position IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
@@ -148,6 +161,8 @@ class TicketEvent(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     payload: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+    # The event's place in the feed, in commit order; None until the sequencer gives it.
+    feed_position: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class TicketAttachment(Base):

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.audit.dependencies import AddressDep
-from app.auth.dependencies import DispatchCentreDep, StaffDep
+from app.auth.dependencies import DispatchCentreDep, PrincipalDep, StaffDep
 from app.categories import service as categories
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.routing.schemas import CategoryCorrection, RerouteRequest
@@ -31,11 +31,12 @@ def list_tickets(
     query: Annotated[TicketListQuery, Query()],
     resources: ResourcesDep,
     session: SessionDep,
-    staff: StaffDep,
+    viewer: PrincipalDep,
 ) -> Page[TicketRead]:
     """Staff see the tickets of their scope: the dispatch centre and supervisors all of
     them, a unit its own (and those it assists), a street or community also the grids
-    below it. Each ticket shows its clocks."""
+    below it. An integration key sees the tickets its channels filed. Each ticket shows
+    its clocks."""
     sort = SortOrder(query.sort)
     cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
     filters = service.TicketFilters(
@@ -56,23 +57,29 @@ def list_tickets(
         paused=query.paused,
         supervised=query.supervised,
     )
-    tickets, next_cursor = service.list_tickets(session, staff, filters, sort, query.limit, cursor)
+    tickets, next_cursor = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
     catalogue = resources.sla.catalogue(session)
     return Page[TicketRead](
-        items=[views.read(ticket, staff, catalogue) for ticket in tickets],
+        items=[views.read(ticket, viewer, catalogue) for ticket in tickets],
         next_cursor=next_cursor.encode() if next_cursor else None,
     )
 
 
 @router.get("/{number}", summary="One ticket with its clocks, what you may do, its timeline")
 def get_ticket(
-    number: str, resources: ResourcesDep, response: Response, session: SessionDep, staff: StaffDep
+    number: str,
+    resources: ResourcesDep,
+    response: Response,
+    session: SessionDep,
+    viewer: PrincipalDep,
 ) -> TicketDetail:
     """The ETag is the ticket's version: send it back as If-Match with an action, and the
-    action is refused (412) if someone changed the ticket since you read it."""
-    ticket = service.get_ticket(session, number, staff)
+    action is refused (412) if someone changed the ticket since you read it. An
+    integration key reads the tickets its channels filed (with the public timeline); any
+    other ticket is 404, as one outside a unit's scope."""
+    ticket = service.get_ticket(session, number, viewer)
     response.headers["ETag"] = etag(ticket.version)
-    return views.detail(session, ticket, staff, resources.sla.catalogue(session))
+    return views.detail(session, ticket, viewer, resources.sla.catalogue(session))
 
 
 @router.post(

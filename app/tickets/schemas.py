@@ -270,6 +270,17 @@ class TicketEventRead(OutputModel):
             payload=event.payload,
         )
 
+    @classmethod
+    def public(cls, event: TicketEvent) -> "TicketEventRead":
+        """The line as the public timeline shows it: what happened and when, not who."""
+        return cls(
+            kind=event.kind,
+            at=event.created_at,
+            actor=ActorRead(kind=event.actor_kind, ref=None),
+            channel=event.channel,
+            payload={},
+        )
+
 
 class ContactsRead(OutputModel):
     """How many times, and through which channels, the problem was reported: this ticket

@@ -1,17 +1,22 @@
-"""Which tickets a member of staff may see, as a WHERE clause: lists, counts and single
-reads are all scoped in the query, so a ticket outside the scope simply does not exist."""
+"""Which tickets a member of staff or an integration may see, as a WHERE clause: lists,
+counts and single reads are all scoped in the query, so a ticket outside the scope simply
+does not exist."""
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.principal import StaffPrincipal
+from app.auth.principal import ClientPrincipal, Principal
 from app.auth.roles import Role
 from app.tickets.models import Ticket, TicketAssistingUnit
 from app.units.models import Grid
 
 
-def visible_to(staff: StaffPrincipal) -> ColumnElement[bool] | None:
+def visible_to(viewer: Principal) -> ColumnElement[bool] | None:
     """None when the viewer sees the whole city."""
+    if isinstance(viewer, ClientPrincipal):
+        # An integration reads back the tickets its channels filed, and no others.
+        return Ticket.channel.in_(sorted(viewer.channels))
+    staff = viewer
     if staff.sees_citywide:
         return None
     if staff.department_id is not None:

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.audit.service import AuditKind, record_change
 from app.auth.actors import SYSTEM, Actor
-from app.auth.principal import StaffPrincipal
+from app.auth.principal import Principal, StaffPrincipal
 from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
@@ -32,6 +32,7 @@ from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
     ADMIN_ONLY_EVENTS,
     OPEN_STATUSES,
+    PUBLIC_EVENTS,
     ClockState,
     EventKind,
     TicketStatus,
@@ -150,7 +151,7 @@ def mark_changed(session: Session, ticket: Ticket, now: datetime) -> None:
     ticket.updated_at = now
 
 
-def _scoped(query: Select[Ticket], viewer: StaffPrincipal) -> Select[Ticket]:
+def _scoped(query: Select[Ticket], viewer: Principal) -> Select[Ticket]:
     condition = scoping.visible_to(viewer)
     return query if condition is None else query.where(condition)
 
@@ -161,7 +162,7 @@ def get_ticket_unscoped(session: Session, number: str) -> Ticket | None:
     return session.scalars(query).unique().one_or_none()
 
 
-def get_ticket(session: Session, number: str, viewer: StaffPrincipal) -> Ticket:
+def get_ticket(session: Session, number: str, viewer: Principal) -> Ticket:
     """The ticket, if `viewer` may see it; 404 alike for one that is not there and one
     outside the viewer's scope, so its existence is not revealed."""
     query = select(Ticket).where(Ticket.number == number).options(*_with_everything_shown())
@@ -175,6 +176,16 @@ def timeline(session: Session, ticket: Ticket, *, with_admin_events: bool) -> li
     query = select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
     if not with_admin_events:
         query = query.where(TicketEvent.kind.not_in(ADMIN_ONLY_EVENTS))
+    return list(session.scalars(query))
+
+
+def public_timeline(session: Session, ticket: Ticket) -> list[TicketEvent]:
+    """What the citizen may see happen: the public kinds of event only."""
+    query = (
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(PUBLIC_EVENTS))
+        .order_by(TicketEvent.id)
+    )
     return list(session.scalars(query))
 
 
@@ -334,7 +345,7 @@ def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
 
 def list_tickets(
     session: Session,
-    viewer: StaffPrincipal,
+    viewer: Principal,
     filters: TicketFilters,
     sort: SortOrder,
     limit: int,

@@ -4,7 +4,7 @@ and its timeline."""
 from sqlalchemy.orm import Session
 
 from app.auth.directory import actor_names
-from app.auth.principal import Principal
+from app.auth.principal import ClientPrincipal, Principal
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.privacy.disclosure import disclosure_for
@@ -50,17 +50,27 @@ def detail(
     session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
 ) -> TicketDetail:
     changes.ensure_shown(session, ticket)
-    disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
-    events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
     contacts = dedup.contacts(session, ticket)
-    # Staff read who acted by name; citizens' own view (app.citizen) never names staff.
-    names = actor_names(session, ((event.actor_kind, event.actor_ref) for event in events))
+    if isinstance(principal, ClientPrincipal):
+        # An integration reads back what the citizen may: what happened and when, no
+        # staff, no notes, and no other channels' tickets (its suspected duplicates).
+        timeline = [
+            TicketEventRead.public(event) for event in service.public_timeline(session, ticket)
+        ]
+        shown_duplicates = []
+    else:
+        disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
+        events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
+        # Staff read who acted by name; citizens' own view (app.citizen) never names staff.
+        names = actor_names(session, ((event.actor_kind, event.actor_ref) for event in events))
+        timeline = [TicketEventRead.of(event, names) for event in events]
+        shown_duplicates = duplicates(session, ticket)
     return TicketDetail(
         **read(ticket, principal, catalogue).model_dump(),
         contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
-        duplicates=duplicates(session, ticket),
+        duplicates=shown_duplicates,
         allowed_actions=allowed_actions(ticket.status, parties(principal, ticket)),
-        timeline=[TicketEventRead.of(event, names) for event in events],
+        timeline=timeline,
     )
 
 

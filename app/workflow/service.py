@@ -13,7 +13,7 @@ from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.auth.roles import Role
 from app.clock import utc_now
 from app.dedup import service as dedup
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, Forbidden
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
@@ -52,13 +52,7 @@ class Act:
 def load(session: Session, number: str, principal: Principal) -> Ticket:
     """The ticket with its clocks, as the principal may see it (404 otherwise). An
     integration sees only tickets of its own channels."""
-    if isinstance(principal, StaffPrincipal):
-        ticket = tickets.get_ticket(session, number, principal)
-    else:
-        found = tickets.get_ticket_unscoped(session, number)
-        if found is None or found.channel not in principal.channels:
-            raise NotFound(f"No ticket has number {number!r}.")
-        ticket = found
+    ticket = tickets.get_ticket(session, number, principal)
     # The sweeper skips locked clocks: while an action holds them, it settles their
     # warnings and breaches itself, from the clocks as they are now. (SQLite has one
     # writer at a time: what was read is what is there.)

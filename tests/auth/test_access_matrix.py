@@ -39,6 +39,7 @@ from app.ratelimit.limiter import MemoryRateLimiter
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.tickets.models import Ticket
 from app.units.models import Department, Grid
+from app.webhooks.models import WebhookDelivery
 from tests import factories
 from tests.apps import in_test_transaction, set_resources
 from tests.conftest import JWT_SECRET
@@ -351,8 +352,8 @@ def _columns(statuses: str, columns: tuple[str, ...]) -> dict[str, int]:
 #                                                    bad adm dsp sup urb str com  gw  cc app grd
 EXPECTED: dict[str, str] = {
     "POST /tickets":                                "401 201 201 403 403 403 403 403 403 201 403",
-    "GET /tickets":                                 "401 200 200 200 200 200 200 200 403 403 403",
-    "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 403 403 403",
+    "GET /tickets":                                 "401 200 200 200 200 200 200 200 200 200 200",
+    "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 200 404 404",
     "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
     "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
@@ -426,6 +427,18 @@ EXPECTED: dict[str, str] = {
     "GET /tickets/{number}/duplicates":             "401 200 200 200 404 200 200 200 403 403 403",
     "POST /tickets/{number}/merge":                 "401 200 200 403 403 403 403 403 403 403 403",
     "POST /tickets/{number}/unmerge":               "401 200 200 403 403 403 403 403 403 403 403",
+    # The feed: everyone with credentials, each their own scope.
+    "GET /events":                                  "401 200 200 200 200 200 200 200 200 200 200",
+    # Webhooks: admins and keys subscribe; the row's subscription is the admin's.
+    "POST /webhook-subscriptions":                  "401 201 403 403 403 403 403 403 201 201 201",
+    "GET /webhook-subscriptions":                   "401 200 403 403 403 403 403 403 200 200 200",
+    "GET /webhook-subscriptions/{subscription_id}": "401 200 403 403 403 403 403 403 404 404 404",
+    "DELETE /webhook-subscriptions/{subscription_id}": "401 204 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    "POST /webhook-subscriptions/{subscription_id}/rotate-secret": "401 200 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    "POST /webhook-subscriptions/{subscription_id}/enable": "401 200 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    "GET /webhook-subscriptions/{subscription_id}/deliveries": "401 200 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    "POST /webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    "POST /webhook-subscriptions/{subscription_id}/replay": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
 }
 # fmt: on
 
@@ -611,6 +624,34 @@ def _merged(scene: Scene) -> Call:
     return Call(f"{TICKETS}/{number}/unmerge", json={"reason": "不是同一问题"})
 
 
+WEBHOOKS = f"{API}/webhook-subscriptions"
+PUBLIC_URL = "https://93.184.215.14/hooks"
+
+
+def _subscription(scene: Scene) -> str:
+    """The path of a new subscription of the admin's (for the whole city)."""
+    response = scene.send("admin", "POST", Call(WEBHOOKS, json={"url": PUBLIC_URL}))
+    assert_answer(response, 201, "admin")
+    return f"{WEBHOOKS}/{response.json()['id']}"
+
+
+def _delivery(scene: Scene) -> Call:
+    """Redelivering a delivery of a new subscription of the admin's."""
+    path = _subscription(scene)
+    delivery = WebhookDelivery(
+        subscription_id=int(path.rsplit("/", 1)[1]),
+        event_position=1,
+        ticket_id=1,
+        event_type="ticket.created",
+        status="delivered",
+        attempts=1,
+        created_at=utc_now(),
+    )
+    scene.session.add(delivery)
+    scene.session.commit()
+    return Call(f"{path}/deliveries/{delivery.id}/redeliver")
+
+
 def _set_day(scene: Scene) -> Call:
     day = Call(f"{CALENDARS}/standard/days/2030-05-06", json={"is_working": False, "name": "调休"})
     assert_answer(scene.send("admin", "PUT", day), 200, "admin")
@@ -646,6 +687,24 @@ REQUESTS |= {
         json={"parent_number": scene.ticket("community"), "reason": "同一问题"},
     ),
     "POST /tickets/{number}/unmerge": _merged,
+    "GET /events": lambda _: Call(f"{API}/events"),
+    "POST /webhook-subscriptions": lambda _: Call(WEBHOOKS, json={"url": PUBLIC_URL}),
+    "GET /webhook-subscriptions": lambda _: Call(WEBHOOKS),
+    "GET /webhook-subscriptions/{subscription_id}": lambda scene: Call(_subscription(scene)),
+    "DELETE /webhook-subscriptions/{subscription_id}": lambda scene: Call(_subscription(scene)),
+    "POST /webhook-subscriptions/{subscription_id}/rotate-secret": lambda scene: Call(
+        f"{_subscription(scene)}/rotate-secret", json={}
+    ),
+    "POST /webhook-subscriptions/{subscription_id}/enable": lambda scene: Call(
+        f"{_subscription(scene)}/enable"
+    ),
+    "GET /webhook-subscriptions/{subscription_id}/deliveries": lambda scene: Call(
+        f"{_subscription(scene)}/deliveries"
+    ),
+    "POST /webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver": _delivery,
+    "POST /webhook-subscriptions/{subscription_id}/replay": lambda scene: Call(
+        f"{_subscription(scene)}/replay", json={"after": "0"}
+    ),
 }
 
 
@@ -930,7 +989,7 @@ def test_a_refused_role_is_told_which_roles_may(scene: Scene, identity: str) -> 
 
 
 @pytest.mark.parametrize("identity", KEYS)
-def test_a_key_is_told_the_queue_needs_a_staff_account(scene: Scene, identity: str) -> None:
-    response = scene.send(identity, "GET", Call(TICKETS))
+def test_a_key_is_told_the_map_versions_need_a_staff_account(scene: Scene, identity: str) -> None:
+    response = scene.send(identity, "GET", Call(f"{API}/grids/map-versions"))
     assert response.status_code == 403
     assert "staff account" in response.json()["detail"]

@@ -1,0 +1,373 @@
+"""`python -m bench webhooks`: what webhooks add to intake, and commit-to-delivery time.
+
+Two real services, each on a fresh demo database of its own: one with webhooks off (no
+subscription, no delivery: the ceiling) and one with a local receiver subscribed to every
+event type and delivery running in the server (HOTLINE_WEBHOOK_POLL_SECONDS, the default).
+The same steady load goes to one, then the other, in alternating phases (off, on, off,
+on, ...): intakes of routed web complaints (two events each: created, routed) and urges
+of tickets filed before (one event each), at `--rate` events per second in all, 60% of
+them from intake. Requests are sent on a fixed schedule (open loop), not as fast as
+answers come back, so a slower service shows as latency, not as less load.
+
+- intake_overhead: the median intake latency with webhooks on over that with them off,
+  less one.
+- p99_commit_to_delivery_ms: the receiver's arrival time less the event's timestamp
+  (taken in the transaction, before its commit: the figure errs long), over every event of
+  the "on" phases.
+- lost: events on the "on" database after the subscription (found in the database once
+  delivery has drained) never received; duplicates: deliveries received more than once.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.pool import NullPool
+
+from app.events import types
+from app.tickets.models import TicketEvent
+from app.webhooks.models import WebhookSubscription
+from bench import harness
+from bench.harness import Backend, Server
+from bench.sla import dispatcher_token, intake_body
+
+API = "/api/v1"
+INTAKE_SHARE = 0.6  # of the events; each intake makes two
+URGE_TICKETS = 400
+DRAIN_SECONDS = 60
+TARGET_OVERHEAD = 0.10
+TARGET_P99_MS = 1000.0
+TARGET_RATE = 200
+
+
+def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = commands.add_parser(
+        "webhooks", help="what webhooks add to intake, and the time from commit to delivery"
+    )
+    harness.add_database_arguments(parser)
+    parser.add_argument("--rate", type=float, default=TARGET_RATE, help="events per second")
+    parser.add_argument("--phase", type=int, default=15, help="seconds of each phase")
+    parser.add_argument("--rounds", type=int, default=2, help="off/on pairs of phases")
+    parser.set_defaults(run=run)
+
+
+def log(message: str) -> None:
+    print(f"[bench webhooks] {message}", file=sys.stderr, flush=True)
+
+
+# --- the receiver -----------------------------------------------------------------------------
+
+
+@dataclass
+class Receiver:
+    url: str = ""
+    arrivals: list[tuple[str, float, float]] = field(default_factory=list)  # id, at, event at
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return [webhook_id for webhook_id, _, _ in self.arrivals]
+
+
+def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            arrived = time.time()
+            event_at = _epoch(orjson.loads(body)["timestamp"])
+            with receiver.lock:
+                receiver.arrivals.append((self.headers["webhook-id"], arrived, event_at))
+            self.send_response(204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    return Handler
+
+
+def _epoch(timestamp: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
+
+
+@contextmanager
+def running_receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    server = ThreadingHTTPServer((harness.LOOPBACK, 0), _handler(receiver))
+    server.daemon_threads = True
+    receiver.url = f"http://{harness.LOOPBACK}:{server.server_address[1]}/hooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- the services -----------------------------------------------------------------------------
+
+
+@dataclass
+class Service:
+    name: str
+    server: Server
+    database_url: str
+    token: str = ""
+    urge_paths: list[str] = field(default_factory=list)
+
+
+def start_service(
+    cleanup: ExitStack, name: str, backend: Backend, postgres_url: str, workdir: Path, *, on: bool
+) -> Service:
+    log(f"preparing the {backend} database of webhooks {name} (migrate, seed-demo)")
+    url = harness.fresh_database(backend, f"hotline_bench_webhooks_{name}", workdir, postgres_url)
+    cleanup.callback(harness.drop_database, backend, url, postgres_url)
+    harness.migrate_and_seed(url)
+    env = {
+        "HOTLINE_DATABASE_URL": url,
+        "HOTLINE_UPLOAD_DIR": str(workdir / f"uploads-{name}"),
+        "HOTLINE_LOG_LEVEL": "warning",
+        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
+        "HOTLINE_WEBHOOK_ALLOW_PRIVATE": "true",
+        "HOTLINE_WEBHOOK_POLL_SECONDS": "0.1" if on else "0",
+    }
+    server = harness.start_server(
+        f"service-{name}", "app.main:create_app", env=env, log_dir=workdir
+    )
+    cleanup.callback(harness.stop_server, server)
+    return Service(name, server, url)
+
+
+def admin_token(server: Server) -> str:
+    response = httpx.post(
+        f"{server.base_url}{API}/auth/token",
+        data={"username": "admin", "password": "demo-admin-password"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
+def subscribe(service: Service, receiver: Receiver) -> None:
+    response = httpx.post(
+        f"{service.server.base_url}{API}/webhook-subscriptions",
+        json={"url": receiver.url},
+        headers={"Authorization": f"Bearer {admin_token(service.server)}"},
+        timeout=30,
+    )
+    if response.status_code != 201:
+        raise harness.BenchError(f"subscribing answered {response.status_code}: {response.text}")
+
+
+def prepare_urges(service: Service, body: str) -> None:
+    """Tickets to urge during the phases, filed now; each phase's urges cycle over them."""
+    headers = {"Authorization": f"Bearer {service.token}", "content-type": "application/json"}
+    with httpx.Client(base_url=service.server.base_url, headers=headers, timeout=30) as http:
+        for _ in range(URGE_TICKETS):
+            response = http.post(f"{API}/tickets", content=body.encode())
+            if response.status_code != 201:
+                raise harness.BenchError(f"intake answered {response.status_code}")
+            service.urge_paths.append(f"{API}/tickets/{response.json()['number']}/urge")
+
+
+# --- the load ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    service: str
+    started: float
+    ended: float
+    intake_ms: list[float]
+    urge_ms: list[float]
+    failures: int
+
+
+async def _phase(service: Service, body: str, rate: float, seconds: float) -> Phase:
+    intakes_per_s = rate * INTAKE_SHARE / 2
+    urges_per_s = rate * (1 - INTAKE_SHARE)
+    requests_per_s = intakes_per_s + urges_per_s
+    every_intake = round(requests_per_s / intakes_per_s)  # 1 in N requests is an intake
+    headers = {"Authorization": f"Bearer {service.token}", "content-type": "application/json"}
+    note = json.dumps({"note": "bench webhooks"}).encode()
+    intake_ms: list[float] = []
+    urge_ms: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+
+    async with httpx.AsyncClient(
+        base_url=service.server.base_url, headers=headers, timeout=30, limits=limits
+    ) as http:
+
+        async def one(index: int) -> None:
+            nonlocal failures
+            is_intake = index % every_intake == 0
+            started = time.perf_counter()
+            if is_intake:
+                response = await http.post(f"{API}/tickets", content=body.encode())
+            else:
+                path = service.urge_paths[index % len(service.urge_paths)]
+                response = await http.post(path, content=note)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code >= 300:
+                failures += 1
+            (intake_ms if is_intake else urge_ms).append(elapsed)
+
+        tasks = []
+        started = time.monotonic()
+        total = int(requests_per_s * seconds)
+        for index in range(total):
+            await asyncio.sleep(max(0.0, started + index / requests_per_s - time.monotonic()))
+            tasks.append(asyncio.create_task(one(index)))
+        await asyncio.gather(*tasks)
+        ended = time.monotonic()
+    return Phase(
+        service.name, time.time() - (ended - started), time.time(), intake_ms, urge_ms, failures
+    )
+
+
+def _exported_events(database_url: str, after: int) -> int:
+    engine = create_engine(database_url, poolclass=NullPool)
+    kinds = list(types.TYPE_OF_KIND)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                select(func.count())
+                .select_from(TicketEvent)
+                .where(
+                    TicketEvent.kind.in_(kinds),
+                    (TicketEvent.feed_position > after) | TicketEvent.feed_position.is_(None),
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _subscribed_from(database_url: str) -> int:
+    engine = create_engine(database_url, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(
+                select(func.min(WebhookSubscription.feed_position))
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def _position(webhook_id: str) -> int:
+    return int(webhook_id.removeprefix("evt_"))
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run(arguments: argparse.Namespace) -> int:
+    load_before = os.getloadavg()[0]
+    backend: Backend = arguments.db
+    with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp, ExitStack() as cleanup:
+        workdir = Path(tmp)
+        receiver = cleanup.enter_context(running_receiver())
+        off = start_service(cleanup, "off", backend, arguments.postgres_url, workdir, on=False)
+        on = start_service(cleanup, "on", backend, arguments.postgres_url, workdir, on=True)
+        body = intake_body(off.server)
+        for service in (off, on):
+            service.token = dispatcher_token(service.server)
+            log(f"filing {URGE_TICKETS} tickets to urge on webhooks {service.name}")
+            prepare_urges(service, body)
+        subscribe(on, receiver)
+        subscribed_from = _subscribed_from(on.database_url)
+        phases: list[Phase] = []
+        for round_ in range(arguments.rounds):
+            for service in (off, on):
+                log(
+                    f"round {round_ + 1}: {arguments.phase} s at {arguments.rate:g} events/s, "
+                    f"webhooks {service.name}"
+                )
+                phases.append(asyncio.run(_phase(service, body, arguments.rate, arguments.phase)))
+        log("waiting for delivery to drain")
+        deadline = time.monotonic() + DRAIN_SECONDS
+        expected = _exported_events(on.database_url, subscribed_from)
+        while len(set(receiver.ids())) < expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+            expected = _exported_events(on.database_url, subscribed_from)
+        load_after = os.getloadavg()[0]
+
+    ids = receiver.ids()
+    unique = set(ids)
+    lost = max(0, expected - len(unique))
+    duplicates = len(ids) - len(unique)
+    on_phases = [phase for phase in phases if phase.service == "on"]
+    off_phases = [phase for phase in phases if phase.service == "off"]
+    in_on_phases = [
+        (arrived - event_at) * 1000
+        for _, arrived, event_at in receiver.arrivals
+        if any(phase.started <= event_at <= phase.ended for phase in on_phases)
+    ]
+    on_seconds = sum(phase.ended - phase.started for phase in on_phases)
+    events_per_s = len(in_on_phases) / on_seconds if on_seconds else 0.0
+    delays = [(arrived - event_at) * 1000 for _, arrived, event_at in receiver.arrivals]
+    p50, p99 = _percentile(delays, 0.5), _percentile(delays, 0.99)
+    intake_off = [ms for phase in off_phases for ms in phase.intake_ms]
+    intake_on = [ms for phase in on_phases for ms in phase.intake_ms]
+    overhead = statistics.median(intake_on) / statistics.median(intake_off) - 1
+
+    print(
+        f"webhooks: {backend}, {arguments.rounds} x (off, on) phases of {arguments.phase} s at "
+        f"{arguments.rate:g} events/s ({INTAKE_SHARE:.0%} from intake, the rest urges), one "
+        f"uvicorn worker each; load average {load_before:.1f} before, {load_after:.1f} after, "
+        f"on {os.cpu_count()} cores"
+    )
+    print(
+        f"{'phase':<8}{'intakes':>8}{'p50 ms':>9}{'p99 ms':>9}{'urges':>7}{'p50 ms':>9}"
+        f"{'failed':>8}"
+    )
+    for phase in phases:
+        print(
+            f"{phase.service:<8}{len(phase.intake_ms):>8}{_percentile(phase.intake_ms, 0.5):>9.1f}"
+            f"{_percentile(phase.intake_ms, 0.99):>9.1f}{len(phase.urge_ms):>7}"
+            f"{_percentile(phase.urge_ms, 0.5):>9.1f}{phase.failures:>8}"
+        )
+    print(
+        f"intake p50: off {statistics.median(intake_off):.1f} ms, on "
+        f"{statistics.median(intake_on):.1f} ms: overhead {overhead:.3f} "
+        f"(target < {TARGET_OVERHEAD}: {'met' if overhead < TARGET_OVERHEAD else 'NOT MET'})"
+    )
+    print(
+        f"commit to delivery: p50 {p50:.0f} ms, "
+        f"p99 {p99:.0f} ms over {len(ids)} deliveries (target < {TARGET_P99_MS:.0f} ms: "
+        f"{'met' if p99 < TARGET_P99_MS else 'NOT MET'}); {expected} events after subscribing, "
+        f"{lost} lost, {duplicates} duplicates"
+    )
+    print(
+        f"webhooks events_per_s={events_per_s:.0f} p99_commit_to_delivery_ms={p99:.0f} "
+        f"intake_overhead={overhead:.3f} lost={lost} duplicates={duplicates}"
+    )
+    return 0 if lost == 0 else 1

@@ -85,6 +85,8 @@ class Ticket(Base):
     # (app/dedup/similarity.py text_for_matching), worked out once at intake.
     match_text: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
+    # What the call-centre agent wrote down about the call; searched with the text fields.
+    agent_summary: Mapped[str | None] = mapped_column(Text)
     community_code: Mapped[str | None] = mapped_column(String(32))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))

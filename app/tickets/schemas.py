@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, Field
 from app.geo.crs import Crs
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
-from app.schemas import InputModel, OutputModel, Reason
+from app.schemas import InputModel, OutputModel, Page, Reason
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import (
     Channel,
@@ -112,6 +112,7 @@ class TicketRead(OutputModel):
     confidential: bool
     location: LocationRead | None
     address: str | None
+    agent_summary: str | None = Field(description="What the call-centre agent wrote down.")
     community_code: str | None
     grid: GridRef | None
     status: TicketStatus
@@ -152,6 +153,7 @@ class TicketRead(OutputModel):
             confidential=ticket.is_confidential,
             location=_location(ticket),
             address=ticket.address,
+            agent_summary=ticket.agent_summary,
             community_code=ticket.community_code,
             grid=GridRef.model_validate(ticket.grid) if ticket.grid else None,
             status=TicketStatus(ticket.status),
@@ -299,9 +301,16 @@ class TicketListQuery(InputModel):
     assigned_department: str | None = None
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
-    q: Annotated[str | None, Field(max_length=100, description="Text in title or description.")] = (
-        None
-    )
+    q: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Text in the title, description, address or agent's summary "
+            "(case-insensitive). Three characters or more are looked up in the search index; "
+            "one or two are looked for among the newest tickets only "
+            "(`text_searched_newest` says how many).",
+        ),
+    ] = None
     overdue: bool | None = Field(None, description="The citizen's reply deadline has passed.")
     warned: bool | None = Field(None, description="A running deadline is about to break.")
     breached: bool | None = Field(None, description="A deadline of this cycle has broken.")
@@ -315,6 +324,14 @@ class TicketListQuery(InputModel):
     )
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str | None, Field(max_length=500)] = None
+
+
+class QueuePage(Page[TicketRead]):
+    text_searched_newest: int | None = Field(
+        None,
+        description="Set when `q` was too short for the search index (one or two "
+        "characters): it was looked for among this many newest tickets only.",
+    )
 
 
 class RevealRequest(InputModel):

@@ -24,7 +24,7 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
-from app.tickets import changes, scoping
+from app.tickets import changes, scoping, search
 from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketEvent
 from app.tickets.pagination import Cursor, SortOrder
@@ -244,13 +244,6 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
         conditions.append(Ticket.created_at >= filters.created_from)
     if filters.created_to is not None:
         conditions.append(Ticket.created_at < filters.created_to)
-    if filters.text:
-        conditions.append(
-            or_(
-                Ticket.title.contains(filters.text, autoescape=True),
-                Ticket.description.contains(filters.text, autoescape=True),
-            )
-        )
     now = utc_now()
     if filters.overdue is not None:
         overdue = and_(Ticket.reply_due_at < now, Ticket.status.in_(OPEN_STATUSES))
@@ -320,6 +313,14 @@ def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
     )
 
 
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    next_cursor: Cursor | None  # None on the last page
+    # A text too short for the search index was looked for among this many newest only.
+    text_searched_newest: int | None
+
+
 def list_tickets(
     session: Session,
     viewer: StaffPrincipal,
@@ -327,10 +328,15 @@ def list_tickets(
     sort: SortOrder,
     limit: int,
     cursor: Cursor | None,
-) -> tuple[list[Ticket], Cursor | None]:
-    """One page of the queue as `viewer` may see it, and the next page's cursor (None on
-    the last)."""
-    query = _scoped(select(Ticket).where(*_filter_conditions(session, filters)), viewer)
+) -> QueuePage:
+    """One page of the queue as `viewer` may see it, and the next page's cursor."""
+    conditions = _filter_conditions(session, filters)
+    wanted = (filters.text or "").strip()
+    text_search = search.condition(session.get_bind().dialect.name, wanted) if wanted else None
+    if text_search is not None:
+        conditions.append(text_search.condition)
+    searched_newest = text_search.searched_newest if text_search else None
+    query = _scoped(select(Ticket).where(*conditions), viewer)
     if cursor is not None:
         query = _after_cursor(query, cursor)
     if sort is SortOrder.NEWEST:
@@ -340,9 +346,9 @@ def list_tickets(
     query = query.options(*_with_everything_shown(one=False)).limit(limit + 1)
     tickets = list(session.scalars(query).unique())
     if len(tickets) <= limit:
-        return tickets, None
+        return QueuePage(tickets, None, searched_newest)
     tickets = tickets[:limit]
-    return tickets, Cursor.after(tickets[-1], sort)
+    return QueuePage(tickets, Cursor.after(tickets[-1], sort), searched_newest)
 
 
 REROUTABLE_STATUSES = frozenset({TicketStatus.NEW, TicketStatus.DISPATCHED})

@@ -55,11 +55,14 @@ def list_tickets(
         supervised=query.supervised,
     )
     page = service.list_tickets(session, staff, filters, sort, query.limit, cursor)
+    counted = service.count_tickets(session, staff, filters) if query.count else None
     catalogue = resources.sla.catalogue(session)
     return QueuePage(
         items=[views.read(ticket, staff, catalogue) for ticket in page.tickets],
         next_cursor=page.next_cursor.encode() if page.next_cursor else None,
         text_searched_newest=page.text_searched_newest,
+        count=counted.count if counted else None,
+        count_is_estimate=counted.is_estimate if counted else None,
     )
 
 

@@ -10,6 +10,7 @@ from app.geo.crs import Crs
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
 from app.schemas import InputModel, OutputModel, Page, Reason
+from app.tickets.counting import EXACT_UP_TO
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import (
     Channel,
@@ -324,9 +325,25 @@ class TicketListQuery(InputModel):
     )
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str | None, Field(max_length=500)] = None
+    count: str | None = Field(
+        None,
+        pattern="^exact$",
+        description="exact: the answer counts the tickets the filters choose (`count`), "
+        f"exactly up to {EXACT_UP_TO:,}, beyond that estimated from a sample "
+        "(`count_is_estimate`: true).",
+    )
 
 
 class QueuePage(Page[TicketRead]):
+    count: int | None = Field(
+        None,
+        description="With count=exact: how many tickets the filters choose, over all pages.",
+    )
+    count_is_estimate: bool | None = Field(
+        None,
+        description="With count=exact: true when `count` is an estimate (rounded to three "
+        f"figures), as there are more than {EXACT_UP_TO:,}; show it as 'about'.",
+    )
     text_searched_newest: int | None = Field(
         None,
         description="Set when `q` was too short for the search index (one or two "

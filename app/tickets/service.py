@@ -24,7 +24,7 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
-from app.tickets import changes, scoping, search
+from app.tickets import changes, counting, scoping, search
 from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketEvent
 from app.tickets.pagination import Cursor, SortOrder
@@ -321,6 +321,25 @@ class QueuePage:
     text_searched_newest: int | None
 
 
+@dataclass(frozen=True)
+class _Selection:
+    conditions: list[ColumnElement[bool]]
+    searched_newest: int | None
+
+
+def _selection(session: Session, viewer: StaffPrincipal, filters: TicketFilters) -> _Selection:
+    """The tickets of the queue that `viewer` sees and `filters` choose, as conditions."""
+    conditions = _filter_conditions(session, filters)
+    scope = scoping.visible_to(viewer)
+    if scope is not None:
+        conditions.append(scope)
+    wanted = (filters.text or "").strip()
+    if not wanted:
+        return _Selection(conditions, None)
+    text_search = search.condition(session.get_bind().dialect.name, wanted)
+    return _Selection([*conditions, text_search.condition], text_search.searched_newest)
+
+
 def list_tickets(
     session: Session,
     viewer: StaffPrincipal,
@@ -330,13 +349,9 @@ def list_tickets(
     cursor: Cursor | None,
 ) -> QueuePage:
     """One page of the queue as `viewer` may see it, and the next page's cursor."""
-    conditions = _filter_conditions(session, filters)
-    wanted = (filters.text or "").strip()
-    text_search = search.condition(session.get_bind().dialect.name, wanted) if wanted else None
-    if text_search is not None:
-        conditions.append(text_search.condition)
-    searched_newest = text_search.searched_newest if text_search else None
-    query = _scoped(select(Ticket).where(*conditions), viewer)
+    selection = _selection(session, viewer, filters)
+    searched_newest = selection.searched_newest
+    query = select(Ticket).where(*selection.conditions)
     if cursor is not None:
         query = _after_cursor(query, cursor)
     if sort is SortOrder.NEWEST:
@@ -519,3 +534,11 @@ def correct_category(
         reroute_by_rules(
             session, ticket, routing, catalogue, SYSTEM, f"category corrected: {reason}"
         )
+
+
+def count_tickets(
+    session: Session, viewer: StaffPrincipal, filters: TicketFilters
+) -> counting.QueueCount:
+    """How many tickets the queue holds for `viewer` and `filters`: exact up to
+    `counting.EXACT_UP_TO`, estimated beyond it (see app/tickets/counting.py)."""
+    return counting.count(session, _selection(session, viewer, filters).conditions)

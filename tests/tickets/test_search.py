@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.tickets import search
+from app.tickets import counting, search
 from app.tickets.models import Ticket
 from tests import factories
 
@@ -136,3 +136,41 @@ def test_the_index_follows_a_changed_text(
     session.commit()
     assert _numbers(client, q="井盖松动") == []
     assert _numbers(client, q="积水严重") == [calls["title"]]
+
+
+def test_count_exact_counts_what_the_filters_and_scope_choose(
+    client: TestClient, auth: dict[str, dict[str, str]], calls: dict[str, str]
+) -> None:
+    assert _search(client)["count"] is None  # counted only when asked
+    page = _search(client, count="exact", limit=1)
+    assert (page["count"], page["count_is_estimate"]) == (len(calls), False)
+    assert _search(client, count="exact", channel="hotline_12345")["count"] == 3
+    assert _search(client, count="exact", q="梅山路")["count"] == 1
+    client.headers.update(auth["urban"])  # leads some of them only
+    own = _search(client, count="exact")
+    assert own["count"] == len(own["items"]) < len(calls)
+
+
+def test_past_the_threshold_the_count_is_an_estimate_and_says_so(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A small queue stands in for a large one: an exact count up to 3, a sample of 4 rows.
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 3)
+    monkeypatch.setattr(counting, "SAMPLE_ROWS", 4)
+    monkeypatch.setattr(counting, "SAMPLE_SLICES", 2)
+    for n in range(20):
+        body = factories.web() if n % 2 else factories.qr_code()
+        _post(client, body)
+
+    assert _search(client, count="exact", channel="web")["count_is_estimate"] is True
+    everything = _search(client, count="exact")
+    assert (everything["count"], everything["count_is_estimate"]) == (20, True)
+    assert _search(client, count="exact", channel="web")["count"] == 10
+    none = _search(client, count="exact", created_to="2000-01-01T00:00:00Z")
+    assert (none["count"], none["count_is_estimate"]) == (0, False)
+
+
+def test_count_takes_only_exact(client: TestClient) -> None:
+    response = client.get(TICKETS, params={"count": "roughly"})
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")

@@ -140,7 +140,15 @@ def _queue_columns(
     department = case(units.department_of_category, value=g.category_id, else_=None)
     created_s = int(population.oldest.timestamp()) + n * population.span_s // population.tickets
     reply_days = dedup._choice(n, 3812015801, 13) + 3
-    reply_due = dedup._created_at(created_s + reply_days * 86_400, dialect)
+    # Running tickets: one in twenty overdue (cities report 95% on time), the rest due
+    # within the next two weeks; the others kept the deadline they had.
+    late = dedup._choice(n, 1103515245, 20) == 0
+    ahead_s = int(population.now.timestamp()) + dedup._choice(n, 2869860233, 14 * 24) * 3600
+    reply_due = case(
+        (status.in_(RUNNING) & late, dedup._created_at(created_s + 86_400, dialect)),
+        (status.in_(RUNNING), dedup._created_at(ahead_s + 3600, dialect)),
+        else_=dedup._created_at(created_s + reply_days * 86_400, dialect),
+    )
     calls = g.channel.in_([Channel.HOTLINE_12345, Channel.MINSHENG_110])
     summary = dedup._pick(SUMMARIES, dedup._choice(n, 2246822507, len(SUMMARIES)))
     extra: dict[str, ColumnElement[Any]] = {

@@ -184,7 +184,7 @@ def test_the_migration_indexes_the_tickets_already_there(fresh_engine: Engine) -
     _migrate(fresh_engine, "upgrade", "head")
 
     with fresh_engine.connect() as connection:
-        found = search.condition(connection.dialect.name, "晚上很黑").condition
+        found = search.condition(connection, "晚上很黑").condition
         assert connection.execute(select(Ticket.id).where(found)).scalars().all() == [ticket_id]
 
 

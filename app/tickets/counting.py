@@ -14,14 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.tickets.models import Ticket
 
 EXACT_UP_TO = 10_000
 SAMPLE_ROWS = 20_000
-SAMPLE_SLICES = 20
+# Many thin slices: a screen whose tickets all came in the last month (a status, overdue)
+# spans a twelfth of a year's ids, and twenty slices put one or two there.
+SAMPLE_SLICES = 200
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ def count(session: Session, conditions: Sequence[ColumnElement[bool]]) -> QueueC
     seen = session.execute(select(func.count()).select_from(first)).scalar_one()
     if seen <= EXACT_UP_TO:
         return QueueCount(seen, is_estimate=False)
-    lowest, highest = session.execute(select(func.min(Ticket.id), func.max(Ticket.id))).one()
+    # Two queries: SQLite reads one min() or max() from the index's end, not both at once
+    # (which took a second at a million tickets).
+    lowest = session.execute(select(func.min(Ticket.id))).scalar_one()
+    highest = session.execute(select(func.max(Ticket.id))).scalar_one()
     span = highest - lowest + 1
     if span <= SAMPLE_ROWS:  # a small table: the sample would be all of it anyway
         every = session.execute(
@@ -46,16 +51,13 @@ def count(session: Session, conditions: Sequence[ColumnElement[bool]]) -> QueueC
         return QueueCount(every, is_estimate=False)
     width = SAMPLE_ROWS // SAMPLE_SLICES
     step = span // SAMPLE_SLICES
-    slices = or_(
-        *(
-            Ticket.id.between(start, start + width - 1)
-            for start in range(lowest, lowest + SAMPLE_SLICES * step, step)
-        )
-    )
+    # The first `width` ids of every `step`: one comparison a row (an OR of the slices'
+    # ranges took a comparison per slice, seconds over a status's tickets).
+    in_a_slice = (Ticket.id - lowest) % step < width
     sampled = session.execute(
-        select(func.count()).select_from(Ticket).where(slices, *conditions)
+        select(func.count()).select_from(Ticket).where(in_a_slice, *conditions)
     ).scalar_one()
-    estimate = _three_figures(sampled * span / (SAMPLE_SLICES * width))
+    estimate = _three_figures(sampled * step / width)
     return QueueCount(max(estimate, EXACT_UP_TO + 1), is_estimate=True)
 
 

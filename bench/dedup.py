@@ -340,6 +340,19 @@ def _created_at(seconds: ColumnElement[int], dialect: str) -> ColumnElement[Any]
     return func.to_timestamp(seconds)
 
 
+@dataclass(frozen=True)
+class GeneratedTickets:
+    """The columns of tickets made in SQL, and the generated values they come from (`n`,
+    `created_at`, `status`, ...), for a benchmark that adds columns of its own."""
+
+    columns: dict[str, ColumnElement[Any]]
+    generated: Any  # the subquery's columns
+
+    def insert(self, connection: Connection) -> None:
+        rows = select(*(value.label(name) for name, value in self.columns.items()))
+        connection.execute(insert(TICKETS).from_select(list(self.columns), rows))
+
+
 def _insert_tickets(
     connection: Connection,
     population: Population,
@@ -347,10 +360,21 @@ def _insert_tickets(
     first: int,
     last: int,
 ) -> None:
+    generated_tickets(connection.dialect.name, population, category_ids, first, last).insert(
+        connection
+    )
+
+
+def generated_tickets(
+    dialect: str,
+    population: Population,
+    category_ids: dict[str, int],
+    first: int,
+    last: int,
+) -> GeneratedTickets:
     """Tickets numbered first..last: spread evenly over the square and the year, open in
     the last 30 days and closed before,
     each with a call summary of its category group, six in ten with a caller's number."""
-    dialect = connection.dialect.name
     n = cast(harness.numbers(first, last).c.i, BigInteger)
     group = _choice(n, 2654435769, GROUPS)
     leaf = _choice(n, 2246822519, LEAVES_PER_GROUP)
@@ -440,8 +464,7 @@ def _insert_tickets(
         "created_at": g.created_at,
         "updated_at": g.created_at,
     }
-    rows = select(*(value.label(name) for name, value in columns.items()))
-    connection.execute(insert(TICKETS).from_select(list(columns), rows))
+    return GeneratedTickets(columns, g)
 
 
 def populate(engine: Engine, population: Population, category_ids: dict[str, int]) -> None:
@@ -870,9 +893,16 @@ def _wrk(
     )
 
 
-def measure_intake(database_url: str, workdir: Path, duration: int, connections: int) -> Intake:
+def measure_intake(
+    database_url: str,
+    workdir: Path,
+    duration: int,
+    connections: int,
+    seeds: tuple[int, int] = (WARMUP_SEED, BODIES_SEED),
+) -> Intake:
     """The real service on the populated database: a warm-up, then one measured run, each
-    with calls of its own (a warm-up call posted again would be merged, not searched)."""
+    with calls of its own (a warm-up call posted again would be merged, not searched);
+    `seeds` make the warm-up's and the run's calls, new ones for each run on one database."""
     env = {
         "HOTLINE_DATABASE_URL": database_url,
         "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
@@ -881,8 +911,8 @@ def measure_intake(database_url: str, workdir: Path, duration: int, connections:
     }
     (workdir / "dedup.lua").write_text(WRK_SCRIPT)
     warmup_bodies, bodies = workdir / "warmup.jsonl", workdir / "bodies.jsonl"
-    warmup_bodies.write_text("\n".join(hotline_bodies(WARMUP_BODIES, WARMUP_SEED)) + "\n")
-    bodies.write_text("\n".join(hotline_bodies(INTAKE_BODIES, BODIES_SEED)) + "\n")
+    warmup_bodies.write_text("\n".join(hotline_bodies(WARMUP_BODIES, seeds[0])) + "\n")
+    bodies.write_text("\n".join(hotline_bodies(INTAKE_BODIES, seeds[1])) + "\n")
     errors_file = workdir / "non-2xx.txt"
     with ExitStack() as cleanup:
         log("starting the service")

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 import app.models
 from app.config import Settings
 from app.db import create_db_engine
+from app.tickets.search import include_in_comparison
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -22,6 +23,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

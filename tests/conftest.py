@@ -6,6 +6,7 @@ Under pytest-xdist each worker has databases of its own: its SQLite files under 
 temporary directory, its own PostgreSQL schemas (`worker_schema`).
 """
 
+import contextlib
 import os
 import threading
 import time
@@ -18,6 +19,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.models import StaffUser
@@ -80,6 +82,16 @@ def _fresh_postgres_schema() -> None:
     with admin.begin() as connection:
         connection.execute(text(f"DROP SCHEMA IF EXISTS {TEST_SCHEMA} CASCADE"))
         connection.execute(text(f"CREATE SCHEMA {TEST_SCHEMA}"))
+    ensure_trigram_extension(POSTGRES_URL or "")
+    admin.dispose()
+
+
+def ensure_trigram_extension(url: str) -> None:
+    """pg_trgm in the database's public schema, which no test drops: made by a migration
+    inside a worker's schema, it would go with that schema (and every index using it)."""
+    admin = create_engine(Settings(database_url=url).database_url)
+    with contextlib.suppress(IntegrityError), admin.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
     admin.dispose()
 
 

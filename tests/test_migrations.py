@@ -12,7 +12,17 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, insert, inspect, text
+from sqlalchemy import (
+    Connection,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    insert,
+    inspect,
+    select,
+    text,
+)
 
 import app.models
 from app.config import Settings
@@ -25,6 +35,9 @@ from app.schema_version import (
     migrating,
     schema_lock,
 )
+from app.tickets import search
+from app.tickets.models import Ticket
+from app.tickets.search import include_in_comparison
 from tests.conftest import worker_schema
 
 MIGRATIONS_SCHEMA = worker_schema("hotline_migrations_test")
@@ -34,7 +47,8 @@ APP_TABLES = frozenset(app.models.Base.metadata.tables)
 def _schema_differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
         # compare_type as in migrations/env.py, so this is what `alembic check` would say.
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        options = {"compare_type": True, "include_name": include_in_comparison}
+        context = MigrationContext.configure(connection, opts=options)
         differences: list[object] = compare_metadata(context, app.models.Base.metadata)
     return differences
 
@@ -181,6 +195,43 @@ def _insert(connection: Connection, name: str, values: dict[str, object]) -> int
     return connection.execute(insert(table).values(values).returning(table.c.id)).scalar_one()
 
 
+def _insert_ticket(connection: Connection) -> int:
+    """A ticket row as the first schema holds it."""
+    return _insert(
+        connection,
+        "ticket",
+        {
+            "number": "20261102-000001",
+            "channel": "web",
+            "request_type": "complaint",
+            "priority": "normal",
+            "title": "路灯不亮",
+            "description": "路灯不亮，晚上很黑。",
+            "is_anonymous": False,
+            "is_confidential": False,
+            "status": "new",
+            "version": 1,
+            "channel_data": {},
+            "tracking_code": "12345678",
+            "match_text": "路灯不亮晚上很黑",
+            "created_at": AT,
+            "updated_at": AT,
+        },
+    )
+
+
+def test_the_migration_indexes_the_tickets_already_there(fresh_engine: Engine) -> None:
+    _migrate(fresh_engine, "upgrade", "d41c7e0b5a63")
+    with fresh_engine.begin() as connection:
+        ticket_id = _insert_ticket(connection)
+
+    _migrate(fresh_engine, "upgrade", "head")
+
+    with fresh_engine.connect() as connection:
+        found = search.condition(connection, "晚上很黑").condition
+        assert connection.execute(select(Ticket.id).where(found)).scalars().all() == [ticket_id]
+
+
 def test_rows_survive_a_later_migration_that_copies_their_tables(
     fresh_engine: Engine, tmp_path: Path
 ) -> None:
@@ -189,27 +240,7 @@ def test_rows_survive_a_later_migration_that_copies_their_tables(
     foreign keys cascade)."""
     _migrate(fresh_engine, "upgrade", "head")
     with fresh_engine.begin() as connection:
-        ticket_id = _insert(
-            connection,
-            "ticket",
-            {
-                "number": "20261102-000001",
-                "channel": "web",
-                "request_type": "complaint",
-                "priority": "normal",
-                "title": "路灯不亮",
-                "description": "路灯不亮，晚上很黑。",
-                "is_anonymous": False,
-                "is_confidential": False,
-                "status": "new",
-                "version": 1,
-                "channel_data": {},
-                "tracking_code": "12345678",
-                "match_text": "路灯不亮晚上很黑",
-                "created_at": AT,
-                "updated_at": AT,
-            },
-        )
+        ticket_id = _insert_ticket(connection)
         event = {"ticket_id": ticket_id, "kind": "received", "actor_kind": "client"}
         _insert(connection, "ticket_event", event | {"payload": {}, "created_at": AT})
         account = {"display_name": "值班员", "password_hash": "x", "role": "dispatcher"}

@@ -42,6 +42,7 @@ class TicketDraft:
     confidential: bool
     location: Point | None
     address: str | None
+    agent_summary: str | None = None
     community_code: str | None = None
     grid_code: str | None = None
     photos: tuple[PhotoRef, ...] = ()
@@ -82,6 +83,7 @@ def to_draft(body: IntakeBody) -> TicketDraft:
         case Hotline12345Intake() | Minsheng110Intake():
             reporter_phone = reporter_phone or body.call.caller_number
             channel_data = _call_data(body.call, anonymous=body.anonymous)
+            extra = {"agent_summary": body.call.agent_summary}
             if isinstance(body, Minsheng110Intake):
                 channel_data["incident_110_number"] = body.incident_110_number
         case GridPatrolIntake():

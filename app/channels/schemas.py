@@ -41,6 +41,9 @@ class CallDetails(InputModel):
     agent_id: Identifier
     started_at: AwareDatetime
     recording_ref: Identifier | None = None
+    agent_summary: Description | None = Field(
+        None, description="What the agent wrote down about the call; the queue's `q` finds it."
+    )
 
 
 class IntakeCommon(InputModel):

@@ -171,6 +171,7 @@ def _new_ticket(
         geo_cell=cell_of(location.lat, location.lon) if location else None,
         match_text=text_for_matching(draft.title, draft.description),
         address=draft.address,
+        agent_summary=draft.agent_summary,
         community_code=draft.community_code,
         grid_id=grid.id if grid else None,
         grid=grid,

@@ -25,6 +25,10 @@ from app.photos.models import Photo
 from app.sla.models import TicketClock
 from app.units.models import Department, Grid
 
+# Open tickets, as the partial index of their reply deadlines holds them and the queue's
+# queries name them: literally the same text, which is how SQLite recognises the index.
+OPEN_TICKETS_SQL = "status IN ('dispatched', 'new', 'replied', 'returned', 'signed', 'suspended')"
+
 
 class Ticket(Base):
     __tablename__ = "ticket"
@@ -37,6 +41,26 @@ class Ticket(Base):
         Index("ix_ticket_created_at_id", "created_at", "id"),
         Index("ix_ticket_status_created_at", "status", "created_at"),
         Index("ix_ticket_reply_due_at_id", "reply_due_at", "id"),
+        # The queue's deadline screens (open tickets by reply deadline, overdue ones): only
+        # open tickets, so a walk in deadline order does not wade through a year of closed
+        # tickets, whose deadlines come first.
+        Index(
+            "ix_ticket_open_reply_due_at",
+            "reply_due_at",
+            "id",
+            sqlite_where=text(OPEN_TICKETS_SQL),
+            postgresql_where=text(OPEN_TICKETS_SQL),
+        ),
+        # A unit's tickets in a status, newest first or (few: open ones) sorted by deadline.
+        Index(
+            "ix_ticket_assigned_department_id_status",
+            "assigned_department_id",
+            "status",
+            "created_at",
+        ),
+        Index("ix_ticket_assigned_grid_id_status", "assigned_grid_id", "status", "created_at"),
+        # A channel's tickets newest first (the unique (channel, external_id) is no order).
+        Index("ix_ticket_channel_created_at", "channel", "created_at"),
         Index("ix_ticket_next_due_at_id", "next_due_at", "id"),
         # Duplicate search: the point's cell and its neighbours, or the same caller, lately.
         # The point and category ride along, so the box and the group are checked in the
@@ -85,13 +109,14 @@ class Ticket(Base):
     # (app/dedup/similarity.py text_for_matching), worked out once at intake.
     match_text: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(String(300))
+    # What the call-centre agent wrote down about the call; searched with the text fields.
+    agent_summary: Mapped[str | None] = mapped_column(Text)
     community_code: Mapped[str | None] = mapped_column(String(32))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    assigned_grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)
-    assigned_department_id: Mapped[int | None] = mapped_column(
-        ForeignKey("department.id"), index=True
-    )
+    # Indexed with the status, for the queue (and their foreign keys' lookups).
+    assigned_grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
+    assigned_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     dispatch_due_at: Mapped[datetime | None]
     sign_due_at: Mapped[datetime | None]
     reply_due_at: Mapped[datetime | None]

@@ -11,16 +11,15 @@ from app.auth.dependencies import DispatchCentreDep, PrincipalDep, StaffDep
 from app.categories import service as categories
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.routing.schemas import CategoryCorrection, RerouteRequest
-from app.schemas import Page
 from app.tickets import service, views
 from app.tickets.etags import etag
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.schemas import (
+    QueuePage,
     RevealedReporterRead,
     RevealRequest,
     TicketDetail,
     TicketListQuery,
-    TicketRead,
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
@@ -32,7 +31,7 @@ def list_tickets(
     resources: ResourcesDep,
     session: SessionDep,
     viewer: PrincipalDep,
-) -> Page[TicketRead]:
+) -> QueuePage:
     """Staff see the tickets of their scope: the dispatch centre and supervisors all of
     them, a unit its own (and those it assists), a street or community also the grids
     below it. An integration key sees the tickets its channels filed. Each ticket shows
@@ -57,11 +56,15 @@ def list_tickets(
         paused=query.paused,
         supervised=query.supervised,
     )
-    tickets, next_cursor = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
+    page = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
+    counted = service.count_tickets(session, viewer, filters) if query.count else None
     catalogue = resources.sla.catalogue(session)
-    return Page[TicketRead](
-        items=[views.read(ticket, viewer, catalogue) for ticket in tickets],
-        next_cursor=next_cursor.encode() if next_cursor else None,
+    return QueuePage(
+        items=[views.read(ticket, viewer, catalogue) for ticket in page.tickets],
+        next_cursor=page.next_cursor.encode() if page.next_cursor else None,
+        text_searched_newest=page.text_searched_newest,
+        count=counted.count if counted else None,
+        count_is_estimate=counted.is_estimate if counted else None,
     )
 
 

@@ -10,7 +10,8 @@ from app.auth.directory import ActorName
 from app.geo.crs import Crs
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
-from app.schemas import InputModel, OutputModel, Reason
+from app.schemas import InputModel, OutputModel, Page, Reason
+from app.tickets.counting import EXACT_UP_TO
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import (
     Channel,
@@ -113,6 +114,7 @@ class TicketRead(OutputModel):
     confidential: bool
     location: LocationRead | None
     address: str | None
+    agent_summary: str | None = Field(description="What the call-centre agent wrote down.")
     community_code: str | None
     grid: GridRef | None
     status: TicketStatus
@@ -153,6 +155,7 @@ class TicketRead(OutputModel):
             confidential=ticket.is_confidential,
             location=_location(ticket),
             address=ticket.address,
+            agent_summary=ticket.agent_summary,
             community_code=ticket.community_code,
             grid=GridRef.model_validate(ticket.grid) if ticket.grid else None,
             status=TicketStatus(ticket.status),
@@ -325,9 +328,16 @@ class TicketListQuery(InputModel):
     assigned_department: str | None = None
     created_from: AwareDatetime | None = None
     created_to: AwareDatetime | None = None
-    q: Annotated[str | None, Field(max_length=100, description="Text in title or description.")] = (
-        None
-    )
+    q: Annotated[
+        str | None,
+        Field(
+            max_length=100,
+            description="Text in the title, description, address or agent's summary "
+            "(case-insensitive). Three characters or more are looked up in the search index; "
+            "one or two are looked for among the newest tickets only "
+            "(`text_searched_newest` says how many).",
+        ),
+    ] = None
     overdue: bool | None = Field(None, description="The citizen's reply deadline has passed.")
     warned: bool | None = Field(None, description="A running deadline is about to break.")
     breached: bool | None = Field(None, description="A deadline of this cycle has broken.")
@@ -341,6 +351,30 @@ class TicketListQuery(InputModel):
     )
     limit: Annotated[int, Field(ge=1, le=200)] = 50
     cursor: Annotated[str | None, Field(max_length=500)] = None
+    count: str | None = Field(
+        None,
+        pattern="^exact$",
+        description="exact: the answer counts the tickets the filters choose (`count`), "
+        f"exactly up to {EXACT_UP_TO:,}, beyond that estimated from a sample "
+        "(`count_is_estimate`: true).",
+    )
+
+
+class QueuePage(Page[TicketRead]):
+    count: int | None = Field(
+        None,
+        description="With count=exact: how many tickets the filters choose, over all pages.",
+    )
+    count_is_estimate: bool | None = Field(
+        None,
+        description="With count=exact: true when `count` is an estimate (rounded to three "
+        f"figures), as there are more than {EXACT_UP_TO:,}; show it as 'about'.",
+    )
+    text_searched_newest: int | None = Field(
+        None,
+        description="Set when `q` was too short for the search index (one or two "
+        "characters): it was looked for among this many newest tickets only.",
+    )
 
 
 class RevealRequest(InputModel):

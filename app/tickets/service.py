@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Select, and_, delete, insert, or_, select
+from sqlalchemy import Select, and_, delete, insert, literal_column, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -25,9 +25,9 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
-from app.tickets import changes, scoping
+from app.tickets import changes, counting, scoping, search
 from app.tickets.events import record_event
-from app.tickets.models import Ticket, TicketAssistingUnit, TicketEvent
+from app.tickets.models import OPEN_TICKETS_SQL, Ticket, TicketAssistingUnit, TicketEvent
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
     ADMIN_ONLY_EVENTS,
@@ -238,6 +238,8 @@ def reveal_reporter(
 
 def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
+    if filters.statuses and OPEN_STATUSES.issuperset(filters.statuses):
+        conditions.append(_OPEN_TICKETS)  # says so in the words of the open tickets' index
     for column, values in (
         (Ticket.status, filters.statuses),
         (Ticket.channel, filters.channels),
@@ -267,16 +269,9 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
         conditions.append(Ticket.created_at >= filters.created_from)
     if filters.created_to is not None:
         conditions.append(Ticket.created_at < filters.created_to)
-    if filters.text:
-        conditions.append(
-            or_(
-                Ticket.title.contains(filters.text, autoescape=True),
-                Ticket.description.contains(filters.text, autoescape=True),
-            )
-        )
     now = utc_now()
     if filters.overdue is not None:
-        overdue = and_(Ticket.reply_due_at < now, Ticket.status.in_(OPEN_STATUSES))
+        overdue = and_(Ticket.reply_due_at < now, _OPEN_TICKETS)
         conditions.append(overdue if filters.overdue else ~overdue)
     for wanted, clock_condition in (
         (filters.warned, _warned(now)),
@@ -289,6 +284,10 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
     if filters.supervised is not None:
         conditions.append(Ticket.is_supervised.is_(filters.supervised))
     return conditions
+
+
+# The open tickets' partial index is taken only for a query that names them in its words.
+_OPEN_TICKETS: ColumnElement[bool] = literal_column(f"ticket.{OPEN_TICKETS_SQL}")
 
 
 def _has_clock(condition: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -323,24 +322,51 @@ def _due_column(sort: SortOrder) -> Any:
 
 
 def _after_cursor(query: Select[Ticket], cursor: Cursor) -> Select[Ticket]:
+    """The rows after the cursor's, in the sort's order. The first condition alone bounds
+    the walk of an index on (..., sort column): the page 200 pages in starts where it
+    starts, rather than after the 10,000 rows before it."""
     if cursor.sort is SortOrder.NEWEST:
         created_at = cursor.created_at
         return query.where(
-            or_(
-                Ticket.created_at < created_at,
-                and_(Ticket.created_at == created_at, Ticket.id < cursor.ticket_id),
-            )
+            Ticket.created_at <= created_at,
+            or_(Ticket.created_at < created_at, Ticket.id < cursor.ticket_id),
         )
     column, due = _due_column(cursor.sort), cursor.due_at
     if due is None:  # already among the tickets without a deadline, which sort last
-        return query.where(column.is_(None), Ticket.id > cursor.ticket_id)
-    return query.where(
-        or_(
-            column > due,
-            and_(column == due, Ticket.id > cursor.ticket_id),
-            column.is_(None),
-        )
-    )
+        return query.where(Ticket.id > cursor.ticket_id)
+    return query.where(column >= due, or_(column > due, Ticket.id > cursor.ticket_id))
+
+
+def _rows(session: Session, query: Select[Ticket], wanted: int) -> list[Ticket]:
+    query = query.options(*_with_everything_shown(one=False)).limit(wanted)
+    return list(session.scalars(query).unique())
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    tickets: list[Ticket]
+    next_cursor: Cursor | None  # None on the last page
+    # A text too short for the search index was looked for among this many newest only.
+    text_searched_newest: int | None
+
+
+@dataclass(frozen=True)
+class _Selection:
+    conditions: list[ColumnElement[bool]]
+    searched_newest: int | None
+
+
+def _selection(session: Session, viewer: Principal, filters: TicketFilters) -> _Selection:
+    """The tickets of the queue that `viewer` sees and `filters` choose, as conditions."""
+    conditions = _filter_conditions(session, filters)
+    scope = scoping.visible_to(viewer)
+    if scope is not None:
+        conditions.append(scope)
+    wanted = (filters.text or "").strip()
+    if not wanted:
+        return _Selection(conditions, None)
+    text_search = search.condition(session, wanted)
+    return _Selection([*conditions, text_search.condition], text_search.searched_newest)
 
 
 def list_tickets(
@@ -350,22 +376,35 @@ def list_tickets(
     sort: SortOrder,
     limit: int,
     cursor: Cursor | None,
-) -> tuple[list[Ticket], Cursor | None]:
-    """One page of the queue as `viewer` may see it, and the next page's cursor (None on
-    the last)."""
-    query = _scoped(select(Ticket).where(*_filter_conditions(session, filters)), viewer)
-    if cursor is not None:
-        query = _after_cursor(query, cursor)
+) -> QueuePage:
+    """One page of the queue as `viewer` may see it, and the next page's cursor."""
+    selection = _selection(session, viewer, filters)
+    searched_newest = selection.searched_newest
+    query = select(Ticket).where(*selection.conditions)
     if sort is SortOrder.NEWEST:
-        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        newest = query if cursor is None else _after_cursor(query, cursor)
+        tickets = _rows(
+            session, newest.order_by(Ticket.created_at.desc(), Ticket.id.desc()), limit + 1
+        )
     else:
-        query = query.order_by(_due_column(sort).asc().nulls_last(), Ticket.id.asc())
-    query = query.options(*_with_everything_shown(one=False)).limit(limit + 1)
-    tickets = list(session.scalars(query).unique())
+        # Tickets without the deadline sort last, by id: two walks of the (deadline, id)
+        # index, as SQLite cannot read NULLs last from it (PostgreSQL could).
+        column = _due_column(sort)
+        tickets = []
+        if cursor is None or cursor.due_at is not None:
+            dated = query.where(column.is_not(None))
+            dated = dated if cursor is None else _after_cursor(dated, cursor)
+            tickets = _rows(session, dated.order_by(column.asc(), Ticket.id.asc()), limit + 1)
+        if len(tickets) <= limit:
+            undated = query.where(column.is_(None))
+            if cursor is not None and cursor.due_at is None:
+                undated = _after_cursor(undated, cursor)
+            wanted = limit + 1 - len(tickets)
+            tickets += _rows(session, undated.order_by(Ticket.id.asc()), wanted)
     if len(tickets) <= limit:
-        return tickets, None
+        return QueuePage(tickets, None, searched_newest)
     tickets = tickets[:limit]
-    return tickets, Cursor.after(tickets[-1], sort)
+    return QueuePage(tickets, Cursor.after(tickets[-1], sort), searched_newest)
 
 
 REROUTABLE_STATUSES = frozenset({TicketStatus.NEW, TicketStatus.DISPATCHED})
@@ -536,3 +575,11 @@ def correct_category(
         reroute_by_rules(
             session, ticket, routing, catalogue, SYSTEM, f"category corrected: {reason}"
         )
+
+
+def count_tickets(
+    session: Session, viewer: Principal, filters: TicketFilters
+) -> counting.QueueCount:
+    """How many tickets the queue holds for `viewer` and `filters`: exact up to
+    `counting.EXACT_UP_TO`, estimated beyond it (see app/tickets/counting.py)."""
+    return counting.count(session, _selection(session, viewer, filters).conditions)

@@ -84,6 +84,12 @@ class Ticket(Base):
     # The title and description as the duplicate search compares them
     # (app/dedup/similarity.py text_for_matching), worked out once at intake.
     match_text: Mapped[str] = mapped_column(Text)
+    # The places and problem words the ticket names (app/dedup/similarity.py
+    # keys_for_matching), worked out once at intake; None for tickets taken in before.
+    match_keys: Mapped[str | None] = mapped_column(Text)
+    # Set when the point was found from the address in the gazetteer: how far from it the
+    # place may lie (a compound, a road, a community). None for a point a device sent.
+    location_radius_m: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(300))
     community_code: Mapped[str | None] = mapped_column(String(32))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"), index=True)

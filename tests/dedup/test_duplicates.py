@@ -31,7 +31,9 @@ FAR = {"lat": 27.3400, "lon": 118.1200, "crs": "wgs84"}  # 1.1 km north
 
 
 def _app(settings: Settings, session_factory: sessionmaker[Session], **changes: Any) -> Any:
-    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **changes}))
+    # The scores pinned, so these tests follow the flow, not the weights of the day.
+    pinned = {"dedup_merge_score": 0.8, "dedup_flag_score": 0.45}
+    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **pinned, **changes}))
     in_test_transaction(app, session_factory)
     return app
 

@@ -54,6 +54,8 @@ _UNIT = re.compile(r"(\d{1,2})单元")
 _ROOM = re.compile(r"(\d{3,4})(?:室|房|号房)?(?!\d)")
 _FLOOR = re.compile(r"(\d{1,2})(?:层|楼)(?![道梯房顶下上])")
 _GROUP = re.compile(r"(\d{1,2})组")
+# Which side of a place: the east gate is not the west gate, the two ends of a bridge are two.
+_PART = re.compile(r"([东西南北])(?:边|面)?(门|侧|端|头|角|出口|入口|广场)")
 # What a suffix makes of an everyday word: not the name of a place.
 _NOT_NAMES = frozenset(
     {"马路", "道路", "公路", "小路", "大路", "大街", "街道", "老街", "整个小区", "小区", "住宅小区"}
@@ -189,9 +191,14 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
     for pattern, kind in ((_BUILDING, "B"), (_UNIT, "U"), (_GROUP, "G"), (_FLOOR, "F")):
         keys |= {f"{kind}:{int(number)}" for number in pattern.findall(rest)}
         rest = pattern.sub(" ", rest)
+    keys |= {f"P:{side}{_PART_WORD.get(part, part)}" for side, part in _PART.findall(text)}
     if any(key[0] in "BU" for key in keys):
         keys |= {f"H:{int(number)}" for number in _ROOM.findall(rest)}
     return frozenset(keys)
+
+
+# Words for one part of a place: the east side, end or corner are one part.
+_PART_WORD = {"侧": "边", "端": "头", "角": "边", "入口": "门", "出口": "门"}
 
 
 class PlaceEvidence(NamedTuple):
@@ -200,7 +207,8 @@ class PlaceEvidence(NamedTuple):
     same: tuple[str, ...]  # keys both name that pin a place (a house number, a building)
     different: tuple[str, ...]  # what differs where both pin a place on one road or compound
     area: tuple[str, ...]  # roads, compounds, landmarks both name
-    other_area: bool  # both name a compound (or both a road) and none in common
+    other_area: bool  # both name a compound or landmark (or both a road), none in common
+    other_part: bool  # both name a side of a place (east gate, west end), not the same one
 
 
 def _of(keys: frozenset[str], kind: str) -> set[str]:
@@ -226,7 +234,7 @@ def _far(rough: set[str], others: set[str]) -> bool:
 def compare(first: frozenset[str], second: frozenset[str]) -> PlaceEvidence:
     """The place evidence of two reports' keys."""
     if not first or not second:
-        return PlaceEvidence((), (), (), False)
+        return PlaceEvidence((), (), (), False, False)
     shared = first & second
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
@@ -254,11 +262,14 @@ def compare(first: frozenset[str], second: frozenset[str]) -> PlaceEvidence:
         different.append(f"{'/'.join(sorted(one_room))}室≠{'/'.join(sorted(other_room))}室")
     area = sorted(key for key in shared if key[0] in "RCL")
     other_area = False
-    for kind in "CR":
-        one, other = _of(first, kind), _of(second, kind)
+    for kinds in ("CL", "R"):
+        one = {key for key in first if key[0] in kinds}
+        other = {key for key in second if key[0] in kinds}
         if one and other and not one & other and not area:
             other_area = True
-    return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area)
+    one_part, other_part = _of(first, "P"), _of(second, "P")
+    parts_differ = bool(one_part and other_part and not one_part & other_part)
+    return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area, parts_differ)
 
 
 class Located(NamedTuple):

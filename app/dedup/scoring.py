@@ -33,6 +33,7 @@ FEATURES = (
     "near",
     "no_point",
     "located_from_address",
+    "no_common_place",
     "text",
     "concepts_shared",
     "concepts_apart",
@@ -40,6 +41,7 @@ FEATURES = (
     "place_different",
     "area_same",
     "area_other",
+    "part_other",
     "time_apart",
     "same_caller",
     "same_caller_other_words",
@@ -122,6 +124,10 @@ class Match(NamedTuple):
                 reasons["different_place"] = list(places.different)
             if places.area:
                 reasons["same_area"] = [key[2:] for key in places.area]
+            if places.other_area:
+                reasons["other_place_names"] = True
+            if places.other_part:
+                reasons["other_side_of_the_place"] = True
         if self.concepts:
             reasons["words_in_common"] = list(self.concepts)
         return reasons
@@ -255,6 +261,8 @@ class Scorer:
             near,
             float(distance is None),
             float(distance is not None and bool(new.uncertainty_m or old.uncertainty_m)),
+            # Nothing ties the two to one place: no point near, no name in common.
+            float((distance is None or near == 0.0) and not places.same and not places.area),
             text,
             concepts_shared,
             concepts_apart,
@@ -262,6 +270,7 @@ class Scorer:
             float(bool(places.different)),
             float(bool(places.area)),
             float(places.other_area),
+            float(places.other_part),
             apart / window,
             float(same_caller),
             float(same_caller) * (1 - text),

@@ -4,10 +4,13 @@ per map version."""
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import shapely
 
-from app.dedup.places import Gazetteer, community_place, load_gazetteer, with_grids
+from app.dedup.places import Gazetteer, GazetteerPlace, community_place, load_gazetteer, with_grids
+from app.dedup.scoring import load_model, related_codes
+from app.dedup.words import Segmenter, load_vocabulary, segmenter_for, user_words
 from app.geo.crs import to_wgs84
 from app.grids.locator import GridIndex
 
@@ -32,7 +35,7 @@ def gazetteer_for(index: GridIndex | None, places_file: Path | None) -> Gazettee
         return found
 
 
-def _communities(index: GridIndex) -> list:  # type: ignore[type-arg]
+def _communities(index: GridIndex) -> list[GazetteerPlace]:
     places = []
     for grid, boundary in index.boundaries(COMMUNITY_LEVEL):
         centre = boundary.centroid
@@ -41,3 +44,28 @@ def _communities(index: GridIndex) -> list:  # type: ignore[type-arg]
         moved = shapely.affinity.translate(boundary, lon - centre.x, lat - centre.y)
         places.append(community_place(grid.name, moved))
     return places
+
+
+_segmenters: list[tuple[Gazetteer, object, Segmenter]] = []
+
+
+def segmenter_of(gazetteer: Gazetteer, categories: dict[str, Any]) -> Segmenter:
+    """The segmenter with this gazetteer's names and these categories' (routing's snapshot:
+    a new dict when they change) as its user dictionary."""
+    known = _segmenters[0] if _segmenters else None
+    if known is not None and known[0] is gazetteer and known[1] is categories:
+        return known[2]
+    names = [info.name for info in categories.values()]
+    found = segmenter_for(user_words(gazetteer, names))
+    _segmenters[:] = [(gazetteer, categories, found)]
+    return found
+
+
+def load_data(places_file: Path | None) -> None:
+    """Read the duplicate score's data files now, at start-up: intake runs on the event loop,
+    where nothing may wait for a file."""
+    load_gazetteer(places_file)
+    load_vocabulary()
+    load_model()
+    related_codes()
+    segmenter_for(())  # the segmenter's own dictionary

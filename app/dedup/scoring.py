@@ -35,6 +35,7 @@ FEATURES = (
     "located_from_address",
     "no_common_place",
     "text",
+    "words_shared",
     "concepts_shared",
     "concepts_apart",
     "place_same",
@@ -182,6 +183,10 @@ def _concepts(keys: frozenset[str]) -> frozenset[str]:
     return frozenset(key[2:] for key in keys if key.startswith("K:"))
 
 
+def _words(keys: frozenset[str]) -> frozenset[str]:
+    return frozenset(key for key in keys if key.startswith("W:"))
+
+
 class Scorer:
     """Scores earlier reports against one new report; what depends on the new one alone
     (its text's pairs, its keys) is worked out once, not once per earlier report."""
@@ -199,6 +204,7 @@ class Scorer:
         self._pairs = pairs(new.text)
         self._keys = keys_of(new.keys)
         self._concepts = _concepts(self._keys)
+        self._words = _words(self._keys)
         self._radius_m = radius_m
         self._window = window
         self._related = related
@@ -252,6 +258,12 @@ class Scorer:
             if self._concepts and old_concepts
             else 0.0
         )
+        old_words = _words(old_keys)
+        words_shared = (
+            len(self._words & old_words) / min(len(self._words), len(old_words))
+            if self._words and old_words
+            else 0.0
+        )
         concepts_apart = float(bool(self._concepts and old_concepts and not shared_concepts))
         features = (
             float(category == "same"),
@@ -264,6 +276,7 @@ class Scorer:
             # Nothing ties the two to one place: no point near, no name in common.
             float((distance is None or near == 0.0) and not places.same and not places.area),
             text,
+            words_shared,
             concepts_shared,
             concepts_apart,
             float(bool(places.same)),

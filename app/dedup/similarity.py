@@ -8,7 +8,7 @@ import unicodedata
 from functools import lru_cache
 
 from app.dedup.places import Gazetteer, keys_text, place_keys
-from app.dedup.words import Vocabulary
+from app.dedup.words import Segmenter, Vocabulary
 
 # Punctuation, spaces, digits and Latin letters carry little of what a report is about
 # (and phone numbers or house numbers would make unrelated texts look alike).
@@ -86,11 +86,20 @@ def similarity(first: str, second: str) -> float:
 
 
 def keys_for_matching(
-    title: str, description: str, address: str | None, gazetteer: Gazetteer, vocabulary: Vocabulary
+    title: str,
+    description: str,
+    address: str | None,
+    gazetteer: Gazetteer,
+    vocabulary: Vocabulary,
+    segmenter: Segmenter | None = None,
 ) -> str:
-    """The places and problem words a ticket names, as kept on it (`match_keys`): worked out
-    once at intake, as `match_text` is."""
+    """The places, problem words and words a ticket names, as kept on it (`match_keys`):
+    worked out once at intake, as `match_text` is."""
     text = description if description.startswith(title) else f"{title} {description}"
     keys = place_keys(f"{address or ''} {text}", gazetteer)
-    concepts = vocabulary.concepts(unicodedata.normalize("NFKC", text))
-    return keys_text(keys | {f"K:{concept}" for concept in concepts})
+    text = unicodedata.normalize("NFKC", text)
+    concepts = vocabulary.concepts(text)
+    words = segmenter.words(text) - gazetteer.by_name.keys() if segmenter else frozenset()
+    return keys_text(
+        keys | {f"K:{concept}" for concept in concepts} | {f"W:{word}" for word in words}
+    )

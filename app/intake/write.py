@@ -25,7 +25,7 @@ from app.channels.normalise import TicketDraft
 from app.clock import utc_now
 from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
-from app.dedup.gazetteer import gazetteer_for
+from app.dedup.gazetteer import gazetteer_for, segmenter_of
 from app.dedup.places import Gazetteer, locate
 from app.dedup.similarity import keys_for_matching, text_for_matching
 from app.dedup.words import load_vocabulary
@@ -241,7 +241,8 @@ def prepare(
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
     so a dry run tells exactly what intake would do."""
-    category = _resolve_category(session, routing.snapshot(session), draft.category_code)
+    snapshot = routing.snapshot(session)
+    category = _resolve_category(session, snapshot, draft.category_code)
     index = routing.locator.index(session)
     grid = _resolve_grid(session, draft, index)
     photos = _resolve_photos(session, draft)
@@ -263,7 +264,12 @@ def prepare(
     gazetteer = gazetteer_for(index, places_file)
     location = location or _locate_address(draft, gazetteer)
     keys = keys_for_matching(
-        draft.title, draft.description, draft.address, gazetteer, load_vocabulary()
+        draft.title,
+        draft.description,
+        draft.address,
+        gazetteer,
+        load_vocabulary(),
+        segmenter_of(gazetteer, snapshot.categories),
     )
     return PreparedTicket(category, grid, photos, location, outcome, keys)
 

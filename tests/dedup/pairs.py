@@ -23,7 +23,7 @@ from app.dedup.places import Gazetteer, community_place, load_gazetteer, locate,
 from app.dedup.scoring import Report as ScoredReport
 from app.dedup.scoring import related_ids
 from app.dedup.similarity import keys_for_matching, normalised
-from app.dedup.words import load_vocabulary
+from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from app.demo.city import build_demo_city
 from tests.dedup.labelled_pairs import PAIRS, LabelledPair, Report
 
@@ -89,6 +89,7 @@ TUNING: tuple[Pair, ...] = (*_suite(0), *read_jsonl(DATA / "pairs_a.jsonl", "a")
 HELD_OUT: tuple[Pair, ...] = (*_suite(1), *read_jsonl(DATA / "pairs_b.jsonl", "b"))
 
 
+DEMO_CATEGORY_NAMES = tuple(category.name for category in build_demo_city().categories)
 PAIRS_EPOCH = datetime(2026, 11, 23, 1, tzinfo=UTC)
 
 
@@ -142,7 +143,12 @@ def as_scored(report: Report, taxonomy: Taxonomy, gazetteer: Gazetteer) -> Score
         text=normalised(report.text),
         phone=report.phone,
         keys=keys_for_matching(
-            report.text, report.text, report.address, gazetteer, load_vocabulary()
+            report.text,
+            report.text,
+            report.address,
+            gazetteer,
+            load_vocabulary(),
+            segmenter_for(user_words(gazetteer, DEMO_CATEGORY_NAMES)),
         ),
         uncertainty_m=uncertainty,
     )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.dedup import service as dedup
+from app.dedup.places import locate
 from app.dedup.service import dedup_settings
 from app.main import create_app
 from app.routing.service import load_snapshot
@@ -19,6 +20,7 @@ from app.tickets.models import Ticket
 from bench.dedup import captured_selects
 from tests import factories
 from tests.apps import in_test_transaction
+from tests.dedup.pairs import demo_gazetteer
 
 TICKETS = "/api/v1/tickets"
 LOOKUP = "/api/v1/public/tickets/lookup"
@@ -379,3 +381,52 @@ def test_a_common_number_does_not_turn_the_search_into_a_scan(
     if backend == "sqlite":  # PostgreSQL's choice among the others follows the tiny table
         assert "ix_ticket_geo_cell_created_at" in details
         assert "ix_ticket_reporter_phone_created_at" in details
+
+
+def test_a_call_with_only_an_address_is_located_and_found_by_a_photo_nearby(
+    api: TestClient,
+) -> None:
+    place = locate("观前社区", demo_gazetteer())
+    assert place is not None
+    call = _file(
+        api,
+        _call(
+            "市民来电反映：观前小区大门东侧垃圾收集点三天没人清运，气味很大",
+            None,
+            category_code="0102",
+            address="潭城街道观前社区中山路230号观前小区",
+        ),
+    )
+    located = _detail(api, call["number"])["location"]
+    assert (located["lat"], located["lon"]) == (place.lat, place.lon)
+    assert located["radius_m"] == place.radius_m
+    photo = _file(
+        api,
+        _web(
+            "观前小区门口垃圾堆成山了没人收",
+            {"lat": place.lat + 0.0005, "lon": place.lon, "crs": "wgs84"},
+            category_code="0102",
+        ),
+    )
+    found = [link["number"] for link in _detail(api, photo["number"])["duplicates"]]
+    assert found == [call["number"]] or photo.get("parent_number") == call["number"]
+
+
+def test_another_house_number_on_the_same_road_is_not_merged_and_says_why(
+    api: TestClient,
+) -> None:
+    _file(api, _call("建设路15号门口井盖缺失，晚上很危险", LAMP, category_code="0105"))
+    other = _file(
+        api, _web("建设路61号门口井盖缺失，晚上很危险", LAMP_ACROSS, category_code="0105")
+    )
+    assert other["status"] != "merged"
+    for link in _detail(api, other["number"])["duplicates"]:
+        assert link["reasons"]["different_place"] == ["建设路61号≠15号"]
+
+
+def test_a_merge_names_the_place_both_reports_name(api: TestClient) -> None:
+    _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+    merged = next(e for e in _detail(api, second["number"])["timeline"] if e["kind"] == "merged")
+    assert merged["payload"]["reasons"]["same_place"] == ["建安大道88号"]
+    assert "路灯" in merged["payload"]["reasons"]["words_in_common"]

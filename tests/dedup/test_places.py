@@ -2,7 +2,7 @@
 
 from app.dedup.places import compare, load_gazetteer, locate, place_keys
 from app.dedup.similarity import keys_for_matching
-from app.dedup.words import load_vocabulary
+from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from tests.dedup.pairs import demo_gazetteer
 
 GAZETTEER = load_gazetteer()
@@ -78,3 +78,12 @@ def test_keys_are_kept_as_one_text() -> None:
     assert keys.split() == sorted(keys.split())
     assert "N:建安大道:88" in keys.split()
     assert "K:路灯" in keys.split()
+
+
+def test_the_segmenter_keeps_names_whole_and_leaves_common_words_out() -> None:
+    gazetteer = demo_gazetteer()
+    segmenter = segmenter_for(user_words(gazetteer, ("井盖缺失",)))
+    words = segmenter.words("市民来电反映：锦江花园门口路灯坏了好几天")
+    assert "锦江花园" in words
+    assert "市民" not in words
+    assert "路灯" in words

@@ -3,7 +3,7 @@
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
-from app.dedup.models import DuplicateCandidate
+from app.dedup.models import DuplicateCandidate, TicketFollower
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
 from app.photos.models import Photo
@@ -51,6 +51,7 @@ __all__ = [
     "TicketAttachment",
     "TicketClock",
     "TicketEvent",
+    "TicketFollower",
     "TicketNumberCounter",
     "WorkCalendar",
 ]

@@ -120,7 +120,7 @@ class Match(NamedTuple):
         places = self.places
         if places is not None:
             if places.same:
-                reasons["same_place"] = [_spoken(key) for key in places.same]
+                reasons["same_place"] = [spoken(key) for key in places.same]
             if places.different:
                 reasons["different_place"] = list(places.different)
             if places.area:
@@ -134,7 +134,7 @@ class Match(NamedTuple):
         return reasons
 
 
-def _spoken(key: str) -> str:
+def spoken(key: str) -> str:
     """A place key as a dispatcher reads it: 建安大道88号, 府前路/解放街路口, 7栋."""
     kind, _, rest = key.partition(":")
     if kind == "N":

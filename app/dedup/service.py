@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from app.auth.actors import Actor
 from app.config import Settings as AppSettings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cells_in
-from app.dedup.models import DuplicateCandidate
+from app.dedup.models import DuplicateCandidate, TicketFollower
 from app.dedup.scoring import Match, Report, Scorer, related_ids
 from app.driver_sql import DriverStatement
 from app.routing.service import CategoryInfo
@@ -505,12 +505,18 @@ _CANDIDATES_EITHER_WAY = (
 )
 
 
+_FOLLOWERS = select(func.count()).where(TicketFollower.__table__.c.ticket_id == bindparam("parent"))
+
+
 def contacts(session: Session, ticket: Ticket) -> Contacts:
+    """The reports of the problem: the ticket's, those merged into it, and the citizens who
+    joined it from "already reported?" (`me_too`)."""
     channels: dict[str, int] = {ticket.channel: 1}
-    for channel, count in session.connection().execute(
-        _CHANNELS_OF_CHILDREN, {"parent": ticket.id}
-    ):
+    connection = session.connection()
+    for channel, count in connection.execute(_CHANNELS_OF_CHILDREN, {"parent": ticket.id}):
         channels[channel] = channels.get(channel, 0) + count
+    if followers := connection.execute(_FOLLOWERS, {"parent": ticket.id}).scalar_one():
+        channels["me_too"] = followers
     return Contacts(sum(channels.values()), channels)
 
 

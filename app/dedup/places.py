@@ -27,7 +27,11 @@ DEMO_PLACES_FILE = Path(__file__).resolve().parent.parent / "demo" / "places.jso
 _HAN = "\u4e00-\u9fff"
 _NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
 _NUMERALS |= {"六": 6, "七": 7, "八": 8, "九": 9}
-_CHINESE_NUMBER = re.compile(r"([零一二两三四五六七八九十]{1,3})(?=号|栋|幢|座|单元|楼|层|室|组)")
+# "一栋楼" is "a building", not building 1: a lone 一 or 两 before 栋, 幢, 楼 or 层 is a count.
+_CHINESE_NUMBER = re.compile(
+    r"(?<![零一二两三四五六七八九十])([零一二两三四五六七八九十]{1,3})(?=号|栋|幢|座|单元|楼|层|室|组)"
+    r"(?<!(?<![零一二两三四五六七八九十])[一两](?=[栋幢楼层]))"
+)
 # Characters and words that end the words before a place name: "反映府前路" names 府前路.
 _BEFORE_NAME = re.compile(
     r".*(?:反映|来电|市民|投诉|举报|发现|巡查|位于|附近|对面|旁边|门口|路口|那边|这边|"
@@ -42,20 +46,31 @@ _JUNCTION = re.compile(
     rf"([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))(?:与|和|跟|、)([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))"
     r"(?:交叉口|交汇处|十字路口|路口|丁字路口|交界)"
 )
-_COMPOUND = re.compile(
-    rf"([{_HAN}]{{2,4}}?(?:小区|花园|新村|家园|公寓|大厦|华府|名城|雅苑|花苑|佳苑|嘉园|豪庭|华庭|山庄|社区|苑|村))"
+_COMPOUND_SUFFIX = (
+    "小区|花园|新村|家园|公寓|大厦|华府|名城|雅苑|花苑|佳苑|嘉园|豪庭|华庭|山庄|社区|苑|村"
 )
-_LANDMARK = re.compile(
-    rf"([{_HAN}A-Za-z]{{2,6}}?(?:小学|中学|一中|二中|医院|卫生院|公园|菜市场|农贸市场|超市|"
-    r"银行|车站|汽车站|幼儿园|大桥|广场|加油站|派出所|便利店|工业园|学校))"
+_COMPOUND = re.compile(rf"([{_HAN}]{{2,4}}?(?:{_COMPOUND_SUFFIX}))")
+_LANDMARK_SUFFIX = (
+    "小学|中学|一中|二中|医院|卫生院|公园|菜市场|农贸市场|超市|银行|车站|汽车站|幼儿园|大桥|"
+    "广场|加油站|派出所|便利店|工业园|学校"
 )
+_LANDMARK = re.compile(rf"([{_HAN}A-Za-z]{{2,6}}?(?:{_LANDMARK_SUFFIX}))")
+# The suffix of a name found by it: only the words before it are cut, never the suffix
+# itself (小区 ends in 区, 菜市场 holds 市).
+_SUFFIX = re.compile(f"(?:{_ROAD_SUFFIX}|{_COMPOUND_SUFFIX}|{_LANDMARK_SUFFIX})$")
 _BUILDING = re.compile(r"(\d{1,3})(?:号楼|栋|幢|座|#楼|#)")
 _UNIT = re.compile(r"(\d{1,2})单元")
-_ROOM = re.compile(r"(\d{3,4})(?:室|房|号房)?(?!\d)")
+# A room: a number after the building or unit (3栋701, 2单元302), or before 室 or 房.
+_ROOM = re.compile(r"(?:栋|幢|号楼|单元|#|-)(\d{3,4})(?!\d)|(?<!\d)(\d{3,4})(?:室|房|号房)")
 _FLOOR = re.compile(r"(\d{1,2})(?:层|楼)(?![道梯房顶下上])")
 _GROUP = re.compile(r"(\d{1,2})组")
 # Which side of a place: the east gate is not the west gate, the two ends of a bridge are two.
-_PART = re.compile(r"([东西南北])(?:边|面)?(门|侧|端|头|角|出口|入口|广场)")
+# (Not a name that starts so: 南门小区, 东门菜市场, 西门社区.)
+_PART = re.compile(
+    r"([东西南北])(?:边|面)?(门|侧|端|头|角|出口|入口|广场)"
+    r"(?!小区|社区|街|路|大道|菜市场|市场|新村|花园|村|小学|中学|医院)"
+)
+_ROAD_IN_PREFIX = re.compile(f".*(?:{_ROAD_SUFFIX})")
 # What a suffix makes of an everyday word: not the name of a place.
 _NOT_NAMES = frozenset(
     {"马路", "道路", "公路", "小路", "大路", "大街", "街道", "老街", "整个小区", "小区", "住宅小区"}
@@ -135,8 +150,13 @@ def _digits(match: re.Match[str]) -> str:
 
 def _name(raw: str) -> str | None:
     """A name found by its suffix, without the words before it."""
-    name = _BEFORE_NAME.sub("", raw)
-    if len(name) < 2 or name in _NOT_NAMES:
+    suffix = _SUFFIX.search(raw)
+    cut = suffix.start() if suffix else len(raw)
+    prefix = _BEFORE_NAME.sub("", raw[:cut])
+    if suffix and not re.fullmatch(_ROAD_SUFFIX, suffix.group()):
+        prefix = _ROAD_IN_PREFIX.sub("", prefix)  # 南门街南门小区: the compound is 南门小区
+    name = prefix + raw[cut:]
+    if len(name) < 2 or name == raw[cut:] or name in _NOT_NAMES:
         return None
     return name
 
@@ -188,12 +208,12 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
     # Numbers inside a compound: taken out of the text as they are read, so 7号楼 is not
     # also a 7th floor, nor a house number a room.
     rest = _ROAD_NUMBER.sub(" ", text)
+    rooms = {int(a or b) for a, b in _ROOM.findall(rest)}
     for pattern, kind in ((_BUILDING, "B"), (_UNIT, "U"), (_GROUP, "G"), (_FLOOR, "F")):
         keys |= {f"{kind}:{int(number)}" for number in pattern.findall(rest)}
         rest = pattern.sub(" ", rest)
     keys |= {f"P:{side}{_PART_WORD.get(part, part)}" for side, part in _PART.findall(text)}
-    if any(key[0] in "BU" for key in keys):
-        keys |= {f"H:{int(number)}" for number in _ROOM.findall(rest)}
+    keys |= {f"H:{room}" for room in rooms}
     return frozenset(keys)
 
 
@@ -270,6 +290,11 @@ def compare(first: frozenset[str], second: frozenset[str]) -> PlaceEvidence:
     one_part, other_part = _of(first, "P"), _of(second, "P")
     parts_differ = bool(one_part and other_part and not one_part & other_part)
     return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area, parts_differ)
+
+
+# A QR poster's report is sent from where the poster hangs (the community office), not from
+# the problem, which may be anywhere the community's residents go past it.
+QR_POSTER_REACH_M = 300.0
 
 
 class Located(NamedTuple):

@@ -26,7 +26,7 @@ from app.clock import utc_now
 from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
 from app.dedup.gazetteer import gazetteer_for, segmenter_of
-from app.dedup.places import Gazetteer, locate
+from app.dedup.places import QR_POSTER_REACH_M, Gazetteer, locate
 from app.dedup.similarity import keys_for_matching, text_for_matching
 from app.dedup.words import load_vocabulary
 from app.driver_sql import DriverStatement
@@ -43,7 +43,7 @@ from app.tickets import service as tickets
 from app.tickets.events import record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
-from app.tickets.vocabulary import ClockKind, EventKind, Priority, TicketStatus
+from app.tickets.vocabulary import Channel, ClockKind, EventKind, Priority, TicketStatus
 from app.units import service as units
 from app.units.models import Department, Grid
 
@@ -122,7 +122,8 @@ def _locate(draft: TicketDraft, photos: dict[str, Photo]) -> _Location | None:
     if draft.location is not None:
         point = draft.location
         lat, lon = to_wgs84(point.lat, point.lon, point.crs)
-        return _Location(lat, lon, point.lat, point.lon, point.crs, "client")
+        reach = QR_POSTER_REACH_M if draft.channel == Channel.QR_CODE else None
+        return _Location(lat, lon, point.lat, point.lon, point.crs, "client", reach)
     for ref in draft.photos:
         photo = photos[ref.photo_id]
         if photo.exif_lat is not None and photo.exif_lon is not None:

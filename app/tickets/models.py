@@ -87,8 +87,9 @@ class Ticket(Base):
     # The places and problem words the ticket names (app/dedup/similarity.py
     # keys_for_matching), worked out once at intake; None for tickets taken in before.
     match_keys: Mapped[str | None] = mapped_column(Text)
-    # Set when the point was found from the address in the gazetteer: how far from it the
-    # place may lie (a compound, a road, a community). None for a point a device sent.
+    # How far from the point the problem may lie: set when the point was found from the
+    # address in the gazetteer (a compound, a road, a community), or came from a QR
+    # poster's page (where the poster hangs). None for a point a device sent from the spot.
     location_radius_m: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(300))
     community_code: Mapped[str | None] = mapped_column(String(32))

@@ -51,8 +51,9 @@ class LocationRead(OutputModel):
     source: SourcePoint = Field(description="The point exactly as the client sent it.")
     radius_m: float | None = Field(
         None,
-        description="Set when the point was found from the address in the gazetteer (a "
-        "compound, a road, a community): how far from it the place may lie.",
+        description="How far from the point the problem may lie: set when the point was "
+        "found from the address in the gazetteer (a compound, a road, a community), or "
+        "sent from a QR poster, which hangs at the community office.",
     )
 
 

@@ -19,7 +19,14 @@ from typing import Any
 import shapely.geometry
 
 from app.dedup.gazetteer import COMMUNITY_LEVEL
-from app.dedup.places import Gazetteer, community_place, load_gazetteer, locate, with_grids
+from app.dedup.places import (
+    QR_POSTER_REACH_M,
+    Gazetteer,
+    community_place,
+    load_gazetteer,
+    locate,
+    with_grids,
+)
 from app.dedup.scoring import Report as ScoredReport
 from app.dedup.scoring import related_ids
 from app.dedup.similarity import keys_for_matching, normalised
@@ -130,6 +137,8 @@ def as_scored(report: Report, taxonomy: Taxonomy, gazetteer: Gazetteer) -> Score
     """A labelled report as intake keeps it: an address-only call located in the gazetteer."""
     category_id, group_id = taxonomy.ids(report.category_code)
     lat, lon, uncertainty = report.lat, report.lon, None
+    if report.channel == "qr_code":
+        uncertainty = QR_POSTER_REACH_M
     if lat is None or lon is None:
         located = locate(report.address or report.text, gazetteer)
         if located is not None:

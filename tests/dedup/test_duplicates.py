@@ -430,3 +430,23 @@ def test_a_merge_names_the_place_both_reports_name(api: TestClient) -> None:
     merged = next(e for e in _detail(api, second["number"])["timeline"] if e["kind"] == "merged")
     assert merged["payload"]["reasons"]["same_place"] == ["建安大道88号"]
     assert "路灯" in merged["payload"]["reasons"]["words_in_common"]
+
+
+def test_a_qr_report_from_the_community_office_finds_the_problem_down_the_road(
+    api: TestClient, auth: Auth
+) -> None:
+    """The QR poster hangs at the community office: its report's point is where the poster
+    is, so it reaches as far as the residents who pass it."""
+    call = _file(api, _call("锦江花园3栋门口垃圾桶满了好几天没人清运", LAMP, category_code="0102"))
+    office = {"lat": 27.3300 + 350 / 111_195, "lon": 118.1200, "crs": "wgs84"}  # 350 m north
+    qr = {
+        "channel": "qr_code",
+        "community_code": "351002001001",
+        "description": "锦江花园3栋门口的垃圾桶满了好几天了，臭死了",
+        "category_code": "0102",
+        "location": office,
+    }
+    posted = _file(api, qr, headers=auth["citizen_app"])
+    assert _detail(api, posted["number"])["location"]["radius_m"] == 300
+    linked = [link["number"] for link in _detail(api, posted["number"])["duplicates"]]
+    assert call["number"] in linked or posted.get("parent_number") == call["number"]

@@ -35,9 +35,9 @@ _CHINESE_NUMBER = re.compile(
 # Characters and words that end the words before a place name: "反映府前路" names 府前路.
 _BEFORE_NAME = re.compile(
     r".*(?:反映|来电|市民|投诉|举报|发现|巡查|位于|附近|对面|旁边|门口|路口|那边|这边|"
-    r"[在的了到从往及或近靠沿是那这个边旁于向称区市县镇乡说住家我你他她：])"
+    r"[在的了到从往及或近靠沿是那这个边旁于向称区市镇乡说住家我你他她号道：])"
 )
-_ROAD_SUFFIX = "大道|大街|路|街|巷|弄"
+_ROAD_SUFFIX = "大道|大街|路|街(?!道)|巷|弄"  # 街道 is a subdistrict, not a street
 # A number "附近" (as a phone's reverse geocoding words it) is only roughly the place.
 _ROAD_NUMBER = re.compile(
     rf"([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))(\d{{1,4}})号(?![楼院])(附近|旁边|一带|周边)?"
@@ -67,10 +67,12 @@ _GROUP = re.compile(r"(\d{1,2})组")
 # Which side of a place: the east gate is not the west gate, the two ends of a bridge are two.
 # (Not a name that starts so: 南门小区, 东门菜市场, 西门社区.)
 _PART = re.compile(
-    r"([东西南北])(?:边|面)?(门|侧|端|头|角|出口|入口|广场)"
-    r"(?!小区|社区|街|路|大道|菜市场|市场|新村|花园|村|小学|中学|医院)"
+    r"([东西南北])(?:边|面)?(?:(门)(?!小区|社区|街|路|大道|菜市场|市场|新村|花园|村|小学|中学|医院)"
+    r"|(侧|端|头|段|角|出口|入口|广场))"
 )
 _ROAD_IN_PREFIX = re.compile(f".*(?:{_ROAD_SUFFIX})")
+# In the address field every road is a place (in free text 路 and 街 are everyday words too).
+_ROAD = re.compile(rf"([{_HAN}]{{1,5}}?(?:{_ROAD_SUFFIX}))")
 # What a suffix makes of an everyday word: not the name of a place.
 _NOT_NAMES = frozenset(
     {"马路", "道路", "公路", "小路", "大路", "大街", "街道", "老街", "整个小区", "小区", "住宅小区"}
@@ -154,7 +156,9 @@ def _name(raw: str) -> str | None:
     cut = suffix.start() if suffix else len(raw)
     prefix = _BEFORE_NAME.sub("", raw[:cut])
     if suffix and not re.fullmatch(_ROAD_SUFFIX, suffix.group()):
-        prefix = _ROAD_IN_PREFIX.sub("", prefix)  # 南门街南门小区: the compound is 南门小区
+        # 南门街南门小区: the compound is 南门小区 (but 解放街菜市场 is named by its street).
+        after_road = _ROAD_IN_PREFIX.sub("", prefix)
+        prefix = after_road if len(after_road) >= 2 else prefix
     name = prefix + raw[cut:]
     if len(name) < 2 or name == raw[cut:] or name in _NOT_NAMES:
         return None
@@ -174,6 +178,12 @@ def clean(text: str) -> str:
     made digits."""
     text = unicodedata.normalize("NFKC", text)
     return _CHINESE_NUMBER.sub(_digits, text)
+
+
+def address_keys(address: str, gazetteer: Gazetteer) -> frozenset[str]:
+    """The places an address field names: as `place_keys`, and its roads without a number."""
+    roads = {_name(found.lstrip("和与跟及")) for found in _ROAD.findall(clean(address))}
+    return place_keys(address, gazetteer) | {f"R:{road}" for road in roads if road}
 
 
 @lru_cache(maxsize=4096)
@@ -212,13 +222,16 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
     for pattern, kind in ((_BUILDING, "B"), (_UNIT, "U"), (_GROUP, "G"), (_FLOOR, "F")):
         keys |= {f"{kind}:{int(number)}" for number in pattern.findall(rest)}
         rest = pattern.sub(" ", rest)
-    keys |= {f"P:{side}{_PART_WORD.get(part, part)}" for side, part in _PART.findall(text)}
+    keys |= {
+        f"P:{side}{_PART_WORD.get(gate or part, gate or part)}"
+        for side, gate, part in _PART.findall(text)
+    }
     keys |= {f"H:{room}" for room in rooms}
     return frozenset(keys)
 
 
 # Words for one part of a place: the east side, end or corner are one part.
-_PART_WORD = {"侧": "边", "端": "头", "角": "边", "入口": "门", "出口": "门"}
+_PART_WORD = {"侧": "边", "端": "头", "段": "头", "角": "边", "入口": "门", "出口": "门"}
 
 
 class PlaceEvidence(NamedTuple):

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from app.dedup.places import Gazetteer, keys_text, place_keys
+from app.dedup.places import Gazetteer, address_keys, keys_text, place_keys
 from app.dedup.words import Segmenter, Vocabulary
 
 # Punctuation, spaces, digits and Latin letters carry little of what a report is about
@@ -96,7 +96,7 @@ def keys_for_matching(
     """The places, problem words and words a ticket names, as kept on it (`match_keys`):
     worked out once at intake, as `match_text` is."""
     text = description if description.startswith(title) else f"{title} {description}"
-    keys = place_keys(f"{address or ''} {text}", gazetteer)
+    keys = place_keys(text, gazetteer) | address_keys(address or "", gazetteer)
     text = unicodedata.normalize("NFKC", text)
     concepts = vocabulary.concepts(text)
     words = segmenter.words(text) - gazetteer.by_name.keys() if segmenter else frozenset()

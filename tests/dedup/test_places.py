@@ -1,6 +1,6 @@
 """Places read from addresses and texts: what makes two reports one place, or two."""
 
-from app.dedup.places import compare, load_gazetteer, locate, place_keys
+from app.dedup.places import address_keys, compare, load_gazetteer, locate, place_keys
 from app.dedup.similarity import keys_for_matching
 from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from tests.dedup.pairs import demo_gazetteer
@@ -87,3 +87,17 @@ def test_the_segmenter_keeps_names_whole_and_leaves_common_words_out() -> None:
     assert "锦江花园" in words
     assert "市民" not in words
     assert "路灯" in words
+
+
+def test_an_address_names_its_road_even_without_a_number() -> None:
+    assert "R:桥南路" in address_keys("潭城区桥南路", GAZETTEER)
+    keys = address_keys("潭城街道观前社区中山路230号观前小区", GAZETTEER)
+    assert {"C:观前", "N:中山路:230", "R:中山路"} <= keys
+    assert "R:潭城街" not in keys  # 街道 is a subdistrict
+    assert "L:解放街菜市场" in address_keys("解放街菜市场", GAZETTEER)
+
+
+def test_the_two_ends_of_a_road_are_two_places() -> None:
+    evidence = compare(_keys("滨江路东段路面有个大坑"), _keys("滨江路西段路面坑洼"))
+    assert evidence.other_part
+    assert not compare(_keys("东门菜市场门口垃圾"), _keys("西门社区垃圾")).other_part

@@ -244,63 +244,87 @@ class PlaceEvidence(NamedTuple):
     other_part: bool  # both name a side of a place (east gate, west end), not the same one
 
 
-def _of(keys: frozenset[str], kind: str) -> set[str]:
-    return {key[2:] for key in keys if key[0] == kind}
+class KeySet:
+    """A report's stored keys, read once into what `compare` and scoring look up: the values
+    of each kind, and each road's house numbers."""
+
+    __slots__ = ("all", "kinds", "named", "numbers", "places", "roads", "rough")
+
+    def __init__(self, keys: frozenset[str]) -> None:
+        kinds: dict[str, set[str]] = {}
+        numbers: dict[str, set[str]] = {}
+        rough: dict[str, set[str]] = {}
+        for key in keys:
+            kind, value = key[0], key[2:]
+            kinds.setdefault(kind, set()).add(value)
+            if kind in "NA":
+                road, _, number = value.rpartition(":")
+                (numbers if kind == "N" else rough).setdefault(road, set()).add(number)
+        self.all = keys
+        self.kinds = {kind: frozenset(values) for kind, values in kinds.items()}
+        self.numbers = {road: frozenset(found) for road, found in numbers.items()}
+        self.rough = {road: frozenset(found) for road, found in rough.items()}
+        self.places = frozenset(key for key in keys if key[0] not in "KW")
+        self.named = frozenset(key for key in keys if key[0] in "CL")
+        self.roads = frozenset(key for key in keys if key[0] == "R")
+
+    def of(self, kind: str) -> frozenset[str]:
+        return self.kinds.get(kind, _NONE)
 
 
-def _numbers_on(keys: frozenset[str], road: str, kind: str = "N") -> set[str]:
-    prefix = f"{kind}:{road}:"
-    return {key.removeprefix(prefix) for key in keys if key.startswith(prefix)}
-
+_NONE: frozenset[str] = frozenset()
+NO_KEYS = KeySet(frozenset())
 
 # A number given "附近" is near the place, not at it: this many numbers off is still near
 # (numbers run odd on one side and even on the other, some 10 m apart).
 ROUGH_NUMBERS = 10
 
 
-def _far(rough: set[str], others: set[str]) -> bool:
+def _far(rough: frozenset[str], others: frozenset[str]) -> bool:
     return bool(rough and others) and all(
         abs(int(one) - int(other)) > ROUGH_NUMBERS for one in rough for other in others
     )
 
 
-def compare(first: frozenset[str], second: frozenset[str]) -> PlaceEvidence:
+def _joined(values: frozenset[str]) -> str:
+    return "/".join(sorted(values))
+
+
+def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     """The place evidence of two reports' keys."""
-    if not first or not second:
+    if not first.places or not second.places:
         return PlaceEvidence((), (), (), False, False)
-    shared = first & second
+    shared = first.places & second.places
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
-    for road in _of(first, "R") & _of(second, "R"):
-        one, other = _numbers_on(first, road), _numbers_on(second, road)
-        one_rough, other_rough = _numbers_on(first, road, "A"), _numbers_on(second, road, "A")
+    for road in first.of("R") & second.of("R"):
+        one, other = first.numbers.get(road, _NONE), second.numbers.get(road, _NONE)
+        one_rough, other_rough = first.rough.get(road, _NONE), second.rough.get(road, _NONE)
         if (
             (one and other and not one & other)
             or _far(one_rough, other | other_rough)
             or _far(other_rough, one)
         ):
             one, other = one or one_rough, other or other_rough
-            different.append(f"{road}{'/'.join(sorted(one))}号≠{'/'.join(sorted(other))}号")
-    compounds = _of(first, "C") & _of(second, "C")
+            different.append(f"{road}{_joined(one)}号≠{_joined(other)}号")
+    compounds = first.of("C") & second.of("C")
     for kind, word in (("B", "栋"), ("U", "单元"), ("G", "组")):
-        one, other = _of(first, kind), _of(second, kind)
+        one, other = first.of(kind), second.of(kind)
         if one and other:
             if one & other:
                 if compounds or kind != "B":
-                    same.append(f"{kind}:{'/'.join(sorted(one & other))}")
+                    same.append(f"{kind}:{_joined(one & other)}")
             else:
-                different.append(f"{'/'.join(sorted(one))}{word}≠{'/'.join(sorted(other))}{word}")
-    one_room, other_room = _of(first, "H"), _of(second, "H")
+                different.append(f"{_joined(one)}{word}≠{_joined(other)}{word}")
+    one_room, other_room = first.of("H"), second.of("H")
     if one_room and other_room and not one_room & other_room:
-        different.append(f"{'/'.join(sorted(one_room))}室≠{'/'.join(sorted(other_room))}室")
+        different.append(f"{_joined(one_room)}室≠{_joined(other_room)}室")
     area = sorted(key for key in shared if key[0] in "RCL")
-    other_area = False
-    for kinds in ("CL", "R"):
-        one = {key for key in first if key[0] in kinds}
-        other = {key for key in second if key[0] in kinds}
-        if one and other and not one & other and not area:
-            other_area = True
-    one_part, other_part = _of(first, "P"), _of(second, "P")
+    other_area = not area and any(
+        one and other and not one & other
+        for one, other in ((first.named, second.named), (first.roads, second.roads))
+    )
+    one_part, other_part = first.of("P"), second.of("P")
     parts_differ = bool(one_part and other_part and not one_part & other_part)
     return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area, parts_differ)
 
@@ -344,6 +368,7 @@ def keys_text(keys: frozenset[str]) -> str:
 
 
 @lru_cache(maxsize=8192)
-def keys_of(stored: str | None) -> frozenset[str]:
-    """Stored keys read back."""
-    return frozenset(stored.split()) if stored else frozenset()
+def keys_of(stored: str | None) -> KeySet:
+    """Stored keys read back (each stored text once: a neighbourhood's tickets are read by
+    search after search)."""
+    return KeySet(frozenset(stored.split())) if stored else NO_KEYS

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
-from app.dedup.places import PlaceEvidence, compare, keys_of
+from app.dedup.places import KeySet, PlaceEvidence, compare, keys_of
 from app.dedup.similarity import overlap, pairs
 from app.geo.distance import metres_between
 
@@ -179,12 +179,12 @@ def _category(new: Report, old: Report, related: frozenset[frozenset[int]]) -> s
     return "different"  # another kind of problem
 
 
-def _concepts(keys: frozenset[str]) -> frozenset[str]:
-    return frozenset(key[2:] for key in keys if key.startswith("K:"))
+def _concepts(keys: KeySet) -> frozenset[str]:
+    return keys.of("K")
 
 
-def _words(keys: frozenset[str]) -> frozenset[str]:
-    return frozenset(key for key in keys if key.startswith("W:"))
+def _words(keys: KeySet) -> frozenset[str]:
+    return keys.of("W")
 
 
 class Scorer:

@@ -1,6 +1,6 @@
 """Places read from addresses and texts: what makes two reports one place, or two."""
 
-from app.dedup.places import address_keys, compare, load_gazetteer, locate, place_keys
+from app.dedup.places import KeySet, address_keys, compare, load_gazetteer, locate, place_keys
 from app.dedup.similarity import keys_for_matching
 from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from tests.dedup.pairs import demo_gazetteer
@@ -12,41 +12,45 @@ def _keys(text: str) -> frozenset[str]:
     return place_keys(text, GAZETTEER)
 
 
+def _places(text: str) -> KeySet:
+    return KeySet(place_keys(text, GAZETTEER))
+
+
 def test_a_house_number_is_kept_with_its_road() -> None:
     keys = _keys("市民来电反映：潭城区建设路15号门口井盖缺失")
     assert {"R:建设路", "N:建设路:15"} <= keys
 
 
 def test_different_numbers_on_one_road_are_two_places() -> None:
-    evidence = compare(_keys("建设路15号井盖缺失"), _keys("建设路61号井盖缺失"))
+    evidence = compare(_places("建设路15号井盖缺失"), _places("建设路61号井盖缺失"))
     assert evidence.different == ("建设路15号≠61号",)
     assert not evidence.same
 
 
 def test_the_same_number_written_in_chinese_numerals_is_the_same_place() -> None:
-    evidence = compare(_keys("滨江路八十八号公交站台玻璃碎了"), _keys("滨江路88号站台玻璃碎了"))
+    evidence = compare(_places("滨江路八十八号公交站台玻璃碎了"), _places("滨江路88号站台玻璃碎了"))
     assert evidence.same == ("N:滨江路:88",)
     assert not evidence.different
 
 
 def test_buildings_of_one_compound_are_told_apart_however_written() -> None:
-    same = compare(_keys("鼓楼新村9号楼外墙开裂"), _keys("鼓楼新村9栋东边外墙裂了"))
+    same = compare(_places("鼓楼新村9号楼外墙开裂"), _places("鼓楼新村9栋东边外墙裂了"))
     assert "B:9" in same.same
-    other = compare(_keys("锦江花园3栋垃圾桶满了"), _keys("锦江花园8幢垃圾没人清"))
+    other = compare(_places("锦江花园3栋垃圾桶满了"), _places("锦江花园8幢垃圾没人清"))
     assert other.different == ("3栋≠8栋",)
-    twelve = compare(_keys("金桂苑12#楼消防通道被堵"), _keys("金桂苑十二栋旁消防通道停满车"))
+    twelve = compare(_places("金桂苑12#楼消防通道被堵"), _places("金桂苑十二栋旁消防通道停满车"))
     assert "B:12" in twelve.same
 
 
 def test_a_number_near_which_a_phone_placed_the_report_is_only_roughly_there() -> None:
-    near = compare(_keys("中山路228号附近"), _keys("中山路230号观前小区"))
+    near = compare(_places("中山路228号附近"), _places("中山路230号观前小区"))
     assert not near.different
-    far = compare(_keys("建设路27号附近"), _keys("建设路72号门前"))
+    far = compare(_places("建设路27号附近"), _places("建设路72号门前"))
     assert far.different
 
 
 def test_unit_and_room_tell_two_flats_of_one_building_apart() -> None:
-    evidence = compare(_keys("朝阳花园3栋1单元702漏水"), _keys("朝阳花园3栋2单元1102漏水"))
+    evidence = compare(_places("朝阳花园3栋1单元702漏水"), _places("朝阳花园3栋2单元1102漏水"))
     assert "1单元≠2单元" in evidence.different
 
 
@@ -98,6 +102,6 @@ def test_an_address_names_its_road_even_without_a_number() -> None:
 
 
 def test_the_two_ends_of_a_road_are_two_places() -> None:
-    evidence = compare(_keys("滨江路东段路面有个大坑"), _keys("滨江路西段路面坑洼"))
+    evidence = compare(_places("滨江路东段路面有个大坑"), _places("滨江路西段路面坑洼"))
     assert evidence.other_part
-    assert not compare(_keys("东门菜市场门口垃圾"), _keys("西门社区垃圾")).other_part
+    assert not compare(_places("东门菜市场门口垃圾"), _places("西门社区垃圾")).other_part

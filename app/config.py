@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.dedup.scoring import load_model
+
 DEFAULT_DATA_DIR = Path("data")
 MIN_SECRET_LENGTH = 32
 KNOWN_UNSAFE_SECRETS = frozenset({"changeme", "secret", "password", "change-me-in-production"})
@@ -72,8 +74,11 @@ class Settings(BaseSettings):
     dedup_radius_m: Annotated[int, Field(gt=0, le=390)] = 250
     dedup_window_days: Annotated[float, Field(gt=0, le=365)] = 30
     dedup_auto_merge: bool = True
-    dedup_merge_score: Annotated[float, Field(gt=0, le=1)] = 0.8
-    dedup_flag_score: Annotated[float, Field(gt=0, le=1)] = 0.45
+    # The defaults are the scores tools/fit_dedup.py chose with the fitted weights.
+    dedup_merge_score: float = Field(default_factory=lambda: load_model().merge_score, gt=0, le=1)
+    dedup_flag_score: float = Field(default_factory=lambda: load_model().flag_score, gt=0, le=1)
+    # The city's gazetteer of named places (JSON, see app/demo/places.json); None: the demo's.
+    places_file: Path | None = None
     # A repeat contact about a closed ticket: file a new ticket linked to it, or reopen it.
     repeat_after_close: Literal["link", "reopen"] = "link"
     # Webhooks: receivers on loopback, private, link-local or metadata addresses, and plain

@@ -18,6 +18,7 @@ from app.categories.router import router as categories_router
 from app.citizen.router import router as citizen_router
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
+from app.dedup import gazetteer
 from app.dedup.router import router as dedup_router
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
+    gazetteer.load_data(settings.places_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

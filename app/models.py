@@ -4,7 +4,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
-from app.dedup.models import DuplicateCandidate
+from app.dedup.models import DuplicateCandidate, TicketFollower
 from app.events.models import EventFeed
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
@@ -56,6 +56,7 @@ __all__ = [
     "TicketAttachment",
     "TicketClock",
     "TicketEvent",
+    "TicketFollower",
     "TicketNumberCounter",
     "WebhookAttempt",
     "WebhookDelivery",

@@ -7,9 +7,16 @@ from app.citizen.schemas import (
     CitizenCredentials,
     CitizenEvaluation,
     CitizenTicketView,
+    MeToo,
+    MeTooAnswer,
     PublicEvent,
+    SimilarQuery,
+    SimilarTickets,
 )
-from app.dependencies import SessionDep
+from app.clock import utc_now
+from app.dedup import service as dedup
+from app.dedup.gazetteer import gazetteer_for
+from app.dependencies import ResourcesDep, SessionDep
 from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket
 from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
@@ -61,3 +68,46 @@ def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> 
     ticket = _own_ticket(session, body, request)
     service.evaluate(session, ticket, body)
     return _view(session, ticket)
+
+
+@router.post(
+    "/similar",
+    summary="Already reported? Open tickets nearby that look like the same problem",
+    responses={422: {"description": "Neither a location nor an address; an unknown category"}},
+)
+def similar(body: SimilarQuery, session: SessionDep, resources: ResourcesDep) -> SimilarTickets:
+    """For the citizen app and the QR page, before a report is filed: the open tickets near
+    the point (or the address) that the duplicate score takes for the same problem, best
+    first, with public fields only. The citizen may join one ("me too") instead of filing."""
+    routing = resources.routing
+    gazetteer = gazetteer_for(routing.locator.index(session), resources.settings.places_file)
+    found = service.similar_open_tickets(
+        session,
+        body,
+        routing.snapshot(session),
+        gazetteer,
+        dedup.dedup_settings(resources.settings),
+        utc_now(),
+    )
+    return SimilarTickets(tickets=found)
+
+
+@router.post(
+    "/me-too",
+    summary="Join an open ticket: the problem is reported once more",
+    responses={
+        404: {"description": "No open ticket has that number"},
+        409: {"description": "The ticket is no longer open"},
+    },
+)
+def me_too(body: MeToo, request: Request, session: SessionDep) -> MeTooAnswer:
+    """Counted as one more contact on the ticket (or the ticket it was merged into), with a
+    `me_too` event; the phone then follows it: `lookup` with the number and this phone shows
+    its status and the unit's reply once there is one. Joining twice counts once."""
+    enforce(request, "public-ticket", body.number, ATTEMPTS_PER_TICKET_PER_MINUTE)
+    ticket = service.me_too(session, body, utc_now())
+    return MeTooAnswer(
+        number=ticket.number,
+        status=ticket.status,
+        contacts=dedup.contacts(session, ticket).count,
+    )

@@ -5,7 +5,8 @@ from typing import Annotated, Self
 
 from pydantic import Field, StringConstraints, model_validator
 
-from app.schemas import InputModel, OutputModel, Phone, Reason
+from app.channels.schemas import Point
+from app.schemas import Address, Description, InputModel, OutputModel, Phone, Reason
 from app.tickets.vocabulary import Satisfaction, TicketStatus
 
 TicketNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8}-\d{6,}$")]
@@ -49,3 +50,51 @@ class CitizenTicketView(OutputModel):
     reply: str | None = Field(description="What the unit did, once it has replied.")
     can_evaluate: bool
     timeline: list[PublicEvent]
+
+
+class SimilarQuery(InputModel):
+    """What a citizen is about to report: where (a point, or an address), what kind of
+    problem, and in their words."""
+
+    location: Point | None = None
+    address: Address | None = None
+    category_code: Annotated[str, StringConstraints(max_length=16)] | None = None
+    description: Description
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> Self:
+        if self.location is None and not self.address:
+            raise ValueError("give a location or an address")
+        return self
+
+
+class SimilarTicket(OutputModel):
+    """An open ticket that looks like the same problem: public fields only (no names, no
+    phone numbers, no texts of other citizens, no staff notes)."""
+
+    number: str
+    status: TicketStatus
+    category: str | None
+    created_at: datetime
+    distance_m: int | None = Field(description="How far from the point given, when both have one")
+    score: float = Field(description="How likely it is the same problem, 0 to 1")
+    contacts: int = Field(description="How many times it has been reported")
+    same_place: list[str] = Field(description="Places both reports name (建安大道88号, 7栋)")
+    words_in_common: list[str]
+
+
+class SimilarTickets(OutputModel):
+    tickets: list[SimilarTicket]
+
+
+class MeToo(InputModel):
+    """Join an open ticket: the problem is reported once more, and the phone follows it."""
+
+    number: TicketNumber
+    phone: Phone
+
+
+class MeTooAnswer(OutputModel):
+    number: str = Field(description="The ticket joined; look it up with this number and phone")
+    status: TicketStatus
+    contacts: int

@@ -30,3 +30,16 @@ class DuplicateCandidate(Base):
     created_at: Mapped[datetime]
     decided_by: Mapped[str | None] = mapped_column(String(100))
     decided_at: Mapped[datetime | None]
+
+
+class TicketFollower(Base):
+    """A citizen who reported `ticket`'s problem too: counted as a contact, and able to
+    follow the ticket (and read its outcome) with its number and their phone."""
+
+    __tablename__ = "ticket_follower"
+    __table_args__ = (UniqueConstraint("ticket_id", "phone"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
+    phone: Mapped[str] = mapped_column(String(32))  # national digits, as same_phone compares
+    created_at: Mapped[datetime]

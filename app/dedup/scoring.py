@@ -1,27 +1,78 @@
 """How likely two reports are one problem, with the reasons a dispatcher reads.
 
-A pure function of what the two reports say: category, distance, time apart, text and
-caller. Reports that cannot be one problem (different category groups, farther apart
+A pure function of what the two reports say: category, distance, time apart, text, the
+places and problem words they name, and the caller. The evidence is weighed by a logistic
+model fitted offline on labelled pairs (`tools/fit_dedup.py`, output in
+`data/model.json`), so the score is a probability: of pairs scoring 0.8, about 8 in 10
+are duplicates. Reports that cannot be one problem (unrelated categories, farther apart
 than the category's radius, older than the window) are no candidates at all, unless the
 same caller made both."""
 
+import json
+import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import NamedTuple
 
+from app.dedup.places import KeySet, PlaceEvidence, compare, keys_of
 from app.dedup.similarity import overlap, pairs
 from app.geo.distance import metres_between
 
-# What each sign weighs; they add up to 1. The text weighs most: the category and the
-# place narrow the search, but only the words tell two street lights on one road apart.
-WEIGHT_CATEGORY = 0.20
-WEIGHT_PLACE = 0.30
-WEIGHT_TEXT = 0.40
-WEIGHT_TIME = 0.10
-# A second call from the same number, inside the window, is a strong sign on its own.
-SAME_CALLER_BONUS = 0.15
-# What an unknown sign (no category, no point) counts for: neither for nor against.
-UNKNOWN = 0.5
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "model.json"
+RELATED_FILE = Path(__file__).resolve().parent / "data" / "related_categories.json"
 _HOUR = timedelta(hours=1)
+SAME_PLACE_REACH = 2
+# The evidence, in the order of the model's weights.
+FEATURES = (
+    "category_same",
+    "category_group",
+    "category_related",
+    "category_unknown",
+    "near",
+    "no_point",
+    "located_from_address",
+    "no_common_place",
+    "text",
+    "words_shared",
+    "concepts_shared",
+    "concepts_apart",
+    "place_same",
+    "place_different",
+    "area_same",
+    "area_other",
+    "part_other",
+    "time_apart",
+    "same_caller",
+    "same_caller_other_words",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights of the evidence and the scores chosen on the tuning pairs."""
+
+    intercept: float
+    weights: tuple[float, ...]
+    merge_score: float
+    flag_score: float
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        z = self.intercept + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1 / (1 + math.exp(-z))
+
+
+@cache
+def load_model(path: Path = MODEL_FILE) -> Model:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    weights = document["weights"]
+    return Model(
+        float(document["intercept"]),
+        tuple(float(weights[name]) for name in FEATURES),
+        float(document["merge_score"]),
+        float(document["flag_score"]),
+    )
 
 
 class Report(NamedTuple):
@@ -34,6 +85,10 @@ class Report(NamedTuple):
     created_at: datetime
     text: str  # normalised: similarity.normalised or similarity.text_for_matching
     phone: str | None
+    keys: str | None = None  # places and concepts: similarity.keys_for_matching
+    # How far the place may lie from the point: set when the point was found from an
+    # address in the gazetteer, None for a point a device sent.
+    uncertainty_m: float | None = None
 
 
 class Match(NamedTuple):
@@ -41,86 +96,221 @@ class Match(NamedTuple):
     (A tuple, as Report is: one is made for most rows a search reads.)"""
 
     score: float
-    category: str  # same | same group | different | unknown
+    category: str  # same | same group | related | different | unknown
     text_similarity: float
     apart: timedelta
     same_caller: bool
     distance_m: float | None = None  # None: one of the two has no point
     radius_m: float | None = None
+    places: PlaceEvidence | None = None
+    concepts: tuple[str, ...] = ()
 
     @property
     def reasons(self) -> dict[str, object]:
         # Built on demand: a search scores every row it reads, and most are never shown.
-        place: dict[str, object] = {}
+        reasons: dict[str, object] = {}
         if self.distance_m is not None and self.radius_m is not None:
-            place = {"distance_m": round(self.distance_m), "radius_m": round(self.radius_m)}
-        return place | {
+            reasons = {"distance_m": round(self.distance_m), "radius_m": round(self.radius_m)}
+        reasons |= {
             "category": self.category,
             "text_similarity": round(self.text_similarity, 2),
             "hours_apart": round(self.apart / _HOUR, 1),
             "same_caller": self.same_caller,
         }
+        places = self.places
+        if places is not None:
+            if places.same:
+                reasons["same_place"] = [spoken(key) for key in places.same]
+            if places.different:
+                reasons["different_place"] = list(places.different)
+            if places.area:
+                reasons["same_area"] = [key[2:] for key in places.area]
+            if places.other_area:
+                reasons["other_place_names"] = True
+            if places.other_part:
+                reasons["other_side_of_the_place"] = True
+        if self.concepts:
+            reasons["words_in_common"] = list(self.concepts)
+        return reasons
 
 
-def _category(new: Report, old: Report) -> tuple[float, str]:
+def spoken(key: str) -> str:
+    """A place key as a dispatcher reads it: 建安大道88号, 府前路/解放街路口, 7栋."""
+    kind, _, rest = key.partition(":")
+    if kind == "N":
+        road, _, number = rest.partition(":")
+        return f"{road}{number}号"
+    if kind == "J":
+        return rest.replace("+", "/") + "路口"
+    return rest + {"B": "栋", "U": "单元", "G": "组"}.get(kind, "")
+
+
+def related_key(first: int, second: int) -> frozenset[int]:
+    return frozenset((first, second))
+
+
+@cache
+def related_codes(path: Path = RELATED_FILE) -> tuple[tuple[str, str], ...]:
+    """The configured pairs of related categories (or groups), by code."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return tuple((first, second) for first, second in document["related"])
+
+
+def related_ids(id_of: dict[str, int]) -> frozenset[frozenset[int]]:
+    """The related pairs as ids (`id_of`: code -> id); codes not in the taxonomy are left out."""
+    return frozenset(
+        related_key(id_of[first], id_of[second])
+        for first, second in related_codes()
+        if first in id_of and second in id_of
+    )
+
+
+def _category(new: Report, old: Report, related: frozenset[frozenset[int]]) -> str:
     if new.category_id is None or old.category_id is None:
-        return UNKNOWN, "unknown"
+        return "unknown"
     if new.category_id == old.category_id:
-        return 1.0, "same"
+        return "same"
     if new.group_id is not None and new.group_id == old.group_id:
-        return 0.5, "same group"
-    return 0.0, "different"  # another kind of problem
+        return "same group"
+    for one in (new.category_id, new.group_id):
+        for other in (old.category_id, old.group_id):
+            if one is not None and other is not None and related_key(one, other) in related:
+                return "related"
+    return "different"  # another kind of problem
+
+
+def _concepts(keys: KeySet) -> frozenset[str]:
+    return keys.of("K")
+
+
+def _words(keys: KeySet) -> frozenset[str]:
+    return keys.of("W")
 
 
 class Scorer:
     """Scores earlier reports against one new report; what depends on the new one alone
-    (its text's pairs above all) is worked out once, not once per earlier report."""
+    (its text's pairs, its keys) is worked out once, not once per earlier report."""
 
-    def __init__(self, new: Report, *, radius_m: float, window: timedelta) -> None:
+    def __init__(
+        self,
+        new: Report,
+        *,
+        radius_m: float,
+        window: timedelta,
+        related: frozenset[frozenset[int]] = frozenset(),
+        model: Model | None = None,
+    ) -> None:
         self._new = new
         self._pairs = pairs(new.text)
+        self._keys = keys_of(new.keys)
+        self._concepts = _concepts(self._keys)
+        self._words = _words(self._keys)
         self._radius_m = radius_m
         self._window = window
+        self._related = related
+        self._model = model or load_model()
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
         it cannot be."""
+        found = self.evidence(old)
+        if found is None:
+            return None
+        features, match_ = found
+        return match_._replace(score=round(self._model.probability(features), 3))
+
+    def evidence(self, old: Report) -> tuple[tuple[float, ...], Match] | None:
+        """What `score` weighs (in the order of FEATURES), and the match without its score;
+        None when the pair cannot be one problem. The fitting tool reads it too."""
         new, radius_m, window = self._new, self._radius_m, self._window
         apart = abs(new.created_at - old.created_at)
         if apart > window:
             return None
         same_caller = new.phone is not None and new.phone == old.phone
-        category, category_label = _category(new, old)
-        if category_label == "different" and not same_caller:
+        category = _category(new, old, self._related)
+        if category == "different" and not same_caller:
             return None
         distance: float | None = None
-        if new.lat is None or new.lon is None or old.lat is None or old.lon is None:
-            place = UNKNOWN
-        else:
+        near = apart_m = 0.0
+        if (
+            new.lat is not None
+            and new.lon is not None
+            and old.lat is not None
+            and old.lon is not None
+        ):
             distance = metres_between(new.lat, new.lon, old.lat, old.lon)
-            if distance > radius_m and not same_caller:
-                return None
-            place = max(0.0, 1 - distance / radius_m)
+            # A point found from an address is as far off as its place reaches.
+            slack = (new.uncertainty_m or 0.0) + (old.uncertainty_m or 0.0)
+            apart_m = max(0.0, distance - slack)
+            near = max(0.0, 1 - apart_m / radius_m)
+        old_keys = keys_of(old.keys)
+        places = compare(self._keys, old_keys)
+        # Two reports that name one address may still be twice the radius apart: a QR
+        # poster's community office, an agent's point at the road's middle.
+        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
+        if distance is not None and beyond and not same_caller:
+            return None
         text = overlap(self._pairs, pairs(old.text))
-        score = (
-            WEIGHT_CATEGORY * category
-            + WEIGHT_PLACE * place
-            + WEIGHT_TEXT * text
-            + WEIGHT_TIME * (1 - apart / window)
-            + (SAME_CALLER_BONUS if same_caller else 0.0)
+        old_concepts = _concepts(old_keys)
+        shared_concepts = self._concepts & old_concepts
+        concepts_shared = (
+            len(shared_concepts) / min(len(self._concepts), len(old_concepts))
+            if self._concepts and old_concepts
+            else 0.0
         )
-        return Match(
-            round(min(score, 1.0), 3),
-            category_label,
+        old_words = _words(old_keys)
+        words_shared = (
+            len(self._words & old_words) / min(len(self._words), len(old_words))
+            if self._words and old_words
+            else 0.0
+        )
+        concepts_apart = float(bool(self._concepts and old_concepts and not shared_concepts))
+        features = (
+            float(category == "same"),
+            float(category == "same group"),
+            float(category == "related"),
+            float(category == "unknown"),
+            near,
+            float(distance is None),
+            float(distance is not None and bool(new.uncertainty_m or old.uncertainty_m)),
+            # Nothing ties the two to one place: no point near, no name in common.
+            float((distance is None or near == 0.0) and not places.same and not places.area),
+            text,
+            words_shared,
+            concepts_shared,
+            concepts_apart,
+            float(bool(places.same)),
+            float(bool(places.different)),
+            float(bool(places.area)),
+            float(places.other_area),
+            float(places.other_part),
+            apart / window,
+            float(same_caller),
+            float(same_caller) * (1 - text),
+        )
+        match_ = Match(
+            0.0,
+            category,
             text,
             apart,
             same_caller,
             distance,
             radius_m if distance is not None else None,
+            places,
+            tuple(sorted(shared_concepts)),
         )
+        return features, match_
 
 
-def match(new: Report, old: Report, *, radius_m: float, window: timedelta) -> Match | None:
+def match(
+    new: Report,
+    old: Report,
+    *,
+    radius_m: float,
+    window: timedelta,
+    related: frozenset[frozenset[int]] = frozenset(),
+    model: Model | None = None,
+) -> Match | None:
     """The score (0 to 1) that `new` reports `old`'s problem again, or None when it
     cannot."""
-    return Scorer(new, radius_m=radius_m, window=window).score(old)
+    return Scorer(new, radius_m=radius_m, window=window, related=related, model=model).score(old)

@@ -12,9 +12,9 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from app.auth.actors import Actor
 from app.config import Settings as AppSettings
-from app.dedup.cells import MAX_CELLS, box_around, cells_in
-from app.dedup.models import DuplicateCandidate
-from app.dedup.scoring import Match, Report, Scorer
+from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cells_in
+from app.dedup.models import DuplicateCandidate, TicketFollower
+from app.dedup.scoring import Match, Report, Scorer, related_ids
 from app.driver_sql import DriverStatement
 from app.routing.service import CategoryInfo
 from app.sla import clocks
@@ -69,6 +69,8 @@ class Reported(Protocol):
     created_at: datetime
     match_text: str
     reporter_phone: str | None
+    match_keys: str | None
+    location_radius_m: float | None
 
 
 def group_of(categories: dict[int, CategoryInfo], category_id: int | None) -> int | None:
@@ -86,16 +88,57 @@ def report_of(categories: dict[int, CategoryInfo], source: Reported) -> Report:
         source.created_at,
         source.match_text,
         source.reporter_phone,
+        source.match_keys,
+        source.location_radius_m,
     )
 
 
+class _Taxonomy(NamedTuple):
+    categories: dict[int, CategoryInfo]
+    related: frozenset[frozenset[int]]
+    members: dict[int | None, list[int]]
+
+
+# Worked out once per taxonomy (routing's snapshot: a new dict when categories change),
+# not on every search.
+_taxonomy: list[_Taxonomy] = []
+
+
+def _of_taxonomy(categories: dict[int, CategoryInfo]) -> _Taxonomy:
+    known = _taxonomy[0] if _taxonomy else None
+    if known is None or known.categories is not categories:
+        related = related_ids({info.code: info.id for info in categories.values()})
+        members: dict[int | None, list[int]] = {
+            category_id: _members(categories, related, category_id) for category_id in categories
+        }
+        known = _Taxonomy(categories, related, members)
+        _taxonomy[:] = [known]
+    return known
+
+
+def related_of(categories: dict[int, CategoryInfo]) -> frozenset[frozenset[int]]:
+    """The configured related categories (and groups) of this taxonomy, as ids."""
+    return _of_taxonomy(categories).related
+
+
 def _group_members(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
-    """The ids of every category in the same group as `category_id` (and the group's)."""
-    info = categories.get(category_id) if category_id is not None else None
-    if info is None:
-        return []
+    """The ids of every category that may hold the same problem as `category_id`: those of
+    its group (and the group's), and those configured as related to it or its group."""
+    return _of_taxonomy(categories).members.get(category_id, [])
+
+
+def _members(
+    categories: dict[int, CategoryInfo], related: frozenset[frozenset[int]], category_id: int
+) -> list[int]:
+    info = categories[category_id]
     group = info.group_id if info.group_id is not None else info.id
-    return [group, *(other.id for other in categories.values() if other.group_id == group)]
+    members = {group, *(other.id for other in categories.values() if other.group_id == group)}
+    for pair in related:
+        if info.id in pair or group in pair:
+            for other in pair:
+                members.add(other)
+                members.update(o.id for o in categories.values() if o.group_id == other)
+    return sorted(members)
 
 
 def _in_list(name: str, count: int) -> list[BindParameter[int]]:
@@ -140,6 +183,8 @@ _CANDIDATE_COLUMNS = (
     _T.created_at,
     _T.match_text,
     _T.reporter_phone,
+    _T.match_keys,
+    _T.location_radius_m,
 )
 
 
@@ -207,7 +252,10 @@ def find(
     if ticket.lat is None or ticket.lon is None:
         cells: list[int] = []
     else:
-        box = box_around(ticket.lat, ticket.lon, radius)
+        # A point found from an address is searched as far as its place may reach, within
+        # what the cells allow.
+        reach = min(radius + (ticket.location_radius_m or 0.0), MAX_RADIUS_M)
+        box = box_around(ticket.lat, ticket.lon, reach)
         cells = cells_in(box)
     if not cells and not ticket.reporter_phone:
         return []
@@ -229,12 +277,21 @@ def find(
     on_postgresql = connection.dialect.name == "postgresql"
     query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone), on_postgresql)
     rows = query.all(connection, parameters)
-    scorer = Scorer(report_of(categories, ticket), radius_m=radius, window=settings.window)
+    scorer = Scorer(
+        report_of(categories, ticket),
+        radius_m=radius,
+        window=settings.window,
+        related=related_of(categories),
+    )
     found = []
     # Unpacked rather than read by name: this loop runs for every row, a dozen a search.
-    for ticket_id, number, status, reply_text, category_id, lat, lon, at, text, phone in rows:
+    for row in rows:
+        ticket_id, number, status, reply_text, category_id, lat, lon, at, text, phone = row[:10]
+        keys, uncertainty = row[10], row[11]
         group_id = group_of(categories, category_id)
-        scored = scorer.score(Report(category_id, group_id, lat, lon, at, text, phone))
+        scored = scorer.score(
+            Report(category_id, group_id, lat, lon, at, text, phone, keys, uncertainty)
+        )
         if scored is not None:
             found.append(Candidate(ticket_id, number, status, reply_text, scored))
     return sorted(found, key=lambda candidate: -candidate.match.score)
@@ -448,12 +505,18 @@ _CANDIDATES_EITHER_WAY = (
 )
 
 
+_FOLLOWERS = select(func.count()).where(TicketFollower.__table__.c.ticket_id == bindparam("parent"))
+
+
 def contacts(session: Session, ticket: Ticket) -> Contacts:
+    """The reports of the problem: the ticket's, those merged into it, and the citizens who
+    joined it from "already reported?" (`me_too`)."""
     channels: dict[str, int] = {ticket.channel: 1}
-    for channel, count in session.connection().execute(
-        _CHANNELS_OF_CHILDREN, {"parent": ticket.id}
-    ):
+    connection = session.connection()
+    for channel, count in connection.execute(_CHANNELS_OF_CHILDREN, {"parent": ticket.id}):
         channels[channel] = channels.get(channel, 0) + count
+    if followers := connection.execute(_FOLLOWERS, {"parent": ticket.id}).scalar_one():
+        channels["me_too"] = followers
     return Contacts(sum(channels.values()), channels)
 
 

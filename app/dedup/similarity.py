@@ -7,6 +7,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from app.dedup.places import Gazetteer, address_keys, keys_text, place_keys
+from app.dedup.words import Segmenter, Vocabulary
+
 # Punctuation, spaces, digits and Latin letters carry little of what a report is about
 # (and phone numbers or house numbers would make unrelated texts look alike).
 _NOISE = re.compile(r"[\W\d_a-zA-Z]+")
@@ -80,3 +83,23 @@ def overlap(first: frozenset[str], second: frozenset[str]) -> float:
 def similarity(first: str, second: str) -> float:
     """0 (nothing in common) to 1 (the shorter says nothing the longer does not)."""
     return overlap(pairs(normalised(first)), pairs(normalised(second)))
+
+
+def keys_for_matching(
+    title: str,
+    description: str,
+    address: str | None,
+    gazetteer: Gazetteer,
+    vocabulary: Vocabulary,
+    segmenter: Segmenter | None = None,
+) -> str:
+    """The places, problem words and words a ticket names, as kept on it (`match_keys`):
+    worked out once at intake, as `match_text` is."""
+    text = description if description.startswith(title) else f"{title} {description}"
+    keys = place_keys(text, gazetteer) | address_keys(address or "", gazetteer)
+    text = unicodedata.normalize("NFKC", text)
+    concepts = vocabulary.concepts(text)
+    words = segmenter.words(text) - gazetteer.by_name.keys() if segmenter else frozenset()
+    return keys_text(
+        keys | {f"K:{concept}" for concept in concepts} | {f"W:{word}" for word in words}
+    )

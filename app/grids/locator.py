@@ -116,7 +116,8 @@ class GridIndex:
             level_grids, level_boundaries = by_level.setdefault(grid.level, ([], []))
             level_grids.append(grid)
             level_boundaries.append(boundary)
-        self._levels = [_LevelTree(*by_level[level]) for level in sorted(by_level, reverse=True)]
+        self._trees = {level: _LevelTree(*by_level[level]) for level in by_level}
+        self._levels = [self._trees[level] for level in sorted(by_level, reverse=True)]
 
     def __len__(self) -> int:
         return self._size
@@ -149,6 +150,11 @@ class GridIndex:
             located[point_index] = True
             pending = pending[~located]
         return found
+
+    def boundaries(self, level: int) -> list[tuple[LocatedGrid, Any]]:
+        """The grids of one level with their boundaries (shapely, in the layer's system)."""
+        tree = self._trees.get(level)
+        return list(zip(tree.grids, tree.geometries, strict=True)) if tree else []
 
     def lineage(self, path: str) -> dict[int, str]:
         """Level -> code of the grid at `path` and each grid above it."""

@@ -115,7 +115,9 @@ def _take_in(
         claim = claimed
     catalogue = resources.sla.catalogue(session)
     try:
-        prepared = write.prepare(session, draft, resources.routing, settings.classifier_threshold)
+        prepared = write.prepare(
+            session, draft, resources.routing, settings.classifier_threshold, settings.places_file
+        )
         ticket = write.draft_ticket(session, draft, prepared, ZoneInfo(settings.timezone))
         categories = resources.routing.snapshot(session).categories_by_id
         screen = screening.Screening(session, principal, categories, catalogue, settings)

@@ -134,6 +134,8 @@ def dry_run(
 ) -> RoutingPreview:
     """Takes the same body as intake and answers what intake would decide."""
     routing = resources_of(request).routing
-    prepared = write.prepare(session, to_draft(body), routing, settings.classifier_threshold)
+    prepared = write.prepare(
+        session, to_draft(body), routing, settings.classifier_threshold, settings.places_file
+    )
     session.rollback()
     return RoutingPreview.model_validate(prepared.outcome.event_payload())

@@ -9,6 +9,7 @@ and the answer is built from nothing else.
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,10 @@ from app.channels.normalise import TicketDraft
 from app.clock import utc_now
 from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
-from app.dedup.similarity import text_for_matching
+from app.dedup.gazetteer import gazetteer_for, segmenter_of
+from app.dedup.places import QR_POSTER_REACH_M, Gazetteer, locate
+from app.dedup.similarity import keys_for_matching, text_for_matching
+from app.dedup.words import load_vocabulary
 from app.driver_sql import DriverStatement
 from app.errors import UnknownReference
 from app.geo.crs import Crs, to_wgs84
@@ -39,7 +43,7 @@ from app.tickets import service as tickets
 from app.tickets.events import record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
-from app.tickets.vocabulary import ClockKind, EventKind, Priority, TicketStatus
+from app.tickets.vocabulary import Channel, ClockKind, EventKind, Priority, TicketStatus
 from app.units import service as units
 from app.units.models import Department, Grid
 
@@ -115,14 +119,16 @@ class _Location:
     source_lat: float
     source_lon: float
     source_crs: Crs
-    source: str  # "client" or "photo_exif"
+    source: str  # "client", "photo_exif" or "address"
+    radius_m: float | None = None  # "address": how far from the point the place may lie
 
 
 def _locate(draft: TicketDraft, photos: dict[str, Photo]) -> _Location | None:
     if draft.location is not None:
         point = draft.location
         lat, lon = to_wgs84(point.lat, point.lon, point.crs)
-        return _Location(lat, lon, point.lat, point.lon, point.crs, "client")
+        reach = QR_POSTER_REACH_M if draft.channel == Channel.QR_CODE else None
+        return _Location(lat, lon, point.lat, point.lon, point.crs, "client", reach)
     for ref in draft.photos:
         photo = photos[ref.photo_id]
         if photo.exif_lat is not None and photo.exif_lon is not None:
@@ -170,6 +176,8 @@ def _new_ticket(
         source_crs=location.source_crs if location else None,
         geo_cell=cell_of(location.lat, location.lon) if location else None,
         match_text=text_for_matching(draft.title, draft.description),
+        match_keys=None,
+        location_radius_m=location.radius_m if location else None,
         address=draft.address,
         agent_summary=draft.agent_summary,
         community_code=draft.community_code,
@@ -217,10 +225,28 @@ class PreparedTicket:
     location: _Location | None
     outcome: routing_service.RoutingOutcome
     request_type: str  # the channel's, else the category's default, else a complaint
+    match_keys: str = ""
+
+
+def _locate_address(draft: TicketDraft, gazetteer: Gazetteer) -> _Location | None:
+    """An address without a point, matched to the gazetteer: the place's point, and how far
+    the place reaches, so the duplicate search can find the ticket and it others."""
+    if not draft.address:
+        return None
+    found = locate(draft.address, gazetteer)
+    if found is None:
+        return None
+    return _Location(
+        found.lat, found.lon, found.lat, found.lon, Crs.WGS84, "address", found.radius_m
+    )
 
 
 def prepare(
-    session: Session, draft: TicketDraft, routing: RoutingState, confidence_threshold: float
+    session: Session,
+    draft: TicketDraft,
+    routing: RoutingState,
+    confidence_threshold: float,
+    places_file: Path | None = None,
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
     so a dry run tells exactly what intake would do."""
@@ -229,7 +255,8 @@ def prepare(
     known = snapshot.categories.get(category.code) if category else None
     if not draft.request_type_given and known and known.default_request_type:
         draft = replace(draft, request_type=known.default_request_type)
-    grid = _resolve_grid(session, draft, routing.locator.index(session))
+    index = routing.locator.index(session)
+    grid = _resolve_grid(session, draft, index)
     photos = _resolve_photos(session, draft)
     location = _locate(draft, photos)
     outcome = routing_service.route(
@@ -244,7 +271,19 @@ def prepare(
         ),
         threshold=confidence_threshold,
     )
-    return PreparedTicket(category, grid, photos, location, outcome, draft.request_type)
+    # Routing goes by a device's point, else by the names in the address (a community's
+    # centre would pick one of its unit grids at random); the duplicate search by either.
+    gazetteer = gazetteer_for(index, places_file)
+    location = location or _locate_address(draft, gazetteer)
+    keys = keys_for_matching(
+        draft.title,
+        draft.description,
+        draft.address,
+        gazetteer,
+        load_vocabulary(),
+        segmenter_of(gazetteer, snapshot.categories),
+    )
+    return PreparedTicket(category, grid, photos, location, outcome, draft.request_type, keys)
 
 
 def draft_ticket(
@@ -263,6 +302,7 @@ def draft_ticket(
         prepared.location,
         now,
     )
+    ticket.match_keys = prepared.match_keys or None
     apply_routing(ticket, outcome, now)
     return ticket
 

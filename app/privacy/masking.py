@@ -36,6 +36,11 @@ def same_phone(left: str | None, right: str | None) -> bool:
     return _national(left) == _national(right)
 
 
+def national_phone(phone: str) -> str:
+    """The number as same_phone compares it: national digits only."""
+    return _national(phone)
+
+
 def _national(phone: str) -> str:
     digits = re.sub(r"\D", "", phone)
     return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits

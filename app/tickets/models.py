@@ -108,6 +108,13 @@ class Ticket(Base):
     # The title and description as the duplicate search compares them
     # (app/dedup/similarity.py text_for_matching), worked out once at intake.
     match_text: Mapped[str] = mapped_column(Text)
+    # The places and problem words the ticket names (app/dedup/similarity.py
+    # keys_for_matching), worked out once at intake; None for tickets taken in before.
+    match_keys: Mapped[str | None] = mapped_column(Text)
+    # How far from the point the problem may lie: set when the point was found from the
+    # address in the gazetteer (a compound, a road, a community), or came from a QR
+    # poster's page (where the poster hangs). None for a point a device sent from the spot.
+    location_radius_m: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(300))
     # What the call-centre agent wrote down about the call; searched with the text fields.
     agent_summary: Mapped[str | None] = mapped_column(Text)

@@ -51,6 +51,12 @@ class LocationRead(OutputModel):
     lat: float = Field(description="WGS-84")
     lon: float = Field(description="WGS-84")
     source: SourcePoint = Field(description="The point exactly as the client sent it.")
+    radius_m: float | None = Field(
+        None,
+        description="How far from the point the problem may lie: set when the point was "
+        "found from the address in the gazetteer (a compound, a road, a community), or "
+        "sent from a QR poster, which hangs at the community office.",
+    )
 
 
 class ReporterRead(OutputModel):
@@ -223,7 +229,9 @@ def _location(ticket: Ticket) -> LocationRead | None:
     source = SourcePoint(
         lat=ticket.source_lat, lon=ticket.source_lon, crs=Crs(ticket.source_crs or Crs.WGS84)
     )
-    return LocationRead(lat=ticket.lat, lon=ticket.lon, source=source)
+    return LocationRead(
+        lat=ticket.lat, lon=ticket.lon, source=source, radius_m=ticket.location_radius_m
+    )
 
 
 def _unit(unit: Grid | Department | None) -> UnitRef:

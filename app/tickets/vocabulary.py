@@ -95,6 +95,7 @@ class EventKind(StrEnum):
     UNMERGED = "unmerged"
     DUPLICATE_REMOVED = "duplicate_removed"
     REPEAT_CONTACT = "repeat_contact"
+    ME_TOO = "me_too"  # a citizen joined the ticket from "already reported?"
     # Clocks: every change to a deadline is on the timeline.
     CLOCK_STARTED = "clock_started"
     CLOCK_STOPPED = "clock_stopped"
@@ -120,6 +121,7 @@ PUBLIC_EVENTS = {
     EventKind.REOPENED: "已发回重办 (reopened)",
     EventKind.MERGED: "已并案 (merged with an earlier report of the same problem)",
     EventKind.CITIZEN_EVALUATED: "已评价 (evaluated)",
+    EventKind.ME_TOO: "又有市民反映同一问题 (another citizen reported it too)",
 }
 # Statuses in which the citizen may give their evaluation: the unit has replied.
 EVALUABLE_STATUSES = frozenset({TicketStatus.REPLIED, TicketStatus.VISITED, TicketStatus.CLOSED})

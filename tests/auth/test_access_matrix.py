@@ -381,6 +381,8 @@ EXPECTED: dict[str, str] = {
     "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
     "POST /public/tickets/lookup":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /public/tickets/similar":                 "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /public/tickets/me-too":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /tickets/{number}/route":                 "401 200 200 403 403 403 403 403 403 403 403",
     "PUT /tickets/{number}/category":               "401 200 200 403 403 403 403 403 403 403 403",
     "GET /routing/rules":                           "401 200 200 200 403 403 403 403 403 403 403",
@@ -515,6 +517,14 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /public/tickets/evaluation": lambda scene: Call(
         f"{API}/public/tickets/evaluation",
         json=scene.citizen_proof(replied=True) | {"satisfaction": "satisfied", "solved": True},
+    ),
+    "POST /public/tickets/similar": lambda _: Call(
+        f"{API}/public/tickets/similar",
+        json={"location": {"lat": 27.33, "lon": 118.12}, "description": "路灯不亮"},
+    ),
+    "POST /public/tickets/me-too": lambda scene: Call(
+        f"{API}/public/tickets/me-too",
+        json={"number": scene.citizen_proof()["number"], "phone": "13900002222"},
     ),
     "POST /tickets/{number}/route": lambda scene: Call(
         f"{TICKETS}/{scene.ticket('unit_grid')}/route", json={"by_rules": True, "reason": "复核"}

@@ -46,6 +46,7 @@ class Report:
     minutes_after_first: int  # when it came in, minutes after the pair's first report
     text: str  # title + description as the citizen or agent wrote it
     phone: str | None  # the caller's number
+    address: str | None = None  # the address field, when the channel has one filled in
 
 
 @dataclass(frozen=True)

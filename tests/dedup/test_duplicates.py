@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
 from app.dedup import service as dedup
+from app.dedup.places import locate
 from app.dedup.service import dedup_settings
 from app.main import create_app
 from app.routing.service import load_snapshot
@@ -19,6 +20,7 @@ from app.tickets.models import Ticket
 from bench.dedup import captured_selects
 from tests import factories
 from tests.apps import in_test_transaction
+from tests.dedup.pairs import demo_gazetteer
 
 TICKETS = "/api/v1/tickets"
 LOOKUP = "/api/v1/public/tickets/lookup"
@@ -31,7 +33,9 @@ FAR = {"lat": 27.3400, "lon": 118.1200, "crs": "wgs84"}  # 1.1 km north
 
 
 def _app(settings: Settings, session_factory: sessionmaker[Session], **changes: Any) -> Any:
-    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **changes}))
+    # The scores pinned, so these tests follow the flow, not the weights of the day.
+    pinned = {"dedup_merge_score": 0.8, "dedup_flag_score": 0.45}
+    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **pinned, **changes}))
     in_test_transaction(app, session_factory)
     return app
 
@@ -377,3 +381,72 @@ def test_a_common_number_does_not_turn_the_search_into_a_scan(
     if backend == "sqlite":  # PostgreSQL's choice among the others follows the tiny table
         assert "ix_ticket_geo_cell_created_at" in details
         assert "ix_ticket_reporter_phone_created_at" in details
+
+
+def test_a_call_with_only_an_address_is_located_and_found_by_a_photo_nearby(
+    api: TestClient,
+) -> None:
+    place = locate("观前社区", demo_gazetteer())
+    assert place is not None
+    call = _file(
+        api,
+        _call(
+            "市民来电反映：观前小区大门东侧垃圾收集点三天没人清运，气味很大",
+            None,
+            category_code="0102",
+            address="潭城街道观前社区中山路230号观前小区",
+        ),
+    )
+    located = _detail(api, call["number"])["location"]
+    assert (located["lat"], located["lon"]) == (place.lat, place.lon)
+    assert located["radius_m"] == place.radius_m
+    photo = _file(
+        api,
+        _web(
+            "观前小区门口垃圾堆成山了没人收",
+            {"lat": place.lat + 0.0005, "lon": place.lon, "crs": "wgs84"},
+            category_code="0102",
+        ),
+    )
+    found = [link["number"] for link in _detail(api, photo["number"])["duplicates"]]
+    assert found == [call["number"]] or photo.get("parent_number") == call["number"]
+
+
+def test_another_house_number_on_the_same_road_is_not_merged_and_says_why(
+    api: TestClient,
+) -> None:
+    _file(api, _call("建设路15号门口井盖缺失，晚上很危险", LAMP, category_code="0105"))
+    other = _file(
+        api, _web("建设路61号门口井盖缺失，晚上很危险", LAMP_ACROSS, category_code="0105")
+    )
+    assert other["status"] != "merged"
+    for link in _detail(api, other["number"])["duplicates"]:
+        assert link["reasons"]["different_place"] == ["建设路61号≠15号"]
+
+
+def test_a_merge_names_the_place_both_reports_name(api: TestClient) -> None:
+    _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))
+    merged = next(e for e in _detail(api, second["number"])["timeline"] if e["kind"] == "merged")
+    assert merged["payload"]["reasons"]["same_place"] == ["建安大道88号"]
+    assert "路灯" in merged["payload"]["reasons"]["words_in_common"]
+
+
+def test_a_qr_report_from_the_community_office_finds_the_problem_down_the_road(
+    api: TestClient, auth: Auth
+) -> None:
+    """The QR poster hangs at the community office: its report's point is where the poster
+    is, so it reaches as far as the residents who pass it."""
+    call = _file(api, _call("锦江花园3栋门口垃圾桶满了好几天没人清运", LAMP, category_code="0102"))
+    office = {"lat": 27.3300 + 350 / 111_195, "lon": 118.1200, "crs": "wgs84"}  # 350 m north
+    qr = {
+        "channel": "qr_code",
+        "community_code": "351002001001",
+        "description": "锦江花园3栋门口的垃圾桶满了好几天了，臭死了",
+        "category_code": "0102",
+        "location": office,
+    }
+    posted = _file(api, qr, headers=auth["citizen_app"])
+    assert _detail(api, posted["number"])["location"]["radius_m"] == 300
+    linked = [link["number"] for link in _detail(api, posted["number"])["duplicates"]]
+    assert call["number"] in linked or posted.get("parent_number") == call["number"]

@@ -326,6 +326,7 @@ def test_photo_report_without_location_is_placed_by_exif_gps(client: TestClient)
             "lon": pytest.approx(lon, abs=1e-5),
             "crs": "wgs84",
         },
+        "radius_m": None,  # a phone's GPS: the spot itself
     }
     received = _received_event(_ticket_detail(client, ticket["number"]))
     assert received["payload"]["location_source"] == "photo_exif"

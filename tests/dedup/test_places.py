@@ -1,0 +1,107 @@
+"""Places read from addresses and texts: what makes two reports one place, or two."""
+
+from app.dedup.places import KeySet, address_keys, compare, load_gazetteer, locate, place_keys
+from app.dedup.similarity import keys_for_matching
+from app.dedup.words import load_vocabulary, segmenter_for, user_words
+from tests.dedup.pairs import demo_gazetteer
+
+GAZETTEER = load_gazetteer()
+
+
+def _keys(text: str) -> frozenset[str]:
+    return place_keys(text, GAZETTEER)
+
+
+def _places(text: str) -> KeySet:
+    return KeySet(place_keys(text, GAZETTEER))
+
+
+def test_a_house_number_is_kept_with_its_road() -> None:
+    keys = _keys("市民来电反映：潭城区建设路15号门口井盖缺失")
+    assert {"R:建设路", "N:建设路:15"} <= keys
+
+
+def test_different_numbers_on_one_road_are_two_places() -> None:
+    evidence = compare(_places("建设路15号井盖缺失"), _places("建设路61号井盖缺失"))
+    assert evidence.different == ("建设路15号≠61号",)
+    assert not evidence.same
+
+
+def test_the_same_number_written_in_chinese_numerals_is_the_same_place() -> None:
+    evidence = compare(_places("滨江路八十八号公交站台玻璃碎了"), _places("滨江路88号站台玻璃碎了"))
+    assert evidence.same == ("N:滨江路:88",)
+    assert not evidence.different
+
+
+def test_buildings_of_one_compound_are_told_apart_however_written() -> None:
+    same = compare(_places("鼓楼新村9号楼外墙开裂"), _places("鼓楼新村9栋东边外墙裂了"))
+    assert "B:9" in same.same
+    other = compare(_places("锦江花园3栋垃圾桶满了"), _places("锦江花园8幢垃圾没人清"))
+    assert other.different == ("3栋≠8栋",)
+    twelve = compare(_places("金桂苑12#楼消防通道被堵"), _places("金桂苑十二栋旁消防通道停满车"))
+    assert "B:12" in twelve.same
+
+
+def test_a_number_near_which_a_phone_placed_the_report_is_only_roughly_there() -> None:
+    near = compare(_places("中山路228号附近"), _places("中山路230号观前小区"))
+    assert not near.different
+    far = compare(_places("建设路27号附近"), _places("建设路72号门前"))
+    assert far.different
+
+
+def test_unit_and_room_tell_two_flats_of_one_building_apart() -> None:
+    evidence = compare(_places("朝阳花园3栋1单元702漏水"), _places("朝阳花园3栋2单元1102漏水"))
+    assert "1单元≠2单元" in evidence.different
+
+
+def test_the_words_before_a_road_are_not_its_name() -> None:
+    assert "N:府前路:12" in _keys("来电人反映府前路12号门口")
+    assert {"R:和平路", "A:和平路:9"} <= _keys("和平路九号旁边空地")
+
+
+def test_problem_words_name_one_concept_however_said() -> None:
+    vocabulary = load_vocabulary()
+    assert vocabulary.concepts("小区门口的路灯坏了好几天") == {"路灯"}
+    assert vocabulary.concepts("晚上大门那边黑灯瞎火的") == {"路灯"}
+    assert vocabulary.concepts("卫生间渗水") == vocabulary.concepts("天花板一直滴水")
+
+
+def test_an_address_is_located_at_its_community_with_how_far_it_reaches() -> None:
+    gazetteer = demo_gazetteer()
+    found = locate("潭城街道观前社区中山路230号观前小区", gazetteer)
+    assert found is not None
+    assert found.name == "观前社区"
+    assert 100 < found.radius_m < 5000
+    assert locate("不知道在哪里", gazetteer) is None
+
+
+def test_keys_are_kept_as_one_text() -> None:
+    keys = keys_for_matching(
+        "路灯不亮", "建安大道88号门口路灯不亮", "潭城区建安大道88号", GAZETTEER, load_vocabulary()
+    )
+    assert keys.split() == sorted(keys.split())
+    assert "N:建安大道:88" in keys.split()
+    assert "K:路灯" in keys.split()
+
+
+def test_the_segmenter_keeps_names_whole_and_leaves_common_words_out() -> None:
+    gazetteer = demo_gazetteer()
+    segmenter = segmenter_for(user_words(gazetteer, ("井盖缺失",)))
+    words = segmenter.words("市民来电反映：锦江花园门口路灯坏了好几天")
+    assert "锦江花园" in words
+    assert "市民" not in words
+    assert "路灯" in words
+
+
+def test_an_address_names_its_road_even_without_a_number() -> None:
+    assert "R:桥南路" in address_keys("潭城区桥南路", GAZETTEER)
+    keys = address_keys("潭城街道观前社区中山路230号观前小区", GAZETTEER)
+    assert {"C:观前", "N:中山路:230", "R:中山路"} <= keys
+    assert "R:潭城街" not in keys  # 街道 is a subdistrict
+    assert "L:解放街菜市场" in address_keys("解放街菜市场", GAZETTEER)
+
+
+def test_the_two_ends_of_a_road_are_two_places() -> None:
+    evidence = compare(_places("滨江路东段路面有个大坑"), _places("滨江路西段路面坑洼"))
+    assert evidence.other_part
+    assert not compare(_places("东门菜市场门口垃圾"), _places("西门社区垃圾")).other_part

@@ -19,9 +19,10 @@ from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
+from app.demo.guard import check_for_demo, refusal
 from app.demo.people import seed_demo_people
 from app.demo.routing import seed_demo_routing
-from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
+from app.demo.seed import seed_demo_city
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
@@ -60,22 +61,31 @@ def migrate(settings: Settings) -> None:
         )
 
 
-def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
-    try:
-        with _session(settings) as session:
-            if current_revision(session.connection()) != head_revision():
-                sys.exit(
-                    "seed-demo: the schema is not at the newest migration; run `hotline migrate`"
-                )
-            if only_if_empty and not is_empty(session):
-                print("database already has a grid map; demo city not loaded")
+def seed_demo(settings: Settings, *, serving: bool = False) -> None:
+    """Load the demo city into an empty database. Refuses one that holds anything else;
+    when `serving`, a database that holds the demo city already is served as it is."""
+    command = "serve --demo" if serving else "seed-demo"
+    city = build_demo_city()
+    with _session(settings) as session:
+        if current_revision(session.connection()) != head_revision():
+            sys.exit(f"{command}: the schema is not at the newest migration; run `hotline migrate`")
+        check = check_for_demo(session, city)
+        if check.foreign:
+            sys.exit(refusal(check, command))
+        if check.demo_loaded:
+            if serving:
+                print("the database holds the demo city already; serving it as it is")
                 return
-            summary = seed_demo_city(session)
-            users, clients = seed_demo_people(session, build_demo_city())
-            rules = seed_demo_routing(session, build_demo_city())
-            departments = session.scalar(select(func.count()).select_from(Department))
-    except DatabaseNotEmpty as error:
-        sys.exit(f"seed-demo: {error}")
+            sys.exit(f"{command}: the demo city is loaded already; nothing was written")
+        if not check.empty:
+            sys.exit(
+                f"{command}: this database holds part of the demo city, not all of it; "
+                "use a new database for the demo. Nothing was written."
+            )
+        summary = seed_demo_city(session, city)
+        users, clients = seed_demo_people(session, city)
+        rules = seed_demo_routing(session, city)
+        departments = session.scalar(select(func.count()).select_from(Department))
     print(
         f"demo city loaded: {summary.grids} grids, {departments} departments, "
         f"{summary.categories} categories, {rules} routing rules"
@@ -232,9 +242,9 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
 
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
+    if demo:  # before the bootstrap admin: with the demo, its admin is the demo's
+        seed_demo(settings, serving=True)
     bootstrap_admin(settings)
-    if demo:
-        seed_demo(settings, only_if_empty=True)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     print(f"Hotline on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
@@ -282,7 +292,11 @@ def _parser() -> argparse.ArgumentParser:
         help="bring the database schema to the newest migration "
         "(and create the first admin from HOTLINE_BOOTSTRAP_ADMIN_*)",
     )
-    commands.add_parser("seed-demo", help="load the demo city and demo accounts")
+    commands.add_parser(
+        "seed-demo",
+        help="load the demo city and its demo accounts into an empty database "
+        "(refused when the database holds anything else)",
+    )
     user_parser = commands.add_parser(
         "create-user", help="create a staff account (password read from standard input)"
     )

@@ -115,16 +115,19 @@ def bootstrap_admin(settings: Settings) -> None:
     password = settings.bootstrap_admin_password
     if not username or password is None:
         return
-    with _session(settings) as session:
-        if auth.admin_exists(session) or auth.username_taken(session, username):
-            return
-        auth.create_user(
-            session,
-            username=username,
-            display_name=username,
-            password=password.get_secret_value(),
-            role=Role.ADMIN,
-        )
+    try:
+        with _session(settings) as session:
+            if auth.admin_exists(session) or auth.username_taken(session, username):
+                return
+            auth.create_user(
+                session,
+                username=username,
+                display_name=username,
+                password=password.get_secret_value(),
+                role=Role.ADMIN,
+            )
+    except HotlineError as error:
+        sys.exit(f"HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: {error.detail}")
     print(f"first admin {username!r} created from HOTLINE_BOOTSTRAP_ADMIN_USERNAME")
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -37,6 +37,10 @@ class StaffUser(Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
+    # Set by an admin's one-time password: the account may do nothing but change it.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class LoginThrottle(Base):

@@ -10,7 +10,7 @@ from app.auth import service
 from app.auth.dependencies import (
     AdminDep,
     BearerDep,
-    StaffDep,
+    StaffChangingPasswordDep,
     forget_login,
     forget_user,
     jwt_secret,
@@ -22,17 +22,21 @@ from app.auth.schemas import (
     IntegrationClientCreated,
     IntegrationClientRead,
     Me,
+    OneTimePassword,
+    PasswordChange,
     RefreshRequest,
     StaffUserCreate,
     StaffUserRead,
+    StaffUserUpdate,
     TokenPair,
 )
 from app.auth.tokens import access_claims, issue_access_token
 from app.clock import utc_now
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep, UnitDep
-from app.errors import TooManyRequests, Unauthorized
+from app.errors import TooManyRequests, Unauthorized, UnprocessableContent, problem_responses
 from app.ratelimit.dependencies import per_address
+from app.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["access"])
 
@@ -49,7 +53,20 @@ def _token_pair(
         refresh_token=service.issue_refresh_token(
             session, user, timedelta(days=settings.refresh_token_days), login
         ),
+        password_change_required=user.must_change_password,
     )
+
+
+def _refuse_if_locked(unit: UnitOfWork, outcome: service.LoginOutcome) -> None:
+    """429 with Retry-After while the name must wait after failed passwords."""
+    if outcome.retry_after is not None:
+        wait = max(1, int((outcome.retry_after - utc_now()).total_seconds()) + 1)
+        raise unit.refusal_keeping_work(
+            TooManyRequests(
+                f"Too many failed logins; try again in {wait} s.",
+                headers={"Retry-After": str(wait)},
+            )
+        )
 
 
 @router.post(
@@ -74,14 +91,7 @@ def login(
         lockout=timedelta(minutes=settings.login_lockout_minutes),
     )
     if outcome.user is None:  # the failure must count even though the request fails
-        if outcome.retry_after is not None:
-            wait = max(1, int((outcome.retry_after - utc_now()).total_seconds()) + 1)
-            raise unit.refusal_keeping_work(
-                TooManyRequests(
-                    f"Too many failed logins; try again in {wait} s.",
-                    headers={"Retry-After": str(wait)},
-                )
-            )
+        _refuse_if_locked(unit, outcome)
         raise unit.refusal_keeping_work(
             Unauthorized("Wrong username or password.", headers={"WWW-Authenticate": "Bearer"})
         )
@@ -124,7 +134,7 @@ def logout(
     request: Request,
     unit: UnitDep,
     session: SessionDep,
-    _staff: StaffDep,
+    _staff: StaffChangingPasswordDep,
     bearer: BearerDep,
 ) -> Response:
     """For the shared desks of a dispatch centre: the next person cannot carry on with the
@@ -137,13 +147,54 @@ def logout(
 
 
 @router.get("/auth/me", summary="Who the access token belongs to")
-def me(staff: StaffDep) -> Me:
+def me(staff: StaffChangingPasswordDep) -> Me:
     return Me(
         username=staff.username,
         role=staff.role,
         department_id=staff.department_id,
         grid_id=staff.grid_id,
+        must_change_password=staff.must_change_password,
     )
+
+
+@router.post(
+    "/auth/password",
+    status_code=204,
+    summary="Change your own password (the old one is required)",
+    responses=problem_responses(
+        (422, "The old password is wrong, or the new one breaks the policy (every rule listed)"),
+        (429, "Too many wrong passwords: the account waits, as after failed logins"),
+    ),
+)
+def change_password(
+    body: PasswordChange,
+    request: Request,
+    unit: UnitDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    staff: StaffChangingPasswordDep,
+    bearer: BearerDep,
+) -> Response:
+    """The policy: at least 10 characters, not the username, not one of the 20,000 most
+    common passwords found in breaches. This login goes on; the account's others end.
+    A wrong old password counts as a failed login."""
+    login = access_claims(bearer, jwt_secret(request)).login if bearer else None
+    outcome = service.change_own_password(
+        session,
+        staff.user_id,
+        body.old_password,
+        body.new_password,
+        login=login,
+        max_failures=settings.login_max_failures,
+        lockout=timedelta(minutes=settings.login_lockout_minutes),
+    )
+    if outcome.user is None:  # counted as a failed login, so the count must be kept
+        _refuse_if_locked(unit, outcome)
+        raise unit.refusal_keeping_work(
+            UnprocessableContent("The old password is wrong.", field="old_password")
+        )
+    unit.after_commit(lambda: forget_user(request, staff.user_id))
+    return Response(status_code=204)
 
 
 @router.post("/integration-clients", status_code=201, summary="Create an integration's key")
@@ -191,10 +242,77 @@ def list_users(session: SessionDep, _admin: AdminDep) -> list[StaffUserRead]:
     return [StaffUserRead.model_validate(u) for u in service.list_users(session)]
 
 
-@router.post("/users/{user_id}/disable", summary="Disable an account and its refresh tokens")
+_USER_PROBLEMS = problem_responses(
+    (404, "No user has this id"),
+    (409, "It would leave no active admin"),
+    (422, "An unknown or retired unit, a unit for a role without one, or a refused password"),
+)
+
+
+@router.post(
+    "/users/{user_id}/disable",
+    summary="Disable an account: every login of it ends",
+    responses=_USER_PROBLEMS,
+)
 def disable_user(
-    user_id: int, request: Request, session: SessionDep, _admin: AdminDep
+    user_id: int, request: Request, unit: UnitDep, session: SessionDep, _admin: AdminDep
 ) -> StaffUserRead:
     user = service.disable_user(session, user_id)
-    forget_user(request, user_id)
+    unit.after_commit(lambda: forget_user(request, user_id))
+    return StaffUserRead.model_validate(user)
+
+
+@router.post(
+    "/users/{user_id}/enable",
+    summary="Re-enable a disabled account (with its password)",
+    responses=_USER_PROBLEMS,
+)
+def enable_user(user_id: int, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
+    return StaffUserRead.model_validate(service.enable_user(session, user_id))
+
+
+@router.patch(
+    "/users/{user_id}",
+    summary="Rename an account, change its role or move it to another unit",
+    responses=_USER_PROBLEMS,
+)
+def change_user(
+    user_id: int,
+    body: StaffUserUpdate,
+    request: Request,
+    unit: UnitDep,
+    session: SessionDep,
+    _admin: AdminDep,
+) -> StaffUserRead:
+    """A new role or unit ends every login of the account, at once in this process and
+    within HOTLINE_CREDENTIAL_CACHE_SECONDS in the others."""
+    sent = body.model_fields_set
+    new_unit = (
+        (body.department_code, body.grid_code) if sent & {"department_code", "grid_code"} else None
+    )
+    change = service.change_user(
+        session, user_id, display_name=body.display_name, role=body.role, unit=new_unit
+    )
+    if change.sessions_ended:
+        unit.after_commit(lambda: forget_user(request, user_id))
+    return StaffUserRead.model_validate(change.user)
+
+
+@router.post(
+    "/users/{user_id}/password",
+    summary="Set a one-time password: the account must change it at its next login",
+    responses=_USER_PROBLEMS,
+)
+def set_one_time_password(
+    user_id: int,
+    body: OneTimePassword,
+    request: Request,
+    unit: UnitDep,
+    session: SessionDep,
+    _admin: AdminDep,
+) -> StaffUserRead:
+    """For a user who forgot theirs: every login of the account ends; with the new
+    password it may only change the password (POST /api/v1/auth/password)."""
+    user = service.set_one_time_password(session, user_id, body.password)
+    unit.after_commit(lambda: forget_user(request, user_id))
     return StaffUserRead.model_validate(user)

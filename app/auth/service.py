@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from app.auth import passwords, throttle
 from app.auth import secrets as credentials
-from app.auth import throttle
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.auth.principal import ClientPrincipal, StaffPrincipal
 from app.auth.roles import UNIT_ROLES, Role
@@ -127,11 +127,14 @@ def create_user(
     role: Role,
     department_code: str | None = None,
     grid_code: str | None = None,
+    must_change_password: bool = False,
 ) -> StaffUser:
-    """A new staff account; unit roles must name their department or grid."""
+    """A new staff account; unit roles must name their department or grid, and the
+    password must pass the policy (app.auth.passwords)."""
     if username_taken(session, username):
         raise Conflict(f"The username {username!r} is taken.", field="username")
     department_id, grid_id = _unit_of(session, role, department_code, grid_code)
+    passwords.check(password, username)
     user = StaffUser(
         username=username,
         display_name=display_name,
@@ -140,6 +143,7 @@ def create_user(
         department_id=department_id,
         grid_id=grid_id,
         created_at=utc_now(),
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -150,22 +154,93 @@ def list_users(session: Session) -> list[StaffUser]:
     return list(session.scalars(select(StaffUser).order_by(StaffUser.id)))
 
 
-def disable_user(session: Session, user_id: int) -> StaffUser:
-    """The user can no longer log in, and their refresh tokens stop working."""
+def get_user(session: Session, user_id: int) -> StaffUser:
     user = session.get(StaffUser, user_id)
     if user is None:
         raise NotFound(f"No user has id {user_id}.")
+    return user
+
+
+def _end_sessions(session: Session, user: StaffUser, *, keep_login: str | None = None) -> None:
+    """Revoke the user's refresh tokens (all but `keep_login`'s): their access tokens stop
+    with them (login_ended)."""
+    query = update(RefreshToken).where(
+        RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None)
+    )
+    if keep_login is not None:
+        query = query.where(RefreshToken.family != keep_login)
+    session.execute(query.values(revoked_at=utc_now()))
+
+
+def _keep_an_admin(session: Session, user: StaffUser) -> None:
     if user.role == Role.ADMIN and user.disabled_at is None and _active_admins(session) == 1:
         raise Conflict("This is the last active admin; create another admin first.")
-    now = utc_now()
+
+
+def disable_user(session: Session, user_id: int) -> StaffUser:
+    """The user can no longer log in, and every login of theirs ends."""
+    user = get_user(session, user_id)
+    _keep_an_admin(session, user)
     if user.disabled_at is None:
-        user.disabled_at = now
-        session.execute(
-            update(RefreshToken)
-            .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
+        user.disabled_at = utc_now()
+        _end_sessions(session, user)
         session.flush()
+    return user
+
+
+def enable_user(session: Session, user_id: int) -> StaffUser:
+    """A disabled user may log in again (with the password they had)."""
+    user = get_user(session, user_id)
+    if user.disabled_at is not None:
+        user.disabled_at = None
+        session.flush()
+    return user
+
+
+@dataclass(frozen=True)
+class UserChange:
+    user: StaffUser
+    sessions_ended: bool
+
+
+def change_user(
+    session: Session,
+    user_id: int,
+    *,
+    display_name: str | None = None,
+    role: Role | None = None,
+    unit: tuple[str | None, str | None] | None = None,
+) -> UserChange:
+    """Rename, change role, or move to another unit (`unit`: department code, grid code).
+    A new role or unit ends every login of the account: what it may see has changed."""
+    user = get_user(session, user_id)
+    if display_name is not None:
+        user.display_name = display_name
+    new_role = role or Role(user.role)
+    if role is None and unit is None:
+        session.flush()
+        return UserChange(user, sessions_ended=False)
+    if new_role != Role.ADMIN:
+        _keep_an_admin(session, user)
+    department_code, grid_code = unit or (None, None)
+    department_id, grid_id = _unit_of(session, new_role, department_code, grid_code)
+    changed = (new_role, department_id, grid_id) != (user.role, user.department_id, user.grid_id)
+    user.role, user.department_id, user.grid_id = new_role, department_id, grid_id
+    if changed:
+        _end_sessions(session, user)
+    session.flush()
+    return UserChange(user, sessions_ended=changed)
+
+
+def set_one_time_password(session: Session, user_id: int, password: str) -> StaffUser:
+    """An admin's password for the account: every login of it ends, and the next one may
+    do nothing but change the password."""
+    user = get_user(session, user_id)
+    passwords.check(password, user.username)
+    user.password_hash = credentials.hash_password(password)
+    user.must_change_password = True
+    _end_sessions(session, user)
+    session.flush()
     return user
 
 
@@ -218,6 +293,7 @@ def principal_for_user(session: Session, user_id: int) -> StaffPrincipal | None:
         department_id=user.department_id,
         grid_id=user.grid_id,
         grid_path=grid_path,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -225,6 +301,42 @@ def principal_for_user(session: Session, user_id: int) -> StaffPrincipal | None:
 class LoginOutcome:
     user: StaffUser | None
     retry_after: datetime | None = None  # set when the account is locked or slowed down
+
+
+def change_own_password(
+    session: Session,
+    user_id: int,
+    old_password: str,
+    new_password: str,
+    *,
+    login: str | None,
+    max_failures: int,
+    lockout: timedelta,
+) -> LoginOutcome:
+    """The user's new password, once the old one is proven; the user's other logins end.
+    A wrong old password counts as a failed login (app.auth.throttle), so a stolen access
+    token cannot be used to guess the password: the outcome has no user then."""
+    user = get_user(session, user_id)
+    now = utc_now()
+    wait_until = throttle.locked_until(session, user.username, now)
+    if wait_until is not None:
+        return LoginOutcome(None, retry_after=wait_until)
+    if not credentials.verify_password(old_password, user.password_hash):
+        throttle.count_failure(
+            session, user.username, now, max_failures=max_failures, lockout=lockout
+        )
+        return LoginOutcome(None)
+    if new_password == old_password:
+        raise UnprocessableContent(
+            "The new password must differ from the old one.", field="new_password"
+        )
+    passwords.check(new_password, user.username, field="new_password")
+    throttle.forget(session, user.username)
+    user.password_hash = credentials.hash_password(new_password)
+    user.must_change_password = False
+    _end_sessions(session, user, keep_login=login)
+    session.flush()
+    return LoginOutcome(user)
 
 
 def attempt_login(

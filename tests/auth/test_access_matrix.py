@@ -370,6 +370,10 @@ EXPECTED: dict[str, str] = {
     "POST /users":                                  "401 201 403 403 403 403 403 403 403 403 403",
     "GET /users":                                   "401 200 403 403 403 403 403 403 403 403 403",
     "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users/{user_id}/enable":                 "401 200 403 403 403 403 403 403 403 403 403",
+    "PATCH /users/{user_id}":                       "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users/{user_id}/password":               "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /auth/password":                          "401 422 422 422 422 422 422 422 403 403 403",
     "POST /public/tickets/lookup":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
     "POST /tickets/{number}/route":                 "401 200 200 403 403 403 403 403 403 403 403",
@@ -471,6 +475,20 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "GET /users": lambda _: Call(USERS),
     "POST /users/{user_id}/disable": lambda scene: Call(
         f"{USERS}/{scene.spare_account().id}/disable"
+    ),
+    "POST /users/{user_id}/enable": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}/enable"
+    ),
+    "PATCH /users/{user_id}": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}", json={"display_name": "Renamed"}
+    ),
+    "POST /users/{user_id}/password": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}/password", json={"password": "one-time-8812-pass"}
+    ),
+    # A wrong old password: staff get as far as the check of it.
+    "POST /auth/password": lambda _: Call(
+        f"{API}/auth/password",
+        json={"old_password": "not-my-password", "new_password": "tea-by-the-min-river"},
     ),
     "POST /public/tickets/lookup": lambda scene: Call(
         f"{API}/public/tickets/lookup", json=scene.citizen_proof()

@@ -64,6 +64,23 @@ class UnknownReference(UnprocessableContent):
     slug, title = "unknown-reference", "Unknown reference"
 
 
+class Problems:
+    """Every problem found in one request, to answer them all in one 422 rather than the
+    first one alone: collect with `add`, then `raise_any`."""
+
+    def __init__(self) -> None:
+        self.errors: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.append({"field": field, "message": message})
+
+    def raise_any(self, error: type[UnprocessableContent] = UnknownReference) -> None:
+        """Raise `error` naming every problem (`errors`, the first one's `field`), if any."""
+        if self.errors:
+            detail = " ".join(entry["message"] for entry in self.errors)
+            raise error(detail, field=self.errors[0]["field"], errors=self.errors)
+
+
 class PayloadTooLarge(HotlineError):
     status, slug, title = 413, "payload-too-large", "Payload too large"
 

@@ -1,5 +1,6 @@
 """Every table, imported in one place for Alembic and the test that compares it to migrations."""
 
+from app.audit.models import AuditEntry
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
@@ -27,6 +28,7 @@ from app.tickets.models import (
 from app.units.models import Department, Grid
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "CalendarDay",
     "CalendarYear",

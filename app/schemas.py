@@ -43,6 +43,15 @@ class InputModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+def refuse_cleared(model: BaseModel, *fields: str) -> None:
+    """For a partial update: `fields` may be left out, not sent as null."""
+    cleared = [
+        name for name in fields if name in model.model_fields_set and getattr(model, name) is None
+    ]
+    if cleared:
+        raise ValueError(f"{', '.join(cleared)} may be left out but not set to null")
+
+
 class OutputModel(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

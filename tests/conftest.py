@@ -50,6 +50,7 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 # Tables that tests write to; reference data (grids, departments, categories) stays.
 TRANSACTIONAL_TABLES = (
+    "audit_entry",
     "rate_limit_window",
     "refresh_token",
     "ticket_event",

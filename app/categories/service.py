@@ -40,3 +40,9 @@ def list_taxonomy(session: Session) -> list[tuple[Category, list[Category]]]:
         if row.parent_id is not None:
             children.setdefault(row.parent_id, []).append(row)
     return [(row, children.get(row.id, [])) for row in rows if row.parent_id is None]
+
+
+def codes_defaulting_to(session: Session, department_id: int) -> list[str]:
+    """Codes of the categories whose default department is `department_id`."""
+    query = select(Category.code).where(Category.department_id == department_id)
+    return list(session.scalars(query.order_by(Category.code)))

@@ -5,34 +5,46 @@ from sqlalchemy.orm import Session
 
 from app.categories.models import Category
 from app.clock import utc_now
-from app.errors import NotFound, UnknownReference, UnprocessableContent
+from app.errors import NotFound, Problems, UnknownReference, UnprocessableContent
 from app.routing.classifier import KeywordClassifier, KeywordRule
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.routing.schemas import CategoryKeywordWrite, RoutingRuleWrite
 from app.units.models import Department, Grid
 
 
-def _missing(
-    session: Session, model: type[Category | Department | Grid], codes: list[str]
-) -> list[str]:
+def _check_codes(
+    session: Session,
+    problems: Problems,
+    field: str,
+    model: type[Category | Department | Grid],
+    codes: list[str],
+) -> None:
+    """Unknown codes, and retired ones (a retired unit, category or grid takes no new
+    tickets, so a rule may not send tickets to it or ask for it)."""
     if not codes:
-        return []
-    found = set(session.scalars(select(model.code).where(model.code.in_(codes))))
-    return [code for code in codes if code not in found]
+        return
+    query = select(model.code, model.retired_at).where(model.code.in_(codes))
+    found = {row.code: row.retired_at for row in session.execute(query)}
+    missing = [code for code in codes if code not in found]
+    retired = [code for code in codes if found.get(code) is not None]
+    if missing:
+        problems.add(field, f"Unknown codes in {field}: {', '.join(missing)}.")
+    if retired:
+        problems.add(field, f"Retired codes in {field}: {', '.join(retired)}.")
 
 
 def _check_rule(session: Session, body: RoutingRuleWrite) -> None:
-    departments = list(body.assist_department_codes)
+    problems = Problems()
+    _check_codes(session, problems, "category_codes", Category, list(body.category_codes))
+    _check_codes(session, problems, "grid_codes", Grid, list(body.grid_codes))
     if body.target.department_code:
-        departments.append(body.target.department_code)
-    for field, model, codes in (
-        ("category_codes", Category, body.category_codes),
-        ("grid_codes", Grid, body.grid_codes),
-        ("department_code", Department, departments),
-    ):
-        missing = _missing(session, model, codes)
-        if missing:
-            raise UnknownReference(f"Unknown codes in {field}: {', '.join(missing)}.", field=field)
+        _check_codes(
+            session, problems, "target.department_code", Department, [body.target.department_code]
+        )
+    _check_codes(
+        session, problems, "assist_department_codes", Department, list(body.assist_department_codes)
+    )
+    problems.raise_any()
 
 
 def _apply(rule: RoutingRule, body: RoutingRuleWrite) -> None:
@@ -50,6 +62,18 @@ def _apply(rule: RoutingRule, body: RoutingRuleWrite) -> None:
     rule.target_department_code = body.target.department_code
     rule.assist_department_codes = list(body.assist_department_codes)
     rule.updated_at = utc_now()
+
+
+def rules_naming_department(session: Session, code: str) -> list[tuple[RoutingRule, str]]:
+    """The rules that send tickets to department `code`, each with its role in them
+    (lead or assisting), in the order they are tried."""
+    named = []
+    for rule in list_rules(session):
+        if rule.target_kind == "department" and rule.target_department_code == code:
+            named.append((rule, "lead"))
+        elif code in rule.assist_department_codes:
+            named.append((rule, "assisting"))
+    return named
 
 
 def list_rules(session: Session) -> list[RoutingRule]:
@@ -88,7 +112,7 @@ def list_keywords(session: Session) -> list[CategoryKeyword]:
 
 
 def _check_keywords(session: Session, body: CategoryKeywordWrite) -> None:
-    if _missing(session, Category, [body.category_code]):
+    if session.scalar(select(Category.id).where(Category.code == body.category_code)) is None:
         raise UnknownReference(
             f"No category has code {body.category_code!r}.", field="category_code"
         )

@@ -30,6 +30,9 @@ class TicketFacts:
     channel: str
     grid_codes: dict[int, str]  # level -> code: the ticket's grid and its ancestors
     text: str
+    # The category's default department (else its group's): where a ticket that no
+    # ordinary rule matched goes, before any fallback rule.
+    category_department_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,34 +105,61 @@ def _lead(rule: Rule, facts: TicketFacts) -> tuple[Target | None, str]:
     return Target(TargetKind.GRID, code), f"lead: the ticket's {LEVEL_NAMES[level]} {code}"
 
 
-def _try(rule: Rule, facts: TicketFacts) -> Decision | str | None:
+def _try(rule: Rule, facts: TicketFacts, retired: frozenset[str]) -> Decision | str | None:
     why = _conditions(rule, facts)
     if why is None:
         return None
     lead, lead_reason = _lead(rule, facts)
     if lead is None:
         return f"rule {rule.name!r} matched but {lead_reason}"
-    assisting = tuple(
-        Target(TargetKind.DEPARTMENT, code)
-        for code in rule.assist_department_codes
-        if not (lead.kind is TargetKind.DEPARTMENT and lead.code == code)
-    )
+    if lead.kind is TargetKind.DEPARTMENT and lead.code in retired:
+        return f"rule {rule.name!r} matched but its department {lead.code} is retired: skipped"
     reasons = [f"rule {rule.name!r} matched: " + ("; ".join(why) or "it applies to any ticket")]
     reasons.append(lead_reason)
+    assisting_codes = [
+        code
+        for code in rule.assist_department_codes
+        if not (lead.kind is TargetKind.DEPARTMENT and lead.code == code)
+    ]
+    left_out = [code for code in assisting_codes if code in retired]
+    assisting = tuple(
+        Target(TargetKind.DEPARTMENT, code) for code in assisting_codes if code not in retired
+    )
     if assisting:
         reasons.append("assisting: " + ", ".join(target.code for target in assisting))
+    if left_out:
+        reasons.append("retired, left out of assisting: " + ", ".join(left_out))
     return Decision(lead, assisting, rule.id, rule.name, rule.is_fallback, tuple(reasons))
 
 
-def decide(rules: Sequence[Rule], facts: TicketFacts, given: Sequence[str] = ()) -> Decision:
-    """The first matching rule's decision; fallback rules only when no other rule matched
-    and the category is known. `given` are reasons gathered before (how the ticket was
-    located and classified); they lead the decision's reasons."""
+def _category_default(
+    facts: TicketFacts, retired: frozenset[str], notes: list[str]
+) -> Decision | None:
+    code = facts.category_department_code
+    if code is None:
+        return None
+    if code in retired:
+        notes.append(f"the category's default department {code} is retired: skipped")
+        return None
+    reason = f"lead: department {code}, the default of category {facts.category_code}"
+    return Decision(Target(TargetKind.DEPARTMENT, code), reasons=(*notes, reason))
+
+
+def decide(
+    rules: Sequence[Rule],
+    facts: TicketFacts,
+    given: Sequence[str] = (),
+    retired: frozenset[str] = frozenset(),
+) -> Decision:
+    """The first matching rule's decision; when no ordinary rule matched, the category's
+    default department, then the fallback rules. A rule (or default) whose department is
+    in `retired` is skipped, with a reason that says so. `given` are reasons gathered
+    before (how the ticket was located and classified); they lead the decision's reasons."""
     notes = list(given)
     ordinary = [rule for rule in rules if not rule.is_fallback]
     fallbacks = [rule for rule in rules if rule.is_fallback]
     for rule in ordinary:
-        outcome = _try(rule, facts)
+        outcome = _try(rule, facts, retired)
         if isinstance(outcome, Decision):
             return replace(outcome, reasons=(*notes, *outcome.reasons))
         if isinstance(outcome, str):
@@ -138,9 +168,14 @@ def decide(rules: Sequence[Rule], facts: TicketFacts, given: Sequence[str] = ())
         notes.append("no category: left for the dispatch centre")
         return Decision(None, reasons=tuple(notes))
     notes.append(f"no rule matched category {facts.category_code}")
+    by_default = _category_default(facts, retired, notes)
+    if by_default is not None:
+        return by_default
     for rule in fallbacks:
-        outcome = _try(rule, facts)
+        outcome = _try(rule, facts, retired)
         if isinstance(outcome, Decision):
             return replace(outcome, reasons=(*notes, *outcome.reasons))
+        if isinstance(outcome, str):
+            notes.append(outcome)
     notes.append("no fallback unit: left for the dispatch centre")
     return Decision(None, reasons=tuple(notes))

@@ -33,6 +33,8 @@ class CategoryInfo:
     group_code: str | None
     group_id: int | None = None
     duplicate_radius_m: int | None = None
+    # Its default department, else its group's: where it goes when no ordinary rule matches.
+    department_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class RoutingSnapshot:
     rules: tuple[Rule, ...]
     classifier: KeywordClassifier
     categories: dict[str, CategoryInfo]
-    departments: dict[str, tuple[int, str]]  # code -> (id, name)
+    departments: dict[str, tuple[int, str]]  # code -> (id, name), units that take tickets
+    retired_departments: frozenset[str] = frozenset()
 
     @cached_property
     def categories_by_id(self) -> dict[int, CategoryInfo]:
@@ -59,6 +62,7 @@ def _version(session: Session) -> tuple[Any, ...]:
             select(func.max(CategoryKeyword.updated_at)).scalar_subquery(),
             select(func.count(Category.id)).scalar_subquery(),
             select(func.count(Department.id)).scalar_subquery(),
+            select(func.max(Department.updated_at)).scalar_subquery(),
         )
     ).one()
     return tuple(row)
@@ -92,31 +96,35 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
         KeywordRule(row.category_code, tuple(row.keywords), row.weight, tuple(row.excluded))
         for row in session.scalars(select(CategoryKeyword).order_by(CategoryKeyword.id))
     ]
+    all_departments = list(session.scalars(select(Department)))
+    department_code = {department.id: department.code for department in all_departments}
     all_categories = list(session.scalars(select(Category)))
-    code_of = {category.id: category.code for category in all_categories}
+    by_id = {category.id: category for category in all_categories}
+
+    def default_department(category: Category) -> str | None:
+        group = by_id.get(category.parent_id) if category.parent_id else None
+        department_id = category.department_id or (group.department_id if group else None)
+        return department_code.get(department_id) if department_id else None
+
     categories = {
         category.code: CategoryInfo(
             category.id,
             category.code,
             category.name,
             category.default_priority,
-            code_of.get(category.parent_id) if category.parent_id else None,
+            by_id[category.parent_id].code if category.parent_id else None,
             category.parent_id,
             category.duplicate_radius_m,
+            default_department(category),
         )
         for category in all_categories
-    }
-    departments = {
-        code: (department_id, name)
-        for code, department_id, name in session.execute(
-            select(Department.code, Department.id, Department.name)
-        )
     }
     return RoutingSnapshot(
         tuple(_rule(row) for row in rules),
         KeywordClassifier(keyword_rules),
         categories,
-        departments,
+        {d.code: (d.id, d.name) for d in all_departments if d.retired_at is None},
+        frozenset(d.code for d in all_departments if d.retired_at is not None),
     )
 
 
@@ -256,16 +264,21 @@ def route(
         channel=ticket.channel,
         grid_codes=index.lineage(grid.path) if index and grid else {},
         text=ticket.text,
+        category_department_code=category.department_code if category else None,
     )
-    decision = decide(snapshot.rules, facts, given=(location_note, category_note))
+    decision = decide(
+        snapshot.rules,
+        facts,
+        given=(location_note, category_note),
+        retired=snapshot.retired_departments,
+    )
     lead_department_id = lead_grid_id = None
-    if decision.lead is not None and index is not None:
-        if decision.lead.kind is TargetKind.DEPARTMENT:
-            lead_department = snapshot.departments.get(decision.lead.code)
-            lead_department_id = lead_department[0] if lead_department else None
-        else:
-            lead = index.by_code.get(decision.lead.code)
-            lead_grid_id = lead.grid_id if lead else None
+    if decision.lead is not None and decision.lead.kind is TargetKind.DEPARTMENT:
+        lead_department = snapshot.departments.get(decision.lead.code)
+        lead_department_id = lead_department[0] if lead_department else None
+    elif decision.lead is not None and index is not None:
+        lead = index.by_code.get(decision.lead.code)
+        lead_grid_id = lead.grid_id if lead else None
     assisting = tuple(
         ("department", snapshot.departments[target.code][0])
         for target in decision.assisting

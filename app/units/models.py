@@ -33,11 +33,25 @@ class Grid(Base):
 
 
 class Department(Base):
-    """A functional department (zhineng bumen) that handles what a grid cannot."""
+    """A unit that handles what a grid cannot: a functional department (zhineng bumen), a
+    public enterprise (water, power, gas), the district office that takes what no one else
+    does. Tickets and rules refer to it, so it is retired, never deleted."""
 
     __tablename__ = "department"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('functional', 'public_enterprise', 'district', 'other')", name="kind_known"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(100))
+    short_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(20), default="functional", server_default="functional")
     created_at: Mapped[datetime]
+    # Null for the units created before edits were kept.
+    updated_at: Mapped[datetime | None]
+    # Set when retired: it receives no new tickets; its tickets and history keep it.
+    retired_at: Mapped[datetime | None]

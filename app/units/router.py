@@ -4,10 +4,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.dependencies import SessionDep
-from app.errors import NotFound
+from app.audit.dependencies import AdminEditorDep
+from app.categories import service as categories_service
+from app.dependencies import ResourcesDep, SessionDep
+from app.errors import NotFound, problem_responses
+from app.routing import editing as routing_editing
 from app.units import service
-from app.units.schemas import DepartmentRead, GridDetail, GridRead
+from app.units.models import Department
+from app.units.schemas import (
+    DepartmentCreate,
+    DepartmentKind,
+    DepartmentRead,
+    DepartmentRetired,
+    DepartmentUpdate,
+    GridDetail,
+    GridRead,
+    RuleReference,
+)
 
 router = APIRouter(tags=["units"])
 
@@ -45,6 +58,86 @@ def get_grid(code: str, session: SessionDep) -> GridDetail:
     )
 
 
-@router.get("/departments", summary="Functional departments")
+def _department(department: Department) -> DepartmentRead:
+    return DepartmentRead(
+        code=department.code,
+        name=department.name,
+        short_name=department.short_name,
+        contact_phone=department.contact_phone,
+        kind=DepartmentKind(department.kind),
+        active=department.retired_at is None,
+        retired_at=department.retired_at,
+    )
+
+
+@router.get("/departments", summary="Departments, retired ones included")
 def list_departments(session: SessionDep) -> list[DepartmentRead]:
-    return [DepartmentRead.model_validate(d) for d in service.list_departments(session)]
+    return [_department(d) for d in service.list_departments(session)]
+
+
+@router.get(
+    "/departments/{code}",
+    summary="One department",
+    responses=problem_responses((404, "No department has the code")),
+)
+def get_department(code: str, session: SessionDep) -> DepartmentRead:
+    return _department(service.require_department(session, code))
+
+
+@router.post(
+    "/departments",
+    status_code=201,
+    summary="Create a department",
+    responses=problem_responses((409, "The code is taken"), (422, "Invalid fields, all listed")),
+)
+def create_department(
+    body: DepartmentCreate, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
+) -> DepartmentRead:
+    department = service.create_department(session, body, editor)
+    resources.routing.forget()
+    return _department(department)
+
+
+@router.put(
+    "/departments/{code}",
+    summary="Change a department (only the fields sent)",
+    responses=problem_responses(
+        (404, "No department has the code"), (422, "Invalid fields, all listed")
+    ),
+)
+def update_department(
+    code: str,
+    body: DepartmentUpdate,
+    resources: ResourcesDep,
+    session: SessionDep,
+    editor: AdminEditorDep,
+) -> DepartmentRead:
+    department = service.require_department(session, code)
+    service.update_department(session, department, body, editor)
+    resources.routing.forget()
+    return _department(department)
+
+
+@router.post(
+    "/departments/{code}/retire",
+    summary="Retire a department: no new tickets reach it; lists the rules that target it",
+    responses=problem_responses((404, "No department has the code")),
+)
+def retire_department(
+    code: str, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
+) -> DepartmentRetired:
+    """A unit that tickets or rules refer to is retired, never deleted. Routing skips the
+    rules that still target it (noting each skip on the ticket's timeline); the answer
+    lists them, and the categories it is the default department of, for an admin to change."""
+    department = service.retire_department(
+        session, service.require_department(session, code), editor
+    )
+    resources.routing.forget()
+    return DepartmentRetired(
+        department=_department(department),
+        routing_rules=[
+            RuleReference(id=rule.id, name=rule.name, role=role, enabled=rule.enabled)
+            for rule, role in routing_editing.rules_naming_department(session, code)
+        ],
+        default_for_categories=categories_service.codes_defaulting_to(session, department.id),
+    )

@@ -1,11 +1,12 @@
 """How grids and departments look to API clients."""
 
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints, model_validator
 
-from app.schemas import OutputModel
+from app.schemas import Code, InputModel, Name, OutputModel, Phone, refuse_cleared
 
 
 class GridRead(OutputModel):
@@ -22,6 +23,65 @@ class GridDetail(GridRead):
     )
 
 
+class DepartmentKind(StrEnum):
+    FUNCTIONAL = "functional"  # a functional department (zhineng bumen)
+    PUBLIC_ENTERPRISE = "public_enterprise"  # water, power, gas, heating, transport
+    DISTRICT = "district"  # the district office that takes what no one else does (doudi)
+    OTHER = "other"
+
+
+ShortName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
 class DepartmentRead(OutputModel):
     code: str
     name: str
+    short_name: str | None = None
+    contact_phone: str | None = None
+    kind: DepartmentKind = DepartmentKind.FUNCTIONAL
+    active: bool = Field(True, description="False once retired: it receives no new tickets")
+    retired_at: datetime | None = None
+
+
+class DepartmentCreate(InputModel):
+    code: Code = Field(description="Letters, digits, `_`, `.` or `-`; never changes")
+    name: Name
+    short_name: ShortName | None = None
+    contact_phone: Phone | None = None
+    kind: DepartmentKind = DepartmentKind.FUNCTIONAL
+    active: bool = Field(True, description="False: created retired (a unit kept for history)")
+
+
+class DepartmentUpdate(InputModel):
+    """Only the fields sent change; `null` clears an optional one."""
+
+    name: Name | None = None
+    short_name: ShortName | None = None
+    contact_phone: Phone | None = None
+    kind: DepartmentKind | None = None
+    active: bool | None = Field(
+        None, description="false retires the unit (as /retire does), true brings it back"
+    )
+
+    @model_validator(mode="after")
+    def _required_kept(self) -> "DepartmentUpdate":
+        refuse_cleared(self, "name", "kind", "active")
+        return self
+
+
+class RuleReference(OutputModel):
+    id: int
+    name: str
+    role: str = Field(description="lead or assisting")
+    enabled: bool
+
+
+class DepartmentRetired(OutputModel):
+    """The unit as retired, and what still points to it: rules targeting it are skipped
+    by routing (each skip noted on the ticket's timeline) until an admin changes them."""
+
+    department: DepartmentRead
+    routing_rules: list[RuleReference]
+    default_for_categories: list[str] = Field(
+        description="Codes of categories whose default department it is (no longer used)"
+    )

@@ -1,12 +1,17 @@
-"""Looking up grids and departments."""
+"""Looking up grids and departments; creating, changing and retiring departments."""
+
+from typing import Any
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
+from app.audit.service import AuditKind, Editor
+from app.clock import utc_now
 from app.db import transient
 from app.driver_sql import DriverStatement
-from app.errors import UnknownReference
+from app.errors import Conflict, NotFound, UnknownReference
 from app.units.models import Department, Grid
+from app.units.schemas import DepartmentCreate, DepartmentUpdate
 
 _GRIDS: Table = Grid.__table__  # type: ignore[assignment]
 # All but the boundary: a real grid's polygon runs to thousands of points, and only the
@@ -56,11 +61,109 @@ def list_departments(session: Session) -> list[Department]:
 
 
 def department_id(session: Session, code: str, field: str) -> int:
-    """The department's id, or a 422 naming `field`."""
+    """The id of a department that takes tickets, or a 422 naming `field` that says
+    whether the code is unknown or retired."""
     department = get_department_by_code(session, code)
     if department is None:
         raise UnknownReference(f"No department has code {code!r}.", field=field)
+    if department.retired_at is not None:
+        raise UnknownReference(retired_department_message(department), field=field)
     return department.id
+
+
+def retired_department_message(department: Department) -> str:
+    assert department.retired_at is not None
+    return (
+        f"The department {department.code!r} was retired on {department.retired_at:%Y-%m-%d}; "
+        "it receives no new tickets."
+    )
+
+
+def department_fields(department: Department) -> dict[str, Any]:
+    """The department as the audit log keeps it."""
+    return {
+        "code": department.code,
+        "name": department.name,
+        "short_name": department.short_name,
+        "contact_phone": department.contact_phone,
+        "kind": department.kind,
+        "retired_at": department.retired_at,
+    }
+
+
+def require_department(session: Session, code: str) -> Department:
+    """The department with `code`, retired or not, else a 404."""
+    department = get_department_by_code(session, code)
+    if department is None:
+        raise NotFound(f"No department has code {code!r}.")
+    return department
+
+
+def create_department(session: Session, body: DepartmentCreate, editor: Editor) -> Department:
+    """A new department (retired at once when `active` is false), recorded in the audit
+    log; 409 when the code is taken, by a retired unit too (codes are never reused)."""
+    if get_department_by_code(session, body.code) is not None:
+        raise Conflict(f"A department already has code {body.code!r}.", field="code")
+    now = utc_now()
+    department = Department(
+        code=body.code,
+        name=body.name,
+        short_name=body.short_name,
+        contact_phone=body.contact_phone,
+        kind=body.kind,
+        created_at=now,
+        updated_at=now,
+        retired_at=None if body.active else now,
+    )
+    session.add(department)
+    session.flush()
+    editor.record(
+        session,
+        kind=AuditKind.DEPARTMENT,
+        action="create",
+        object_code=department.code,
+        before=None,
+        after=department_fields(department),
+    )
+    return department
+
+
+def update_department(
+    session: Session, department: Department, body: DepartmentUpdate, editor: Editor
+) -> Department:
+    """The fields sent, changed; `active` retires the unit or brings it back. Recorded in
+    the audit log when anything changed."""
+    before = department_fields(department)
+    changes = body.model_dump(exclude_unset=True)
+    active = changes.pop("active", None)
+    for field, value in changes.items():
+        setattr(department, field, value)
+    now = utc_now()
+    if active is not None and active == (department.retired_at is not None):
+        department.retired_at = None if active else now
+    after = department_fields(department)
+    if after != before:
+        department.updated_at = now
+        session.flush()
+        action = "update"
+        if before["retired_at"] is None and after["retired_at"] is not None:
+            action = "retire"
+        elif before["retired_at"] is not None and after["retired_at"] is None:
+            action = "reactivate"
+        editor.record(
+            session,
+            kind=AuditKind.DEPARTMENT,
+            action=action,
+            object_code=department.code,
+            before=before,
+            after=after,
+        )
+    return department
+
+
+def retire_department(session: Session, department: Department, editor: Editor) -> Department:
+    """The unit retired (already retired: left as it was): no new tickets reach it."""
+    return update_department(session, department, DepartmentUpdate(active=False), editor)
 
 
 def grid_by_code(session: Session, code: str, field: str, kind: str = "grid") -> Grid:

@@ -1,7 +1,7 @@
 """staff must change a one-time password
 
 Revision ID: 79cc43a9f41c
-Revises: d41c7e0b5a63
+Revises: dc8091680280
 Create Date: 2026-12-06 20:05:34.707046
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "79cc43a9f41c"
-down_revision: str | None = "d41c7e0b5a63"
+down_revision: str | None = "dc8091680280"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -360,6 +360,10 @@ EXPECTED: dict[str, str] = {
     "GET /grids":                                   "200 200 200 200 200 200 200 200 200 200 200",
     "GET /grids/{code}":                            "200 200 200 200 200 200 200 200 200 200 200",
     "GET /departments":                             "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /departments/{code}":                      "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /departments":                            "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /departments/{code}":                      "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /departments/{code}/retire":              "401 200 403 403 403 403 403 403 403 403 403",
     "POST /auth/token":                             "200 200 200 200 200 200 200 200 200 200 200",
     "POST /auth/refresh":                           "200 200 200 200 200 200 200 200 200 200 200",
     "GET /auth/me":                                 "401 200 200 200 200 200 200 200 403 403 403",
@@ -450,6 +454,12 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "GET /grids": lambda _: Call(f"{API}/grids", params={"parent": STREET}),
     "GET /grids/{code}": lambda _: Call(f"{API}/grids/{STREET}"),
     "GET /departments": lambda _: Call(f"{API}/departments"),
+    "GET /departments/{code}": lambda _: Call(f"{API}/departments/water"),
+    "POST /departments": lambda _: Call(
+        f"{API}/departments", json={"code": factories.unique("unit"), "name": "新单位"}
+    ),
+    "PUT /departments/{code}": lambda _: Call(f"{API}/departments/water", json={"name": "水务局"}),
+    "POST /departments/{code}/retire": lambda _: Call(f"{API}/departments/water/retire"),
     "POST /auth/token": lambda scene: Call(f"{API}/auth/token", data=scene.login_form()),
     "POST /auth/refresh": lambda scene: Call(
         f"{API}/auth/refresh", json={"refresh_token": scene.refresh_token()}

@@ -101,17 +101,22 @@ def test_a_gas_leak_is_handled_jointly(client: TestClient) -> None:
     assert ticket["priority"] == "emergency"
 
 
-def test_with_no_rule_the_district_takes_the_ticket(client: TestClient, auth: Auth) -> None:
+def test_with_no_rule_the_category_default_then_the_district_takes_the_ticket(
+    client: TestClient, auth: Auth
+) -> None:
     rules = client.get(RULES).json()
     urban = next(
         rule for rule in rules if rule["target"].get("department_code") == "urban_management"
     )
     assert client.delete(f"{RULES}/{urban['id']}", headers=auth["admin"]).status_code == 204
     ticket = _post(client, factories.hotline_12345())
-    assert ticket["assigned_unit"]["code"] == "district_office"
+    assert ticket["assigned_unit"]["code"] == "urban_management"
     payload = _routing_event(client, ticket["number"])["payload"]
-    assert payload["fallback"] is True
-    assert any("no rule matched category 0101" in reason for reason in payload["reasons"])
+    assert payload["fallback"] is False
+    assert payload["reasons"][-2:] == [
+        "no rule matched category 0101",
+        "lead: department urban_management, the default of category 0101",
+    ]
 
 
 def test_the_dry_run_says_where_without_writing(client: TestClient) -> None:

@@ -13,6 +13,7 @@ import uvicorn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
 from app.auth.roles import Role
 from app.clock import utc_now
@@ -121,6 +122,7 @@ def bootstrap_admin(settings: Settings) -> None:
                 return
             auth.create_user(
                 session,
+                editor=SYSTEM_EDITOR,
                 username=username,
                 display_name=username,
                 password=password.get_secret_value(),
@@ -137,6 +139,7 @@ def create_user(settings: Settings, arguments: argparse.Namespace) -> None:
         with _session(settings) as session:
             user = auth.create_user(
                 session,
+                editor=SYSTEM_EDITOR,
                 username=arguments.username,
                 display_name=arguments.display_name or arguments.username,
                 password=password.rstrip("\n"),
@@ -152,7 +155,9 @@ def create_user(settings: Settings, arguments: argparse.Namespace) -> None:
 def create_client(settings: Settings, arguments: argparse.Namespace) -> None:
     try:
         with _session(settings) as session:
-            created = auth.create_client(session, arguments.name, arguments.channel)
+            created = auth.create_client(
+                session, arguments.name, arguments.channel, editor=SYSTEM_EDITOR
+            )
     except HotlineError as error:
         sys.exit(f"create-client: {error.detail}")
     print(f"integration client {arguments.name!r} for {', '.join(created.client.channels)}")
@@ -162,7 +167,7 @@ def create_client(settings: Settings, arguments: argparse.Namespace) -> None:
 def revoke_client(settings: Settings, arguments: argparse.Namespace) -> None:
     try:
         with _session(settings) as session:
-            client = auth.revoke_client(session, arguments.client_id)
+            client = auth.revoke_client(session, arguments.client_id, editor=SYSTEM_EDITOR)
     except HotlineError as error:
         sys.exit(f"revoke-client: {error.detail}")
     print(f"integration client {client.name!r} revoked")

@@ -20,6 +20,13 @@ class IntegrationClient(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # The key before the last rotation, working until it expires (the admin's grace
+    # period), so the integration can move to the new key without an outage.
+    previous_key_prefix: Mapped[str | None] = mapped_column(String(16), unique=True)
+    previous_key_hash: Mapped[str | None] = mapped_column(String(128))
+    previous_key_expires_at: Mapped[datetime | None]
+    previous_key_last_used_at: Mapped[datetime | None]
+    rotated_at: Mapped[datetime | None]
 
 
 class StaffUser(Base):

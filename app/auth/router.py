@@ -6,6 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from app.audit.dependencies import AddressDep, AdminEditorDep
+from app.audit.service import Editor
 from app.auth import service
 from app.auth.dependencies import (
     AdminDep,
@@ -21,6 +23,8 @@ from app.auth.schemas import (
     IntegrationClientCreate,
     IntegrationClientCreated,
     IntegrationClientRead,
+    IntegrationClientUpdate,
+    KeyRotation,
     Me,
     OneTimePassword,
     PasswordChange,
@@ -174,6 +178,7 @@ def change_password(
     settings: SettingsDep,
     staff: StaffChangingPasswordDep,
     bearer: BearerDep,
+    address: AddressDep,
 ) -> Response:
     """The policy: at least 10 characters, not the username, not one of the 20,000 most
     common passwords found in breaches. This login goes on; the account's others end.
@@ -184,6 +189,7 @@ def change_password(
         staff.user_id,
         body.old_password,
         body.new_password,
+        editor=Editor(staff, address),
         login=login,
         max_failures=settings.login_max_failures,
         lockout=timedelta(minutes=settings.login_lockout_minutes),
@@ -197,36 +203,100 @@ def change_password(
     return Response(status_code=204)
 
 
-@router.post("/integration-clients", status_code=201, summary="Create an integration's key")
-def create_client(
-    body: IntegrationClientCreate, session: SessionDep, _admin: AdminDep
-) -> IntegrationClientCreated:
-    """The key is in this answer only; keep it in the integration's secret store."""
-    created = service.create_client(session, body.name, [str(c) for c in body.channels])
+_KEY_PROBLEMS = problem_responses(
+    (404, "No integration client has this id"),
+    (409, "The name is taken, or the key was revoked"),
+    (422, "An unknown channel, or a grace period out of range"),
+)
+
+
+def _created(created: service.NewClient) -> IntegrationClientCreated:
     read = IntegrationClientRead.model_validate(created.client)
     return IntegrationClientCreated(**read.model_dump(), api_key=created.key)
 
 
+@router.post(
+    "/integration-clients",
+    status_code=201,
+    summary="Create an integration's key",
+    responses=_KEY_PROBLEMS,
+)
+def create_client(
+    body: IntegrationClientCreate, session: SessionDep, editor: AdminEditorDep
+) -> IntegrationClientCreated:
+    """The key is in this answer only; keep it in the integration's secret store."""
+    return _created(
+        service.create_client(session, body.name, [str(c) for c in body.channels], editor=editor)
+    )
+
+
 @router.get("/integration-clients", summary="Integration clients (keys are never shown again)")
 def list_clients(session: SessionDep, _admin: AdminDep) -> list[IntegrationClientRead]:
+    """Each with its last use, and the last use of its previous key while that key is in
+    the grace period of a rotation: an integration still on the old key shows there."""
     return [IntegrationClientRead.model_validate(c) for c in service.list_clients(session)]
 
 
-@router.post("/integration-clients/{client_id}/revoke", summary="Revoke a key")
+@router.patch(
+    "/integration-clients/{client_id}",
+    summary="Rename an integration or change its channels (the key stays)",
+    responses=_KEY_PROBLEMS,
+)
+def change_client(
+    client_id: int,
+    body: IntegrationClientUpdate,
+    request: Request,
+    unit: UnitDep,
+    session: SessionDep,
+    editor: AdminEditorDep,
+) -> IntegrationClientRead:
+    """New channels apply at once in this process, within the credential cache's few
+    seconds in the others."""
+    channels = None if body.channels is None else [str(c) for c in body.channels]
+    client = service.change_client(
+        session, client_id, editor=editor, name=body.name, channels=channels
+    )
+    unit.after_commit(principal_cache(request).clear)  # cached principals carry channels
+    return IntegrationClientRead.model_validate(client)
+
+
+@router.post(
+    "/integration-clients/{client_id}/rotate",
+    summary="A new key; the old one works for the grace period chosen, then stops",
+    responses=_KEY_PROBLEMS,
+)
+def rotate_client_key(
+    client_id: int, body: KeyRotation, session: SessionDep, editor: AdminEditorDep
+) -> IntegrationClientCreated:
+    """The new key is in this answer only. Until `previous_key_expires_at` both keys work,
+    so the integration can switch without an outage; rotating again ends the old key's
+    grace at once."""
+    grace = timedelta(minutes=body.grace_minutes)
+    return _created(service.rotate_client_key(session, client_id, grace, editor=editor))
+
+
+@router.post(
+    "/integration-clients/{client_id}/revoke",
+    summary="Revoke a key (and a previous key in its grace period)",
+    responses=_KEY_PROBLEMS,
+)
 def revoke_client(
-    client_id: int, request: Request, session: SessionDep, _admin: AdminDep
+    client_id: int, request: Request, unit: UnitDep, session: SessionDep, editor: AdminEditorDep
 ) -> IntegrationClientRead:
     """Refused at once by this process; by other processes within the credential cache's
     few seconds."""
-    client = service.revoke_client(session, client_id)
-    principal_cache(request).clear()  # the cache knows keys by hash, not by client
+    client = service.revoke_client(session, client_id, editor=editor)
+    unit.after_commit(principal_cache(request).clear)  # the cache knows keys by hash only
     return IntegrationClientRead.model_validate(client)
 
 
 @router.post("/users", status_code=201, summary="Create a staff account")
-def create_user(body: StaffUserCreate, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
+def create_user(
+    body: StaffUserCreate, session: SessionDep, editor: AdminEditorDep
+) -> StaffUserRead:
     user = service.create_user(
         session,
+        editor=editor,
         username=body.username,
         display_name=body.display_name,
         password=body.password,
@@ -255,9 +325,9 @@ _USER_PROBLEMS = problem_responses(
     responses=_USER_PROBLEMS,
 )
 def disable_user(
-    user_id: int, request: Request, unit: UnitDep, session: SessionDep, _admin: AdminDep
+    user_id: int, request: Request, unit: UnitDep, session: SessionDep, editor: AdminEditorDep
 ) -> StaffUserRead:
-    user = service.disable_user(session, user_id)
+    user = service.disable_user(session, user_id, editor=editor)
     unit.after_commit(lambda: forget_user(request, user_id))
     return StaffUserRead.model_validate(user)
 
@@ -267,8 +337,8 @@ def disable_user(
     summary="Re-enable a disabled account (with its password)",
     responses=_USER_PROBLEMS,
 )
-def enable_user(user_id: int, session: SessionDep, _admin: AdminDep) -> StaffUserRead:
-    return StaffUserRead.model_validate(service.enable_user(session, user_id))
+def enable_user(user_id: int, session: SessionDep, editor: AdminEditorDep) -> StaffUserRead:
+    return StaffUserRead.model_validate(service.enable_user(session, user_id, editor=editor))
 
 
 @router.patch(
@@ -282,7 +352,7 @@ def change_user(
     request: Request,
     unit: UnitDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> StaffUserRead:
     """A new role or unit ends every login of the account, at once in this process and
     within HOTLINE_CREDENTIAL_CACHE_SECONDS in the others."""
@@ -291,7 +361,12 @@ def change_user(
         (body.department_code, body.grid_code) if sent & {"department_code", "grid_code"} else None
     )
     change = service.change_user(
-        session, user_id, display_name=body.display_name, role=body.role, unit=new_unit
+        session,
+        user_id,
+        editor=editor,
+        display_name=body.display_name,
+        role=body.role,
+        unit=new_unit,
     )
     if change.sessions_ended:
         unit.after_commit(lambda: forget_user(request, user_id))
@@ -309,10 +384,10 @@ def set_one_time_password(
     request: Request,
     unit: UnitDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> StaffUserRead:
     """For a user who forgot theirs: every login of the account ends; with the new
     password it may only change the password (POST /api/v1/auth/password)."""
-    user = service.set_one_time_password(session, user_id, body.password)
+    user = service.set_one_time_password(session, user_id, body.password, editor=editor)
     unit.after_commit(lambda: forget_user(request, user_id))
     return StaffUserRead.model_validate(user)

@@ -36,6 +36,20 @@ class IntegrationClientCreate(InputModel):
     channels: Annotated[list[Channel], Field(min_length=1)]
 
 
+class IntegrationClientUpdate(InputModel):
+    """Only the fields sent change."""
+
+    name: Name | None = None
+    channels: Annotated[list[Channel], Field(min_length=1)] | None = None
+
+
+class KeyRotation(InputModel):
+    grace_minutes: Annotated[int, Field(ge=0, le=30 * 24 * 60)] = Field(
+        description="How long the old key keeps working beside the new one (0: it stops "
+        "at once; at most 30 days)."
+    )
+
+
 class IntegrationClientRead(OutputModel):
     id: int
     name: str
@@ -43,7 +57,13 @@ class IntegrationClientRead(OutputModel):
     channels: list[Channel]
     created_at: datetime
     revoked_at: datetime | None
-    last_used_at: datetime | None
+    last_used_at: datetime | None = Field(description="The current key's last use (to a minute)")
+    rotated_at: datetime | None
+    previous_key_prefix: str | None = Field(
+        description="The key before the last rotation, while it still works"
+    )
+    previous_key_expires_at: datetime | None
+    previous_key_last_used_at: datetime | None
 
 
 class IntegrationClientCreated(IntegrationClientRead):

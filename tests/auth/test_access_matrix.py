@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth_service
 from app.auth.models import StaffUser
 from app.auth.roles import Role
@@ -283,7 +284,9 @@ class Scene:
         return token
 
     def spare_client_id(self) -> int:
-        created = auth_service.create_client(self.session, factories.unique("spare"), ["web"])
+        created = auth_service.create_client(
+            self.session, factories.unique("spare"), ["web"], editor=SYSTEM_EDITOR
+        )
         self.session.commit()
         return created.client.id
 
@@ -371,6 +374,8 @@ EXPECTED: dict[str, str] = {
     "POST /integration-clients":                    "401 201 403 403 403 403 403 403 403 403 403",
     "GET /integration-clients":                     "401 200 403 403 403 403 403 403 403 403 403",
     "POST /integration-clients/{client_id}/revoke": "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /integration-clients/{client_id}/rotate": "401 200 403 403 403 403 403 403 403 403 403",
+    "PATCH /integration-clients/{client_id}":       "401 200 403 403 403 403 403 403 403 403 403",
     "POST /users":                                  "401 201 403 403 403 403 403 403 403 403 403",
     "GET /users":                                   "401 200 403 403 403 403 403 403 403 403 403",
     "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
@@ -472,6 +477,12 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "GET /integration-clients": lambda _: Call(CLIENTS),
     "POST /integration-clients/{client_id}/revoke": lambda scene: Call(
         f"{CLIENTS}/{scene.spare_client_id()}/revoke"
+    ),
+    "POST /integration-clients/{client_id}/rotate": lambda scene: Call(
+        f"{CLIENTS}/{scene.spare_client_id()}/rotate", json={"grace_minutes": 60}
+    ),
+    "PATCH /integration-clients/{client_id}": lambda scene: Call(
+        f"{CLIENTS}/{scene.spare_client_id()}", json={"channels": ["web", "qr_code"]}
     ),
     "POST /users": lambda _: Call(
         USERS,

@@ -10,20 +10,21 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
 from app.auth.roles import Role
+from app.city import folder as city
+from app.city.folder import load_city as load_city_folder
+from app.city.tables import Problem
 from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
-from app.demo.people import seed_demo_people
-from app.demo.routing import seed_demo_routing
-from app.demo.seed import seed_demo_city
+from app.demo.people import DEMO_CLIENTS, demo_users
+from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
@@ -31,7 +32,6 @@ from app.schema_version import current_revision, head_revision, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
 from app.tickets.vocabulary import Channel
-from app.units.models import Department
 
 logger = logging.getLogger("hotline")
 
@@ -83,19 +83,18 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
                 f"{command}: this database holds part of the demo city, not all of it; "
                 "use a new database for the demo. Nothing was written."
             )
-        summary = seed_demo_city(session, city)
-        users, clients = seed_demo_people(session, city)
-        rules = seed_demo_routing(session, city)
-        departments = session.scalar(select(func.count()).select_from(Department))
+        loaded = load_city_folder(session, DEMO_FOLDER, editor=SYSTEM_EDITOR)
+    counts = loaded.counts
     print(
-        f"demo city loaded: {summary.grids} grids, {departments} departments, "
-        f"{summary.categories} categories, {rules} routing rules"
+        f"demo city loaded from {DEMO_FOLDER.name}/: {counts['grids']} grids, "
+        f"{counts['departments']} departments, {counts['categories']} categories, "
+        f"{counts['routing_rules']} routing rules"
     )
     print("demo staff accounts (demo only, never in production): username / password / role")
-    for user in users:
+    for user in demo_users(city):
         print(f"  {user.username:<11} {user.password:<26} {user.role}")
     print("demo integration keys (demo only): X-API-Key / channels")
-    for client in clients:
+    for client in DEMO_CLIENTS:
         print(f"  {client.key}  {', '.join(client.channels)}")
 
 
@@ -182,15 +181,20 @@ class _ProgressBar:
 
     WIDTH = 40
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "validating") -> None:
+        self._label = label
         self._open = False
+        self._shown = -1
 
     def __call__(self, done: int, total: int) -> None:
         # Rounded down: 100% only once it is done.
         filled = done * self.WIDTH // total if total else self.WIDTH
         percent = done * 100 // total if total else 100
+        if self._open and percent == self._shown and done < total:
+            return  # redrawn only when the figure moves
+        self._shown = percent
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        sys.stderr.write(f"\rvalidating [{bar}] {percent:3d}%")
+        sys.stderr.write(f"\r{self._label} [{bar}] {percent:3d}%")
         self._open = True
         if done >= total:
             self.finish()
@@ -246,6 +250,51 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
         print(f"dry run: {path.name} is a valid map ({counts}); nothing was written")
     else:
         print(f"grid map version {result.version.id} imported from {path.name}: {counts}")
+
+
+def _require_head(session: Session, command: str) -> None:
+    if current_revision(session.connection()) != head_revision():
+        sys.exit(f"{command}: the schema is not at the newest migration; run `hotline migrate`")
+
+
+def load_city(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Check a city's folder and, unless it is a dry run, load all of it in one transaction."""
+    folder = Path(arguments.folder)
+    progress = _ProgressBar("checking and loading")
+    try:
+        with _session(settings) as session:
+            _require_head(session, "load-city")
+            result = city.load_city(session, folder, editor=SYSTEM_EDITOR, progress=progress)
+            if arguments.dry_run:
+                session.rollback()
+    except city.CityRejected as error:
+        progress.finish()
+        for problem in error.extensions["problems"]:
+            print(Problem(**problem))
+        sys.exit(f"load-city: {error.detail}")
+    finally:
+        progress.finish()
+    for note in result.notes:
+        print(note)
+    counts = ", ".join(f"{count} {name}" for name, count in result.counts.items())
+    if arguments.dry_run:
+        print(f"dry run: {folder.name} is valid ({counts}); nothing was written")
+        return
+    print(f"city loaded from {folder.name}: {counts}")
+    if result.secrets:
+        print("made up for rows that left them empty (shown once, never again):")
+        for secret in result.secrets:
+            print(f"  {secret.kind:<18} {secret.owner:<40} {secret.value}")
+
+
+def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
+    folder = Path(arguments.folder)
+    with _session(settings) as session:
+        _require_head(session, "export-city")
+        counts = city.export_city(session, folder)
+    listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
+    print(f"city exported to {folder}: {listed}")
+    print("passwords and keys are not exported: loading the folder makes new ones")
 
 
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
@@ -345,6 +394,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the file is the whole map: retire the grids in force that it leaves out",
     )
+    load_parser = commands.add_parser(
+        "load-city",
+        help="check a city's folder (grid map, units, categories, rules, SLA, staff, keys) "
+        "and load all of it, or nothing",
+    )
+    load_parser.add_argument("folder", help="the folder; README.md lists its files and columns")
+    load_parser.add_argument(
+        "--dry-run", action="store_true", help="check everything and write nothing"
+    )
+    export_parser = commands.add_parser(
+        "export-city", help="write the city's set-up to a folder that load-city reads"
+    )
+    export_parser.add_argument("folder")
     sweep_parser = commands.add_parser(
         "sla-sweep",
         help="record SLA warnings and breaches, as a worker of its own "
@@ -373,6 +435,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         revoke_client(settings, arguments)
     elif arguments.command == "import-grids":
         import_grids(settings, arguments)
+    elif arguments.command == "load-city":
+        load_city(settings, arguments)
+    elif arguments.command == "export-city":
+        export_city(settings, arguments)
     elif arguments.command == "sla-sweep":
         sla_sweep(settings, arguments)
 

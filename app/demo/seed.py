@@ -1,6 +1,7 @@
 """Load the demo city into an empty database."""
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,10 @@ from app.demo.city import DemoCity, build_demo_city
 from app.geo.crs import Crs
 from app.grids.service import import_grid_map
 from app.units.models import Department
+
+# The demo city as a city's folder, which `hotline seed-demo` loads (app.city.folder);
+# made by `hotline export-city` from the data below, with the demo passwords and keys.
+DEMO_FOLDER = Path(__file__).with_name("tancheng")
 
 
 @dataclass(frozen=True)

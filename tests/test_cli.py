@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
 DEMO_DEPARTMENTS = 13  # twelve functional departments and the district office
-# Loading the demo hashes eight passwords with argon2: seconds each on a busy machine.
+# Loading the demo hashes seven passwords with argon2: seconds each on a busy machine.
 SERVE_TIMEOUT_SECONDS = 60
 
 

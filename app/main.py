@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import health, intake
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router
@@ -154,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tickets_router,
         photos_router,
         categories_router,
+        audit_router,
         grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
         auth_router,

@@ -46,6 +46,9 @@ class TicketDraft:
     grid_code: str | None = None
     photos: tuple[PhotoRef, ...] = ()
     channel_data: dict[str, Any] = field(default_factory=dict)
+    # False: the channel sent no request type; the category's default replaces the
+    # schema's (app.intake.write.prepare).
+    request_type_given: bool = True
 
 
 def _title(body: IntakeCommon) -> str:
@@ -103,6 +106,7 @@ def to_draft(body: IntakeBody) -> TicketDraft:
         channel=body.channel,
         external_id=body.external_id,
         request_type=body.request_type,
+        request_type_given="request_type" in body.model_fields_set,
         category_code=body.category_code,
         priority=body.priority,
         title=_title(body),

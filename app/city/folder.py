@@ -21,17 +21,18 @@ from pydantic import Field, ValidationError, field_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from app.audit.service import AuditKind, Editor
+from app.audit.service import AuditKind, Editor, fields_of
 from app.auth import service as auth
 from app.auth.models import IntegrationClient, StaffUser
 from app.auth.roles import Role
 from app.auth.schemas import Username
 from app.auth.secrets import api_key_prefix
+from app.categories import service as categories
 from app.categories.models import Category
-from app.categories.service import get_category_by_code
+from app.categories.schemas import CategoryCreate
 from app.city.tables import Problem, Table, TableSpec, read_table, write_csv
 from app.clock import utc_now
-from app.errors import Conflict, HotlineError, UnknownReference, UnprocessableContent
+from app.errors import HotlineError, UnknownReference, UnprocessableContent
 from app.geo.crs import Crs
 from app.grids.models import GridMapVersion
 from app.grids.service import GridMapRejected, import_grid_map
@@ -42,7 +43,7 @@ from app.schemas import Code, InputModel, Name
 from app.sla import service as sla
 from app.sla.models import CalendarDay, SlaPolicy, WorkCalendar
 from app.sla.schemas import CalendarDayWrite, CalendarYearDay, SlaPolicyWrite
-from app.tickets.vocabulary import Channel, Priority, RequestType
+from app.tickets.vocabulary import Channel
 from app.units import service as units
 from app.units.models import Department, Grid
 from app.units.schemas import DepartmentCreate
@@ -63,7 +64,7 @@ CATEGORIES = TableSpec(
         "default_priority",
         "default_request_type",
         "duplicate_radius_m",
-        "department_code",
+        "default_department_code",
         "active",
     ),
 )
@@ -145,17 +146,6 @@ _COLUMN_OF = {
 
 class CityRejected(UnprocessableContent):
     slug, title = "city-rejected", "City folder rejected"
-
-
-class CategoryRow(InputModel):
-    code: Code
-    name: Name
-    parent_code: Code | None = None
-    default_priority: Priority = Priority.NORMAL
-    default_request_type: RequestType | None = None
-    duplicate_radius_m: Annotated[int, Field(ge=1, le=5000)] | None = None
-    department_code: Code | None = None
-    active: bool = True
 
 
 _PERIOD = re.compile(r"^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$")
@@ -317,7 +307,12 @@ class _Loader:
         try:
             with self.session.begin_nested():
                 imported = import_grid_map(
-                    self.session, document, source_name=path.name, crs=crs, imported_by=None
+                    self.session,
+                    document,
+                    source_name=path.name,
+                    crs=crs,
+                    imported_by=None,
+                    editor=self.editor,
                 )
             self.result.counts["grids"] = imported.added + imported.changed + imported.unchanged
         except GridMapRejected as error:
@@ -330,54 +325,7 @@ class _Loader:
         units.create_department(self.session, DepartmentCreate.model_validate(values), self.editor)
 
     def category(self, values: dict[str, Any]) -> None:
-        row = CategoryRow.model_validate(values)
-        if get_category_by_code(self.session, row.code) is not None:
-            raise Conflict(f"A category already has code {row.code!r}.", field="code")
-        parent_id = None
-        if row.parent_code is not None:
-            parent = get_category_by_code(self.session, row.parent_code)
-            if parent is None:
-                raise UnknownReference(
-                    f"No group has code {row.parent_code!r}.", field="parent_code"
-                )
-            if parent.parent_id is not None:
-                raise UnprocessableContent(
-                    f"{row.parent_code} is a category, not a group: categories have two levels.",
-                    field="parent_code",
-                )
-            if not row.code.startswith(row.parent_code) or row.code == row.parent_code:
-                raise UnprocessableContent(
-                    f"A category's code starts with its group's ({row.parent_code}).",
-                    field="code",
-                )
-            parent_id = parent.id
-        department_id = (
-            units.department_id(self.session, row.department_code, "department_code")
-            if row.department_code
-            else None
-        )
-        now = utc_now()
-        category = Category(
-            code=row.code,
-            name=row.name,
-            parent_id=parent_id,
-            default_priority=row.default_priority,
-            default_request_type=row.default_request_type,
-            duplicate_radius_m=row.duplicate_radius_m,
-            department_id=department_id,
-            updated_at=now,
-            retired_at=None if row.active else now,
-        )
-        self.session.add(category)
-        self.session.flush()
-        self.editor.record(
-            self.session,
-            kind=AuditKind.CATEGORY,
-            action="create",
-            object_code=row.code,
-            before=None,
-            after=row.model_dump(),
-        )
+        categories.create_category(self.session, CategoryCreate.model_validate(values), self.editor)
 
     def calendar(self, values: dict[str, Any]) -> None:
         row = CalendarRow.model_validate(values)
@@ -388,6 +336,7 @@ class _Loader:
             select(WorkCalendar).where(WorkCalendar.code == row.code)
         ).one_or_none()
         now = utc_now()
+        before = None if calendar is None else fields_of(calendar)
         if calendar is None:
             calendar = WorkCalendar(code=row.code, created_at=now)
             self.session.add(calendar)
@@ -395,6 +344,10 @@ class _Loader:
         calendar.periods, calendar.round_the_clock = periods, row.round_the_clock
         calendar.updated_at = now
         self.session.flush()
+        action = "create" if before is None else "update"
+        self.editor.record(
+            self.session, AuditKind.CALENDAR, action, row.code, before, fields_of(calendar)
+        )
 
     def calendar_day(self, values: dict[str, Any]) -> None:
         row = CalendarDayRow.model_validate(values)
@@ -410,6 +363,7 @@ class _Loader:
             calendar,
             row.day,
             CalendarDayWrite(is_working=row.is_working, name=row.name),
+            self.editor,
         )
 
     def sla_policy(self, values: dict[str, Any]) -> None:
@@ -418,12 +372,13 @@ class _Loader:
             select(SlaPolicy).where(SlaPolicy.name == body.name)
         ).one_or_none()
         if policy is None:
-            sla.create_policy(self.session, body)
+            sla.create_policy(self.session, body, self.editor)
         else:  # the defaults that `hotline migrate` made are set as the folder says
-            sla.update_policy(self.session, policy, body)
+            sla.update_policy(self.session, policy, body, self.editor)
 
     def keywords(self, values: dict[str, Any]) -> None:
-        routing.save_keywords(self.session, CategoryKeywordWrite.model_validate(values))
+        body = CategoryKeywordWrite.model_validate(values)
+        routing.save_keywords(self.session, body, self.editor)
 
     def routing_rule(self, values: dict[str, Any]) -> None:
         target = {
@@ -432,7 +387,7 @@ class _Loader:
             "department_code": values.pop("target_department_code", None),
         }
         values["target"] = {key: value for key, value in target.items() if value is not None}
-        routing.create_rule(self.session, RoutingRuleWrite.model_validate(values))
+        routing.create_rule(self.session, RoutingRuleWrite.model_validate(values), self.editor)
 
     def staff(self, values: dict[str, Any]) -> None:
         row = StaffRow.model_validate(values)
@@ -611,7 +566,7 @@ def _export_rows(session: Session) -> Iterator[tuple[TableSpec, list[dict[str, s
                 "default_priority": c.default_priority,
                 "default_request_type": _text(c.default_request_type),
                 "duplicate_radius_m": _text(c.duplicate_radius_m),
-                "department_code": departments.get(c.department_id or 0, ""),
+                "default_department_code": departments.get(c.department_id or 0, ""),
                 "active": _text(c.retired_at is None),
             }
             # Groups first: a category's group is loaded before it.

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
-from app.auth.dependencies import AdminDep, StaffDep
+from app.audit.dependencies import AdminEditorDep
+from app.auth.dependencies import StaffDep
 from app.dependencies import ResourcesDep, SessionDep, UnitDep, media_type
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
@@ -107,7 +108,7 @@ def import_map(
     resources: ResourcesDep,
     unit: UnitDep,
     session: SessionDep,
-    admin: AdminDep,  # before the upload: a caller without the right is not read at all
+    editor: AdminEditorDep,  # before the upload: a caller without the right is not read at all
     upload: GridMapUploadDep,
     crs: Annotated[
         Crs, Query(description="The system the boundaries are drawn in (gcj02: Amap, Tencent)")
@@ -137,10 +138,11 @@ def import_map(
         upload.data,
         source_name=upload.source_name,
         crs=crs,
-        imported_by=admin.username,
+        imported_by=editor.name,
         dry_run=dry_run,
         complete=complete,
         known_levels=known,
+        editor=editor,
     )
     answer = GridMapImportRead(
         map_version=GridMapVersionRead.model_validate(result.version) if result.version else None,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.service import SYSTEM_EDITOR, AuditKind, Editor
 from app.clock import utc_now
 from app.errors import UnprocessableContent
 from app.geo.crs import Crs
@@ -53,6 +54,7 @@ def import_grid_map(
     complete: bool = False,
     progress: Callable[[int, int], None] | None = None,
     known_levels: dict[str, int] | None = None,
+    editor: Editor = SYSTEM_EDITOR,
 ) -> ImportResult:
     """Validate the map and, when it is sound and not a dry run, write it: grids are matched
     by code (stable keys) and updated in place, new ones added, each change kept as a
@@ -64,7 +66,10 @@ def import_grid_map(
 
     Validation takes seconds on a big map: a caller that can should read `known_levels`
     (existing_levels) in a transaction of its own, so that none is open meanwhile (on
-    SQLite an open transaction holds the write lock)."""
+    SQLite an open transaction holds the write lock).
+
+    A written map is recorded in the audit log as `editor`'s: the codes added, changed and
+    retired (the boundaries are in the map version's revisions)."""
     known = existing_levels(session) if known_levels is None else known_levels
     report = parse_grid_map(source, existing_codes={} if complete else known, progress=progress)
     if not report.ok:
@@ -130,6 +135,21 @@ def import_grid_map(
         grid.retired_at = grid.updated_at = now
     _recompute_paths(list(existing.values()))
     session.flush()
+    editor.record(
+        session,
+        AuditKind.GRID_MAP,
+        "import",
+        str(version.id),
+        None,
+        {
+            "source": source_name,
+            "crs": crs,
+            "complete": complete,
+            "added": [feature.code for feature in new],
+            "changed": [feature.code for feature in changed],
+            "retired": [grid.code for grid in retired],
+        },
+    )
     return ImportResult(version, report, len(new), len(changed), unchanged, len(retired))
 
 

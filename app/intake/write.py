@@ -7,7 +7,7 @@ not read back: `write` returns that ticket, whole (its clocks, photos and units 
 and the answer is built from nothing else.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -70,8 +70,13 @@ def _resolve_category(
     if code is None:
         return None
     known = snapshot.categories.get(code)
-    # The snapshot may not hold a category added in the last seconds: the database decides.
-    return _category_from(known) if known else categories.require_category_by_code(session, code)
+    if known is None:
+        # The snapshot may not hold a category added in the last seconds: the database decides.
+        return categories.filing_category(session, code)
+    if known.retired_at is not None:
+        replacement_code, replacement_name = known.replacement or (None, None)
+        categories.raise_retired(code, known.retired_at, replacement_code, replacement_name)
+    return _category_from(known)
 
 
 def _resolve_grid(session: Session, draft: TicketDraft, index: GridIndex | None) -> Grid | None:
@@ -135,6 +140,7 @@ def _locate(draft: TicketDraft, photos: dict[str, Photo]) -> _Location | None:
 
 def _new_ticket(
     draft: TicketDraft,
+    request_type: str,
     number: str,
     category: Category | None,
     grid: Grid | None,
@@ -147,7 +153,7 @@ def _new_ticket(
         number=number,
         channel=draft.channel,
         external_id=draft.external_id,
-        request_type=draft.request_type,
+        request_type=request_type,
         category_id=category.id if category else None,
         category=category,
         priority=priority,
@@ -209,6 +215,7 @@ class PreparedTicket:
     photos: dict[str, Photo]
     location: _Location | None
     outcome: routing_service.RoutingOutcome
+    request_type: str  # the channel's, else the category's default, else a complaint
 
 
 def prepare(
@@ -216,7 +223,11 @@ def prepare(
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
     so a dry run tells exactly what intake would do."""
-    category = _resolve_category(session, routing.snapshot(session), draft.category_code)
+    snapshot = routing.snapshot(session)
+    category = _resolve_category(session, snapshot, draft.category_code)
+    known = snapshot.categories.get(category.code) if category else None
+    if not draft.request_type_given and known and known.default_request_type:
+        draft = replace(draft, request_type=known.default_request_type)
     grid = _resolve_grid(session, draft, routing.locator.index(session))
     photos = _resolve_photos(session, draft)
     location = _locate(draft, photos)
@@ -232,7 +243,7 @@ def prepare(
         ),
         threshold=confidence_threshold,
     )
-    return PreparedTicket(category, grid, photos, location, outcome)
+    return PreparedTicket(category, grid, photos, location, outcome, draft.request_type)
 
 
 def draft_ticket(
@@ -244,6 +255,7 @@ def draft_ticket(
     outcome = prepared.outcome
     ticket = _new_ticket(
         draft,
+        prepared.request_type,
         next_ticket_number(session, now, timezone),
         prepared.category or _category_of(outcome),
         prepared.grid or _grid_of(outcome.grid),

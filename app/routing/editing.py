@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit.service import AuditKind, Editor, fields_of
 from app.categories.models import Category
 from app.clock import utc_now
 from app.errors import NotFound, Problems, UnknownReference, UnprocessableContent
@@ -76,35 +77,56 @@ def rules_naming_department(session: Session, code: str) -> list[tuple[RoutingRu
     return named
 
 
+def rules_naming_categories(session: Session, codes: list[str]) -> list[RoutingRule]:
+    """The rules whose conditions name any of the category codes."""
+    wanted = set(codes)
+    return [rule for rule in list_rules(session) if wanted & set(rule.category_codes)]
+
+
+def keyword_rules_for(session: Session, codes: list[str]) -> list[CategoryKeyword]:
+    """The keyword rules that point text to any of the category codes."""
+    query = select(CategoryKeyword).where(CategoryKeyword.category_code.in_(codes))
+    return list(session.scalars(query.order_by(CategoryKeyword.id)))
+
+
 def list_rules(session: Session) -> list[RoutingRule]:
     return list(session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)))
 
 
-def create_rule(session: Session, body: RoutingRuleWrite) -> RoutingRule:
+def create_rule(session: Session, body: RoutingRuleWrite, editor: Editor) -> RoutingRule:
+    """A new rule, checked first, and recorded in the audit log."""
     _check_rule(session, body)
     rule = RoutingRule(created_at=utc_now())
     _apply(rule, body)
     session.add(rule)
     session.flush()
+    editor.record(session, AuditKind.ROUTING_RULE, "create", str(rule.id), None, fields_of(rule))
     return rule
 
 
-def update_rule(session: Session, rule_id: int, body: RoutingRuleWrite) -> RoutingRule:
+def update_rule(
+    session: Session, rule_id: int, body: RoutingRuleWrite, editor: Editor
+) -> RoutingRule:
+    """The rule replaced by `body`, checked first, and recorded in the audit log."""
     rule = session.get(RoutingRule, rule_id)
     if rule is None:
         raise NotFound(f"No routing rule has id {rule_id}.")
     _check_rule(session, body)
+    before = fields_of(rule)
     _apply(rule, body)
     session.flush()
+    editor.record(session, AuditKind.ROUTING_RULE, "update", str(rule.id), before, fields_of(rule))
     return rule
 
 
-def delete_rule(session: Session, rule_id: int) -> None:
+def delete_rule(session: Session, rule_id: int, editor: Editor) -> None:
     rule = session.get(RoutingRule, rule_id)
     if rule is None:
         raise NotFound(f"No routing rule has id {rule_id}.")
+    before = fields_of(rule)
     session.delete(rule)
     session.flush()
+    editor.record(session, AuditKind.ROUTING_RULE, "delete", str(rule_id), before, None)
 
 
 def list_keywords(session: Session) -> list[CategoryKeyword]:
@@ -129,12 +151,14 @@ def _check_keywords(session: Session, body: CategoryKeywordWrite) -> None:
 
 
 def save_keywords(
-    session: Session, body: CategoryKeywordWrite, keyword_id: int | None = None
+    session: Session, body: CategoryKeywordWrite, editor: Editor, keyword_id: int | None = None
 ) -> CategoryKeyword:
+    """A new keyword rule, or the one with `keyword_id` replaced; recorded in the audit log."""
     _check_keywords(session, body)
     row = CategoryKeyword() if keyword_id is None else session.get(CategoryKeyword, keyword_id)
     if row is None:
         raise NotFound(f"No keyword rule has id {keyword_id}.")
+    before = None if keyword_id is None else fields_of(row)
     row.category_code = body.category_code
     row.keywords = list(body.keywords)
     row.excluded = list(body.excluded)
@@ -142,12 +166,16 @@ def save_keywords(
     row.updated_at = utc_now()
     session.add(row)
     session.flush()
+    action = "create" if before is None else "update"
+    editor.record(session, AuditKind.KEYWORD_RULE, action, str(row.id), before, fields_of(row))
     return row
 
 
-def delete_keywords(session: Session, keyword_id: int) -> None:
+def delete_keywords(session: Session, keyword_id: int, editor: Editor) -> None:
     row = session.get(CategoryKeyword, keyword_id)
     if row is None:
         raise NotFound(f"No keyword rule has id {keyword_id}.")
+    before = fields_of(row)
     session.delete(row)
     session.flush()
+    editor.record(session, AuditKind.KEYWORD_RULE, "delete", str(keyword_id), before, None)

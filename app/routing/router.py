@@ -3,7 +3,8 @@ what intake would decide, is intake's: app.intake.router.)"""
 
 from fastapi import APIRouter
 
-from app.auth.dependencies import AdminDep, ReaderDep
+from app.audit.dependencies import AdminEditorDep
+from app.auth.dependencies import ReaderDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.resources import Resources
 from app.routing import editing
@@ -53,9 +54,9 @@ def list_rules(session: SessionDep, _staff: ReaderDep) -> list[RoutingRuleRead]:
 
 @router.post("/rules", status_code=201, summary="Add a routing rule")
 def create_rule(
-    body: RoutingRuleWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    body: RoutingRuleWrite, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> RoutingRuleRead:
-    rule = editing.create_rule(session, body)
+    rule = editing.create_rule(session, body, editor)
     _changed(resources)
     return _read(rule)
 
@@ -66,18 +67,18 @@ def update_rule(
     body: RoutingRuleWrite,
     resources: ResourcesDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> RoutingRuleRead:
-    rule = editing.update_rule(session, rule_id, body)
+    rule = editing.update_rule(session, rule_id, body, editor)
     _changed(resources)
     return _read(rule)
 
 
 @router.delete("/rules/{rule_id}", status_code=204, summary="Remove a routing rule")
 def delete_rule(
-    rule_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    rule_id: int, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> None:
-    editing.delete_rule(session, rule_id)
+    editing.delete_rule(session, rule_id, editor)
     _changed(resources)
 
 
@@ -88,9 +89,9 @@ def list_keywords(session: SessionDep, _staff: ReaderDep) -> list[CategoryKeywor
 
 @router.post("/keywords", status_code=201, summary="Add a keyword rule")
 def create_keywords(
-    body: CategoryKeywordWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    body: CategoryKeywordWrite, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> CategoryKeywordRead:
-    row: CategoryKeyword = editing.save_keywords(session, body)
+    row: CategoryKeyword = editing.save_keywords(session, body, editor)
     _changed(resources)
     return CategoryKeywordRead.model_validate(row)
 
@@ -101,16 +102,16 @@ def update_keywords(
     body: CategoryKeywordWrite,
     resources: ResourcesDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> CategoryKeywordRead:
-    row = editing.save_keywords(session, body, keyword_id)
+    row = editing.save_keywords(session, body, editor, keyword_id)
     _changed(resources)
     return CategoryKeywordRead.model_validate(row)
 
 
 @router.delete("/keywords/{keyword_id}", status_code=204, summary="Remove a keyword rule")
 def delete_keywords(
-    keyword_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    keyword_id: int, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> None:
-    editing.delete_keywords(session, keyword_id)
+    editing.delete_keywords(session, keyword_id, editor)
     _changed(resources)

@@ -7,6 +7,7 @@ keywords and reference data say is kept per process and reloaded when they chang
 """
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
@@ -35,6 +36,10 @@ class CategoryInfo:
     duplicate_radius_m: int | None = None
     # Its default department, else its group's: where it goes when no ordinary rule matches.
     department_code: str | None = None
+    default_request_type: str | None = None
+    # Retired: intake refuses it, naming the replacement (code, name) when one is set.
+    retired_at: datetime | None = None
+    replacement: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ def _version(session: Session) -> tuple[Any, ...]:
             select(func.count(CategoryKeyword.id)).scalar_subquery(),
             select(func.max(CategoryKeyword.updated_at)).scalar_subquery(),
             select(func.count(Category.id)).scalar_subquery(),
+            select(func.max(Category.updated_at)).scalar_subquery(),
             select(func.count(Department.id)).scalar_subquery(),
             select(func.max(Department.updated_at)).scalar_subquery(),
         )
@@ -92,9 +98,14 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
         .where(RoutingRule.enabled)
         .order_by(RoutingRule.position, RoutingRule.id)
     )
+    retired_codes = set(
+        session.scalars(select(Category.code).where(Category.retired_at.is_not(None)))
+    )
+    # Text is never classified into a retired category.
     keyword_rules = [
         KeywordRule(row.category_code, tuple(row.keywords), row.weight, tuple(row.excluded))
         for row in session.scalars(select(CategoryKeyword).order_by(CategoryKeyword.id))
+        if row.category_code not in retired_codes
     ]
     all_departments = list(session.scalars(select(Department)))
     department_code = {department.id: department.code for department in all_departments}
@@ -116,6 +127,9 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
             category.parent_id,
             category.duplicate_radius_m,
             default_department(category),
+            category.default_request_type,
+            category.retired_at,
+            _named(by_id.get(category.replacement_id)) if category.replacement_id else None,
         )
         for category in all_categories
     }
@@ -126,6 +140,10 @@ def load_snapshot(session: Session) -> RoutingSnapshot:
         {d.code: (d.id, d.name) for d in all_departments if d.retired_at is None},
         frozenset(d.code for d in all_departments if d.retired_at is not None),
     )
+
+
+def _named(category: Category | None) -> tuple[str, str] | None:
+    return (category.code, category.name) if category else None
 
 
 class RoutingState:

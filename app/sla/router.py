@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import AdminDep, ReaderDep
+from app.audit.dependencies import AdminEditorDep
+from app.auth.dependencies import ReaderDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.resources import Resources
 from app.sla import service
@@ -71,12 +72,12 @@ def publish_year(
     body: CalendarYearWrite,
     resources: ResourcesDep,
     session: SessionDep,
-    admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> YearPublished:
     """Replaces the year's holidays and moved working days, marks the year covered, and
     recounts every running deadline that fell in it provisionally (each with an event)."""
     calendar = service.get_calendar(session, code)
-    published = service.publish_year(session, calendar, year, body.days, admin.actor)
+    published = service.publish_year(session, calendar, year, body.days, editor)
     _changed(resources)
     return YearPublished(
         year=published.year, days=published.days, clocks_recomputed=published.clocks_recomputed
@@ -90,19 +91,19 @@ def set_day(
     body: CalendarDayWrite,
     resources: ResourcesDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> CalendarDayRead:
     calendar = service.get_calendar(session, code)
-    found = service.set_day(session, calendar, day, body)
+    found = service.set_day(session, calendar, day, body, editor)
     _changed(resources)
     return CalendarDayRead.model_validate(found)
 
 
 @router.delete("/calendars/{code}/days/{day}", status_code=204, summary="Back to the weekly rule")
 def delete_day(
-    code: str, day: date, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    code: str, day: date, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> Response:
-    service.delete_day(session, service.get_calendar(session, code), day)
+    service.delete_day(session, service.get_calendar(session, code), day, editor)
     _changed(resources)
     return Response(status_code=204)
 
@@ -136,9 +137,9 @@ def list_policies(session: SessionDep, _staff: ReaderDep) -> list[SlaPolicyRead]
 
 @router.post("/sla-policies", status_code=201, summary="Add an SLA policy")
 def create_policy(
-    body: SlaPolicyWrite, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    body: SlaPolicyWrite, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> SlaPolicyRead:
-    policy = service.create_policy(session, body)
+    policy = service.create_policy(session, body, editor)
     _changed(resources)
     return _policy(session, policy)
 
@@ -149,17 +150,17 @@ def update_policy(
     body: SlaPolicyWrite,
     resources: ResourcesDep,
     session: SessionDep,
-    _admin: AdminDep,
+    editor: AdminEditorDep,
 ) -> SlaPolicyRead:
-    policy = service.update_policy(session, service.get_policy(session, policy_id), body)
+    policy = service.update_policy(session, service.get_policy(session, policy_id), body, editor)
     _changed(resources)
     return _policy(session, policy)
 
 
 @router.delete("/sla-policies/{policy_id}", status_code=204, summary="Delete an unused policy")
 def delete_policy(
-    policy_id: int, resources: ResourcesDep, session: SessionDep, _admin: AdminDep
+    policy_id: int, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> Response:
-    service.delete_policy(session, service.get_policy(session, policy_id))
+    service.delete_policy(session, service.get_policy(session, policy_id), editor)
     _changed(resources)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, extract, func, select, update
 from sqlalchemy.orm import Session
 
+from app.audit.service import AuditKind, Editor, fields_of
 from app.auth.actors import Actor
 from app.categories import service as categories
 from app.categories.models import Category
@@ -68,8 +69,19 @@ def _refuse_round_the_clock(calendar: WorkCalendar) -> None:
         raise Conflict(f"Calendar {calendar.code} runs 24 x 7: it has no holidays to set.")
 
 
+def _day_fields(found: CalendarDay | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"day": found.day, "is_working": found.is_working, "name": found.name}
+
+
+def _year_days(session: Session, calendar: WorkCalendar, year: int) -> dict[str, Any]:
+    days = days_of(session, calendar, year)
+    return {"year": year, "days": [_day_fields(day) for day in days]}
+
+
 def set_day(
-    session: Session, calendar: WorkCalendar, day: date, body: CalendarDayWrite
+    session: Session, calendar: WorkCalendar, day: date, body: CalendarDayWrite, editor: Editor
 ) -> CalendarDay:
     """Make `day` a holiday or a moved working day. Deadlines already computed keep their
     time; publish the whole year (`publish_year`) to recount the provisional ones."""
@@ -77,6 +89,7 @@ def set_day(
     found = session.scalars(
         select(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)
     ).one_or_none()
+    before = _day_fields(found)
     if found is None:
         found = CalendarDay(calendar_id=calendar.id, day=day)
         session.add(found)
@@ -84,17 +97,21 @@ def set_day(
     found.name = body.name
     calendar.updated_at = utc_now()
     session.flush()
+    editor.record(session, AuditKind.CALENDAR, "set_day", calendar.code, before, _day_fields(found))
     return found
 
 
-def delete_day(session: Session, calendar: WorkCalendar, day: date) -> None:
-    deleted = session.execute(
-        delete(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)
-    )
-    if not deleted.rowcount:  # type: ignore[attr-defined]
+def delete_day(session: Session, calendar: WorkCalendar, day: date, editor: Editor) -> None:
+    found = session.scalars(
+        select(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)
+    ).one_or_none()
+    if found is None:
         raise NotFound(f"Calendar {calendar.code} has nothing set for {day.isoformat()}.")
+    before = _day_fields(found)
+    session.delete(found)
     calendar.updated_at = utc_now()
     session.flush()
+    editor.record(session, AuditKind.CALENDAR, "delete_day", calendar.code, before, None)
 
 
 @dataclass(frozen=True)
@@ -109,7 +126,7 @@ def publish_year(
     calendar: WorkCalendar,
     year: int,
     days: list[CalendarYearDay],
-    actor: Actor,
+    editor: Editor,
 ) -> Published:
     """Replace the year's holidays and moved working days with the notice, mark the year
     covered, and recount every running deadline that was provisional."""
@@ -120,6 +137,7 @@ def publish_year(
     if len({entry.day for entry in days}) != len(days):
         raise UnprocessableContent("A day is listed twice.", field="days")
     before = _working_calendar(session, calendar)
+    published_before = _year_days(session, calendar, year)
     session.execute(
         delete(CalendarDay).where(
             CalendarDay.calendar_id == calendar.id, extract("year", CalendarDay.day) == year
@@ -139,7 +157,15 @@ def publish_year(
     calendar.updated_at = now
     session.flush()
     after = _working_calendar(session, calendar)
-    recomputed = _recount_provisional(session, calendar, before, after, now, actor)
+    recomputed = _recount_provisional(session, calendar, before, after, now, editor.actor)
+    editor.record(
+        session,
+        AuditKind.CALENDAR,
+        "publish_year",
+        calendar.code,
+        published_before,
+        _year_days(session, calendar, year),
+    )
     return Published(year, len(days), recomputed)
 
 
@@ -263,27 +289,37 @@ def _apply(session: Session, policy: SlaPolicy, body: SlaPolicyWrite) -> None:
     policy.updated_at = utc_now()
 
 
-def create_policy(session: Session, body: SlaPolicyWrite) -> SlaPolicy:
-    """A new policy; it applies to clocks started from now on."""
+def create_policy(session: Session, body: SlaPolicyWrite, editor: Editor) -> SlaPolicy:
+    """A new policy, recorded in the audit log; it applies to clocks started from now on."""
     policy = SlaPolicy(created_at=utc_now())
     _apply(session, policy, body)
     session.add(policy)
     session.flush()
+    editor.record(session, AuditKind.SLA_POLICY, "create", str(policy.id), None, fields_of(policy))
     return policy
 
 
-def update_policy(session: Session, policy: SlaPolicy, body: SlaPolicyWrite) -> SlaPolicy:
-    """Clocks already running keep the deadlines they were given; new clocks follow."""
+def update_policy(
+    session: Session, policy: SlaPolicy, body: SlaPolicyWrite, editor: Editor
+) -> SlaPolicy:
+    """Clocks already running keep the deadlines they were given; new clocks follow.
+    Recorded in the audit log."""
+    before = fields_of(policy)
     _apply(session, policy, body)
     session.flush()
+    editor.record(
+        session, AuditKind.SLA_POLICY, "update", str(policy.id), before, fields_of(policy)
+    )
     return policy
 
 
-def delete_policy(session: Session, policy: SlaPolicy) -> None:
+def delete_policy(session: Session, policy: SlaPolicy, editor: Editor) -> None:
     used = session.scalars(select(TicketClock.id).where(TicketClock.policy_id == policy.id)).first()
     if used is not None:
         raise Conflict(
             "Tickets' clocks were set by this policy; disable it (enabled: false) instead."
         )
+    before = fields_of(policy)
     session.delete(policy)
     session.flush()
+    editor.record(session, AuditKind.SLA_POLICY, "delete", str(policy.id), before, None)

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from app.audit.dependencies import AddressDep
 from app.auth.dependencies import DispatchCentreDep, StaffDep
 from app.categories import service as categories
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
@@ -79,12 +80,12 @@ def get_ticket(
     summary="See the reporter's full name and phone (audited on the timeline)",
 )
 def reveal_reporter(
-    number: str, body: RevealRequest, session: SessionDep, staff: StaffDep
+    number: str, body: RevealRequest, session: SessionDep, staff: StaffDep, address: AddressDep
 ) -> RevealedReporterRead:
     """For calling the citizen back. Who saw whose number, when and why is written to the
-    ticket's timeline, which administrators read."""
+    ticket's timeline and to the audit log, which administrators read."""
     ticket = service.get_ticket(session, number, staff)
-    revealed = service.reveal_reporter(session, ticket, staff, body.reason)
+    revealed = service.reveal_reporter(session, ticket, staff, body.reason, address)
     return RevealedReporterRead(name=revealed.name, phone=revealed.phone)
 
 
@@ -135,7 +136,7 @@ def correct_category(
     staff: DispatchCentreDep,
 ) -> TicketDetail:
     ticket = service.get_ticket(session, number, staff)
-    category = categories.require_category_by_code(session, body.category_code)
+    category = categories.filing_category(session, body.category_code)
     catalogue = resources.sla.catalogue(session)
     service.correct_category(
         session,

@@ -1,11 +1,12 @@
 """How a ticket and its timeline look to API clients."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, Field
 
+from app.auth.directory import ActorName
 from app.geo.crs import Crs
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
@@ -236,6 +237,11 @@ def _assigned_unit(ticket: Ticket) -> UnitRef | None:
 class ActorRead(OutputModel):
     kind: str
     ref: str | None
+    name: str | None = Field(
+        None, description="A member of staff's display name, or the integration's name"
+    )
+    role: str | None = Field(None, description="A member of staff's role")
+    unit: UnitRef | None = Field(None, description="The department or grid of a unit role")
 
 
 class TicketEventRead(OutputModel):
@@ -246,11 +252,20 @@ class TicketEventRead(OutputModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, event: TicketEvent) -> "TicketEventRead":
+    def of(cls, event: TicketEvent, names: Mapping[str, ActorName]) -> "TicketEventRead":
+        """The event, its actor named from `names` (by actor ref) when found there."""
+        named = names.get(event.actor_ref) if event.actor_ref else None
+        unit = named.unit if named else None
         return cls(
             kind=event.kind,
             at=event.created_at,
-            actor=ActorRead(kind=event.actor_kind, ref=event.actor_ref),
+            actor=ActorRead(
+                kind=event.actor_kind,
+                ref=event.actor_ref,
+                name=named.name if named else None,
+                role=named.role if named else None,
+                unit=UnitRef(kind=unit[0], code=unit[1], name=unit[2]) if unit else None,
+            ),
             channel=event.channel,
             payload=event.payload,
         )

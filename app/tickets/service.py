@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, delete, insert, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.audit.service import AuditKind, record_change
 from app.auth.actors import SYSTEM, Actor
 from app.auth.principal import StaffPrincipal
 from app.categories import service as categories
@@ -193,9 +194,10 @@ class RevealedReporter:
 
 
 def reveal_reporter(
-    session: Session, ticket: Ticket, viewer: StaffPrincipal, reason: str
+    session: Session, ticket: Ticket, viewer: StaffPrincipal, reason: str, address: str | None
 ) -> RevealedReporter:
-    """The reporter's full name and phone, written to the timeline: who saw them, when, why."""
+    """The reporter's full name and phone, written to the timeline and the audit log (who
+    saw them, when, why, from which address; never the identity itself)."""
     if ticket.is_anonymous:
         raise Conflict("The report is anonymous: no identity was kept.")
     if not may_reveal_reporter(
@@ -208,6 +210,16 @@ def reveal_reporter(
         EventKind.REPORTER_REVEALED,
         viewer.actor,
         {"reason": reason, "username": viewer.username, "role": viewer.role},
+    )
+    record_change(
+        session,
+        viewer,
+        kind=AuditKind.REPORTER_REVEAL,
+        action="reveal",
+        object_code=ticket.number,
+        before=None,
+        after={"reason": reason, "role": viewer.role, "confidential": ticket.is_confidential},
+        address=address,
     )
     session.flush()
     return RevealedReporter(ticket.reporter_name, ticket.reporter_phone)

@@ -3,6 +3,7 @@ and its timeline."""
 
 from sqlalchemy.orm import Session
 
+from app.auth.directory import actor_names
 from app.auth.principal import Principal
 from app.clock import utc_now
 from app.dedup import service as dedup
@@ -52,12 +53,14 @@ def detail(
     disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
     events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
     contacts = dedup.contacts(session, ticket)
+    # Staff read who acted by name; citizens' own view (app.citizen) never names staff.
+    names = actor_names(session, ((event.actor_kind, event.actor_ref) for event in events))
     return TicketDetail(
         **read(ticket, principal, catalogue).model_dump(),
         contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
         duplicates=duplicates(session, ticket),
         allowed_actions=allowed_actions(ticket.status, parties(principal, ticket)),
-        timeline=[TicketEventRead.of(event) for event in events],
+        timeline=[TicketEventRead.of(event, names) for event in events],
     )
 
 

@@ -1,11 +1,13 @@
 """Looking up grids and departments; creating, changing and retiring departments."""
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
-from app.audit.service import AuditKind, Editor
+from app.audit.service import AuditKind, Editor, lifecycle_action
+from app.categories.models import Category
 from app.clock import utc_now
 from app.db import transient
 from app.driver_sql import DriverStatement
@@ -119,11 +121,11 @@ def create_department(session: Session, body: DepartmentCreate, editor: Editor) 
     session.flush()
     editor.record(
         session,
-        kind=AuditKind.DEPARTMENT,
-        action="create",
-        object_code=department.code,
-        before=None,
-        after=department_fields(department),
+        AuditKind.DEPARTMENT,
+        "create",
+        department.code,
+        None,
+        department_fields(department),
     )
     return department
 
@@ -139,26 +141,21 @@ def update_department(
     for field, value in changes.items():
         setattr(department, field, value)
     now = utc_now()
-    if active is not None and active == (department.retired_at is not None):
-        department.retired_at = None if active else now
+    set_active(department, active, now)
     after = department_fields(department)
     if after != before:
         department.updated_at = now
         session.flush()
-        action = "update"
-        if before["retired_at"] is None and after["retired_at"] is not None:
-            action = "retire"
-        elif before["retired_at"] is not None and after["retired_at"] is None:
-            action = "reactivate"
-        editor.record(
-            session,
-            kind=AuditKind.DEPARTMENT,
-            action=action,
-            object_code=department.code,
-            before=before,
-            after=after,
-        )
+        action = lifecycle_action(before, after)
+        editor.record(session, AuditKind.DEPARTMENT, action, department.code, before, after)
     return department
+
+
+def set_active(row: Department | Category, active: bool | None, now: datetime) -> None:
+    """Retire `row` (`active` false) or bring it back (true) unless it is so already; None
+    leaves it as it is."""
+    if active is not None and active == (row.retired_at is not None):
+        row.retired_at = None if active else now
 
 
 def retire_department(session: Session, department: Department, editor: Editor) -> Department:

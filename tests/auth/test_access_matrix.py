@@ -360,6 +360,10 @@ EXPECTED: dict[str, str] = {
     "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
+    "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
+    "PUT /categories/{code}":                       "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /categories/{code}/retire":               "401 200 403 403 403 403 403 403 403 403 403",
     "GET /grids":                                   "200 200 200 200 200 200 200 200 200 200 200",
     "GET /grids/{code}":                            "200 200 200 200 200 200 200 200 200 200 200",
     "GET /departments":                             "200 200 200 200 200 200 200 200 200 200 200",
@@ -423,6 +427,8 @@ EXPECTED: dict[str, str] = {
     "PUT /calendars/{code}/days/{day}":             "401 200 403 403 403 403 403 403 403 403 403",
     "DELETE /calendars/{code}/days/{day}":          "401 204 403 403 403 403 403 403 403 403 403",
     "GET /sla-policies":                            "401 200 200 200 403 403 403 403 403 403 403",
+    "GET /audit":                                   "401 200 403 403 403 403 403 403 403 403 403",
+    "GET /audit/export":                            "401 200 403 403 403 403 403 403 403 403 403",
     "POST /sla-policies":                           "401 201 403 403 403 403 403 403 403 403 403",
     "PUT /sla-policies/{policy_id}":                "401 200 403 403 403 403 403 403 403 403 403",
     "DELETE /sla-policies/{policy_id}":             "401 204 403 403 403 403 403 403 403 403 403",
@@ -446,6 +452,8 @@ def _first_id(scene: "Scene", model: type[RoutingRule] | type[CategoryKeyword]) 
     return found
 
 
+CODES = itertools.count(50)  # new category codes under the demo group 01
+CODES = itertools.count(50)  # new category codes under the demo group 01
 REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /tickets": lambda _: Call(TICKETS, json=factories.web()),
     "GET /tickets": lambda _: Call(TICKETS),
@@ -456,6 +464,12 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /photos": lambda _: Call(PHOTOS, files=photo_files()),
     "GET /photos/{photo_id}": lambda scene: Call(f"{PHOTOS}/{scene.photo_on('unit_grid')}"),
     "GET /categories": lambda _: Call(f"{API}/categories"),
+    "GET /categories/{code}": lambda _: Call(f"{API}/categories/01"),
+    "POST /categories": lambda _: Call(
+        f"{API}/categories", json={"code": f"01{next(CODES)}", "name": "新类", "parent_code": "01"}
+    ),
+    "PUT /categories/{code}": lambda _: Call(f"{API}/categories/0101", json={"name": "路灯"}),
+    "POST /categories/{code}/retire": lambda _: Call(f"{API}/categories/0102/retire"),
     "GET /grids": lambda _: Call(f"{API}/grids", params={"parent": STREET}),
     "GET /grids/{code}": lambda _: Call(f"{API}/grids/{STREET}"),
     "GET /departments": lambda _: Call(f"{API}/departments"),
@@ -644,6 +658,8 @@ REQUESTS |= {
     ),
     "DELETE /calendars/{code}/days/{day}": _set_day,
     "GET /sla-policies": lambda _: Call(f"{API}/sla-policies"),
+    "GET /audit": lambda _: Call(f"{API}/audit", params={"kind": "department"}),
+    "GET /audit/export": lambda _: Call(f"{API}/audit/export", params={"kind": "category"}),
     "POST /sla-policies": lambda _: Call(f"{API}/sla-policies", json=POLICY),
     "PUT /sla-policies/{policy_id}": lambda scene: Call(
         f"{API}/sla-policies/{_spare_policy(scene)}", json=POLICY | {"reply_target": "2wd"}

@@ -20,7 +20,7 @@ from tests import factories
 GOOD = {
     "departments.csv": "code,name,kind\nt_water,测试水务局,public_enterprise\nt_roads,测试路政,\n",
     "categories.csv": (
-        "code,name,parent_code,default_priority,department_code\n"
+        "code,name,parent_code,default_priority,default_department_code\n"
         "97,测试供水,,urgent,\n"
         "9701,测试漏水,97,urgent,t_water\n"
         "9702,测试路面,97,,t_roads\n"

@@ -117,6 +117,17 @@ def test_with_no_rule_the_category_default_then_the_district_takes_the_ticket(
         "no rule matched category 0101",
         "lead: department urban_management, the default of category 0101",
     ]
+    for code in ("01", "0101"):  # the category's default, and its group's
+        response = client.put(
+            f"/api/v1/categories/{code}",
+            json={"default_department_code": None},
+            headers=auth["admin"],
+        )
+        assert response.status_code == 200, response.text
+    ticket = _post(client, factories.hotline_12345())
+    assert ticket["assigned_unit"]["code"] == "district_office"
+    payload = _routing_event(client, ticket["number"])["payload"]
+    assert payload["fallback"] is True
 
 
 def test_the_dry_run_says_where_without_writing(client: TestClient) -> None:

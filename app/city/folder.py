@@ -238,6 +238,16 @@ def _files(folder: Path, problems: list[Problem]) -> dict[str, Path]:
     return found
 
 
+def _unknown_files(folder: Path) -> list[str]:
+    """Tables and maps the loader does not read: most likely a misspelt name."""
+    known = {f"{spec.name}.{ext}" for spec in TABLES for ext in ("csv", "xlsx")} | {GRID_MAP}
+    return sorted(
+        path.name
+        for path in folder.iterdir()
+        if path.suffix in {".csv", ".xlsx", ".geojson", ".json"} and path.name not in known
+    )
+
+
 def _row_values(values: dict[str, str]) -> dict[str, Any]:
     """Blank cells are left out (the default applies); list cells are split on `;`."""
     return {
@@ -444,6 +454,10 @@ def load_city(
     loader.total = sum(len(table.rows) for table in tables.values()) + grid_map.is_file()
     for table in tables.values():
         loader.result.notes.extend(table.notes)
+    loader.result.notes.extend(
+        f"{name}: not one of the folder's files (README.md lists them); not read"
+        for name in _unknown_files(folder)
+    )
     if not tables and not grid_map.is_file():
         problems.append(
             Problem(

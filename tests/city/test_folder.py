@@ -211,3 +211,16 @@ def test_an_excel_workbook_is_read(session: Session, tmp_path: Path) -> None:
 
     assert _load(session, folder).counts == {"departments": 2}
     assert _test_departments(session) == ["t_roads", "t_water"]
+
+
+def test_a_file_the_loader_does_not_know_is_named(session: Session, tmp_path: Path) -> None:
+    files: dict[str, str | bytes] = {
+        "departments.csv": GOOD["departments.csv"],
+        "departmnets.csv": "code,name\nt_typo,拼错的文件\n",
+    }
+
+    result = _load(session, _folder(tmp_path, files))
+
+    assert result.notes == [
+        "departmnets.csv: not one of the folder's files (README.md lists them); not read"
+    ]

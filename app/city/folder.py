@@ -261,6 +261,19 @@ def _row_values(values: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _grid_document(path: Path, problems: list[Problem]) -> Any:
+    """The map as JSON with a list of features, or None and a problem."""
+    try:
+        document = json.loads(path.read_bytes())
+    except ValueError as error:  # not JSON, or not in UTF-8
+        problems.append(Problem(path.name, None, None, f"is not a GeoJSON map: {error}"))
+        return None
+    if not isinstance(document, dict) or not isinstance(document.get("features"), list):
+        problems.append(Problem(path.name, None, None, "is not a GeoJSON FeatureCollection"))
+        return None
+    return document
+
+
 def _problems_of(error: Exception, file: str, row: int) -> list[Problem]:
     if isinstance(error, ValidationError):
         return [
@@ -305,16 +318,19 @@ class _Loader:
             self.tick()
         self.result.counts[spec.name] = loaded
 
-    def grid_map(self, path: Path) -> None:
-        data = path.read_bytes()
+    def grid_map(self, path: Path, document: Any) -> None:
+        """Import the map; its features count on the progress bar as rows do, since
+        checking a city's thousands of polygons is most of the work."""
+        weight = len(document["features"])
+        start = self.done
+
+        def progress(done: int, total: int) -> None:
+            self.done = start + (done * weight // total if total else weight)
+            if self.progress is not None:
+                self.progress(self.done, self.total)
+
         try:
-            document = json.loads(data)
             crs = Crs(document.get(GRID_MAP_CRS, Crs.WGS84.value))
-        except (ValueError, AttributeError) as error:
-            self.problems.append(Problem(path.name, None, None, f"is not a GeoJSON map: {error}"))
-            self.tick()
-            return
-        try:
             with self.session.begin_nested():
                 imported = import_grid_map(
                     self.session,
@@ -323,13 +339,16 @@ class _Loader:
                     crs=crs,
                     imported_by=None,
                     editor=self.editor,
+                    progress=progress,
                 )
             self.result.counts["grids"] = imported.added + imported.changed + imported.unchanged
+        except ValueError as error:
+            self.problems.append(Problem(path.name, None, GRID_MAP_CRS, str(error)))
         except GridMapRejected as error:
             for problem in error.extensions["problems"]:
                 message = f"{problem['kind']}: {problem['message']}"
                 self.problems.append(Problem(path.name, None, problem["code"], message))
-        self.tick()
+        self.done = start + weight
 
     def department(self, values: dict[str, Any]) -> None:
         units.create_department(self.session, DepartmentCreate.model_validate(values), self.editor)
@@ -449,9 +468,11 @@ def load_city(
         for path in [paths[name]]
     }
     grid_map = folder / GRID_MAP
+    grid_document = _grid_document(grid_map, problems) if grid_map.is_file() else None
     loader = _Loader(session, editor, progress)
     loader.problems = problems
-    loader.total = sum(len(table.rows) for table in tables.values()) + grid_map.is_file()
+    loader.total = sum(len(table.rows) for table in tables.values())
+    loader.total += len(grid_document["features"]) if grid_document else 0
     for table in tables.values():
         loader.result.notes.extend(table.notes)
     loader.result.notes.extend(
@@ -480,16 +501,10 @@ def load_city(
         INTEGRATIONS.name: loader.integration,
     }
     for spec in TABLES:
-        if spec is CATEGORIES and grid_map.is_file():
-            loader.grid_map(grid_map)  # after the departments, before what names grids
+        if spec is CATEGORIES and grid_document is not None:
+            loader.grid_map(grid_map, grid_document)  # after the units, before what names grids
         if spec.name in tables:
             loader.rows(tables[spec.name], spec, writers[spec.name])
-    if (
-        "grids" not in loader.result.counts
-        and grid_map.is_file()
-        and not any(p.file == GRID_MAP for p in loader.problems)
-    ):
-        loader.grid_map(grid_map)
     if loader.problems:
         raise CityRejected(
             f"{folder.name} has {len(loader.problems)} problem(s); nothing was written.",

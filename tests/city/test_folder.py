@@ -224,3 +224,24 @@ def test_a_file_the_loader_does_not_know_is_named(session: Session, tmp_path: Pa
     assert result.notes == [
         "departmnets.csv: not one of the folder's files (README.md lists them); not read"
     ]
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ("not json", None),
+        ('{"type": "FeatureCollection", "hotline_crs": "mars", "features": []}', "hotline_crs"),
+    ],
+)
+def test_a_grid_map_that_cannot_be_read_is_named(
+    session: Session, tmp_path: Path, content: str, field: str | None
+) -> None:
+    files: dict[str, str | bytes] = {
+        "departments.csv": GOOD["departments.csv"],
+        "grids.geojson": content,
+    }
+
+    assert {(p[0], p[2]) for p in _refused(session, _folder(tmp_path, files))} == {
+        ("grids.geojson", field)
+    }
+    assert _test_departments(session) == []

@@ -11,18 +11,21 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import uvicorn
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
 from app.auth.roles import Role
+from app.city import folder as city
+from app.city.folder import load_city as load_city_folder
+from app.city.tables import Problem
 from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
-from app.demo.people import seed_demo_people
-from app.demo.routing import seed_demo_routing
-from app.demo.seed import DatabaseNotEmpty, is_empty, seed_demo_city
+from app.demo.guard import check_for_demo, refusal
+from app.demo.people import DEMO_CLIENTS, demo_users
+from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
@@ -30,7 +33,6 @@ from app.schema_version import current_revision, head_revision, schema_lock, upg
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
 from app.tickets.vocabulary import Channel
-from app.units.models import Department
 from app.webhooks import delivery
 
 logger = logging.getLogger("hotline")
@@ -63,31 +65,39 @@ def migrate(settings: Settings) -> None:
         )
 
 
-def seed_demo(settings: Settings, *, only_if_empty: bool = False) -> None:
-    try:
-        with _session(settings) as session:
-            if current_revision(session.connection()) != head_revision():
-                sys.exit(
-                    "seed-demo: the schema is not at the newest migration; run `hotline migrate`"
-                )
-            if only_if_empty and not is_empty(session):
-                print("database already has a grid map; demo city not loaded")
+def seed_demo(settings: Settings, *, serving: bool = False) -> None:
+    """Load the demo city into an empty database. Refuses one that holds anything else;
+    when `serving`, a database that holds the demo city already is served as it is."""
+    command = "serve --demo" if serving else "seed-demo"
+    city = build_demo_city()
+    with _session(settings) as session:
+        if current_revision(session.connection()) != head_revision():
+            sys.exit(f"{command}: the schema is not at the newest migration; run `hotline migrate`")
+        check = check_for_demo(session, city)
+        if check.foreign:
+            sys.exit(refusal(check, command))
+        if check.demo_loaded:
+            if serving:
+                print("the database holds the demo city already; serving it as it is")
                 return
-            summary = seed_demo_city(session)
-            users, clients = seed_demo_people(session, build_demo_city())
-            rules = seed_demo_routing(session, build_demo_city())
-            departments = session.scalar(select(func.count()).select_from(Department))
-    except DatabaseNotEmpty as error:
-        sys.exit(f"seed-demo: {error}")
+            sys.exit(f"{command}: the demo city is loaded already; nothing was written")
+        if not check.empty:
+            sys.exit(
+                f"{command}: this database holds part of the demo city, not all of it; "
+                "use a new database for the demo. Nothing was written."
+            )
+        loaded = load_city_folder(session, DEMO_FOLDER, editor=SYSTEM_EDITOR)
+    counts = loaded.counts
     print(
-        f"demo city loaded: {summary.grids} grids, {departments} departments, "
-        f"{summary.categories} categories, {rules} routing rules"
+        f"demo city loaded from {DEMO_FOLDER.name}/: {counts['grids']} grids, "
+        f"{counts['departments']} departments, {counts['categories']} categories, "
+        f"{counts['routing_rules']} routing rules"
     )
     print("demo staff accounts (demo only, never in production): username / password / role")
-    for user in users:
+    for user in demo_users(city):
         print(f"  {user.username:<11} {user.password:<26} {user.role}")
     print("demo integration keys (demo only): X-API-Key / channels")
-    for client in clients:
+    for client in DEMO_CLIENTS:
         print(f"  {client.key}  {', '.join(client.channels)}")
 
 
@@ -108,16 +118,20 @@ def bootstrap_admin(settings: Settings) -> None:
     password = settings.bootstrap_admin_password
     if not username or password is None:
         return
-    with _session(settings) as session:
-        if auth.admin_exists(session) or auth.username_taken(session, username):
-            return
-        auth.create_user(
-            session,
-            username=username,
-            display_name=username,
-            password=password.get_secret_value(),
-            role=Role.ADMIN,
-        )
+    try:
+        with _session(settings) as session:
+            if auth.admin_exists(session) or auth.username_taken(session, username):
+                return
+            auth.create_user(
+                session,
+                editor=SYSTEM_EDITOR,
+                username=username,
+                display_name=username,
+                password=password.get_secret_value(),
+                role=Role.ADMIN,
+            )
+    except HotlineError as error:
+        sys.exit(f"HOTLINE_BOOTSTRAP_ADMIN_PASSWORD: {error.detail}")
     print(f"first admin {username!r} created from HOTLINE_BOOTSTRAP_ADMIN_USERNAME")
 
 
@@ -127,6 +141,7 @@ def create_user(settings: Settings, arguments: argparse.Namespace) -> None:
         with _session(settings) as session:
             user = auth.create_user(
                 session,
+                editor=SYSTEM_EDITOR,
                 username=arguments.username,
                 display_name=arguments.display_name or arguments.username,
                 password=password.rstrip("\n"),
@@ -142,7 +157,9 @@ def create_user(settings: Settings, arguments: argparse.Namespace) -> None:
 def create_client(settings: Settings, arguments: argparse.Namespace) -> None:
     try:
         with _session(settings) as session:
-            created = auth.create_client(session, arguments.name, arguments.channel)
+            created = auth.create_client(
+                session, arguments.name, arguments.channel, editor=SYSTEM_EDITOR
+            )
     except HotlineError as error:
         sys.exit(f"create-client: {error.detail}")
     print(f"integration client {arguments.name!r} for {', '.join(created.client.channels)}")
@@ -152,7 +169,7 @@ def create_client(settings: Settings, arguments: argparse.Namespace) -> None:
 def revoke_client(settings: Settings, arguments: argparse.Namespace) -> None:
     try:
         with _session(settings) as session:
-            client = auth.revoke_client(session, arguments.client_id)
+            client = auth.revoke_client(session, arguments.client_id, editor=SYSTEM_EDITOR)
     except HotlineError as error:
         sys.exit(f"revoke-client: {error.detail}")
     print(f"integration client {client.name!r} revoked")
@@ -167,15 +184,20 @@ class _ProgressBar:
 
     WIDTH = 40
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "validating") -> None:
+        self._label = label
         self._open = False
+        self._shown = -1
 
     def __call__(self, done: int, total: int) -> None:
         # Rounded down: 100% only once it is done.
         filled = done * self.WIDTH // total if total else self.WIDTH
         percent = done * 100 // total if total else 100
+        if self._open and percent == self._shown and done < total:
+            return  # redrawn only when the figure moves
+        self._shown = percent
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        sys.stderr.write(f"\rvalidating [{bar}] {percent:3d}%")
+        sys.stderr.write(f"\r{self._label} [{bar}] {percent:3d}%")
         self._open = True
         if done >= total:
             self.finish()
@@ -233,13 +255,58 @@ def import_grids(settings: Settings, arguments: argparse.Namespace) -> None:
         print(f"grid map version {result.version.id} imported from {path.name}: {counts}")
 
 
+def _require_head(session: Session, command: str) -> None:
+    if current_revision(session.connection()) != head_revision():
+        sys.exit(f"{command}: the schema is not at the newest migration; run `hotline migrate`")
+
+
+def load_city(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Check a city's folder and, unless it is a dry run, load all of it in one transaction."""
+    folder = Path(arguments.folder)
+    progress = _ProgressBar("checking and loading")
+    try:
+        with _session(settings) as session:
+            _require_head(session, "load-city")
+            result = city.load_city(session, folder, editor=SYSTEM_EDITOR, progress=progress)
+            if arguments.dry_run:
+                session.rollback()
+    except city.CityRejected as error:
+        progress.finish()
+        for problem in error.extensions["problems"]:
+            print(Problem(**problem))
+        sys.exit(f"load-city: {error.detail}")
+    finally:
+        progress.finish()
+    for note in result.notes:
+        print(note)
+    counts = ", ".join(f"{count} {name}" for name, count in result.counts.items())
+    if arguments.dry_run:
+        print(f"dry run: {folder.name} is valid ({counts}); nothing was written")
+        return
+    print(f"city loaded from {folder.name}: {counts}")
+    if result.secrets:
+        print("made up for rows that left them empty (shown once, never again):")
+        for secret in result.secrets:
+            print(f"  {secret.kind:<18} {secret.owner:<40} {secret.value}")
+
+
+def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
+    folder = Path(arguments.folder)
+    with _session(settings) as session:
+        _require_head(session, "export-city")
+        counts = city.export_city(session, folder)
+    listed = ", ".join(f"{name} ({count})" for name, count in counts.items())
+    print(f"city exported to {folder}: {listed}")
+    print("passwords and keys are not exported: loading the folder makes new ones")
+
+
 def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
     migrate(settings)
-    bootstrap_admin(settings)
-    if demo:
-        seed_demo(settings, only_if_empty=True)
+    if demo:  # before the bootstrap admin: with the demo, its admin is the demo's
+        seed_demo(settings, serving=True)
         # The demo's receivers run on the same machine (a local server in the README).
         os.environ.setdefault("HOTLINE_WEBHOOK_ALLOW_PRIVATE", "true")
+    bootstrap_admin(settings)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     print(f"Hotline on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
@@ -308,7 +375,11 @@ def _parser() -> argparse.ArgumentParser:
         help="bring the database schema to the newest migration "
         "(and create the first admin from HOTLINE_BOOTSTRAP_ADMIN_*)",
     )
-    commands.add_parser("seed-demo", help="load the demo city and demo accounts")
+    commands.add_parser(
+        "seed-demo",
+        help="load the demo city and its demo accounts into an empty database "
+        "(refused when the database holds anything else)",
+    )
     user_parser = commands.add_parser(
         "create-user", help="create a staff account (password read from standard input)"
     )
@@ -349,6 +420,19 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the file is the whole map: retire the grids in force that it leaves out",
     )
+    load_parser = commands.add_parser(
+        "load-city",
+        help="check a city's folder (grid map, units, categories, rules, SLA, staff, keys) "
+        "and load all of it, or nothing",
+    )
+    load_parser.add_argument("folder", help="the folder; README.md lists its files and columns")
+    load_parser.add_argument(
+        "--dry-run", action="store_true", help="check everything and write nothing"
+    )
+    export_parser = commands.add_parser(
+        "export-city", help="write the city's set-up to a folder that load-city reads"
+    )
+    export_parser.add_argument("folder")
     sweep_parser = commands.add_parser(
         "sla-sweep",
         help="record SLA warnings and breaches, as a worker of its own "
@@ -388,6 +472,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         revoke_client(settings, arguments)
     elif arguments.command == "import-grids":
         import_grids(settings, arguments)
+    elif arguments.command == "load-city":
+        load_city(settings, arguments)
+    elif arguments.command == "export-city":
+        export_city(settings, arguments)
     elif arguments.command == "sla-sweep":
         sla_sweep(settings, arguments)
     elif arguments.command == "deliver-webhooks":

@@ -38,6 +38,10 @@ class Forbidden(HotlineError):
     status, slug, title = 403, "forbidden", "Forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    slug, title = "password-change-required", "Password change required"
+
+
 class TooManyRequests(HotlineError):
     status, slug, title = 429, "too-many-requests", "Too many requests"
 

@@ -124,6 +124,8 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         seed_demo_people(session, build_demo_city())
         seed_demo_routing(session, build_demo_city())
         ensure_defaults(session, settings.timezone)
+        # Each test starts with an empty audit log, not with the seed's own entries.
+        session.execute(text("DELETE FROM audit_entry"))
     engine.dispose()
     return settings
 

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 
 DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
 DEMO_DEPARTMENTS = 13  # twelve functional departments and the district office
-SERVE_TIMEOUT_SECONDS = 30
+# Loading the demo hashes seven passwords with argon2: seconds each on a busy machine.
+SERVE_TIMEOUT_SECONDS = 60
 
 
 def _database_url(path: Path) -> str:
@@ -77,11 +78,66 @@ def test_second_seed_demo_fails_and_duplicates_nothing(
 
     # sys.exit(message): the message goes to stderr and the exit status is 1.
     assert isinstance(exited.value.code, str)
-    assert "already has a grid map" in exited.value.code
+    assert "demo city is loaded already" in exited.value.code
     assert "demo city loaded" not in capsys.readouterr().out
     assert _count(database, "grid") == DEMO_GRIDS
     assert _count(database, "department") == DEMO_DEPARTMENTS
     assert _count(database, "category") == categories
+
+
+def _refusal(argv: list[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert isinstance(exited.value.code, str)
+    return exited.value.code
+
+
+def _nothing_of_the_demo(database: Path) -> None:
+    assert _count(database, "grid") == 0
+    assert _count(database, "category") == 0
+    assert _count(database, "integration_client") == 0
+
+
+@pytest.mark.parametrize("command", [["seed-demo"], ["serve", "--demo", "--port", "1"]])
+def test_the_demo_is_refused_beside_a_real_admin(
+    database: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    monkeypatch.setenv("HOTLINE_BOOTSTRAP_ADMIN_USERNAME", "admin")
+    monkeypatch.setenv("HOTLINE_BOOTSTRAP_ADMIN_PASSWORD", "a-real-admin-password")
+    main(["migrate"])
+
+    message = _refusal(command)
+
+    # Even named "admin", the real admin is not the demo's (whose password is published).
+    assert "not the demo city" in message
+    assert "1 staff accounts: admin (admin)" in message
+    assert "Nothing was written" in message
+    assert "--force" not in message
+    _nothing_of_the_demo(database)
+    assert _count(database, "staff_user") == 1
+
+
+def test_the_demo_is_refused_beside_a_real_unit_and_tickets(database: Path) -> None:
+    main(["migrate"])
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO department (code, name, created_at)"
+            " VALUES ('fire', '消防救援大队', '2026-11-23 00:00:00+00:00')"
+        )
+        connection.execute(
+            "INSERT INTO ticket (number, channel, request_type, priority, title, description,"
+            " match_text, is_anonymous, is_confidential, status, version, tracking_code,"
+            " channel_data, created_at, updated_at) VALUES ('20261123-000001', 'web', 'help',"
+            " 'normal', 't', 'd', 'td', 0, 0, 'new', 1, 'code', '{}',"
+            " '2026-11-23 00:00:00+00:00', '2026-11-23 00:00:00+00:00')"
+        )
+
+    message = _refusal(["seed-demo"])
+
+    assert "1 departments: fire" in message
+    assert "1 tickets" in message
+    _nothing_of_the_demo(database)
+    assert _count(database, "staff_user") == 0
 
 
 def test_migrate_creates_the_database_directory(

@@ -18,7 +18,7 @@ from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.dependencies import SessionDep
-from app.errors import Forbidden, Unauthorized
+from app.errors import Forbidden, PasswordChangeRequired, Unauthorized
 from app.resources import resources_of
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -75,10 +75,28 @@ class Credentials:
     api_key: str | None
     bearer: str | None
 
-    async def principal(self, cache: PrincipalCache, secret: str, session: Session) -> Principal:
+    async def principal(
+        self,
+        cache: PrincipalCache,
+        secret: str,
+        session: Session,
+        *,
+        password_change_pending_ok: bool = False,
+    ) -> Principal:
         """Who is calling. A credential found in the database is remembered for a few
         seconds (HOTLINE_CREDENTIAL_CACHE_SECONDS), so most requests need no lookup and no
-        thread; `secret` signs staff tokens."""
+        thread; `secret` signs staff tokens. An account with a one-time password is
+        refused (403) unless `password_change_pending_ok`."""
+        principal = await self._principal(cache, secret, session)
+        pending = isinstance(principal, StaffPrincipal) and principal.must_change_password
+        if pending and not password_change_pending_ok:
+            raise PasswordChangeRequired(
+                "Your password was set by an administrator for one use: change it at "
+                "POST /api/v1/auth/password before anything else."
+            )
+        return principal
+
+    async def _principal(self, cache: PrincipalCache, secret: str, session: Session) -> Principal:
         api_key, bearer = self.api_key, self.bearer
         if api_key:
             return await _remembered(
@@ -104,6 +122,16 @@ async def _principal(
     resources = resources_of(request)
     credentials = Credentials(api_key, bearer)
     return await credentials.principal(resources.principal_cache, resources.jwt_secret, session)
+
+
+async def _principal_changing_password(
+    request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
+) -> Principal:
+    resources = resources_of(request)
+    credentials = Credentials(api_key, bearer)
+    return await credentials.principal(
+        resources.principal_cache, resources.jwt_secret, session, password_change_pending_ok=True
+    )
 
 
 async def credentials_of(request: Request) -> Credentials:
@@ -153,6 +181,16 @@ def _staff(principal: PrincipalDep) -> StaffPrincipal:
 
 
 StaffDep = Annotated[StaffPrincipal, Depends(_staff)]
+
+
+def _staff_changing_password(
+    principal: Annotated[Principal, Depends(_principal_changing_password)],
+) -> StaffPrincipal:
+    return _staff(principal)
+
+
+# Staff, also while a one-time password waits to be changed (me, logout, the change itself).
+StaffChangingPasswordDep = Annotated[StaffPrincipal, Depends(_staff_changing_password)]
 
 
 def require_roles(*roles: Role) -> Callable[[StaffPrincipal], StaffPrincipal]:

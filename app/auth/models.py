@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -20,6 +20,13 @@ class IntegrationClient(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # The key before the last rotation, working until it expires (the admin's grace
+    # period), so the integration can move to the new key without an outage.
+    previous_key_prefix: Mapped[str | None] = mapped_column(String(16), unique=True)
+    previous_key_hash: Mapped[str | None] = mapped_column(String(128))
+    previous_key_expires_at: Mapped[datetime | None]
+    previous_key_last_used_at: Mapped[datetime | None]
+    rotated_at: Mapped[datetime | None]
 
 
 class StaffUser(Base):
@@ -37,6 +44,10 @@ class StaffUser(Base):
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     created_at: Mapped[datetime]
     disabled_at: Mapped[datetime | None]
+    # Set by an admin's one-time password: the account may do nothing but change it.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
 
 class LoginThrottle(Base):

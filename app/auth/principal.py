@@ -31,6 +31,8 @@ class StaffPrincipal:
     department_id: int | None = None
     grid_id: int | None = None
     grid_path: str | None = None
+    # An admin set a one-time password: nothing but changing it is allowed.
+    must_change_password: bool = False
 
     @property
     def actor(self) -> Actor:

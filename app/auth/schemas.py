@@ -20,6 +20,11 @@ class TokenPair(OutputModel):
     token_type: str = "bearer"
     expires_in: int = Field(description="Seconds the access token lives")
     refresh_token: str
+    password_change_required: bool = Field(
+        False,
+        description="The password was set by an administrator for one use: until it is "
+        "changed at POST /api/v1/auth/password, every other call is refused (403).",
+    )
 
 
 class RefreshRequest(InputModel):
@@ -31,6 +36,20 @@ class IntegrationClientCreate(InputModel):
     channels: Annotated[list[Channel], Field(min_length=1)]
 
 
+class IntegrationClientUpdate(InputModel):
+    """Only the fields sent change."""
+
+    name: Name | None = None
+    channels: Annotated[list[Channel], Field(min_length=1)] | None = None
+
+
+class KeyRotation(InputModel):
+    grace_minutes: Annotated[int, Field(ge=0, le=30 * 24 * 60)] = Field(
+        description="How long the old key keeps working beside the new one (0: it stops "
+        "at once; at most 30 days)."
+    )
+
+
 class IntegrationClientRead(OutputModel):
     id: int
     name: str
@@ -38,7 +57,13 @@ class IntegrationClientRead(OutputModel):
     channels: list[Channel]
     created_at: datetime
     revoked_at: datetime | None
-    last_used_at: datetime | None
+    last_used_at: datetime | None = Field(description="The current key's last use (to a minute)")
+    rotated_at: datetime | None
+    previous_key_prefix: str | None = Field(
+        description="The key before the last rotation, while it still works"
+    )
+    previous_key_expires_at: datetime | None
+    previous_key_last_used_at: datetime | None
 
 
 class IntegrationClientCreated(IntegrationClientRead):
@@ -54,6 +79,27 @@ class StaffUserCreate(InputModel):
     grid_code: Code | None = None
 
 
+class StaffUserUpdate(InputModel):
+    """Only the fields sent change. A new role, or a unit (department_code or grid_code),
+    ends every login of the account. A unit role names its unit with the role."""
+
+    display_name: Name | None = None
+    role: Role | None = None
+    department_code: Code | None = None
+    grid_code: Code | None = None
+
+
+class OneTimePassword(InputModel):
+    password: Password = Field(
+        description="For one login: the account must change it before anything else."
+    )
+
+
+class PasswordChange(InputModel):
+    old_password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    new_password: Password
+
+
 class StaffUserRead(OutputModel):
     id: int
     username: str
@@ -63,6 +109,7 @@ class StaffUserRead(OutputModel):
     grid_id: int | None
     created_at: datetime
     disabled_at: datetime | None
+    must_change_password: bool
 
 
 class Me(OutputModel):
@@ -70,3 +117,4 @@ class Me(OutputModel):
     role: Role
     department_id: int | None
     grid_id: int | None
+    must_change_password: bool

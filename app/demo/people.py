@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
 from app.auth.roles import Role
 from app.demo.city import DemoCity
@@ -94,6 +95,7 @@ def seed_demo_people(
     for user in users:
         auth.create_user(
             session,
+            editor=SYSTEM_EDITOR,
             username=user.username,
             display_name=user.display_name,
             password=user.password,
@@ -102,5 +104,7 @@ def seed_demo_people(
             grid_code=user.grid_code,
         )
     for client in DEMO_CLIENTS:
-        auth.create_client(session, client.name, list(client.channels), key=client.key)
+        auth.create_client(
+            session, client.name, list(client.channels), editor=SYSTEM_EDITOR, key=client.key
+        )
     return users, DEMO_CLIENTS

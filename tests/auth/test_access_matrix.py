@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth_service
 from app.auth.models import StaffUser
 from app.auth.roles import Role
@@ -284,7 +285,9 @@ class Scene:
         return token
 
     def spare_client_id(self) -> int:
-        created = auth_service.create_client(self.session, factories.unique("spare"), ["web"])
+        created = auth_service.create_client(
+            self.session, factories.unique("spare"), ["web"], editor=SYSTEM_EDITOR
+        )
         self.session.commit()
         return created.client.id
 
@@ -376,9 +379,15 @@ EXPECTED: dict[str, str] = {
     "POST /integration-clients":                    "401 201 403 403 403 403 403 403 403 403 403",
     "GET /integration-clients":                     "401 200 403 403 403 403 403 403 403 403 403",
     "POST /integration-clients/{client_id}/revoke": "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /integration-clients/{client_id}/rotate": "401 200 403 403 403 403 403 403 403 403 403",
+    "PATCH /integration-clients/{client_id}":       "401 200 403 403 403 403 403 403 403 403 403",
     "POST /users":                                  "401 201 403 403 403 403 403 403 403 403 403",
     "GET /users":                                   "401 200 403 403 403 403 403 403 403 403 403",
     "POST /users/{user_id}/disable":                "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users/{user_id}/enable":                 "401 200 403 403 403 403 403 403 403 403 403",
+    "PATCH /users/{user_id}":                       "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /users/{user_id}/password":               "401 200 403 403 403 403 403 403 403 403 403",
+    "POST /auth/password":                          "401 422 422 422 422 422 422 422 403 403 403",
     "POST /public/tickets/lookup":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/similar":                 "200 200 200 200 200 200 200 200 200 200 200",
@@ -498,6 +507,12 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "POST /integration-clients/{client_id}/revoke": lambda scene: Call(
         f"{CLIENTS}/{scene.spare_client_id()}/revoke"
     ),
+    "POST /integration-clients/{client_id}/rotate": lambda scene: Call(
+        f"{CLIENTS}/{scene.spare_client_id()}/rotate", json={"grace_minutes": 60}
+    ),
+    "PATCH /integration-clients/{client_id}": lambda scene: Call(
+        f"{CLIENTS}/{scene.spare_client_id()}", json={"channels": ["web", "qr_code"]}
+    ),
     "POST /users": lambda _: Call(
         USERS,
         json={
@@ -510,6 +525,20 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "GET /users": lambda _: Call(USERS),
     "POST /users/{user_id}/disable": lambda scene: Call(
         f"{USERS}/{scene.spare_account().id}/disable"
+    ),
+    "POST /users/{user_id}/enable": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}/enable"
+    ),
+    "PATCH /users/{user_id}": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}", json={"display_name": "Renamed"}
+    ),
+    "POST /users/{user_id}/password": lambda scene: Call(
+        f"{USERS}/{scene.spare_account().id}/password", json={"password": "one-time-8812-pass"}
+    ),
+    # A wrong old password: staff get as far as the check of it.
+    "POST /auth/password": lambda _: Call(
+        f"{API}/auth/password",
+        json={"old_password": "not-my-password", "new_password": "tea-by-the-min-river"},
     ),
     "POST /public/tickets/lookup": lambda scene: Call(
         f"{API}/public/tickets/lookup", json=scene.citizen_proof()

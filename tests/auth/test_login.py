@@ -11,20 +11,17 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.models import LoginThrottle, StaffUser
-from app.auth.roles import Role
+from app.auth.models import LoginThrottle
 from app.auth.secrets import sha256_hex
 from app.auth.service import end_login
 from app.auth.throttle import SLOWDOWN_AFTER_FAILURES, count_failure, name_key
@@ -36,7 +33,10 @@ from app.main import create_app
 from app.tickets.models import Ticket
 from tests import factories
 from tests.apps import in_test_transaction
+from tests.auth.conftest import PASSWORD, Account
 from tests.conftest import JWT_SECRET
+
+ClientMaker = Callable[..., TestClient]
 
 API = "/api/v1"
 TOKEN = f"{API}/auth/token"
@@ -47,32 +47,6 @@ CLIENTS = f"{API}/integration-clients"
 TICKETS = f"{API}/tickets"
 PROBLEM_JSON = "application/problem+json"
 WRONG_PASSWORD_DETAIL = "Wrong username or password."
-
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-PASSWORD = "correct-horse-battery-staple"
-
-ClientMaker = Callable[..., TestClient]
-
-
-@dataclass(frozen=True)
-class Account:
-    id: int
-    username: str
-
-
-@pytest.fixture
-def account(session: Session) -> Account:
-    """A dispatcher account of this test, with a cheap hash of PASSWORD."""
-    user = StaffUser(
-        username=factories.unique("login"),
-        display_name="Login test",
-        password_hash=CHEAP_HASHER.hash(PASSWORD),
-        role=Role.DISPATCHER,
-        created_at=utc_now(),
-    )
-    session.add(user)
-    session.commit()
-    return Account(user.id, user.username)
 
 
 @pytest.fixture
@@ -514,7 +488,7 @@ def test_an_account_made_by_an_admin_can_log_in(
 
     assert created.status_code == 201, created.text
     assert created.json()["grid_id"] is not None
-    assert "password" not in created.text
+    assert "password" not in created.json()
     pair = _tokens(_login(anonymous, body["username"], body["password"]))
     me = anonymous.get(ME, headers=_bearer(pair["access_token"])).json()
     assert me == {
@@ -522,6 +496,7 @@ def test_an_account_made_by_an_admin_can_log_in(
         "role": "unit_handler",
         "department_id": None,
         "grid_id": created.json()["grid_id"],
+        "must_change_password": False,
     }
 
 

@@ -232,11 +232,15 @@ async def _phase(service: Service, body: str, rate: float, seconds: float) -> Ph
             nonlocal failures
             is_intake = index % every_intake == 0
             started = time.perf_counter()
-            if is_intake:
-                response = await http.post(f"{API}/tickets", content=body.encode())
-            else:
-                path = service.urge_paths[index % len(service.urge_paths)]
-                response = await http.post(path, content=note)
+            try:
+                if is_intake:
+                    response = await http.post(f"{API}/tickets", content=body.encode())
+                else:
+                    path = service.urge_paths[index % len(service.urge_paths)]
+                    response = await http.post(path, content=note)
+            except httpx.HTTPError:  # an overloaded server drops connections: a failure
+                failures += 1
+                return
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code >= 300:
                 failures += 1

@@ -105,6 +105,13 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's backlog of 5 refuses connections when the service's 16
+    # senders arrive together; a refused POST would wait for its retry.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 def _epoch(timestamp: str) -> float:
     from datetime import datetime
 
@@ -114,8 +121,7 @@ def _epoch(timestamp: str) -> float:
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
-    server = ThreadingHTTPServer((harness.LOOPBACK, 0), _handler(receiver))
-    server.daemon_threads = True
+    server = _Server((harness.LOOPBACK, 0), _handler(receiver))
     receiver.url = f"http://{harness.LOOPBACK}:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -226,11 +232,15 @@ async def _phase(service: Service, body: str, rate: float, seconds: float) -> Ph
             nonlocal failures
             is_intake = index % every_intake == 0
             started = time.perf_counter()
-            if is_intake:
-                response = await http.post(f"{API}/tickets", content=body.encode())
-            else:
-                path = service.urge_paths[index % len(service.urge_paths)]
-                response = await http.post(path, content=note)
+            try:
+                if is_intake:
+                    response = await http.post(f"{API}/tickets", content=body.encode())
+                else:
+                    path = service.urge_paths[index % len(service.urge_paths)]
+                    response = await http.post(path, content=note)
+            except httpx.HTTPError:  # an overloaded server drops connections: a failure
+                failures += 1
+                return
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code >= 300:
                 failures += 1

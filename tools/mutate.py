@@ -54,6 +54,12 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/intake/test_intake.py",
         "tests/intake/test_concurrency.py",
     ),
+    "app/events/service.py": ("tests/events/test_feed.py", "tests/webhooks/test_delivery.py"),
+    "app/webhooks/delivery.py": (
+        "tests/webhooks/test_delivery.py",
+        "tests/webhooks/test_workers.py",
+    ),
+    "app/webhooks/safety.py": ("tests/webhooks/test_subscriptions.py",),
 }
 # Imported once, before the first run: a run (a fork) starts from them rather than import
 # them anew, a good part of a short run's time.

@@ -80,11 +80,17 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    # The standard library's backlog of 5 refuses connections when the service's 16
+    # senders arrive together; a refused POST would wait for its retry.
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), _handler(receiver))
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -121,7 +121,9 @@ def test_a_worker_killed_in_a_batch_loses_nothing(
     clock.advance(timedelta(minutes=5))
     receiver.delay = 0
     with delivery.Pump(create_session_factory(engine), POLICY) as pump:
-        pump.drain()
+        for _ in range(5):  # and any retry a busy machine made necessary
+            pump.drain()
+            clock.advance(timedelta(minutes=5))
 
     ids = {item.webhook_id for item in receiver.received}
     assert len(ids) == _queued(engine) == 40

@@ -105,7 +105,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
+class ReceiverServer(ThreadingHTTPServer):
     # The standard library's backlog of 5 refuses connections when the service's 16
     # senders arrive together; a refused POST would wait for its retry.
     request_queue_size = 128
@@ -121,7 +121,7 @@ def _epoch(timestamp: str) -> float:
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver()
-    server = _Server((harness.LOOPBACK, 0), _handler(receiver))
+    server = ReceiverServer((harness.LOOPBACK, 0), _handler(receiver))
     receiver.url = f"http://{harness.LOOPBACK}:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

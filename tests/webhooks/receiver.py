@@ -6,11 +6,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import orjson
 from standardwebhooks import Webhook
+
+from bench.webhooks import ReceiverServer
 
 
 @dataclass
@@ -80,17 +82,10 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class _Server(ThreadingHTTPServer):
-    # The standard library's backlog of 5 refuses connections when the service's 16
-    # senders arrive together; a refused POST would wait for its retry.
-    request_queue_size = 128
-    daemon_threads = True
-
-
 @contextmanager
 def running_receiver() -> Iterator[Receiver]:
     receiver = Receiver(url="")
-    server = _Server(("127.0.0.1", 0), _handler(receiver))
+    server = ReceiverServer(("127.0.0.1", 0), _handler(receiver))
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

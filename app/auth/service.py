@@ -74,6 +74,24 @@ def _key_record(client: IntegrationClient) -> dict[str, object]:
     }
 
 
+def _record_key_change(
+    session: Session,
+    editor: Editor,
+    client: IntegrationClient,
+    action: str,
+    before: dict[str, object] | None,
+) -> None:
+    """The audit entry of a change to a key: the key as it was and as it is, never its secret."""
+    editor.record(
+        session,
+        kind=AuditKind.INTEGRATION_KEY,
+        action=action,
+        object_code=str(client.id),
+        before=before,
+        after=_key_record(client),
+    )
+
+
 def _refuse_taken_name(session: Session, name: str, client_id: int | None = None) -> None:
     query = select(IntegrationClient.id).where(IntegrationClient.name == name)
     if client_id is not None:
@@ -103,14 +121,7 @@ def create_client(
     )
     session.add(client)
     session.flush()
-    editor.record(
-        session,
-        kind=AuditKind.INTEGRATION_KEY,
-        action="create",
-        object_code=str(client.id),
-        before=None,
-        after=_key_record(client),
-    )
+    _record_key_change(session, editor, client, "create", None)
     return NewClient(client, key)
 
 
@@ -132,14 +143,7 @@ def revoke_client(session: Session, client_id: int, *, editor: Editor) -> Integr
         before = _key_record(client)
         client.revoked_at = utc_now()
         session.flush()
-        editor.record(
-            session,
-            kind=AuditKind.INTEGRATION_KEY,
-            action="revoke",
-            object_code=str(client.id),
-            before=before,
-            after=_key_record(client),
-        )
+        _record_key_change(session, editor, client, "revoke", before)
     return client
 
 
@@ -160,14 +164,7 @@ def change_client(
     if channels is not None:
         client.channels = sorted(set(channels))
     session.flush()
-    editor.record(
-        session,
-        kind=AuditKind.INTEGRATION_KEY,
-        action="update",
-        object_code=str(client.id),
-        before=before,
-        after=_key_record(client),
-    )
+    _record_key_change(session, editor, client, "update", before)
     return client
 
 
@@ -193,14 +190,7 @@ def rotate_client_key(
     client.key_prefix, client.key_hash = prefix, credentials.sha256_hex(key)
     client.last_used_at, client.rotated_at = None, now
     session.flush()
-    editor.record(
-        session,
-        kind=AuditKind.INTEGRATION_KEY,
-        action="rotate",
-        object_code=str(client.id),
-        before=before,
-        after=_key_record(client),
-    )
+    _record_key_change(session, editor, client, "rotate", before)
     return NewClient(client, key)
 
 

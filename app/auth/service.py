@@ -241,6 +241,10 @@ def _unit_of(
             raise UnknownReference(
                 f"No department has code {department_code!r}.", field="department_code"
             )
+        if department.retired_at is not None:  # a retired unit takes no new work
+            raise UnprocessableContent(
+                f"Department {department_code!r} is retired.", field="department_code"
+            )
         return department.id, None
     return None, units.grid_in_force(session, grid_code or "", "grid_code").id
 

@@ -247,6 +247,34 @@ def test_a_new_account_with_a_breached_password_is_refused(
     assert username not in usernames
 
 
+def test_no_account_joins_a_retired_department(
+    anonymous: TestClient, auth: dict[str, dict[str, str]], account: Account
+) -> None:
+    code = factories.unique("D")[-12:]
+    created = anonymous.post(
+        "/api/v1/departments", json={"code": code, "name": "旧区划办"}, headers=auth["admin"]
+    )
+    assert created.status_code == 201, created.text
+    retired = anonymous.post(f"/api/v1/departments/{code}/retire", headers=auth["admin"])
+    assert retired.status_code == 200, retired.text
+    username = factories.unique("clerk")
+    body = {
+        "username": username,
+        "display_name": "Clerk",
+        "password": NEW_PASSWORD,
+        "role": "unit_handler",
+        "department_code": code,
+    }
+
+    refused = anonymous.post(USERS, json=body, headers=auth["admin"])
+    moved = _patch(anonymous, auth["admin"], account.id, role="unit_handler", department_code=code)
+
+    assert _assert_problem(refused, 422)["field"] == "department_code"
+    assert _assert_problem(moved, 422)["field"] == "department_code"
+    usernames = [user["username"] for user in anonymous.get(USERS, headers=auth["admin"]).json()]
+    assert username not in usernames
+
+
 def test_the_shipped_list_holds_the_breached_passwords() -> None:
     common = common_passwords()
     assert len(common) > 19_000

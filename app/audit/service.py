@@ -33,6 +33,7 @@ class AuditKind(enum.StrEnum):
     USER = "user"
     INTEGRATION_KEY = "integration_key"
     REPORTER_REVEAL = "reporter_reveal"
+    WEBHOOK_SUBSCRIPTION = "webhook_subscription"
 
 
 def _plain(value: object) -> Any:

@@ -308,11 +308,13 @@ def _disable(
     subscription = session.get_one(WebhookSubscription, subscription_id)
     if subscription.disabled_at is not None:
         return
+    before = service.audited(subscription)
     subscription.disabled_at = now
     subscription.disabled_reason = (
         f"deliveries failed for {policy.retry_hours:g} hours; last: "
         f"{answer.error or answer.status_code}"
     )
+    service.record_audit(session, None, "disable", subscription, before)
     logger.warning(
         "webhook subscription %d disabled: %s", subscription_id, subscription.disabled_reason
     )

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
+from app.audit.dependencies import AddressDep
 from app.auth.dependencies import PrincipalDep
 from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep
@@ -41,14 +42,18 @@ def _subscription(session: Session, principal: Principal, subscription_id: int) 
 
 @router.post("", status_code=201, summary="Subscribe a URL to events", responses=RESPONSES)
 def create_subscription(
-    body: SubscriptionCreate, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
+    body: SubscriptionCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    address: AddressDep,
 ) -> SubscriptionCreated:
     """Admins subscribe on behalf of a unit (`unit`) or for the whole city; an integration
     key for the tickets its channels filed. The `secret` is shown only here: every POST is
     signed with it (Standard Webhooks). Events that happen from now on are delivered;
     replay older ones with `/replay`."""
     subscription, secret = service.create(
-        session, principal, body, allow_private=settings.webhook_allow_private
+        session, principal, body, allow_private=settings.webhook_allow_private, address=address
     )
     return SubscriptionCreated(**service.read(session, subscription).model_dump(), secret=secret)
 
@@ -68,9 +73,9 @@ def get_subscription(
 
 @router.delete("/{subscription_id}", status_code=204, responses=RESPONSES)
 def delete_subscription(
-    subscription_id: int, session: SessionDep, principal: PrincipalDep
+    subscription_id: int, session: SessionDep, principal: PrincipalDep, address: AddressDep
 ) -> Response:
-    service.delete(session, service.get(session, principal, subscription_id))
+    service.delete(session, principal, service.get(session, principal, subscription_id), address)
     return Response(status_code=204)
 
 
@@ -80,12 +85,17 @@ def delete_subscription(
     responses=RESPONSES,
 )
 def rotate_secret(
-    subscription_id: int, body: RotateSecret, session: SessionDep, principal: PrincipalDep
+    subscription_id: int,
+    body: RotateSecret,
+    session: SessionDep,
+    principal: PrincipalDep,
+    address: AddressDep,
 ) -> SubscriptionCreated:
     """During the overlap every POST carries two signatures (new, then old) in
     `webhook-signature`, so receivers can switch to the new secret at their pace."""
     subscription = service.get(session, principal, subscription_id)
-    secret = service.rotate_secret(session, subscription, timedelta(hours=body.overlap_hours))
+    overlap = timedelta(hours=body.overlap_hours)
+    secret = service.rotate_secret(session, principal, subscription, overlap, address)
     return SubscriptionCreated(**service.read(session, subscription).model_dump(), secret=secret)
 
 
@@ -95,11 +105,11 @@ def rotate_secret(
     responses=RESPONSES,
 )
 def enable_subscription(
-    subscription_id: int, session: SessionDep, principal: PrincipalDep
+    subscription_id: int, session: SessionDep, principal: PrincipalDep, address: AddressDep
 ) -> SubscriptionRead:
     """The deliveries given up on are tried again, first; nothing heard meanwhile is lost."""
     subscription = service.get(session, principal, subscription_id)
-    service.enable(session, subscription)
+    service.enable(session, principal, subscription, address)
     return service.read(session, subscription)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.audit.service import AuditKind, record_change
 from app.auth.models import IntegrationClient
 from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.auth.roles import Role
@@ -37,8 +38,53 @@ def ensure_may_subscribe(principal: Principal) -> None:
         raise Forbidden("Admins subscribe on behalf of units; integrations with their key.")
 
 
+# What the audit log keeps of a subscription: never its secrets.
+_AUDITED = (
+    "url",
+    "event_types",
+    "client_id",
+    "department_id",
+    "grid_id",
+    "previous_secret_until",
+    "disabled_at",
+    "disabled_reason",
+)
+
+
+def audited(subscription: WebhookSubscription) -> dict[str, object]:
+    return {name: getattr(subscription, name) for name in _AUDITED}
+
+
+def record_audit(
+    session: Session,
+    actor: Principal | None,
+    action: str,
+    subscription: WebhookSubscription,
+    before: dict[str, object] | None,
+    address: str | None = None,
+) -> None:
+    """An entry in the audit log for a change to a subscription; `actor` None is the
+    service itself (a subscription disabled because its deliveries kept failing)."""
+    after = None if action == "delete" else audited(subscription)
+    record_change(
+        session,
+        actor,
+        kind=AuditKind.WEBHOOK_SUBSCRIPTION,
+        action=action,
+        object_code=str(subscription.id),
+        before=before,
+        after=after,
+        address=address,
+    )
+
+
 def create(
-    session: Session, principal: Principal, body: SubscriptionCreate, *, allow_private: bool
+    session: Session,
+    principal: Principal,
+    body: SubscriptionCreate,
+    *,
+    allow_private: bool,
+    address: str | None,
 ) -> tuple[WebhookSubscription, str]:
     """A new subscription, hearing from the feed's head on, and its secret (shown once)."""
     ensure_may_subscribe(principal)
@@ -74,6 +120,7 @@ def create(
             subscription.grid_id = units.grid_in_force(session, body.unit.code, "unit").id
     session.add(subscription)
     session.flush()
+    record_audit(session, principal, "create", subscription, None, address)
     return subscription, secret
 
 
@@ -102,18 +149,29 @@ def list_(session: Session, principal: Principal) -> Sequence[WebhookSubscriptio
     return session.scalars(query.order_by(WebhookSubscription.id)).all()
 
 
-def delete(session: Session, subscription: WebhookSubscription) -> None:
+def delete(
+    session: Session, principal: Principal, subscription: WebhookSubscription, address: str | None
+) -> None:
+    record_audit(session, principal, "delete", subscription, audited(subscription), address)
     session.delete(subscription)
     session.flush()
 
 
-def rotate_secret(session: Session, subscription: WebhookSubscription, overlap: timedelta) -> str:
+def rotate_secret(
+    session: Session,
+    principal: Principal,
+    subscription: WebhookSubscription,
+    overlap: timedelta,
+    address: str | None,
+) -> str:
     """A new secret; the old one signs beside it for `overlap`, so receivers can switch."""
+    before = audited(subscription)
     secret = signing.new_secret()
     subscription.previous_secret = subscription.secret
     subscription.previous_secret_until = utc_now() + overlap
     subscription.secret = secret
     session.flush()
+    record_audit(session, principal, "rotate_secret", subscription, before, address)
     return secret
 
 
@@ -125,8 +183,11 @@ def signing_secrets(
     return [secret]
 
 
-def enable(session: Session, subscription: WebhookSubscription) -> None:
+def enable(
+    session: Session, principal: Principal, subscription: WebhookSubscription, address: str | None
+) -> None:
     """Deliver again after a disabling: the deliveries given up on are tried again first."""
+    before = audited(subscription)
     subscription.disabled_at = None
     subscription.disabled_reason = None
     session.execute(
@@ -138,6 +199,7 @@ def enable(session: Session, subscription: WebhookSubscription) -> None:
         .values(status=PENDING, next_attempt_at=utc_now())
     )
     session.flush()
+    record_audit(session, principal, "enable", subscription, before, address)
 
 
 def redeliver(session: Session, subscription: WebhookSubscription, delivery_id: int) -> None:

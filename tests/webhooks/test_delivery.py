@@ -157,6 +157,19 @@ def test_a_subscription_that_keeps_failing_is_disabled_then_enabled_loses_nothin
     deliver()
 
     assert receiver.types() == ["ticket.created", "ticket.routed", "ticket.urged"]
+    # The disabling is itself recorded, by the service, for the admins to see.
+    log = client.get(
+        "/api/v1/audit", params={"kind": "webhook_subscription"}, headers=admin
+    ).json()["items"]
+    by_action = {entry["action"]: entry for entry in log}
+    assert set(by_action) == {"create", "disable", "enable"}
+    disabled = by_action["disable"]
+    assert disabled["actor"]["kind"] == "system"
+    assert disabled["object_code"] == str(subscription["id"])
+    assert disabled["before"]["disabled_at"] is None
+    assert "failed for 24 hours" in disabled["after"]["disabled_reason"]
+    assert by_action["enable"]["actor"]["name"] == "admin"
+    assert subscription["secret"] not in str(log)
 
 
 def test_during_a_rotation_both_secrets_sign(

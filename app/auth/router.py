@@ -1,5 +1,6 @@
 """HTTP for logging in, and for the admin's integration clients and staff accounts."""
 
+import math
 from datetime import timedelta
 from typing import Annotated
 
@@ -64,7 +65,8 @@ def _token_pair(
 def _refuse_if_locked(unit: UnitOfWork, outcome: service.LoginOutcome) -> None:
     """429 with Retry-After while the name must wait after failed passwords."""
     if outcome.retry_after is not None:
-        wait = max(1, int((outcome.retry_after - utc_now()).total_seconds()) + 1)
+        # Whole seconds, rounded up: a client waiting that long is never refused again.
+        wait = max(1, math.ceil((outcome.retry_after - utc_now()).total_seconds()))
         raise unit.refusal_keeping_work(
             TooManyRequests(
                 f"Too many failed logins; try again in {wait} s.",

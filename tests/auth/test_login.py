@@ -145,6 +145,7 @@ def test_an_unknown_user_gets_the_answer_of_a_wrong_password(
     assert unknown_user.headers["www-authenticate"] == wrong_password.headers["www-authenticate"]
 
 
+@pytest.mark.usefixtures("clock")  # the waits stay exact however slow hashing is
 def test_after_three_failures_even_the_right_password_must_wait(
     anonymous: TestClient, session: Session, account: Account
 ) -> None:
@@ -157,6 +158,7 @@ def test_after_three_failures_even_the_right_password_must_wait(
     _tokens(_login(anonymous, account.username))
 
 
+@pytest.mark.usefixtures("clock")  # the waits stay exact however slow hashing is
 def test_failures_wait_longer_each_time_then_lock_the_account(
     client_with: ClientMaker, session: Session, account: Account
 ) -> None:
@@ -217,6 +219,7 @@ def _answers_to_failures(
     return answers
 
 
+@pytest.mark.usefixtures("clock")  # the waits stay exact however slow hashing is
 @pytest.mark.slow
 def test_a_made_up_name_is_slowed_and_locked_like_an_account(
     client_with: ClientMaker, session: Session, account: Account

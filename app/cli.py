@@ -44,10 +44,14 @@ def _ensure_sqlite_directory(settings: Settings) -> None:
         database_file.parent.mkdir(parents=True, exist_ok=True)
 
 
+def _say_another_process_migrates() -> None:
+    print("another process is migrating the database; waiting for it to finish", flush=True)
+
+
 def migrate(settings: Settings) -> None:
     _ensure_sqlite_directory(settings)
     engine = create_db_engine(settings)
-    with schema_lock(engine):
+    with schema_lock(engine, on_wait=_say_another_process_migrates):
         upgrade_to_head(engine)
         print("database schema is at the newest migration")
         with _session(settings) as session:

@@ -1,7 +1,7 @@
 """Applying the Alembic migrations and telling whether the database is at head."""
 
 import fcntl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,15 +64,22 @@ _SCHEMA_LOCK_KEY = 0x686F746C696E65
 
 
 @contextmanager
-def schema_lock(engine: Engine) -> Iterator[None]:
+def schema_lock(engine: Engine, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
     """Held while a process migrates the database and adds its reference data, so replicas
     that start together take turns: the first does the work, the others wait and find it
     done. PostgreSQL: an advisory lock on a connection of its own. SQLite: a lock on a file
     beside the database (SQLite's write lock is taken only at the first write, and waited
-    for only as long as the busy timeout)."""
+    for only as long as the busy timeout). `on_wait` is called once when another process
+    holds the lock, before waiting for it."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
+            taken = connection.exec_driver_sql(
+                f"SELECT pg_try_advisory_lock({_SCHEMA_LOCK_KEY})"
+            ).scalar_one()
+            if not taken:
+                if on_wait is not None:
+                    on_wait()
+                connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
             try:
                 yield
             finally:
@@ -83,7 +90,12 @@ def schema_lock(engine: Engine) -> Iterator[None]:
         yield
         return
     with open(f"{database}.schema-lock", "a") as lock_file:
-        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
         yield
 
 

@@ -8,14 +8,21 @@ request); passwords are chosen by people, so they get argon2.
 import hashlib
 import hmac
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 API_KEY_PREFIX = "hlk"
 _password_hasher = PasswordHasher()
-# Checked against when the user does not exist, so timing does not reveal usernames.
-_UNKNOWN_USER_HASH = _password_hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """Checked against when the user does not exist, so timing does not reveal usernames.
+    Made on first use: a hash costs a third of a second, which every process (each
+    command, each test worker) would otherwise pay at start."""
+    return _password_hasher.hash(secrets.token_urlsafe(16))
 
 
 def sha256_hex(value: str) -> str:
@@ -45,7 +52,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     try:
-        return _password_hasher.verify(password_hash or _UNKNOWN_USER_HASH, password) and (
+        return _password_hasher.verify(password_hash or _unknown_user_hash(), password) and (
             password_hash is not None
         )
     except (VerificationError, InvalidHashError):

@@ -304,7 +304,12 @@ def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
     print("passwords and keys are not exported: loading the folder makes new ones")
 
 
-def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
+def serve(settings: Settings, host: str, port: int, demo: bool, workers: int) -> None:
+    if workers > 1 and settings.is_sqlite:
+        # SQLite's writes go through one process's commit group (docs/architecture.md).
+        sys.exit(
+            "serve: several workers need PostgreSQL (HOTLINE_DATABASE_URL); SQLite serves from one"
+        )
     migrate(settings)
     if demo:  # before the bootstrap admin: with the demo, its admin is the demo's
         seed_demo(settings, serving=True)
@@ -312,7 +317,8 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         os.environ.setdefault("HOTLINE_WEBHOOK_ALLOW_PRIVATE", "true")
     bootstrap_admin(settings)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    print(f"Hotline on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    print(f"Hotline on http://{host}:{port}{processes}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -320,6 +326,8 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         port=port,
         log_level=settings.log_level,
         proxy_headers=True,
+        workers=workers,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 
 
@@ -365,6 +373,13 @@ def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def _positive(text: str) -> int:
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {number}")
+    return number
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -373,6 +388,13 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument(
         "--demo", action="store_true", help="load the demo city into an empty database"
+    )
+    serve_parser.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes sharing the port, each with its own connection pool "
+        "(PostgreSQL only)",
     )
     commands.add_parser(
         "migrate",
@@ -462,7 +484,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     arguments = _parser().parse_args(argv)
     settings = Settings()
     if arguments.command == "serve":
-        serve(settings, arguments.host, arguments.port, arguments.demo)
+        serve(settings, arguments.host, arguments.port, arguments.demo, arguments.workers)
     elif arguments.command == "migrate":
         migrate(settings)
         bootstrap_admin(settings)

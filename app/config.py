@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     webhook_poll_seconds: Annotated[float, Field(ge=0)] = 0.1
     webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10
     webhook_retry_hours: Annotated[float, Field(gt=0)] = 24
+    # On SIGTERM a server stops taking connections and lets requests in flight finish for
+    # at most this long (a deployment's stop timeout should be longer).
+    shutdown_grace_seconds: Annotated[int, Field(gt=0)] = 30
 
     @field_validator("jwt_secret")
     @classmethod

@@ -86,6 +86,29 @@ def _fresh_postgres_schema() -> None:
     admin.dispose()
 
 
+@contextlib.contextmanager
+def empty_database(backend: str, directory: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database of `backend`, not the one the other tests share: a
+    SQLite file in `directory`, or a PostgreSQL schema of this worker's own named after
+    `name`, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / f'{name}.db'}"
+        return
+    schema = worker_schema(name)
+    base_url = Settings(database_url=POSTGRES_URL or "").database_url
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base_url else "?"
+    try:
+        yield f"{base_url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        admin.dispose()
+
+
 def ensure_trigram_extension(url: str) -> None:
     """pg_trgm in the database's public schema, which no test drops: made by a migration
     inside a worker's schema, it would go with that schema (and every index using it)."""

@@ -1,11 +1,9 @@
 """The `hotline` command: migrate, seed-demo, and serve --demo end to end."""
 
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -13,6 +11,7 @@ import pytest
 
 from app.cli import main
 from app.schema_version import head_revision
+from tests.served import free_port, stop, wait_until_ready
 
 # Each runs the hotline command as a process of its own.
 pytestmark = pytest.mark.slow
@@ -20,7 +19,6 @@ pytestmark = pytest.mark.slow
 DEMO_GRIDS = 300 + 50 + 10  # unit grids + communities + streets
 DEMO_DEPARTMENTS = 13  # twelve functional departments and the district office
 # Loading the demo hashes seven passwords with argon2: seconds each on a busy machine.
-SERVE_TIMEOUT_SECONDS = 60
 
 
 def _database_url(path: Path) -> str:
@@ -191,32 +189,11 @@ def test_migrate_as_a_real_command(tmp_path: Path) -> None:
     assert _revision(database) == head_revision()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def _wait_until_ready(base_url: str, server: subprocess.Popen[bytes]) -> httpx.Response:
-    deadline = time.monotonic() + SERVE_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, "hotline serve exited before it was ready"
-        try:
-            response = httpx.get(f"{base_url}/readyz", timeout=2)
-        except httpx.TransportError:
-            response = None
-        if response is not None and response.status_code == 200:
-            return response
-        time.sleep(0.1)
-    pytest.fail(f"hotline serve was not ready after {SERVE_TIMEOUT_SECONDS} s")
-
-
 def test_serve_demo_end_to_end(tmp_path: Path) -> None:
     hotline = Path(sys.executable).with_name("hotline")  # the installed console script
     assert hotline.exists(), "the project is not installed: no `hotline` script"
     database = tmp_path / "data" / "served.db"
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "serve.log"
 
@@ -229,7 +206,7 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
             stderr=subprocess.STDOUT,
         )
         try:
-            ready = _wait_until_ready(base_url, server)
+            ready = wait_until_ready(base_url, server)
             assert ready.json() == {"status": "ok", "schema": head_revision()}
 
             streets = httpx.get(f"{base_url}/api/v1/grids", params={"level": 1}, timeout=5)
@@ -242,12 +219,7 @@ def test_serve_demo_end_to_end(tmp_path: Path) -> None:
             print(log_path.read_text(errors="replace"))  # shown by pytest on failure
             raise
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
     assert "demo city loaded" in log_path.read_text()
 
 

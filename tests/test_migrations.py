@@ -18,7 +18,6 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Table,
-    create_engine,
     insert,
     inspect,
     select,
@@ -39,9 +38,8 @@ from app.schema_version import (
 from app.tickets import search
 from app.tickets.models import Ticket
 from app.tickets.search import include_in_comparison
-from tests.conftest import worker_schema
+from tests.conftest import empty_database
 
-MIGRATIONS_SCHEMA = worker_schema("hotline_migrations_test")
 APP_TABLES = frozenset(app.models.Base.metadata.tables)
 
 
@@ -80,26 +78,12 @@ def test_shared_database_is_at_head(engine: Engine) -> None:
 @pytest.fixture
 def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
     """An empty database of the backend under test, not the one the other tests share."""
-    if backend == "sqlite":
-        engine = create_db_engine(Settings(database_url=f"sqlite:///{tmp_path / 'fresh.db'}"))
-        yield engine
-        engine.dispose()
-        return
-    base_url = Settings(database_url=os.environ["TEST_POSTGRES_URL"]).database_url
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {MIGRATIONS_SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {MIGRATIONS_SCHEMA}"))
-    separator = "&" if "?" in base_url else "?"
-    url = f"{base_url}{separator}options=-csearch_path%3D{MIGRATIONS_SCHEMA}"
-    engine = create_db_engine(Settings(database_url=url))
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {MIGRATIONS_SCHEMA} CASCADE"))
-        admin.dispose()
+    with empty_database(backend, tmp_path, "hotline_migrations_test") as url:
+        engine = create_db_engine(Settings(database_url=url))
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 REPLICAS = 3

@@ -11,18 +11,17 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
-from sqlalchemy import create_engine, text
 
 from app.config import Settings
 from app.main import create_app
-from tests.conftest import JWT_SECRET, worker_schema
+from tests.conftest import JWT_SECRET
+from tests.conftest import empty_database as empty_database_of
 
 # `hotline migrate` runs as a process of its own.
 pytestmark = pytest.mark.slow
 
 API = "/api/v1"
 ADMIN = ("chief", "a-long-admin-password")
-NEW_CITY_SCHEMA = worker_schema("hotline_new_city")
 # Two streets side by side, each one community that is one unit grid (WGS-84).
 STREETS = {
     "A": (118.10, 27.30, 118.12, 27.32),
@@ -63,21 +62,8 @@ def _grid_map() -> dict[str, Any]:
 @pytest.fixture
 def empty_database(backend: str, tmp_path: Path) -> Iterator[str]:
     """The URL of an empty database of the backend under test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'new-city.db'}"
-        return
-    base_url = Settings(database_url=os.environ["TEST_POSTGRES_URL"]).database_url
-    admin = create_engine(base_url)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA IF EXISTS {NEW_CITY_SCHEMA} CASCADE"))
-        connection.execute(text(f"CREATE SCHEMA {NEW_CITY_SCHEMA}"))
-    separator = "&" if "?" in base_url else "?"
-    try:
-        yield f"{base_url}{separator}options=-csearch_path%3D{NEW_CITY_SCHEMA}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA IF EXISTS {NEW_CITY_SCHEMA} CASCADE"))
-        admin.dispose()
+    with empty_database_of(backend, tmp_path, "hotline_new_city") as url:
+        yield url
 
 
 def _migrate(database_url: str, tmp_path: Path) -> None:

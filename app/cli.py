@@ -29,6 +29,7 @@ from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
+from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
@@ -352,6 +353,36 @@ def deliver_webhooks(settings: Settings, arguments: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def migrate_photos(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Copy every photo's bytes into the storage named by --to from the other one, a batch
+    per transaction; nothing is deleted. Exits 1 naming the photos neither storage holds."""
+    target = PhotoStore(arguments.to, settings.upload_dir)
+    source = PhotoStore(FILESYSTEM if arguments.to == DATABASE else DATABASE, settings.upload_dir)
+    engine = create_db_engine(settings)
+    totals = None
+    try:
+        with create_session_factory(engine)() as session:
+            _require_head(session, "migrate-photos")
+            for totals in copy_photos(session, source, target):
+                session.commit()
+                checked = totals.copied + totals.already_there + len(totals.missing)
+                print(f"{checked} photos checked", end="\r", file=sys.stderr, flush=True)
+    finally:
+        engine.dispose()
+    if totals is None:
+        print("no photos: nothing to copy")
+        return
+    print(
+        f"photos copied from {source.storage} to {target.storage}: {totals.copied} copied, "
+        f"{totals.already_there} already there"
+    )
+    if totals.missing:
+        sys.exit(
+            f"migrate-photos: {len(totals.missing)} photos have their bytes in neither "
+            f"storage: {', '.join(totals.missing[:20])}"
+        )
+
+
 def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
     """Record due warnings and breaches: once, or every --interval seconds until stopped.
     Safe beside the servers' own sweepers and other workers (see app/sla/sweeper.py)."""
@@ -477,6 +508,12 @@ def _parser() -> argparse.ArgumentParser:
     webhooks_parser.add_argument(
         "--interval", type=float, default=0.1, help="seconds between looks when idle"
     )
+    photos_parser = commands.add_parser(
+        "migrate-photos",
+        help="copy photos' bytes into the storage named by --to (before changing "
+        "HOTLINE_PHOTO_STORAGE to it); nothing is deleted from the other",
+    )
+    photos_parser.add_argument("--to", choices=(FILESYSTEM, DATABASE), required=True)
     return parser
 
 
@@ -506,6 +543,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sla_sweep(settings, arguments)
     elif arguments.command == "deliver-webhooks":
         deliver_webhooks(settings, arguments)
+    elif arguments.command == "migrate-photos":
+        migrate_photos(settings, arguments)
 
 
 if __name__ == "__main__":

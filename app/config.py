@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("HOTLINE_DATABASE_URL", "DATABASE_URL"),
     )
     upload_dir: Path = DEFAULT_DATA_DIR / "uploads"
+    # Where photos' bytes are kept: files under upload_dir (a directory every replica must
+    # share), or the database (replicas need no shared disk). `hotline migrate-photos`
+    # copies them across when this changes.
+    photo_storage: Literal["filesystem", "database"] = "filesystem"
     timezone: str = "Asia/Shanghai"
     max_body_bytes: Annotated[int, Field(gt=0)] = 1_000_000
     max_photo_bytes: Annotated[int, Field(gt=0)] = 10_000_000

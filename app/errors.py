@@ -89,6 +89,10 @@ class UnsupportedMediaType(HotlineError):
     status, slug, title = 415, "unsupported-media-type", "Unsupported media type"
 
 
+class ServiceUnavailable(HotlineError):
+    status, slug, title = 503, "service-unavailable", "Service unavailable"
+
+
 def problem_responses(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for the problem+json answers an endpoint gives, with why."""
     return {

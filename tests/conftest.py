@@ -66,6 +66,7 @@ TRANSACTIONAL_TABLES = (
     "ticket",
     "ticket_number_counter",
     "idempotency_record",
+    "photo_bytes",
     "photo",
 )
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -20,3 +20,15 @@ class Photo(Base):
     exif_lat: Mapped[float | None] = mapped_column(Float)
     exif_lon: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime]
+
+
+class PhotoBytes(Base):
+    """A photo's bytes, when they are kept in the database (`HOTLINE_PHOTO_STORAGE=database`)
+    so that replicas need no shared disk."""
+
+    __tablename__ = "photo_bytes"
+
+    photo_id: Mapped[str] = mapped_column(
+        String(64), ForeignKey("photo.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)

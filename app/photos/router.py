@@ -2,8 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, File, Response, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,13 +14,16 @@ from app.errors import (
     HotlineError,
     NotFound,
     PayloadTooLarge,
+    ServiceUnavailable,
     UnprocessableContent,
     UnsupportedMediaType,
+    problem_responses,
 )
 from app.photos import imaging
 from app.photos import service as photos
 from app.photos.models import Photo
 from app.photos.schemas import PhotoRead
+from app.photos.storage import PhotoStore
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketAttachment
 
@@ -77,27 +79,41 @@ def upload_photos(
         _clean(upload, settings.max_photo_bytes, settings.max_photo_pixels) for upload in files
     ]
     return [
-        PhotoRead.of(photos.store_photo(session, settings.upload_dir, clean)) for clean in cleaned
+        PhotoRead.of(photos.store_photo(session, PhotoStore.of(settings), clean))
+        for clean in cleaned
     ]
 
 
 @router.get(
     "/{photo_id}",
     summary="A stored photo, metadata removed",
-    response_class=FileResponse,
-    responses={200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}}},
+    response_class=Response,
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
+        **problem_responses(
+            (404, "No such photo, or not one the caller may see"),
+            (503, "The photo's bytes are not in this server's storage (see migrate-photos)"),
+        ),
+    },
 )
 def get_photo(
     photo_id: str, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
-) -> FileResponse:
+) -> Response:
     """Integrations and city-wide staff get any photo by its id (a content hash nobody can
     guess); unit staff only the photos of tickets they may see."""
     photo = session.get(Photo, photo_id)
     if photo is None or not _may_see(session, principal, photo_id):
         raise NotFound(f"No photo has id {photo_id!r}.")
-    path = photos.photo_path(settings.upload_dir, photo.id, photo.extension)
-    return FileResponse(
-        path,
+    store = PhotoStore.of(settings)
+    data = store.read(session, photo)
+    if data is None:
+        raise ServiceUnavailable(
+            f"Photo {photo_id!r} is recorded but its bytes are not in the {store.storage} "
+            "storage of this server: the upload directory is not shared by every replica, or "
+            "HOTLINE_PHOTO_STORAGE changed without `hotline migrate-photos`."
+        )
+    return Response(
+        data,
         media_type=photo.content_type,
         headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )

@@ -1,9 +1,5 @@
 """Storing photos by content hash and finding them again."""
 
-import os
-import tempfile
-from pathlib import Path
-
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
@@ -12,38 +8,17 @@ from app.db import insert_ignoring_conflict, transient
 from app.driver_sql import DriverStatement
 from app.photos.imaging import CleanPhoto
 from app.photos.models import Photo
+from app.photos.storage import PhotoStore
 
 _PHOTOS: Table = Photo.__table__  # type: ignore[assignment]
 _BY_ID = DriverStatement(select(_PHOTOS).where(_PHOTOS.c.id == bindparam("id")))
 
 
-def photo_path(upload_dir: Path, photo_id: str, extension: str) -> Path:
-    # Two levels of fan-out keep directories small on a city's volume of photos.
-    return upload_dir / photo_id[:2] / photo_id[2:4] / f"{photo_id}.{extension}"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-    try:
-        with os.fdopen(handle, "wb") as temp_file:
-            temp_file.write(data)
-            temp_file.flush()
-            os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
-def store_photo(session: Session, upload_dir: Path, clean: CleanPhoto) -> Photo:
-    """Keep `clean` on disk (durably, before the row is written) and return its row.
+def store_photo(session: Session, store: PhotoStore, clean: CleanPhoto) -> Photo:
+    """Keep `clean` (its row, and its bytes in `store`) and return its row.
 
     The same upload twice gives the same photo: the id is the hash of the original bytes.
     """
-    path = photo_path(upload_dir, clean.sha256, clean.extension)
-    if not path.exists():
-        _write_atomically(path, clean.data)
     values = {
         "id": clean.sha256,
         "content_type": clean.content_type,
@@ -56,6 +31,7 @@ def store_photo(session: Session, upload_dir: Path, clean: CleanPhoto) -> Photo:
         "created_at": utc_now(),
     }
     insert_ignoring_conflict(session, _PHOTOS, values, ["id"])
+    store.keep(session, clean.sha256, clean.extension, clean.data)
     return session.get_one(Photo, clean.sha256)
 
 

@@ -2,8 +2,7 @@
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,35 +10,15 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
-from app.main import create_app
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.photos.conftest import ClientMaker
 
 PHOTOS = "/api/v1/photos"
 TICKETS = "/api/v1/tickets"
 PROBLEM_TYPE_BASE = "https://hotline.example.gov.cn/problems/"
 EXIF_POINT = (27.3312, 118.1205)
 SMALL_PHOTO_LIMIT = 1000
-
-ClientMaker = Callable[..., TestClient]
-
-
-@pytest.fixture
-def client_with(
-    settings: Settings, session_factory: sessionmaker[Session], auth: dict[str, dict[str, str]]
-) -> Iterator[ClientMaker]:
-    """Build a client like `client`, but with some settings changed (limits, upload dir)."""
-    with ExitStack() as stack:
-
-        def make(**changes: Any) -> TestClient:
-            app = create_app(settings.model_copy(update=changes))
-            in_test_transaction(app, session_factory)
-            return stack.enter_context(TestClient(app, headers=auth["dispatcher"]))
-
-        yield make
 
 
 @pytest.fixture

@@ -224,14 +224,18 @@ def start_server(
     factory: bool = True,
     ready_path: str = "/healthz",
     timeout: float = 60.0,
+    workers: int = 1,
 ) -> Server:
-    """Start `uvicorn APP` (one worker) on a free loopback port; return once it answers 200."""
+    """Start `uvicorn APP` (`workers` processes) on a free loopback port; return once it
+    answers 200."""
     port = free_port()
     log_path = log_dir / f"{name}.log"
     log_file = log_path.open("wb")
     command = [sys.executable, "-m", "uvicorn", app, *UVICORN_OPTIONS, "--port", str(port)]
     if factory:
         command.append("--factory")
+    if workers > 1:
+        command += ["--workers", str(workers)]
     process = subprocess.Popen(
         command,
         cwd=PROJECT_ROOT,
@@ -285,20 +289,46 @@ class CpuSample:
     machine_busy_s: float
 
 
+def _stat_fields(pid: int) -> list[str]:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    # The fields after the ")" that closes the command name (which may hold spaces).
+    return stat[stat.rindex(")") + 2 :].split()
+
+
+def _with_descendants(pid: int) -> list[int]:
+    """`pid` and every process below it (a server's worker processes)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int(_stat_fields(int(entry.name))[1])
+            except (OSError, ValueError, IndexError):
+                continue  # gone meanwhile
+            parents.setdefault(parent, []).append(int(entry.name))
+    found, waiting = [], [pid]
+    while waiting:
+        current = waiting.pop()
+        found.append(current)
+        waiting.extend(parents.get(current, []))
+    return found
+
+
 def cpu_sample(pid: int) -> CpuSample | None:
-    """CPU seconds used so far by `pid` (all its threads) and by the whole machine.
+    """CPU seconds used so far by `pid` and its worker processes (all their threads), and
+    by the whole machine.
 
     None where /proc is missing: the numbers are context, not the result.
     """
     ticks = os.sysconf("SC_CLK_TCK")
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
         machine = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        process = 0.0
+        for member in _with_descendants(pid):
+            fields = _stat_fields(member)
+            # utime and stime are the 12th and 13th fields after the command name.
+            process += (int(fields[11]) + int(fields[12])) / ticks
     except OSError:
         return None
-    # Fields after the ")" that closes the command name: utime and stime are the 12th and 13th.
-    fields = stat[stat.rindex(")") + 2 :].split()
-    process = (int(fields[11]) + int(fields[12])) / ticks
     # user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
     counters = [int(value) for value in machine[:8]]
     busy = (sum(counters) - counters[3] - counters[4]) / ticks

@@ -45,7 +45,10 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
     "app/tickets/scoping.py": ("tests/tickets/test_scoping.py", "tests/auth/test_access_matrix.py"),
     "app/idempotency/service.py": ("tests/tickets/test_idempotency.py",),
     "app/workflow/machine.py": ("tests/workflow/test_machine.py", "tests/workflow/test_actions.py"),
-    "app/intake/_commit_group.py": ("tests/intake/test_commit_group.py",),
+    "app/intake/_commit_group.py": (
+        "tests/intake/test_commit_group.py",
+        "tests/intake/test_loop_path.py",
+    ),
     "app/auth/policy.py": ("tests/auth/test_access_matrix.py",),
     "app/auth/tokens.py": ("tests/auth/test_login.py",),
     "app/auth/throttle.py": ("tests/auth/test_login.py",),

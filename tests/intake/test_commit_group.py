@@ -2,6 +2,7 @@
 
 import contextlib
 import sqlite3
+import threading
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -144,6 +145,31 @@ def test_a_session_enters_at_once_only_an_open_group_nobody_is_using(scratch: En
 def test_a_session_that_never_touched_the_database_waits_for_nothing(scratch: Engine) -> None:
     group = CommitGroup(scratch)
     assert group.session().leave_group(joined=True) is None
+    assert not group.open
+    assert not group.commit_due(others_waiting=False)  # nothing open: nothing to commit
+
+
+def test_a_group_that_cannot_begin_gives_the_connection_back(tmp_path: Path) -> None:
+    """A BEGIN that fails (the database cannot be opened) must not keep the group's lock:
+    the next session would wait for it forever."""
+    unreachable = create_db_engine(
+        Settings(database_url=f"sqlite:///{tmp_path / 'missing' / 'group.db'}")
+    )
+    group = CommitGroup(unreachable)
+    failures: list[BaseException] = []
+
+    def enter() -> None:
+        try:
+            group.enter()
+        except Exception as error:  # the open failing, as expected
+            failures.append(error)
+
+    for _ in range(2):
+        attempt = threading.Thread(target=enter, daemon=True)
+        attempt.start()
+        attempt.join(timeout=10)
+        assert not attempt.is_alive(), "the second session waits for a lock nobody holds"
+    assert len(failures) == 2
     assert not group.open
 
 

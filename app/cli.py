@@ -24,11 +24,13 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
+from app.demo.knowledge import seed_demo_knowledge
 from app.demo.people import DEMO_CLIENTS, demo_users
 from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
+from app.kb.service import local_today
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
@@ -87,11 +89,12 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
                 "use a new database for the demo. Nothing was written."
             )
         loaded = load_city_folder(session, DEMO_FOLDER, editor=SYSTEM_EDITOR)
+        articles = seed_demo_knowledge(session, local_today(settings.timezone))
     counts = loaded.counts
     print(
         f"demo city loaded from {DEMO_FOLDER.name}/: {counts['grids']} grids, "
         f"{counts['departments']} departments, {counts['categories']} categories, "
-        f"{counts['routing_rules']} routing rules"
+        f"{counts['routing_rules']} routing rules, {len(articles)} knowledge-base articles"
     )
     print("demo staff accounts (demo only, never in production): username / password / role")
     for user in demo_users(city):

@@ -257,7 +257,7 @@ def _index(session: Session, article: KbArticle, category_name: str | None) -> N
 
 def reindex(session: Session) -> int:
     """Every article in use indexed again (after the word lists changed); how many."""
-    names = dict(session.execute(select(Category.id, Category.name)).tuples().all())
+    names = {row.id: row.name for row in session.execute(select(Category.id, Category.name))}
     articles = session.scalars(select(KbArticle).where(KbArticle.retired_at.is_(None))).all()
     for article in articles:
         _index(session, article, names.get(article.category_id) if article.category_id else None)
@@ -361,4 +361,4 @@ def citation_counts(
         query = query.where(KbCitation.cited_at >= since)
     if until is not None:
         query = query.where(KbCitation.cited_at < until)
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query))

@@ -361,4 +361,4 @@ def citation_counts(
         query = query.where(KbCitation.cited_at >= since)
     if until is not None:
         query = query.where(KbCitation.cited_at < until)
-    return dict(session.execute(query))
+    return dict(session.execute(query).all())

@@ -30,7 +30,7 @@ from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
-from app.kb.service import local_today
+from app.kb import service as kb_service
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
@@ -89,7 +89,7 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
                 "use a new database for the demo. Nothing was written."
             )
         loaded = load_city_folder(session, DEMO_FOLDER, editor=SYSTEM_EDITOR)
-        articles = seed_demo_knowledge(session, local_today(settings.timezone))
+        articles = seed_demo_knowledge(session, kb_service.local_today(settings.timezone))
     counts = loaded.counts
     print(
         f"demo city loaded from {DEMO_FOLDER.name}/: {counts['grids']} grids, "
@@ -454,6 +454,10 @@ def _parser() -> argparse.ArgumentParser:
     webhooks_parser.add_argument(
         "--interval", type=float, default=0.1, help="seconds between looks when idle"
     )
+    commands.add_parser(
+        "reindex-kb",
+        help="index every knowledge-base article again (after the word lists changed)",
+    )
     return parser
 
 
@@ -467,6 +471,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         bootstrap_admin(settings)
     elif arguments.command == "seed-demo":
         seed_demo(settings)
+    elif arguments.command == "reindex-kb":
+        with _session(settings) as session:
+            print(f"{kb_service.reindex(session)} knowledge-base articles indexed")
     elif arguments.command == "create-user":
         create_user(settings, arguments)
     elif arguments.command == "create-client":

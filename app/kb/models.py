@@ -20,6 +20,8 @@ class KbArticle(Base):
         Index("ix_kb_article_owner_department_id", "owner_department_id"),
         Index("ix_kb_article_owner_grid_id", "owner_grid_id"),
         Index("ix_kb_article_review_date", "review_date"),
+        # A search's count and mean length of the articles, read from this index alone.
+        Index("ix_kb_article_retired_at_terms_weight", "retired_at", "terms_weight"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

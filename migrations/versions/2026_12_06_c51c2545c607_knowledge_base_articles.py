@@ -1,4 +1,4 @@
-"""knowledge base articles
+"""Knowledge base: articles, their search terms, their citations
 
 Revision ID: c51c2545c607
 Revises: 54d79091656f
@@ -62,6 +62,9 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_kb_article_owner_grid_id", ["owner_grid_id"], unique=False)
         batch_op.create_index("ix_kb_article_review_date", ["review_date"], unique=False)
+        batch_op.create_index(
+            "ix_kb_article_retired_at_terms_weight", ["retired_at", "terms_weight"], unique=False
+        )
 
     op.create_table(
         "kb_article_term",
@@ -116,6 +119,7 @@ def downgrade() -> None:
 
     op.drop_table("kb_article_term")
     with op.batch_alter_table("kb_article", schema=None) as batch_op:
+        batch_op.drop_index("ix_kb_article_retired_at_terms_weight")
         batch_op.drop_index("ix_kb_article_review_date")
         batch_op.drop_index("ix_kb_article_owner_grid_id")
         batch_op.drop_index("ix_kb_article_owner_department_id")

@@ -304,3 +304,14 @@ def test_calls_answered_with_an_article_are_counted(
                 session, reference, TODAY, field="answered_at_once.kb_article"
             )
         assert refused.value.extensions["field"] == "answered_at_once.kb_article"
+
+
+def test_indexing_again_finds_the_same_articles(
+    client: TestClient, auth: Auth, session: Session
+) -> None:
+    light = _create(client, auth["urban"], **STREET_LIGHT)
+    before = _search(client, auth["dispatcher"], "路灯坏了")
+    assert kb_service.reindex(session) == 1
+    session.commit()
+    assert _search(client, auth["dispatcher"], "路灯坏了") == before
+    assert before[0]["article"]["id"] == light["id"]

@@ -29,7 +29,7 @@ class KbArticle(Base):
     answer: Mapped[str] = mapped_column(Text)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id"), index=True)
     # Words an agent would search by, one per line.
-    keywords: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    keywords: Mapped[str] = mapped_column(Text, default="", server_default="")
     owner_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     owner_grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     # Local dates of the city: in force from `valid_from` to `valid_to` (both included).

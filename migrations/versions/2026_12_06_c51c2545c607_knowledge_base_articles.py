@@ -26,7 +26,7 @@ def upgrade() -> None:
         sa.Column("question", sa.String(length=300), nullable=False),
         sa.Column("answer", sa.Text(), nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=True),
-        sa.Column("keywords", sa.String(length=1000), server_default="", nullable=False),
+        sa.Column("keywords", sa.Text(), server_default="", nullable=False),
         sa.Column("owner_department_id", sa.Integer(), nullable=True),
         sa.Column("owner_grid_id", sa.Integer(), nullable=True),
         sa.Column("valid_from", sa.Date(), nullable=False),

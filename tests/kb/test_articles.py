@@ -217,6 +217,14 @@ def test_search_and_lists_filter_by_category_group_and_owner(
     assert [item["owner_grid"]["code"] for item in by_owner.json()["items"]] == [STREET]
 
 
+def test_the_longest_article_allowed_is_kept_whole(client: TestClient, auth: Auth) -> None:
+    keywords = [f"{number:02d}" + "路" * 48 for number in range(30)]
+    body = STREET_LIGHT | {"question": "问" * 300, "answer": "答" * 4000, "keywords": keywords}
+    article = _create(client, auth["urban"], **body)
+    assert article["keywords"] == keywords
+    assert len(article["answer"]) == 4000
+
+
 def test_pages_follow_one_another(client: TestClient, auth: Auth) -> None:
     created = [_create(client, auth["urban"], **STREET_LIGHT)["id"] for _ in range(3)]
     seen: list[int] = []

@@ -1,5 +1,6 @@
 """HTTP for the knowledge base: articles, their search, the review flag."""
 
+import dataclasses
 from datetime import date
 from typing import Annotated
 
@@ -115,7 +116,7 @@ def search_articles(
     """Searched by words (Chinese cut into words) and the concepts they name; only articles
     valid today, unless `in_force=false` asks for the others."""
     if filters.in_force is None:
-        filters = service.ArticleFilters(**{**vars(filters), "in_force": True})
+        filters = dataclasses.replace(filters, in_force=True)
     hits = kb_search.search(session, q, today, filters, limit=limit)
     reads = article_reads(session, [hit.article for hit in hits], staff, today)
     return [

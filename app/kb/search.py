@@ -55,17 +55,26 @@ def search(
         term: math.log(1 + (articles - found_in + 0.5) / (found_in + 0.5))
         for term, found_in in holding.items()
     }
+    # The postings first, materialised: neither planner may walk the articles instead and
+    # probe the terms' index once per article (each did, on its own statistics).
+    posting = (
+        select(KbArticleTerm.article_id, KbArticleTerm.term, KbArticleTerm.weight)
+        .where(KbArticleTerm.term.in_(sorted(idf)))
+        .cte("posting")
+        .prefix_with("MATERIALIZED")
+    )
     length_norm = K1 * (1 - B + B * KbArticle.terms_weight / (float(average_length) or 1.0))
-    weight = KbArticleTerm.weight
+    weight = posting.c.weight
     score = func.sum(
-        case(idf, value=KbArticleTerm.term, else_=0.0) * weight * (K1 + 1) / (weight + length_norm)
+        case(idf, value=posting.c.term, else_=0.0) * weight * (K1 + 1) / (weight + length_norm)
     ).label("score")
     best = session.execute(
-        select(KbArticleTerm.article_id, score)
-        .join(KbArticle, KbArticle.id == KbArticleTerm.article_id)
-        .where(KbArticleTerm.term.in_(sorted(idf)), *scope_conditions(filters, today))
-        .group_by(KbArticleTerm.article_id)
-        .order_by(score.desc(), KbArticleTerm.article_id)
+        select(posting.c.article_id, score)
+        .select_from(posting)
+        .join(KbArticle, KbArticle.id == posting.c.article_id)
+        .where(*scope_conditions(filters, today))
+        .group_by(posting.c.article_id)
+        .order_by(score.desc(), posting.c.article_id)
         .limit(limit)
     ).all()
     found = {

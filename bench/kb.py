@@ -143,8 +143,10 @@ def run(arguments: argparse.Namespace) -> int:
             with Session(engine) as session:
                 ids = _ids(session)
                 print(f"quality ({len(ids)} demo articles, {arguments.db}):")
-                print(_line("tuning", measure(session, TUNING, ids, TODAY)))
-                print(_line("held-out", measure(session, HELD_OUT, ids, TODAY)))
+                tuning = measure(session, TUNING, ids, TODAY)
+                held_out = measure(session, HELD_OUT, ids, TODAY)
+                print(_line("tuning", tuning))
+                print(_line("held-out", held_out))
 
                 log(f"write {arguments.articles} more articles")
                 started = time.perf_counter()
@@ -167,5 +169,10 @@ def run(arguments: argparse.Namespace) -> int:
         f"  search:  mean {mean:.2f} ms, p95 {_p95(searches):.2f} ms over {len(searches)} questions"
     )
     print(f"  ceiling: one LIKE scan of the articles, mean {scan:.2f} ms")
-    print(f"  ratio_to_scan {mean / scan:.2f}")
+    print(
+        f"kb heldout_hit1={held_out.hit_at_1:.3f} heldout_hit3={held_out.hit_at_3:.3f} "
+        f"tuning_hit1={tuning.hit_at_1:.3f} tuning_hit3={tuning.hit_at_3:.3f} "
+        f"articles={total} search_ms={mean:.1f} p95_ms={_p95(searches):.1f} "
+        f"ratio_to_scan={mean / scan:.2f}"
+    )
     return 0

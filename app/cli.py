@@ -24,11 +24,13 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
+from app.demo.knowledge import seed_demo_knowledge
 from app.demo.people import DEMO_CLIENTS, demo_users
 from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
+from app.kb import service as kb_service
 from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
@@ -92,11 +94,12 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
                 "use a new database for the demo. Nothing was written."
             )
         loaded = load_city_folder(session, DEMO_FOLDER, editor=SYSTEM_EDITOR)
+        articles = seed_demo_knowledge(session, kb_service.local_today(settings.timezone))
     counts = loaded.counts
     print(
         f"demo city loaded from {DEMO_FOLDER.name}/: {counts['grids']} grids, "
         f"{counts['departments']} departments, {counts['categories']} categories, "
-        f"{counts['routing_rules']} routing rules"
+        f"{counts['routing_rules']} routing rules, {len(articles)} knowledge-base articles"
     )
     print("demo staff accounts (demo only, never in production): username / password / role")
     for user in demo_users(city):
@@ -514,6 +517,10 @@ def _parser() -> argparse.ArgumentParser:
         "HOTLINE_PHOTO_STORAGE to it); nothing is deleted from the other",
     )
     photos_parser.add_argument("--to", choices=(FILESYSTEM, DATABASE), required=True)
+    commands.add_parser(
+        "reindex-kb",
+        help="index every knowledge-base article again (after the word lists changed)",
+    )
     return parser
 
 
@@ -527,6 +534,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         bootstrap_admin(settings)
     elif arguments.command == "seed-demo":
         seed_demo(settings)
+    elif arguments.command == "reindex-kb":
+        with _session(settings) as session:
+            print(f"{kb_service.reindex(session)} knowledge-base articles indexed")
     elif arguments.command == "create-user":
         create_user(settings, arguments)
     elif arguments.command == "create-client":

@@ -25,6 +25,7 @@ from app.events.router import router as events_router
 from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
 from app.heap import settle_once
+from app.kb.router import router as kb_router
 from app.limits import BodySizeLimit
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
@@ -183,6 +184,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dedup_router,
         events_router,
         webhooks_router,
+        kb_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)

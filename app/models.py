@@ -8,6 +8,7 @@ from app.dedup.models import DuplicateCandidate, TicketFollower
 from app.events.models import EventFeed
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
+from app.kb.models import KbArticle, KbArticleTerm, KbCitation
 from app.photos.models import Photo
 from app.ratelimit.models import RateLimitWindow
 from app.routing.models import CategoryKeyword, RoutingRule
@@ -45,6 +46,9 @@ __all__ = [
     "GridRevision",
     "IdempotencyRecord",
     "IntegrationClient",
+    "KbArticle",
+    "KbArticleTerm",
+    "KbCitation",
     "Photo",
     "RateLimitWindow",
     "RefreshToken",

@@ -58,6 +58,7 @@ TRANSACTIONAL_TABLES = (
     "webhook_subscription",
     "rate_limit_window",
     "refresh_token",
+    "kb_citation",
     "ticket_event",
     "ticket_attachment",
     "ticket_assisting_unit",

@@ -63,6 +63,7 @@ MODULE_TESTS: dict[str, tuple[str, ...]] = {
         "tests/webhooks/test_workers.py",
     ),
     "app/webhooks/safety.py": ("tests/webhooks/test_subscriptions.py",),
+    "app/kb/service.py": ("tests/kb/test_articles.py",),
 }
 # Imported once, before the first run: a run (a fork) starts from them rather than import
 # them anew, a good part of a short run's time.

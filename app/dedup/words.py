@@ -68,6 +68,16 @@ class Segmenter:
             if _WORD.match(word) and word not in self._common
         )
 
+    def search_words(self, text: str) -> list[str]:
+        """The content words of `text` as a search engine indexes them: a long word also
+        yields the shorter words within it ("社会保险": "社会", "保险", "社会保险"), so a
+        question that says it shorter still meets it."""
+        return [
+            word
+            for word in self._jieba.cut_for_search(text, False)
+            if _WORD.match(word) and word not in self._common
+        ]
+
 
 def user_words(gazetteer: Gazetteer, category_names: Iterable[str]) -> tuple[str, ...]:
     """The segmenter's user dictionary for a gazetteer and a taxonomy."""

@@ -14,7 +14,7 @@ import itertools
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -29,12 +29,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth_service
 from app.auth.models import StaffUser
+from app.auth.principal import StaffPrincipal
 from app.auth.roles import Role
 from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.config import Settings
 from app.demo.people import demo_users
 from app.demo.seed import demo_grid_map
+from app.kb import service as kb_service
+from app.kb.schemas import ArticleCreate
 from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
 from app.routing.models import CategoryKeyword, RoutingRule
@@ -450,6 +453,13 @@ EXPECTED: dict[str, str] = {
     "GET /webhook-subscriptions/{subscription_id}/deliveries": "401 200 403 403 403 403 403 403 404 404 404",  # noqa: E501
     "POST /webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
     "POST /webhook-subscriptions/{subscription_id}/replay": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
+    # The knowledge base: staff read; the unit that keeps an article (urban) and admins write.
+    "GET /kb/search":                               "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /kb/articles":                             "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /kb/articles/{article_id}":                "401 200 200 200 200 200 200 200 403 403 403",
+    "POST /kb/articles":                            "401 201 403 403 201 403 403 403 403 403 403",
+    "PUT /kb/articles/{article_id}":                "401 200 403 403 200 403 403 403 403 403 403",
+    "POST /kb/articles/{article_id}/retire":        "401 200 403 403 200 403 403 403 403 403 403",
 }
 # fmt: on
 
@@ -691,12 +701,40 @@ def _delivery(scene: Scene) -> Call:
     return Call(f"{path}/deliveries/{delivery.id}/redeliver")
 
 
+KB = f"{API}/kb"
+KB_ARTICLE = {
+    "question": "路灯晚上不亮，找谁来修？",
+    "answer": "城市道路的路灯由区城管局路灯管理所维护。",
+    "owner_department": "urban_management",
+}
+
+
+def _kb_article(scene: Scene) -> str:
+    """An article the urban management bureau keeps, written as its admin would."""
+    admin = StaffPrincipal(user_id=0, username="admin", role=Role.ADMIN)
+    article = kb_service.create_article(
+        scene.session, admin, ArticleCreate(**KB_ARTICLE), date(2026, 12, 7)
+    )
+    scene.session.commit()
+    return f"{KB}/articles/{article.id}"
+
+
 def _set_day(scene: Scene) -> Call:
     day = Call(f"{CALENDARS}/standard/days/2030-05-06", json={"is_working": False, "name": "调休"})
     assert_answer(scene.send("admin", "PUT", day), 200, "admin")
     return Call(day.path)
 
 
+REQUESTS |= {
+    "GET /kb/search": lambda _: Call(f"{KB}/search", params={"q": "路灯不亮"}),
+    "GET /kb/articles": lambda _: Call(f"{KB}/articles", params={"due_for_review": "true"}),
+    "GET /kb/articles/{article_id}": lambda scene: Call(_kb_article(scene)),
+    "POST /kb/articles": lambda _: Call(f"{KB}/articles", json=KB_ARTICLE),
+    "PUT /kb/articles/{article_id}": lambda scene: Call(
+        _kb_article(scene), json={"review_date": "2027-12-01"}
+    ),
+    "POST /kb/articles/{article_id}/retire": lambda scene: Call(f"{_kb_article(scene)}/retire"),
+}
 REQUESTS |= {
     "GET /calendars": lambda _: Call(CALENDARS),
     "GET /calendars/{code}": lambda _: Call(f"{CALENDARS}/standard", params={"year": 2026}),

@@ -1,0 +1,1 @@
+"""The knowledge base (zhishi ku): articles that agents answer consultations from."""

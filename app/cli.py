@@ -32,6 +32,7 @@ from app.grids.service import GridMapRejected, existing_levels, import_grid_map
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
+from app.stats import rollup
 from app.tickets.vocabulary import Channel
 from app.webhooks import delivery
 
@@ -361,6 +362,18 @@ def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
         engine.dispose()
 
 
+def rebuild_stats(settings: Settings) -> None:
+    """Count every ticket's timeline again into the statistics' rollups, in one transaction:
+    after an upgrade that brought statistics, or whenever their figures are in doubt."""
+    with _session(settings) as session:
+        _require_head(session, "rebuild-stats")
+        rebuilt = rollup.rebuild(session)
+    print(
+        f"statistics rebuilt from the event log: {rebuilt.tickets} tickets, "
+        f"{rebuilt.events} events, {rebuilt.buckets} daily rollup rows"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -451,6 +464,10 @@ def _parser() -> argparse.ArgumentParser:
     webhooks_parser.add_argument(
         "--interval", type=float, default=0.1, help="seconds between looks when idle"
     )
+    commands.add_parser(
+        "rebuild-stats",
+        help="recompute the statistics' rollups from the event log (reports read them)",
+    )
     return parser
 
 
@@ -480,6 +497,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         sla_sweep(settings, arguments)
     elif arguments.command == "deliver-webhooks":
         deliver_webhooks(settings, arguments)
+    elif arguments.command == "rebuild-stats":
+        rebuild_stats(settings)
 
 
 if __name__ == "__main__":

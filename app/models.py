@@ -19,6 +19,7 @@ from app.sla.models import (
     TicketClock,
     WorkCalendar,
 )
+from app.stats.models import StatSettings, StatTicket, stat_day
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,
@@ -51,6 +52,8 @@ __all__ = [
     "RoutingRule",
     "SlaPolicy",
     "StaffUser",
+    "StatSettings",
+    "StatTicket",
     "Ticket",
     "TicketAssistingUnit",
     "TicketAttachment",
@@ -62,4 +65,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkCalendar",
+    "stat_day",
 ]

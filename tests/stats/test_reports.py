@@ -148,10 +148,12 @@ def test_rankings_share_a_rank_on_equal_scores_and_list_units_with_too_few_ticke
     first, second = rows[0], rows[1]
     assert {first["code"], second["code"]} == {COMMUNITIES[0].code, COMMUNITIES[1].code}
     assert (first["rank"], second["rank"]) == (1, 1)
-    assert first["tied"] and second["tied"]
+    assert first["tied"]
+    assert second["tied"]
     assert first["score"] == 100.0
     others = rows[2:]
-    assert others and all(row["rank"] is None for row in others)
+    assert others
+    assert all(row["rank"] is None for row in others)
     assert others[0]["not_ranked_because"] == "fewer than 1 tickets received"
     # A unit's figure in the ranking is the one of its own report.
     report = _report(client, by="unit", unit_kind="community", unit=STREET.code)

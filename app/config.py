@@ -23,6 +23,8 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'hotline.db'}",
         validation_alias=AliasChoices("HOTLINE_DATABASE_URL", "DATABASE_URL"),
     )
+    # The longest created_from-created_to window a raw export (the queue's) covers.
+    export_max_days: Annotated[int, Field(gt=0, le=3660)] = 366
     # Reports read the statistics from here (a read replica); the main database when unset.
     reports_database_url: str | None = None
     upload_dir: Path = DEFAULT_DATA_DIR / "uploads"

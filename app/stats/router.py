@@ -1,20 +1,26 @@
 """HTTP for the statistics: reports, rankings and the assessment settings."""
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from app.auth.dependencies import AdminDep, StaffDep
 from app.clock import utc_now
-from app.dependencies import ReportsSessionDep, SessionDep
+from app.dependencies import ReportsSessionDep, SessionDep, SettingsDep
 from app.errors import problem_responses
-from app.stats import rankings, reports, service
+from app.exports import ExportFormat, file_response, write_table
+from app.stats import exports, rankings, reports, service
 from app.stats.schemas import (
     AssessmentSettings,
     AssessmentSettingsWrite,
+    MonthlyQuery,
     Ranking,
+    RankingExportQuery,
     RankingQuery,
     Report,
+    ReportExportQuery,
     ReportQuery,
 )
 from app.stats.tally import local_day
@@ -58,6 +64,60 @@ def get_rankings(
     query: Annotated[RankingQuery, Query()], session: ReportsSessionDep, staff: StaffDep
 ) -> Ranking:
     return rankings.ranking(session, staff, query, local_day(utc_now()), service.settings(session))
+
+
+@router.get(
+    "/report/export",
+    summary="A report as CSV (UTF-8 with BOM) or XLSX",
+    responses=_BAD_QUERY,
+)
+def export_report(
+    query: Annotated[ReportExportQuery, Query()],
+    session: ReportsSessionDep,
+    staff: StaffDep,
+    settings: SettingsDep,
+) -> StreamingResponse:
+    """The report's rows and its total, each with its figures now and before."""
+    report = get_report(query, session, staff)
+    header, rows = exports.report_table(report)
+    table = write_table(query.format, "report", header, rows, ZoneInfo(settings.timezone))
+    return file_response(table, query.format, f"report-{query.by}-{report.current_period.start}")
+
+
+@router.get(
+    "/rankings/export",
+    summary="A ranking as CSV (UTF-8 with BOM) or XLSX",
+    responses=_BAD_QUERY,
+)
+def export_rankings(
+    query: Annotated[RankingExportQuery, Query()],
+    session: ReportsSessionDep,
+    staff: StaffDep,
+    settings: SettingsDep,
+) -> StreamingResponse:
+    ranking = get_rankings(query, session, staff)
+    header, rows = exports.ranking_table(ranking)
+    table = write_table(query.format, "ranking", header, rows, ZoneInfo(settings.timezone))
+    return file_response(
+        table, query.format, f"ranking-{query.kind}-{ranking.current_period.start}"
+    )
+
+
+@router.get(
+    "/monthly.xlsx",
+    summary="The monthly report: one workbook, a sheet per report, native charts",
+    responses=_BAD_QUERY,
+)
+def monthly_report(
+    query: Annotated[MonthlyQuery, Query()], session: ReportsSessionDep, staff: StaffDep
+) -> StreamingResponse:
+    """Sheets: the three rates by street (with a bar chart), by department, by category,
+    by channel, the streets' ranking, and the rates month by month for a year (with a line
+    chart), within the caller's scope."""
+    today = local_day(utc_now())
+    month = query.date or today
+    workbook = exports.monthly_workbook(session, staff, month, today, service.settings(session))
+    return file_response(workbook, ExportFormat.XLSX, f"monthly-{month.strftime('%Y-%m')}")
 
 
 @router.get("/settings", summary="The assessment settings: weights, minimum tickets")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from app.exports import ExportFormat
 from app.schemas import InputModel, OutputModel
 from app.stats.periods import PeriodKind
 
@@ -79,6 +80,16 @@ class ReportQuery(PeriodQuery):
     )
 
 
+class ReportExportQuery(ReportQuery):
+    format: ExportFormat = Field(ExportFormat.CSV, description="csv (UTF-8 with BOM) or xlsx")
+
+
+class MonthlyQuery(InputModel):
+    date: dt.date | None = Field(
+        default=None, description="A day in the month; the current month when absent."
+    )
+
+
 class SpanRead(OutputModel):
     start: dt.date
     end: dt.date
@@ -140,6 +151,10 @@ class RankingRow(OutputModel):
     response_rate: float | None
     resolution_rate: float | None
     satisfaction_rate: float | None
+
+
+class RankingExportQuery(RankingQuery):
+    format: ExportFormat = Field(ExportFormat.CSV, description="csv (UTF-8 with BOM) or xlsx")
 
 
 class Ranking(OutputModel):

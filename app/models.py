@@ -19,7 +19,7 @@ from app.sla.models import (
     TicketClock,
     WorkCalendar,
 )
-from app.stats.models import StatSettings, StatTicket, stat_day
+from app.stats.models import StatSettings, StatTicket, stat_day, stat_place
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,
@@ -66,4 +66,5 @@ __all__ = [
     "WebhookSubscription",
     "WorkCalendar",
     "stat_day",
+    "stat_place",
 ]

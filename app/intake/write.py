@@ -345,6 +345,7 @@ def write(
         # What the statistics file the ticket under (app/stats/tally.py).
         "request_type": ticket.request_type,
         "category": ticket.category.code if ticket.category else None,
+        "grid": ticket.grid.code if ticket.grid else None,
     }
     events = [
         ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),

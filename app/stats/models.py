@@ -26,6 +26,18 @@ stat_day = Table(
 )
 
 
+# Tickets reported per local day, grid the point lies in, and category: the hotspots' map
+# and repeated places. Kept beside `stat_day` by the same rows (tally.PLACE buckets).
+stat_place = Table(
+    "stat_place",
+    Base.metadata,
+    Column("day", Date, primary_key=True),
+    Column("grid_code", String(64), primary_key=True),
+    Column("category", String(64), primary_key=True),
+    Column("received", Integer, nullable=False, server_default="0"),
+)
+
+
 class StatTicket(Base):
     """A ticket's state as its next timeline row's figures read it (app/stats/tally.py)."""
 

@@ -16,8 +16,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from app.categories.models import Category
-from app.stats.models import StatTicket, stat_day
-from app.stats.tally import COUNTED_KINDS, COUNTERS, Bucket, Count, TicketState, apply
+from app.stats.models import StatTicket, stat_day, stat_place
+from app.stats.tally import (
+    COUNTED_KINDS,
+    COUNTERS,
+    PLACE,
+    Bucket,
+    Count,
+    TicketState,
+    apply,
+)
 from app.tickets.models import Ticket, TicketEvent
 from app.units.models import Department, Grid
 
@@ -50,6 +58,11 @@ def _add_counts(dialect: str) -> Insert:
 
 
 @cache
+def _add_places(dialect: str) -> Insert:
+    return _upsert(dialect, stat_place, ["day", "grid_code", "category"], ["received"])
+
+
+@cache
 def _save_states(dialect: str) -> Insert:
     return _upsert(dialect, _STATES, ["ticket_id"], ())
 
@@ -63,6 +76,7 @@ def _bucket_rows(sums: Mapping[Bucket, list[int]]) -> list[dict[str, Any]]:
 
 
 def _sum(sums: dict[Bucket, list[int]], counts: Iterable[Count]) -> None:
+    """Add counts up per bucket (a place's under its own key: see `_add`)."""
     for bucket, counter, n in counts:
         values = sums.get(bucket)
         if values is None:
@@ -71,8 +85,24 @@ def _sum(sums: dict[Bucket, list[int]], counts: Iterable[Count]) -> None:
 
 
 def _add(connection: Connection, sums: Mapping[Bucket, list[int]]) -> None:
-    if sums:
-        connection.execute(_add_counts(connection.dialect.name), _bucket_rows(sums))
+    """Add summed counts to the rollups: units' buckets to `stat_day`, places' (tickets
+    reported in a grid) to `stat_place`."""
+    units = {bucket: values for bucket, values in sums.items() if bucket[1] != PLACE}
+    places = sorted(
+        (bucket[0], bucket[2], bucket[3], values[_INDEX["received"]])
+        for bucket, values in sums.items()
+        if bucket[1] == PLACE
+    )
+    if units:
+        connection.execute(_add_counts(connection.dialect.name), _bucket_rows(units))
+    if places:
+        connection.execute(
+            _add_places(connection.dialect.name),
+            [
+                {"day": day, "grid_code": grid, "category": category, "received": received}
+                for day, grid, category, received in places
+            ],
+        )
 
 
 def first_state(payload: Mapping[str, Any], fallback: TicketState | None = None) -> TicketState:
@@ -174,6 +204,7 @@ def rebuild(session: Session) -> Rebuilt:
     transaction (readers see the old figures until it commits)."""
     connection = session.connection()
     connection.execute(delete(stat_day))
+    connection.execute(delete(stat_place))
     connection.execute(delete(_STATES))
     events = TicketEvent.__table__
     query = (
@@ -185,9 +216,11 @@ def rebuild(session: Session) -> Rebuilt:
             Ticket.channel,
             Ticket.request_type,
             Category.code,
+            Grid.code,
         )
         .join(Ticket, Ticket.id == events.c.ticket_id)
         .outerjoin(Category, Category.id == Ticket.category_id)
+        .outerjoin(Grid, Grid.id == Ticket.grid_id)
         .where(events.c.kind.in_(sorted(COUNTED_KINDS)))
         .order_by(events.c.ticket_id, events.c.id)
     )
@@ -198,8 +231,10 @@ def rebuild(session: Session) -> Rebuilt:
     tickets = rows = 0
     save = _save_states(connection.dialect.name)
     stream = connection.execute(query.execution_options(yield_per=10_000))
-    for ticket_id, kind, payload, created_at, channel, request_type, category in stream:
+    for ticket_id, kind, payload, created_at, channel, request_type, category, grid in stream:
         rows += 1
+        if kind == "received" and "grid" not in payload:
+            payload = payload | {"grid": grid}  # a row written before statistics existed
         if ticket_id != current:
             if state is not None and current is not None:
                 states.append({"ticket_id": current, "state": state.to_json()})

@@ -4,17 +4,20 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.auth.dependencies import AdminDep, StaffDep
+from app.auth.dependencies import AdminDep, ReaderDep, StaffDep
 from app.clock import utc_now
 from app.dependencies import ReportsSessionDep, SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.exports import ExportFormat, file_response, write_table
-from app.stats import exports, rankings, reports, service
+from app.stats import exports, hotspots, rankings, reports, service
 from app.stats.schemas import (
     AssessmentSettings,
     AssessmentSettingsWrite,
+    GridMapQuery,
+    HotspotQuery,
+    Hotspots,
     MonthlyQuery,
     Ranking,
     RankingExportQuery,
@@ -118,6 +121,34 @@ def monthly_report(
     month = query.date or today
     workbook = exports.monthly_workbook(session, staff, month, today, service.settings(session))
     return file_response(workbook, ExportFormat.XLSX, f"monthly-{month.strftime('%Y-%m')}")
+
+
+@router.get(
+    "/hotspots",
+    summary="Top and rising categories, repeated places, problem-of-the-month candidates",
+    responses=_BAD_QUERY,
+)
+def get_hotspots(
+    query: Annotated[HotspotQuery, Query()], session: ReportsSessionDep, _staff: ReaderDep
+) -> Hotspots:
+    """The whole city's, for the dispatch centre and supervisors."""
+    weight = service.settings(session).basically_satisfied_weight
+    return hotspots.hotspots(session, query, local_day(utc_now()), weight)
+
+
+@router.get(
+    "/hotspots/grids.geojson",
+    summary="Tickets reported per grid in a period, as GeoJSON for a map layer",
+    responses=_BAD_QUERY,
+)
+def get_grid_counts(
+    query: Annotated[GridMapQuery, Query()], session: ReportsSessionDep, _staff: ReaderDep
+) -> JSONResponse:
+    spans = reports.periods_of(
+        query.period, query.date, query.start, query.end, local_day(utc_now())
+    )
+    collection = hotspots.grid_counts_geojson(session, spans, query.kind)
+    return JSONResponse(collection, media_type="application/geo+json")
 
 
 @router.get("/settings", summary="The assessment settings: weights, minimum tickets")

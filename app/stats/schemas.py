@@ -163,3 +163,55 @@ class Ranking(OutputModel):
     current_period: SpanRead
     settings: AssessmentSettings
     rows: list[RankingRow] = Field(description="Ranked units first, best first; then the others.")
+
+
+class HotspotQuery(PeriodQuery):
+    top: Annotated[int, Field(ge=1, le=100)] = 10
+    min_tickets: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=10,
+        description="Fewer tickets than this in the period: not rising, not a candidate.",
+    )
+    repeat_at_least: Annotated[int, Field(ge=2, le=100_000)] = Field(
+        default=3, description="A place is repeated from this many tickets in the period."
+    )
+
+
+class GridMapQuery(PeriodQuery):
+    kind: UnitKind = Field(default=UnitKind.GRID, description="Which level of grid to count by.")
+
+
+class CategoryTrend(OutputModel):
+    code: str
+    name: str
+    tickets: int = Field(description="Tickets taken in during the period.")
+    previous: int = Field(description="... during the period before.")
+
+
+class RepeatPlace(OutputModel):
+    grid_code: str
+    grid_name: str
+    category: str
+    category_name: str
+    tickets: int
+
+
+class ProblemCandidate(OutputModel):
+    code: str
+    name: str
+    tickets: int
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+    score: float = Field(description="tickets x (1 - the lower of the two rates)")
+
+
+class Hotspots(OutputModel):
+    current_period: SpanRead
+    previous_period: SpanRead
+    top_categories: list[CategoryTrend]
+    rising_categories: list[CategoryTrend] = Field(
+        description="Growth against the period before, of categories with min_tickets or more."
+    )
+    repeat_places: list[RepeatPlace] = Field(
+        description="The same grid and category reported repeat_at_least times or more."
+    )
+    problem_of_the_month: list[ProblemCandidate]

@@ -98,8 +98,11 @@ _RECEIPTS = frozenset(
 )
 
 # A bucket: (local day, unit kind, unit code, category code, channel, request type);
-# "" where there is none (a ticket not yet with a unit, or not categorised).
+# "" where there is none (a ticket not yet with a unit, or not categorised). A bucket of
+# unit kind PLACE counts where tickets were reported (the grid the point lies in), for the
+# hotspots' map: app/stats/rollup.py keeps those apart from the units' figures.
 Bucket = tuple[date, str, str, str, str, str]
+PLACE = "place"
 Count = tuple[Bucket, str, int]
 
 
@@ -319,6 +322,8 @@ def apply(state: TicketState, kind: str, payload: dict[str, Any], at: datetime) 
             state.unit = _unit_of(payload.get("lead"))
     elif kind == "received":
         tally.add("received")
+        if payload.get("grid"):
+            tally.add("received", unit=(PLACE, str(payload["grid"])))
     elif kind in _RECEIPTS:
         _receive(tally, kind, payload)
     elif kind == "returned":

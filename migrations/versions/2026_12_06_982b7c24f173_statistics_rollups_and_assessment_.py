@@ -70,6 +70,14 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "stat_place",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("grid_code", sa.String(length=64), nullable=False),
+        sa.Column("category", sa.String(length=64), nullable=False),
+        sa.Column("received", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("day", "grid_code", "category", name=op.f("pk_stat_place")),
+    )
+    op.create_table(
         "stat_settings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("response_weight", sa.Float(), nullable=False),
@@ -104,4 +112,5 @@ def downgrade() -> None:
 
     op.drop_table("stat_ticket")
     op.drop_table("stat_settings")
+    op.drop_table("stat_place")
     op.drop_table("stat_day")

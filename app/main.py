@@ -37,6 +37,7 @@ from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import Sweeper
+from app.stats import rollup
 from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
+    rollup.keep_rollups(settings.stats_rollups)
     gazetteer.load_data(settings.places_file)
 
     @asynccontextmanager

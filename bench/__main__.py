@@ -6,10 +6,10 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from bench import dedup, harness, intake, queue, routing, sla, webhooks
+from bench import dedup, harness, intake, queue, routing, sla, stats, webhooks
 
 # Each benchmark module adds its subcommand and sets `run` (Namespace -> exit code).
-BENCHMARKS = (intake, routing, sla, dedup, queue, webhooks)
+BENCHMARKS = (intake, routing, sla, dedup, queue, webhooks, stats)
 
 
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:

@@ -37,6 +37,17 @@ _REBUILD_BUCKETS = 100_000
 _REBUILD_STATES = 5_000
 
 
+class _Keeping:
+    """Whether `record` keeps the rollups: process-wide, set once by `create_app` from
+    HOTLINE_STATS_ROLLUPS (the one setting the event-writing path cannot be handed)."""
+
+    on = True
+
+
+def keep_rollups(on: bool) -> None:
+    _Keeping.on = on
+
+
 def _upsert(dialect: str, table: Table, key: list[str], added: Sequence[str]) -> Insert:
     """INSERT rows, or on a key already there add `added` columns to it (replace the rest)."""
     statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
@@ -160,6 +171,8 @@ def _states_of_tickets(connection: Connection, ticket_ids: list[int]) -> dict[in
 
 def record(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
     """Add the counts of timeline rows being written, in the caller's transaction."""
+    if not _Keeping.on:
+        return
     counted = [row for row in rows if row["kind"] in COUNTED_KINDS]
     if not counted:
         return

@@ -24,6 +24,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
+from app.demo.history import seed_history
 from app.demo.people import DEMO_CLIENTS, demo_users
 from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
@@ -100,6 +101,17 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
     print("demo integration keys (demo only): X-API-Key / channels")
     for client in DEMO_CLIENTS:
         print(f"  {client.key}  {', '.join(client.channels)}")
+
+
+def seed_demo_history(settings: Settings, days: int) -> None:
+    """Months of the demo city's tickets, lived through the service (app/demo/history.py)."""
+
+    def progress(done: int, total: int) -> None:
+        if done % 10 == 0 or done == total:
+            print(f"  history: day {done} of {total}", flush=True)
+
+    lived = seed_history(settings, days=days, progress=progress)
+    print(f"demo history: {lived.tickets} tickets over {lived.days} days, with their figures")
 
 
 @contextmanager
@@ -388,10 +400,19 @@ def _parser() -> argparse.ArgumentParser:
         help="bring the database schema to the newest migration "
         "(and create the first admin from HOTLINE_BOOTSTRAP_ADMIN_*)",
     )
-    commands.add_parser(
+    demo_parser = commands.add_parser(
         "seed-demo",
         help="load the demo city and its demo accounts into an empty database "
         "(refused when the database holds anything else)",
+    )
+    demo_parser.add_argument(
+        "--history",
+        action="store_true",
+        help="also live a few months of tickets through the service, so reports show "
+        "something at once (a few minutes)",
+    )
+    demo_parser.add_argument(
+        "--days", type=int, default=90, help="with --history: how many days (default 90)"
     )
     user_parser = commands.add_parser(
         "create-user", help="create a staff account (password read from standard input)"
@@ -481,6 +502,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         bootstrap_admin(settings)
     elif arguments.command == "seed-demo":
         seed_demo(settings)
+        if arguments.history:
+            seed_demo_history(settings, arguments.days)
     elif arguments.command == "create-user":
         create_user(settings, arguments)
     elif arguments.command == "create-client":

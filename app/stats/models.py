@@ -23,6 +23,9 @@ stat_day = Table(
     Column("channel", String(20), primary_key=True),
     Column("request_type", String(20), primary_key=True),
     *(Column(name, Integer, nullable=False, server_default="0") for name in COUNTERS),
+    # SQLite: rows stored in key order, so a range of days is read in place, not looked up
+    # row by row from the key's index.
+    sqlite_with_rowid=False,
 )
 
 
@@ -35,6 +38,7 @@ stat_place = Table(
     Column("grid_code", String(64), primary_key=True),
     Column("category", String(64), primary_key=True),
     Column("received", Integer, nullable=False, server_default="0"),
+    sqlite_with_rowid=False,
 )
 
 

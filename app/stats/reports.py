@@ -213,6 +213,29 @@ class UnitFigures:
     previous: list[int]
 
 
+def _unit_sums(
+    session: Session,
+    spans: Periods,
+    scope: UnitRef | None,
+    extra: Sequence[ColumnElement[bool] | None],
+) -> tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]]:
+    condition = None if scope is None else _units_condition(scope)
+    keys = [stat_day.c.unit_kind, stat_day.c.unit_code]
+    return sums_by(session, spans, keys, [condition, *extra])
+
+
+def _listed(
+    session: Session,
+    kind: UnitKind,
+    scope: UnitRef | None,
+    now: Mapping[tuple[str, ...], list[int]],
+    before: Mapping[tuple[str, ...], list[int]],
+) -> list[UnitFigures]:
+    units = units_of_kind(session, kind, scope)
+    current, previous = _rolled_up(session, units, now), _rolled_up(session, units, before)
+    return [UnitFigures(unit, current[unit.code], previous[unit.code]) for unit in units]
+
+
 def unit_figures(
     session: Session,
     spans: Periods,
@@ -222,13 +245,8 @@ def unit_figures(
 ) -> list[UnitFigures]:
     """Every unit of `kind` within `scope`, with its counts and those below it, for both
     periods: what reports by unit and the rankings show."""
-    units = units_of_kind(session, kind, scope)
-    condition = None if scope is None else _units_condition(scope)
-    now, before = sums_by(
-        session, spans, [stat_day.c.unit_kind, stat_day.c.unit_code], [condition, *extra]
-    )
-    current, previous = _rolled_up(session, units, now), _rolled_up(session, units, before)
-    return [UnitFigures(unit, current[unit.code], previous[unit.code]) for unit in units]
+    now, before = _unit_sums(session, spans, scope, extra)
+    return _listed(session, kind, scope, now, before)
 
 
 def _names(session: Session, by: Dimension) -> dict[str, str]:
@@ -295,13 +313,13 @@ def report(
             previous=figures_of(before, basically_satisfied_weight),
         )
 
+    # One grouped read of the rollups: the rows and, summed, the total (the same rows).
     if query.by is Dimension.UNIT:
-        listed = unit_figures(session, spans, query.unit_kind, unit, [category])
+        now, before = _unit_sums(session, spans, unit, [category])
+        listed = _listed(session, query.unit_kind, unit, now, before)
         rows = [row(item.unit.code, item.unit.name, item.current, item.previous) for item in listed]
-        keys: list[ColumnElement[str]] = []
     else:
-        keys = [_COLUMN[query.by]]
-        now, before = sums_by(session, spans, keys, [condition, category])
+        now, before = sums_by(session, spans, [_COLUMN[query.by]], [condition, category])
         current, previous = _by_key(session, query.by, now), _by_key(session, query.by, before)
         names = _names(session, query.by)
         rows = [
@@ -313,7 +331,6 @@ def report(
             )
             for code in sorted(set(current) | set(previous))
         ]
-    now_total, before_total = sums_by(session, spans, [], [condition, category])
     return Report(
         by=query.by,
         period=query.period,
@@ -323,7 +340,7 @@ def report(
         total=row(
             unit.code if unit else "",
             unit.name if unit else "全市 (the whole city)",
-            _total(now_total),
-            _total(before_total),
+            _total(now),
+            _total(before),
         ),
     )

@@ -68,6 +68,7 @@ def upgrade() -> None:
             "request_type",
             name=op.f("pk_stat_day"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "stat_place",
@@ -76,6 +77,7 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=64), nullable=False),
         sa.Column("received", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("day", "grid_code", "category", name=op.f("pk_stat_place")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "stat_settings",

@@ -24,6 +24,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
+from app.demo.history import seed_history
 from app.demo.knowledge import seed_demo_knowledge
 from app.demo.people import DEMO_CLIENTS, demo_users
 from app.demo.seed import DEMO_FOLDER
@@ -35,6 +36,7 @@ from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
+from app.stats import rollup
 from app.tickets.vocabulary import Channel
 from app.webhooks import delivery
 
@@ -107,6 +109,17 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
     print("demo integration keys (demo only): X-API-Key / channels")
     for client in DEMO_CLIENTS:
         print(f"  {client.key}  {', '.join(client.channels)}")
+
+
+def seed_demo_history(settings: Settings, days: int) -> None:
+    """Months of the demo city's tickets, lived through the service (app/demo/history.py)."""
+
+    def progress(done: int, total: int) -> None:
+        if done % 10 == 0 or done == total:
+            print(f"  history: day {done} of {total}", flush=True)
+
+    lived = seed_history(settings, days=days, progress=progress)
+    print(f"demo history: {lived.tickets} tickets over {lived.days} days, with their figures")
 
 
 @contextmanager
@@ -414,6 +427,18 @@ def _positive(text: str) -> int:
     return number
 
 
+def rebuild_stats(settings: Settings) -> None:
+    """Count every ticket's timeline again into the statistics' rollups, in one transaction:
+    after an upgrade that brought statistics, or whenever their figures are in doubt."""
+    with _session(settings) as session:
+        _require_head(session, "rebuild-stats")
+        rebuilt = rollup.rebuild(session)
+    print(
+        f"statistics rebuilt from the event log: {rebuilt.tickets} tickets, "
+        f"{rebuilt.events} events, {rebuilt.buckets} daily rollup rows"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hotline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -435,10 +460,19 @@ def _parser() -> argparse.ArgumentParser:
         help="bring the database schema to the newest migration "
         "(and create the first admin from HOTLINE_BOOTSTRAP_ADMIN_*)",
     )
-    commands.add_parser(
+    demo_parser = commands.add_parser(
         "seed-demo",
         help="load the demo city and its demo accounts into an empty database "
         "(refused when the database holds anything else)",
+    )
+    demo_parser.add_argument(
+        "--history",
+        action="store_true",
+        help="also live a few months of tickets through the service, so reports show "
+        "something at once (a few minutes)",
+    )
+    demo_parser.add_argument(
+        "--days", type=int, default=90, help="with --history: how many days (default 90)"
     )
     user_parser = commands.add_parser(
         "create-user", help="create a staff account (password read from standard input)"
@@ -521,6 +555,10 @@ def _parser() -> argparse.ArgumentParser:
         "reindex-kb",
         help="index every knowledge-base article again (after the word lists changed)",
     )
+    commands.add_parser(
+        "rebuild-stats",
+        help="recompute the statistics' rollups from the event log (reports read them)",
+    )
     return parser
 
 
@@ -534,6 +572,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         bootstrap_admin(settings)
     elif arguments.command == "seed-demo":
         seed_demo(settings)
+        if arguments.history:
+            seed_demo_history(settings, arguments.days)
     elif arguments.command == "reindex-kb":
         with _session(settings) as session:
             print(f"{kb_service.reindex(session)} knowledge-base articles indexed")
@@ -555,6 +595,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         deliver_webhooks(settings, arguments)
     elif arguments.command == "migrate-photos":
         migrate_photos(settings, arguments)
+    elif arguments.command == "rebuild-stats":
+        rebuild_stats(settings)
 
 
 if __name__ == "__main__":

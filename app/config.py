@@ -23,6 +23,14 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'hotline.db'}",
         validation_alias=AliasChoices("HOTLINE_DATABASE_URL", "DATABASE_URL"),
     )
+    # Keep the statistics' rollups in step with every timeline row; false leaves them to
+    # `hotline rebuild-stats` run on a schedule (reports then lag), and is the benchmark's
+    # ceiling for what keeping them costs.
+    stats_rollups: bool = True
+    # The longest created_from-created_to window a raw export (the queue's) covers.
+    export_max_days: Annotated[int, Field(gt=0, le=3660)] = 366
+    # Reports read the statistics from here (a read replica); the main database when unset.
+    reports_database_url: str | None = None
     upload_dir: Path = DEFAULT_DATA_DIR / "uploads"
     # Where photos' bytes are kept: files under upload_dir (a directory every replica must
     # share), or the database (replicas need no shared disk). `hotline migrate-photos`

@@ -31,6 +31,17 @@ async def _session(unit: "UnitDep") -> Session:
     return unit.session
 
 
+async def _reports_session(request: Request, unit: "UnitDep") -> AsyncIterator[Session]:
+    """A session on the database reports read: the request's own, or one on the replica
+    when HOTLINE_REPORTS_DATABASE_URL names one."""
+    replica = resources_of(request).reports_database
+    if replica is None:
+        yield unit.session
+        return
+    async with request_unit(replica) as own:
+        yield own.session
+
+
 def media_type(request: Request) -> str:
     """The body's media type, without parameters (a charset), lower case; "" when none."""
     return request.headers.get("content-type", "").partition(";")[0].strip().lower()
@@ -47,5 +58,6 @@ async def _resources(request: Request) -> Resources:
 # scope="function": the commit happens before the response is sent, so a 201 is durable.
 UnitDep = Annotated[UnitOfWork, Depends(_unit, scope="function")]
 SessionDep = Annotated[Session, Depends(_session)]
+ReportsSessionDep = Annotated[Session, Depends(_reports_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ResourcesDep = Annotated[Resources, Depends(_resources)]

@@ -38,6 +38,8 @@ from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import Sweeper
+from app.stats import rollup
+from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
@@ -107,7 +109,17 @@ def _resources(settings: Settings, engine: Engine) -> Resources:
         grid_locator=locator,
         routing=RoutingState(locator),
         sla=SlaState(),
+        reports_database=_reports_database(settings),
     )
+
+
+def _reports_database(settings: Settings) -> Database | None:
+    """The replica reports read, when HOTLINE_REPORTS_DATABASE_URL names one."""
+    if not settings.reports_database_url:
+        return None
+    replica = settings.model_copy(update={"database_url": settings.reports_database_url})
+    engine = create_db_engine(replica)
+    return Database(engine, create_session_factory(engine), DatabaseSlots(request_slots(replica)))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -115,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
+    rollup.keep_rollups(settings.stats_rollups)
     gazetteer.load_data(settings.places_file)
 
     @asynccontextmanager
@@ -144,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if sweeper is not None:
             sweeper.stop()
         engine.dispose()
+        if resources.reports_database is not None:
+            resources.reports_database.engine.dispose()
 
     app = FastAPI(
         title="Hotline",
@@ -185,6 +200,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events_router,
         webhooks_router,
         kb_router,
+        stats_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)

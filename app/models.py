@@ -20,6 +20,7 @@ from app.sla.models import (
     TicketClock,
     WorkCalendar,
 )
+from app.stats.models import StatSettings, StatTicket, stat_day, stat_place
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,
@@ -55,6 +56,8 @@ __all__ = [
     "RoutingRule",
     "SlaPolicy",
     "StaffUser",
+    "StatSettings",
+    "StatTicket",
     "Ticket",
     "TicketAssistingUnit",
     "TicketAttachment",
@@ -66,4 +69,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "WorkCalendar",
+    "stat_day",
+    "stat_place",
 ]

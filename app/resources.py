@@ -34,6 +34,8 @@ class Resources:
     routing: RoutingState
     # The SLA calendars and policies, reloaded when they change.
     sla: SlaState
+    # Where reports read the statistics (HOTLINE_REPORTS_DATABASE_URL); None: `database`.
+    reports_database: Database | None = None
 
 
 def resources_of(request: Request) -> Resources:

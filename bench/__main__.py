@@ -6,10 +6,10 @@ import sys
 from collections.abc import Callable, Sequence
 from types import FrameType
 
-from bench import dedup, harness, intake, kb, queue, routing, scaleout, sla, webhooks
+from bench import dedup, harness, intake, kb, queue, routing, scaleout, sla, stats, webhooks
 
 # Each benchmark module adds its subcommand and sets `run` (Namespace -> exit code).
-BENCHMARKS = (intake, routing, sla, dedup, queue, webhooks, scaleout, kb)
+BENCHMARKS = (intake, routing, sla, dedup, queue, webhooks, scaleout, kb, stats)
 
 
 def _exit_on_sigterm(_signum: int, _frame: FrameType | None) -> None:

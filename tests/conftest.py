@@ -52,6 +52,10 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 # Tables that tests write to; reference data (grids, departments, categories) stays.
 TRANSACTIONAL_TABLES = (
+    "stat_day",
+    "stat_place",
+    "stat_ticket",
+    "stat_settings",
     "audit_entry",
     "webhook_attempt",
     "webhook_delivery",

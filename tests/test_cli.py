@@ -262,3 +262,27 @@ def test_sla_sweep_once_records_what_is_due_and_says_so(
     assert "1 warnings, 1 breaches recorded" in capsys.readouterr().out
     main(["sla-sweep", "--once"])
     assert "0 warnings, 0 breaches recorded" in capsys.readouterr().out
+
+
+def test_seed_demo_with_history_leaves_figures_every_report_reads(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOTLINE_UPLOAD_DIR", str(tmp_path / "uploads"))
+    main(["migrate"])
+    main(["seed-demo", "--history", "--days", "3"])
+
+    assert _count(database, "ticket") == 18  # six a day
+    with sqlite3.connect(database) as connection:
+        assigned, replied, received = connection.execute(
+            "SELECT sum(assigned), sum(replied), sum(received) FROM stat_day"
+        ).fetchone()
+    assert received == 18
+    assert assigned > 0
+    assert replied > 0
+
+    main(["rebuild-stats"])
+    with sqlite3.connect(database) as connection:
+        again = connection.execute(
+            "SELECT sum(assigned), sum(replied), sum(received) FROM stat_day"
+        ).fetchone()
+    assert again == (assigned, replied, received)

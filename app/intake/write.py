@@ -342,6 +342,10 @@ def write(
         "external_id": draft.external_id,
         "location_source": location.source if location else None,
         "photos": len(draft.photos),
+        # What the statistics file the ticket under (app/stats/tally.py).
+        "request_type": ticket.request_type,
+        "category": ticket.category.code if ticket.category else None,
+        "grid": ticket.grid.code if ticket.grid else None,
     }
     events = [
         ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),

@@ -2,14 +2,18 @@
 (Tickets are taken in by app.intake.)"""
 
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
+from app import exports
 from app.audit.dependencies import AddressDep
 from app.auth.dependencies import DispatchCentreDep, PrincipalDep, StaffDep
 from app.categories import service as categories
+from app.clock import utc_now
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
+from app.errors import problem_responses
 from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.tickets import service, views
 from app.tickets.etags import etag
@@ -19,26 +23,16 @@ from app.tickets.schemas import (
     RevealedReporterRead,
     RevealRequest,
     TicketDetail,
+    TicketExportQuery,
+    TicketFilterQuery,
     TicketListQuery,
 )
 
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
-@router.get("", summary="The queue, filtered and sorted, one page at a time")
-def list_tickets(
-    query: Annotated[TicketListQuery, Query()],
-    resources: ResourcesDep,
-    session: SessionDep,
-    viewer: PrincipalDep,
-) -> QueuePage:
-    """Staff see the tickets of their scope: the dispatch centre and supervisors all of
-    them, a unit its own (and those it assists), a street or community also the grids
-    below it. An integration key sees the tickets its channels filed. Each ticket shows
-    its clocks."""
-    sort = SortOrder(query.sort)
-    cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
-    filters = service.TicketFilters(
+def _filters(query: TicketFilterQuery) -> service.TicketFilters:
+    return service.TicketFilters(
         statuses=query.status,
         channels=query.channel,
         request_types=query.request_type,
@@ -56,6 +50,22 @@ def list_tickets(
         paused=query.paused,
         supervised=query.supervised,
     )
+
+
+@router.get("", summary="The queue, filtered and sorted, one page at a time")
+def list_tickets(
+    query: Annotated[TicketListQuery, Query()],
+    resources: ResourcesDep,
+    session: SessionDep,
+    viewer: PrincipalDep,
+) -> QueuePage:
+    """Staff see the tickets of their scope: the dispatch centre and supervisors all of
+    them, a unit its own (and those it assists), a street or community also the grids
+    below it. An integration key sees the tickets its channels filed. Each ticket shows
+    its clocks."""
+    sort = SortOrder(query.sort)
+    cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
+    filters = _filters(query)
     page = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
     counted = service.count_tickets(session, viewer, filters) if query.count else None
     catalogue = resources.sla.catalogue(session)
@@ -66,6 +76,29 @@ def list_tickets(
         count=counted.count if counted else None,
         count_is_estimate=counted.is_estimate if counted else None,
     )
+
+
+@router.get(
+    "/export",
+    summary="The queue, with its filters and your scope, as CSV or XLSX",
+    responses=problem_responses(
+        (401, "No credentials, or credentials that are not valid"),
+        (422, "A created_from-created_to range longer than HOTLINE_EXPORT_MAX_DAYS, a bad filter"),
+    ),
+)
+def export_tickets(
+    query: Annotated[TicketExportQuery, Query()],
+    session: SessionDep,
+    viewer: PrincipalDep,
+    settings: SettingsDep,
+) -> StreamingResponse:
+    """Every ticket the queue's filters choose and the caller may see, newest first, one
+    row each, without the reporter's name or number. Without `created_from`, the export
+    starts HOTLINE_EXPORT_MAX_DAYS before `created_to` (default: now)."""
+    filters = service.export_window(_filters(query), settings.export_max_days, utc_now())
+    header, rows = service.export_rows(session, viewer, filters)
+    table = exports.write_table(query.format, "tickets", header, rows, ZoneInfo(settings.timezone))
+    return exports.file_response(table, query.format, "tickets")
 
 
 @router.get("/{number}", summary="One ticket with its clocks, what you may do, its timeline")

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AwareDatetime, Field
 
 from app.auth.directory import ActorName
+from app.exports import ExportFormat
 from app.geo.crs import Crs
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
@@ -321,8 +322,8 @@ class TicketDetail(TicketRead):
     timeline: list[TicketEventRead]
 
 
-class TicketListQuery(InputModel):
-    """Filters and order of the queue; repeat a list parameter to give several values."""
+class TicketFilterQuery(InputModel):
+    """The queue's filters; repeat a list parameter to give several values."""
 
     status: list[TicketStatus] = []
     channel: list[Channel] = []
@@ -351,6 +352,11 @@ class TicketListQuery(InputModel):
     breached: bool | None = Field(None, description="A deadline of this cycle has broken.")
     paused: bool | None = Field(None, description="Suspended: the clocks are stopped.")
     supervised: bool | None = None
+
+
+class TicketListQuery(TicketFilterQuery):
+    """Filters and order of the queue; repeat a list parameter to give several values."""
+
     sort: str = Field(
         "newest",
         pattern="^(newest|due_soonest|next_due)$",
@@ -366,6 +372,10 @@ class TicketListQuery(InputModel):
         f"exactly up to {EXACT_UP_TO:,}, beyond that estimated from a sample "
         "(`count_is_estimate`: true).",
     )
+
+
+class TicketExportQuery(TicketFilterQuery):
+    format: ExportFormat = Field(ExportFormat.CSV, description="csv (UTF-8 with BOM) or xlsx")
 
 
 class QueuePage(Page[TicketRead]):

@@ -252,13 +252,25 @@ def joint_handling(act: Act, choice: UnitChoice, reason: str) -> None:
         hand_to_unit(act, choice, EventKind.JOINT_HANDLING, payload)
 
 
+def _handling_payload(act: Act) -> dict[str, Any]:
+    """Business time from intake to this reply, on the reply deadline's calendar, for the
+    statistics' handling-time figures (nothing when no reply deadline runs)."""
+    live = clocks.live(act.ticket, [ClockKind.REPLY])
+    calendar = act.catalogue.calendars.get(live[0].calendar_id) if live else None
+    if calendar is None:
+        return {}
+    elapsed = calendar.between(act.ticket.created_at, act.now)
+    return {"handling_business_s": round(elapsed.total_seconds())}
+
+
 def reply(act: Act, text: str) -> None:
+    handling = _handling_payload(act)
     clocks.stop(act.session, act.ticket, [ClockKind.REPLY], act.now, act.actor)
     clocks.stop(
         act.session, act.ticket, [ClockKind.RETURN_WINDOW], act.now, act.actor, ClockState.CANCELLED
     )
     act.ticket.reply_text = text
-    act.event(EventKind.REPLIED, {"reply": text})
+    act.event(EventKind.REPLIED, {"reply": text} | handling)
     dedup.follow_parent(act.session, act.ticket, EventKind.REPLIED, act.actor, act.now)
 
 

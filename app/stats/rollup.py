@@ -1,0 +1,271 @@
+"""Keeping the rollups: the counts of each timeline row added in the transaction that writes
+the row (`record`, called from the one place rows are written), and all of them computed
+again from the event log (`rebuild`, the `hotline rebuild-stats` command).
+
+Both run `tally.apply` over each ticket's rows in timeline order, so they agree exactly;
+tests/stats/test_rollup.py checks it after a random sequence of actions."""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
+
+from app.categories.models import Category
+from app.stats.models import StatTicket, stat_day, stat_place
+from app.stats.tally import (
+    COUNTED_KINDS,
+    COUNTERS,
+    PLACE,
+    Bucket,
+    Count,
+    TicketState,
+    apply,
+)
+from app.tickets.models import Ticket, TicketEvent
+from app.units.models import Department, Grid
+
+_KEY = ("day", "unit_kind", "unit_code", "category", "channel", "request_type")
+_STATES: Table = StatTicket.__table__  # type: ignore[assignment]
+_INDEX = {name: index for index, name in enumerate(COUNTERS)}
+# The rebuild adds what it has summed to the table whenever it holds this many buckets.
+_REBUILD_BUCKETS = 100_000
+_REBUILD_STATES = 5_000
+
+
+class _Keeping:
+    """Whether `record` keeps the rollups: process-wide, set once by `create_app` from
+    HOTLINE_STATS_ROLLUPS (the one setting the event-writing path cannot be handed)."""
+
+    on = True
+
+
+def keep_rollups(on: bool) -> None:
+    _Keeping.on = on
+
+
+def _upsert(dialect: str, table: Table, key: list[str], added: Sequence[str]) -> Insert:
+    """INSERT rows, or on a key already there add `added` columns to it (replace the rest)."""
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    values = {
+        column.name: (table.c[column.name] + statement.excluded[column.name])
+        if column.name in added
+        else statement.excluded[column.name]
+        for column in table.columns
+        if column.name not in key
+    }
+    upsert: Insert = statement.on_conflict_do_update(index_elements=key, set_=values)
+    return upsert
+
+
+@cache
+def _add_counts(dialect: str) -> Insert:
+    """INSERT a bucket's counts, or add them to the bucket's row."""
+    return _upsert(dialect, stat_day, list(_KEY), COUNTERS)
+
+
+@cache
+def _add_places(dialect: str) -> Insert:
+    return _upsert(dialect, stat_place, ["day", "grid_code", "category"], ["received"])
+
+
+@cache
+def _save_states(dialect: str) -> Insert:
+    return _upsert(dialect, _STATES, ["ticket_id"], ())
+
+
+def _bucket_rows(sums: Mapping[Bucket, list[int]]) -> list[dict[str, Any]]:
+    """One row per bucket, in key order (concurrent transactions lock rows in one order)."""
+    return [
+        dict(zip(_KEY, bucket, strict=True)) | dict(zip(COUNTERS, values, strict=True))
+        for bucket, values in sorted(sums.items())
+    ]
+
+
+def _sum(sums: dict[Bucket, list[int]], counts: Iterable[Count]) -> None:
+    """Add counts up per bucket (a place's under its own key: see `_add`)."""
+    for bucket, counter, n in counts:
+        values = sums.get(bucket)
+        if values is None:
+            values = sums[bucket] = [0] * len(COUNTERS)
+        values[_INDEX[counter]] += n
+
+
+def _add(connection: Connection, sums: Mapping[Bucket, list[int]]) -> None:
+    """Add summed counts to the rollups: units' buckets to `stat_day`, places' (tickets
+    reported in a grid) to `stat_place`."""
+    units = {bucket: values for bucket, values in sums.items() if bucket[1] != PLACE}
+    places = sorted(
+        (bucket[0], bucket[2], bucket[3], values[_INDEX["received"]])
+        for bucket, values in sums.items()
+        if bucket[1] == PLACE
+    )
+    if units:
+        connection.execute(_add_counts(connection.dialect.name), _bucket_rows(units))
+    if places:
+        connection.execute(
+            _add_places(connection.dialect.name),
+            [
+                {"day": day, "grid_code": grid, "category": category, "received": received}
+                for day, grid, category, received in places
+            ],
+        )
+
+
+def first_state(payload: Mapping[str, Any], fallback: TicketState | None = None) -> TicketState:
+    """A ticket's state at its `received` row, which names its channel, request type and
+    category (rows written before statistics existed lack the last two: `fallback`)."""
+    return TicketState(
+        channel=str(payload.get("channel") or (fallback.channel if fallback else "")),
+        request_type=str(
+            payload.get("request_type") or (fallback.request_type if fallback else "")
+        ),
+        category=str(
+            payload["category"] or ""
+            if "category" in payload
+            else (fallback.category if fallback else "")
+        ),
+    )
+
+
+def _states_now(connection: Connection, ticket_ids: Sequence[int]) -> dict[int, TicketState]:
+    """The states of tickets with rows counted before; for a ticket taken in before the
+    statistics existed, one read from the ticket as it is (until `rebuild`)."""
+    found = {
+        ticket_id: TicketState.from_json(state)
+        for ticket_id, state in connection.execute(
+            select(_STATES.c.ticket_id, _STATES.c.state).where(_STATES.c.ticket_id.in_(ticket_ids))
+        )
+    }
+    missing = [ticket_id for ticket_id in ticket_ids if ticket_id not in found]
+    if missing:
+        found |= _states_of_tickets(connection, missing)
+    return found
+
+
+def _states_of_tickets(connection: Connection, ticket_ids: list[int]) -> dict[int, TicketState]:
+    rows = connection.execute(
+        select(
+            Ticket.id,
+            Ticket.channel,
+            Ticket.request_type,
+            Category.code,
+            Department.code.label("department"),
+            Grid.code.label("grid"),
+        )
+        .outerjoin(Category, Category.id == Ticket.category_id)
+        .outerjoin(Department, Department.id == Ticket.assigned_department_id)
+        .outerjoin(Grid, Grid.id == Ticket.assigned_grid_id)
+        .where(Ticket.id.in_(ticket_ids))
+    )
+    states = {}
+    for ticket_id, channel, request_type, category, department, grid in rows:
+        unit = ("department", department) if department else ("grid", grid) if grid else ("", "")
+        states[ticket_id] = TicketState(channel, request_type, category or "", unit=unit)
+    return states
+
+
+def record(session: Session, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Add the counts of timeline rows being written, in the caller's transaction."""
+    if not _Keeping.on:
+        return
+    counted = [row for row in rows if row["kind"] in COUNTED_KINDS]
+    if not counted:
+        return
+    connection = session.connection()
+    # A ticket whose first row here is `received` is new: it has no state to read.
+    new: set[int] = set()
+    seen: set[int] = set()
+    for row in counted:
+        if row["ticket_id"] not in seen:
+            seen.add(row["ticket_id"])
+            if row["kind"] == "received":
+                new.add(row["ticket_id"])
+    old = [ticket_id for ticket_id in seen if ticket_id not in new]
+    states = _states_now(connection, old) if old else {}
+    sums: dict[Bucket, list[int]] = {}
+    for row in counted:
+        ticket_id = row["ticket_id"]
+        if row["kind"] == "received" and ticket_id in new and ticket_id not in states:
+            states[ticket_id] = first_state(row["payload"])
+        state = states.get(ticket_id)
+        if state is not None:
+            _sum(sums, apply(state, row["kind"], row["payload"], row["created_at"]))
+    _add(connection, sums)
+    connection.execute(
+        _save_states(connection.dialect.name),
+        [
+            {"ticket_id": ticket_id, "state": states[ticket_id].to_json()}
+            for ticket_id in sorted(states)
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    tickets: int
+    events: int
+    buckets: int
+
+
+def rebuild(session: Session) -> Rebuilt:
+    """Throw the rollups away and count every ticket's rows again, in the caller's
+    transaction (readers see the old figures until it commits)."""
+    connection = session.connection()
+    connection.execute(delete(stat_day))
+    connection.execute(delete(stat_place))
+    connection.execute(delete(_STATES))
+    events = TicketEvent.__table__
+    query = (
+        select(
+            events.c.ticket_id,
+            events.c.kind,
+            events.c.payload,
+            events.c.created_at,
+            Ticket.channel,
+            Ticket.request_type,
+            Category.code,
+            Grid.code,
+        )
+        .join(Ticket, Ticket.id == events.c.ticket_id)
+        .outerjoin(Category, Category.id == Ticket.category_id)
+        .outerjoin(Grid, Grid.id == Ticket.grid_id)
+        .where(events.c.kind.in_(sorted(COUNTED_KINDS)))
+        .order_by(events.c.ticket_id, events.c.id)
+    )
+    sums: dict[Bucket, list[int]] = {}
+    states: list[dict[str, Any]] = []
+    current: int | None = None
+    state: TicketState | None = None
+    tickets = rows = 0
+    save = _save_states(connection.dialect.name)
+    stream = connection.execute(query.execution_options(yield_per=10_000))
+    for ticket_id, kind, payload, created_at, channel, request_type, category, grid in stream:
+        rows += 1
+        if kind == "received" and "grid" not in payload:
+            payload = payload | {"grid": grid}  # a row written before statistics existed
+        if ticket_id != current:
+            if state is not None and current is not None:
+                states.append({"ticket_id": current, "state": state.to_json()})
+            current, tickets = ticket_id, tickets + 1
+            fallback = TicketState(channel, request_type, category or "")
+            state = first_state(payload, fallback) if kind == "received" else fallback
+        assert state is not None
+        _sum(sums, apply(state, kind, payload, created_at))
+        if len(sums) >= _REBUILD_BUCKETS:
+            _add(connection, sums)
+            sums = {}
+        if len(states) >= _REBUILD_STATES:
+            connection.execute(save, states)
+            states = []
+    if state is not None and current is not None:
+        states.append({"ticket_id": current, "state": state.to_json()})
+    _add(connection, sums)
+    if states:
+        connection.execute(save, states)
+    buckets = connection.execute(select(func.count()).select_from(stat_day)).scalar_one()
+    return Rebuilt(tickets=tickets, events=rows, buckets=buckets)

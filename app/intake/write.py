@@ -21,7 +21,7 @@ from app.auth.actors import SYSTEM, Actor
 from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
 from app.categories.models import Category
-from app.channels.normalise import TicketDraft
+from app.channels.normalise import Answer, TicketDraft
 from app.clock import utc_now
 from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
@@ -40,7 +40,7 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
-from app.tickets.events import record_events, ticket_event_row
+from app.tickets.events import answer_payload, record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
 from app.tickets.vocabulary import Channel, ClockKind, EventKind, Priority, TicketStatus
@@ -191,6 +191,7 @@ def _new_ticket(
         urge_count=0,
         is_supervised=False,
         reply_text=None,
+        reply_kb_article=None,
         next_due_at=None,
         version=1,
         tracking_code=new_tracking_code(),
@@ -303,7 +304,15 @@ def draft_ticket(
         now,
     )
     ticket.match_keys = prepared.match_keys or None
-    apply_routing(ticket, outcome, now)
+    if draft.answered is None:
+        apply_routing(ticket, outcome, now)
+    else:
+        # Answered during the call: the routing's unit is not needed, its map version is
+        # still worth keeping for the ticket's place.
+        ticket.grid_map_version_id = outcome.map_version_id
+        ticket.status = TicketStatus.REPLIED
+        ticket.reply_text = draft.answered.text
+        ticket.reply_kb_article = draft.answered.kb_article
     return ticket
 
 
@@ -345,7 +354,9 @@ def write(
     }
     events = [
         ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
-        _routing_event(ticket, outcome, SYSTEM, now),
+        _routing_event(ticket, outcome, SYSTEM, now)
+        if draft.answered is None
+        else _answered_event(ticket, draft.answered, actor, now),
     ]
     if _routed(ticket, outcome):
         _save_assisting_units(session, ticket)
@@ -381,7 +392,10 @@ def _place_under(ticket: Ticket, parent: ParentRef) -> None:
 
 def _plan_clocks(ticket: Ticket, catalogue: Catalogue, now: datetime) -> clocks.Plan | None:
     """The citizen's reply clock runs from intake; a routed ticket's unit gets its clocks
-    at once, an unrouted one waits on the centre's dispatch clock."""
+    at once, an unrouted one waits on the centre's dispatch clock, and one answered during
+    the call has nothing left to wait for."""
+    if ticket.status == TicketStatus.REPLIED:
+        return None
     if ticket.status == TicketStatus.DISPATCHED:
         unit = clocks.Unit(ticket.assigned_department_id, ticket.assigned_grid_id)
         kinds: tuple[ClockKind, ...] = (ClockKind.REPLY, *clocks.UNIT_CLOCKS)
@@ -463,6 +477,11 @@ def _routing_event(
     """The timeline row of the routing decision: where the ticket went, or that it waits."""
     kind = EventKind.ROUTED if _routed(ticket, outcome) else EventKind.ROUTING_PENDING
     return ticket_event_row(ticket, kind, actor, outcome.event_payload(), now)
+
+
+def _answered_event(ticket: Ticket, answer: Answer, actor: Actor, now: datetime) -> dict[str, Any]:
+    payload = answer_payload(answer.text, answer.kb_article)
+    return ticket_event_row(ticket, EventKind.ANSWERED_AT_ONCE, actor, payload, now)
 
 
 def _save_assisting_units(session: Session, ticket: Ticket) -> None:

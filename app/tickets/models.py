@@ -135,6 +135,9 @@ class Ticket(Base):
     is_supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The unit's reply to the citizen (banjie), shown to them in the self-service view.
     reply_text: Mapped[str | None] = mapped_column(Text)
+    # The knowledge-base article the reply was given from (an answer during the call), by
+    # the id the agent's knowledge base gave it.
+    reply_kb_article: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"))
     # The grid map that located and routed the ticket, for explaining old decisions.

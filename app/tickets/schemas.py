@@ -132,6 +132,9 @@ class TicketRead(OutputModel):
     urge_count: int
     supervised: bool
     reply: str | None = Field(description="The unit's reply to the citizen.")
+    reply_kb_article: str | None = Field(
+        None, description="The knowledge-base article the reply was given from, by its id."
+    )
     version: int = Field(description="Send it back as If-Match with an action.")
     parent_number: str | None
     photos: list[AttachmentRead]
@@ -180,6 +183,7 @@ class TicketRead(OutputModel):
             urge_count=ticket.urge_count,
             supervised=ticket.is_supervised,
             reply=ticket.reply_text,
+            reply_kb_article=ticket.reply_kb_article,
             version=ticket.version,
             parent_number=ticket.parent.number if ticket.parent else None,
             photos=[

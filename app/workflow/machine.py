@@ -78,7 +78,8 @@ RULES: dict[Action, Rule] = {
     Action.URGE: _rule(IN_HAND | {S.NEW, S.RETURNED}, None, CENTRE, SUPERVISOR),
     Action.SUPERVISE: _rule(IN_HAND | {S.NEW, S.RETURNED, S.REPLIED}, None, CENTRE, SUPERVISOR),
     Action.INVALIDATE: _rule({S.NEW, S.RETURNED, S.DISPATCHED}, S.INVALID, CENTRE),
-    Action.ANSWER_AT_ONCE: _rule({S.NEW}, S.REPLIED, CENTRE, CHANNEL),
+    # Also once intake routed the ticket, as long as no unit signed for it.
+    Action.ANSWER_AT_ONCE: _rule({S.NEW, S.DISPATCHED}, S.REPLIED, CENTRE, CHANNEL),
 }
 
 

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from app.routing.schemas import UnitRefWrite
-from app.schemas import Code, Description, InputModel, Reason
+from app.schemas import Code, Description, Identifier, InputModel, Reason
 from app.tickets.vocabulary import Satisfaction
 
 
@@ -68,3 +68,6 @@ class InvalidateBody(InputModel):
 
 class AnswerBody(InputModel):
     reply: Description = Field(description="The answer the agent gave during the call.")
+    kb_article: Identifier | None = Field(
+        None, description="The knowledge-base article the agent answered from, by its id."
+    )

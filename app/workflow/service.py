@@ -19,7 +19,7 @@ from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
 from app.sla.models import ExtensionRequest, TicketClock
 from app.tickets import service as tickets
-from app.tickets.events import record_event
+from app.tickets.events import answer_payload, record_event
 from app.tickets.models import Ticket
 from app.tickets.service import UnitChoice
 from app.tickets.vocabulary import ClockKind, ClockState, EventKind, TicketStatus
@@ -258,15 +258,36 @@ def reply(act: Act, text: str) -> None:
         act.session, act.ticket, [ClockKind.RETURN_WINDOW], act.now, act.actor, ClockState.CANCELLED
     )
     act.ticket.reply_text = text
+    act.ticket.reply_kb_article = None
     act.event(EventKind.REPLIED, {"reply": text})
     dedup.follow_parent(act.session, act.ticket, EventKind.REPLIED, act.actor, act.now)
 
 
-def answer_at_once(act: Act, text: str) -> None:
-    """A consultation the agent answered during the call: replied without a unit."""
-    clocks.stop(act.session, act.ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
-    act.ticket.reply_text = text
-    act.event(EventKind.ANSWERED_AT_ONCE, {"reply": text})
+def answer_at_once(act: Act, text: str, kb_article: str | None) -> None:
+    """A consultation the agent answered during the call: replied without a unit. A ticket
+    that intake routed but no unit signed for yet is taken back from that unit."""
+    ticket = act.ticket
+    clocks.stop(act.session, ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
+    clocks.stop(
+        act.session, ticket, clocks.UNIT_CLOCKS, act.now, act.actor, ClockState.CANCELLED
+    )
+    ticket.reply_text = text
+    ticket.reply_kb_article = kb_article
+    payload = answer_payload(text, kb_article)
+    if ticket.status == TicketStatus.DISPATCHED:
+        tickets.assign(
+            act.session,
+            ticket,
+            UnitChoice(None, None),
+            act.actor,
+            EventKind.ANSWERED_AT_ONCE,
+            payload,
+            catalogue=None,
+            status=TicketStatus.REPLIED,
+            now=act.now,
+        )
+    else:
+        act.event(EventKind.ANSWERED_AT_ONCE, payload)
     dedup.follow_parent(act.session, act.ticket, EventKind.ANSWERED_AT_ONCE, act.actor, act.now)
 
 
@@ -311,6 +332,7 @@ def reopen(act: Act, reason: str) -> None:
         )
     ticket.cycle += 1
     ticket.reply_text = None  # the reply that did not satisfy stays on the timeline
+    ticket.reply_kb_article = None
     act.event(EventKind.REOPENED, {"reason": reason, "cycle": ticket.cycle})
     dedup.follow_parent(act.session, ticket, EventKind.REOPENED, act.actor, act.now)
     clocks.start(

@@ -55,7 +55,7 @@ TABLE = {
     "urge":               "CS  CS  CS  CS  CS  .   .   .   .   .    -",
     "supervise":          "CS  CS  CS  CS  CS  CS  .   .   .   .    -",
     "invalidate":         "C   C   C   .   .   .   .   .   .   .    invalid",
-    "answer-at-once":     "CK  .   .   .   .   .   .   .   .   .    replied",
+    "answer-at-once":     "CK  .   CK  .   .   .   .   .   .   .    replied",
 }
 # fmt: on
 

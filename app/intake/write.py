@@ -7,6 +7,7 @@ not read back: `write` returns that ticket, whole (its clocks, photos and units 
 and the answer is built from nothing else.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -43,7 +44,14 @@ from app.tickets import service as tickets
 from app.tickets.events import answer_payload, record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
-from app.tickets.vocabulary import Channel, ClockKind, EventKind, Priority, TicketStatus
+from app.tickets.vocabulary import (
+    Channel,
+    ClockKind,
+    EventKind,
+    Priority,
+    RequestType,
+    TicketStatus,
+)
 from app.units import service as units
 from app.units.models import Department, Grid
 
@@ -225,7 +233,7 @@ class PreparedTicket:
     photos: dict[str, Photo]
     location: _Location | None
     outcome: routing_service.RoutingOutcome
-    request_type: str  # the channel's, else the category's default, else a complaint
+    request_type: str  # as sent, else the category's default, the channel's, a complaint
     match_keys: str = ""
 
 
@@ -248,14 +256,19 @@ def prepare(
     routing: RoutingState,
     confidence_threshold: float,
     places_file: Path | None = None,
+    channel_request_types: Mapping[Channel, RequestType] | None = None,
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
-    so a dry run tells exactly what intake would do."""
+    so a dry run tells exactly what intake would do. A draft without a request type takes
+    its category's default, else its channel's (`channel_request_types`), else complaint."""
     snapshot = routing.snapshot(session)
     category = _resolve_category(session, snapshot, draft.category_code)
-    known = snapshot.categories.get(category.code) if category else None
-    if not draft.request_type_given and known and known.default_request_type:
-        draft = replace(draft, request_type=known.default_request_type)
+    if not draft.request_type_given:
+        known = snapshot.categories.get(category.code) if category else None
+        by_channel = (channel_request_types or {}).get(Channel(draft.channel))
+        default = (known.default_request_type if known else None) or by_channel
+        if default:
+            draft = replace(draft, request_type=default)
     index = routing.locator.index(session)
     grid = _resolve_grid(session, draft, index)
     photos = _resolve_photos(session, draft)

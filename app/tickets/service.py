@@ -548,17 +548,10 @@ def reroute_by_hand(
     assign(session, ticket, choice, actor, EventKind.REROUTED, payload, catalogue=catalogue)
 
 
-def correct_category(
-    session: Session,
-    ticket: Ticket,
-    category: Category,
-    routing: RoutingState,
-    catalogue: Catalogue | None,
-    actor: Actor,
-    reason: str,
+def set_category(
+    session: Session, ticket: Ticket, category: Category, actor: Actor, reason: str
 ) -> None:
-    """A corrected category is written to the timeline; while the ticket has not been
-    signed for, routing follows the new category at once."""
+    """Give the ticket `category`, with a `category_corrected` line on its timeline."""
     previous = ticket.category.code if ticket.category else None
     ticket.category_id = category.id
     mark_changed(session, ticket, utc_now())
@@ -571,6 +564,33 @@ def correct_category(
         actor,
         {"from": previous, "to": category.code, "reason": reason},
     )
+
+
+def require_category(ticket: Ticket, action: str) -> None:
+    """Dispatching and closing need a category: the rates, the statistics and the
+    knowledge base all count by it, and a ticket without one would fall out of them."""
+    if ticket.category_id is None:
+        raise Conflict(
+            f"The ticket has no category: give it one before you {action} it "
+            f"(PUT /api/v1/tickets/{ticket.number}/category"
+            + (", or category_code in this body)." if action == "dispatch" else ")."),
+            ticket_status=ticket.status,
+            missing="category",
+        )
+
+
+def correct_category(
+    session: Session,
+    ticket: Ticket,
+    category: Category,
+    routing: RoutingState,
+    catalogue: Catalogue | None,
+    actor: Actor,
+    reason: str,
+) -> None:
+    """A corrected category is written to the timeline; while the ticket has not been
+    signed for, routing follows the new category at once."""
+    set_category(session, ticket, category, actor, reason)
     if ticket.status in REROUTABLE_STATUSES:
         reroute_by_rules(
             session, ticket, routing, catalogue, SYSTEM, f"category corrected: {reason}"

@@ -30,6 +30,11 @@ class UnitsBody(InputModel):
 
 class DispatchBody(UnitsBody):
     note: Reason | None = None
+    category_code: Code | None = Field(
+        None,
+        description="The ticket's category, for a ticket that has none yet (dispatch needs "
+        "one) or to correct it on the way.",
+    )
 
 
 class TransferBody(UnitsBody):

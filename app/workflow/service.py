@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.auth.roles import Role
+from app.categories.models import Category
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.errors import Conflict, Forbidden
@@ -161,7 +162,12 @@ def hand_to_unit(act: Act, choice: UnitChoice, kind: EventKind, payload: dict[st
     )
 
 
-def dispatch(act: Act, choice: UnitChoice, note: str | None) -> None:
+def dispatch(act: Act, choice: UnitChoice, note: str | None, category: Category | None) -> None:
+    """To the chosen unit, once the ticket has a category (`category`, when given, is
+    set first)."""
+    if category is not None and category.id != act.ticket.category_id:
+        tickets.set_category(act.session, act.ticket, category, act.actor, "named at dispatch")
+    tickets.require_category(act.ticket, "dispatch")
     hand_to_unit(act, choice, EventKind.DISPATCHED, {"note": note})
 
 
@@ -268,9 +274,7 @@ def answer_at_once(act: Act, text: str, kb_article: str | None) -> None:
     that intake routed but no unit signed for yet is taken back from that unit."""
     ticket = act.ticket
     clocks.stop(act.session, ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
-    clocks.stop(
-        act.session, ticket, clocks.UNIT_CLOCKS, act.now, act.actor, ClockState.CANCELLED
-    )
+    clocks.stop(act.session, ticket, clocks.UNIT_CLOCKS, act.now, act.actor, ClockState.CANCELLED)
     ticket.reply_text = text
     ticket.reply_kb_article = kb_article
     payload = answer_payload(text, kb_article)
@@ -303,6 +307,7 @@ def return_visit(act: Act, satisfaction: str, solved: bool, note: str | None) ->
 
 
 def close(act: Act, note: str | None) -> None:
+    tickets.require_category(act.ticket, "close")
     if act.ticket.status == TicketStatus.REPLIED and not note:
         raise Conflict(
             "The citizen has not been visited back: say why the ticket closes without a "

@@ -305,8 +305,9 @@ def _micros(delta: timedelta) -> int:
 def pause(
     session: Session, ticket: Ticket, catalogue: Catalogue, now: datetime, actor: Actor
 ) -> list[TicketClock]:
-    """Stop the running alerting clocks, keeping the business time each had left."""
-    paused = [clock for clock in live(ticket, ALERTING) if clock.state == ClockState.RUNNING]
+    """Stop the running clocks, keeping the business time each had left: the return
+    window too, or a unit waiting on someone else would lose its right to return."""
+    paused = [clock for clock in live(ticket) if clock.state == ClockState.RUNNING]
     if paused:
         _changed(session, ticket)
     for clock in paused:

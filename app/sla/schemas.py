@@ -24,6 +24,10 @@ class CalendarDayRead(OutputModel):
     name: str
 
 
+class CalendarDaySet(CalendarDayRead):
+    clocks_recomputed: int = Field(description="Running and paused clocks the change moved.")
+
+
 class CalendarYearDay(CalendarDayWrite):
     day: date
 

@@ -290,3 +290,12 @@ def test_sla_sweep_once_records_what_is_due_and_says_so(
     assert "1 warnings, 1 breaches recorded" in capsys.readouterr().out
     main(["sla-sweep", "--once"])
     assert "0 warnings, 0 breaches recorded" in capsys.readouterr().out
+
+
+def test_load_policies_asks_for_the_utilities_group_a_city_lacks(database: Path) -> None:
+    main(["migrate"])
+    with pytest.raises(SystemExit) as exit_:
+        main(["load-policies", "beijing"])
+    assert "--utilities-group" in str(exit_.value.code)
+    with pytest.raises(SystemExit):
+        main(["load-policies", "shanghai"])  # no such preset: argparse's usage error

@@ -330,6 +330,10 @@ def category_code(session: Session, category_id: int) -> str:
     return session.get_one(Category, category_id).code
 
 
+def calendar_code(session: Session, calendar_id: int) -> str:
+    return session.get_one(WorkCalendar, calendar_id).code
+
+
 def get_policy(session: Session, policy_id: int) -> SlaPolicy:
     policy = session.get(SlaPolicy, policy_id)
     if policy is None:

@@ -386,6 +386,7 @@ def write(
             photo=photos[ref.photo_id],
             role=ref.role,
             position=position,
+            is_public=False,
             created_at=now,
         )
         for position, ref in enumerate(draft.photos)

@@ -207,8 +207,11 @@ class TicketAttachment(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
     photo_id: Mapped[str] = mapped_column(ForeignKey("photo.id"), index=True)
-    role: Mapped[str] = mapped_column(String(16))  # evidence | before | after
+    # The reporter's: evidence | before | after; staff's: reply | note | visit.
+    role: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
+    # Shown to the citizen (a reply's photos, a public note's): never the reporter's own.
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
 
     photo: Mapped[Photo] = relationship(lazy="joined")
@@ -229,6 +232,8 @@ class TicketAssistingUnit(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     created_at: Mapped[datetime]
+    # When the assisting unit said its part was done; None while it is not.
+    done_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     grid: Mapped[Grid | None] = relationship(lazy="joined")

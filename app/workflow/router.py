@@ -96,13 +96,15 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         Action.REPLY,
         schemas.ReplyBody,
         "Reply and finish (banjie): stops the citizen's reply clock",
-        lambda act, body, _: workflow.reply(act, body.reply),
+        lambda act, body, _: workflow.reply(act, body.reply, body.photos, body.photos_public),
     ),
     (
         Action.RETURN_VISIT,
         schemas.ReturnVisitBody,
         "Record the return visit and the citizen's evaluation (huifang)",
-        lambda act, body, _: workflow.return_visit(act, body.satisfaction, body.solved, body.note),
+        lambda act, body, _: workflow.return_visit(
+            act, body.satisfaction, body.solved, body.note, body.photos
+        ),
     ),
     (
         Action.CLOSE,
@@ -163,6 +165,14 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         schemas.AnswerBody,
         "Answered during the call (zhijie banjie): replied without a unit",
         lambda act, body, _: workflow.answer_at_once(act, body.reply, body.kb_article),
+    ),
+    (
+        Action.NOTES,
+        schemas.ProgressNoteBody,
+        "Record progress, internal or public, with photos; an assisting unit's part done",
+        lambda act, body, _: workflow.note(
+            act, body.text, body.public, body.photos, body.part_done
+        ),
     ),
 ]
 

@@ -109,6 +109,7 @@ def test_the_main_road_through_a_reopened_second_cycle(
         "close",
         "reopen",
         "supervise",
+        "notes",
     ]
 
     visit = {"satisfaction": "dissatisfied", "solved": False, "note": "路灯仍不亮"}
@@ -380,7 +381,8 @@ def test_joint_handling_lets_the_assisting_department_see_the_ticket(
     assert [c["state"] for c in clocks_of(joint, "dispatch")] == ["met"]
     seen = read(client, number, auth["urban"])
     assert seen["assigned_unit"]["code"] == "housing_construction"
-    assert seen["allowed_actions"] == []  # it assists; the lead signs and replies
+    # It assists: the lead signs and replies, it records its part.
+    assert seen["allowed_actions"] == ["notes"]
     listed = client.get(TICKETS, headers=auth["urban"]).json()["items"]
     assert number in [item["number"] for item in listed]
 
@@ -429,7 +431,7 @@ def test_suspend_stops_the_reply_clock_and_resume_gives_its_time_back(
     assert events(suspended, "suspended")[0]["payload"]["reason"] == "等待供电公司停电检修"
     still = live_clock(read(client, number), "reply")
     assert still["remaining_seconds"] == paused["remaining_seconds"]  # it does not tick
-    assert suspended["allowed_actions"] == ["request-extension", "resume"]
+    assert suspended["allowed_actions"] == ["request-extension", "resume", "notes"]
 
     resumed = done(client, number, "resume", {"note": "已恢复供电"}, urban)
     assert resumed["status"] == "signed"

@@ -594,8 +594,11 @@ def reroute_by_hand(
     actor: Actor,
     reason: str,
 ) -> None:
-    """A dispatcher's own choice of unit, with the reason on the timeline."""
+    """A dispatcher's own choice of unit, with the reason on the timeline; a new ticket is
+    dispatched so, and needs a category as the dispatch action does."""
     _ensure_reroutable(ticket)
+    if ticket.status == TicketStatus.NEW:
+        require_category(ticket, "route")
     payload = {"reason": reason, "by_hand": True}
     assign(session, ticket, choice, actor, EventKind.REROUTED, payload, catalogue=catalogue)
 

@@ -61,3 +61,12 @@ def test_a_ticket_without_a_category_is_not_closed(client: TestClient, auth: Aut
     )
     assert put.status_code == 200, put.text
     assert done(client, number, "close", note)["status"] == "closed"
+
+
+def test_routing_a_new_ticket_by_hand_needs_a_category_too(client: TestClient) -> None:
+    number = unrouted_ticket(client)["number"]
+    body = TO_PUBLIC_SECURITY | {"reason": "人工派单"}
+    refused = client.post(f"{TICKETS}/{number}/route", json=body)
+    assert refused.status_code == 409, refused.text
+    assert "no category" in refused.json()["detail"]
+    assert read(client, number)["status"] == "new"

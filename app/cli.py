@@ -35,7 +35,7 @@ from app.kb import service as kb_service
 from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
-from app.sla import sweeper
+from app.sla import presets, sweeper
 from app.stats import rollup
 from app.tickets.vocabulary import Channel
 from app.webhooks import delivery
@@ -321,6 +321,26 @@ def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
     print("passwords and keys are not exported: loading the folder makes new ones")
 
 
+def load_policies(settings: Settings, arguments: argparse.Namespace) -> None:
+    """Load a preset's SLA policies and disable the others, in one transaction."""
+    try:
+        with _session(settings) as session:
+            _require_head(session, "load-policies")
+            loaded = presets.load_preset(
+                session, arguments.preset, SYSTEM_EDITOR, arguments.utilities_group
+            )
+    except HotlineError as error:
+        sys.exit(f"load-policies: {error.detail}")
+    print(f"policies of the {arguments.preset} preset loaded")
+    for label, names in (
+        ("created", loaded.created),
+        ("updated", loaded.updated),
+        ("disabled", loaded.disabled),
+    ):
+        if names:
+            print(f"  {label}: {', '.join(names)}")
+
+
 def serve(settings: Settings, host: str, port: int, demo: bool, workers: int) -> None:
     if workers > 1 and settings.is_sqlite:
         # SQLite's writes go through one process's commit group (docs/architecture.md).
@@ -527,6 +547,17 @@ def _parser() -> argparse.ArgumentParser:
         "export-city", help="write the city's set-up to a folder that load-city reads"
     )
     export_parser.add_argument("folder")
+    policies_parser = commands.add_parser(
+        "load-policies",
+        help="replace the SLA policies with a local standard's (e.g. beijing); the others "
+        "are disabled",
+    )
+    policies_parser.add_argument("preset", choices=sorted(presets.PRESETS))
+    policies_parser.add_argument(
+        "--utilities-group",
+        help="the category group of water, power, gas and heating (default: the one group "
+        "whose name says so)",
+    )
     sweep_parser = commands.add_parser(
         "sla-sweep",
         help="record SLA warnings and breaches, as a worker of its own "
@@ -585,6 +616,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         revoke_client(settings, arguments)
     elif arguments.command == "import-grids":
         import_grids(settings, arguments)
+    elif arguments.command == "load-policies":
+        load_policies(settings, arguments)
     elif arguments.command == "load-city":
         load_city(settings, arguments)
     elif arguments.command == "export-city":

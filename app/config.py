@@ -7,6 +7,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.dedup.scoring import load_model
+from app.tickets.vocabulary import Channel, RequestType
 
 DEFAULT_DATA_DIR = Path("data")
 MIN_SECRET_LENGTH = 32
@@ -91,6 +92,14 @@ class Settings(BaseSettings):
     dedup_flag_score: float = Field(default_factory=lambda: load_model().flag_score, gt=0, le=1)
     # The city's gazetteer of named places (JSON, see app/demo/places.json); None: the demo's.
     places_file: Path | None = None
+    # The request type of a ticket whose channel sent none and whose category has no
+    # default of its own; a channel not listed files complaints. Photo, QR and patrol
+    # reports report a problem seen on the street: they are not complaints about a unit.
+    channel_request_types: dict[Channel, RequestType] = {
+        Channel.PHOTO_REPORT: RequestType.REPORT,
+        Channel.QR_CODE: RequestType.REPORT,
+        Channel.GRID_PATROL: RequestType.REPORT,
+    }
     # A repeat contact about a closed ticket: file a new ticket linked to it, or reopen it.
     repeat_after_close: Literal["link", "reopen"] = "link"
     # Webhooks: receivers on loopback, private, link-local or metadata addresses, and plain

@@ -15,6 +15,7 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router
+from app.citizen.router import photos_router as citizen_photos_router
 from app.citizen.router import router as citizen_router
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         units_router,
         auth_router,
         citizen_router,
+        citizen_photos_router,
         routing_router,
         workflow_router,
         sla_router,

@@ -286,3 +286,12 @@ def test_seed_demo_with_history_leaves_figures_every_report_reads(
             "SELECT sum(assigned), sum(replied), sum(received) FROM stat_day"
         ).fetchone()
     assert again == (assigned, replied, received)
+
+
+def test_load_policies_asks_for_the_utilities_group_a_city_lacks(database: Path) -> None:
+    main(["migrate"])
+    with pytest.raises(SystemExit) as exit_:
+        main(["load-policies", "beijing"])
+    assert "--utilities-group" in str(exit_.value.code)
+    with pytest.raises(SystemExit):
+        main(["load-policies", "shanghai"])  # no such preset: argparse's usage error

@@ -5,7 +5,8 @@ from app.auth.roles import MANUAL_INTAKE_ROLES, Role
 from app.errors import Forbidden
 from app.tickets.vocabulary import Channel
 
-PHOTO_UPLOAD_ROLES = MANUAL_INTAKE_ROLES | {Role.GRID_WORKER}
+# Staff upload the evidence of their handling too (replies, notes, return visits).
+PHOTO_UPLOAD_ROLES = MANUAL_INTAKE_ROLES | {Role.GRID_WORKER, Role.UNIT_HANDLER}
 
 
 def ensure_may_file(principal: Principal, channel: str, grid_path: str | None) -> None:

@@ -26,6 +26,14 @@ class PhotoRef:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """What the agent answered during the call, and the knowledge-base article it came from."""
+
+    text: str
+    kb_article: str | None
+
+
+@dataclass(frozen=True)
 class TicketDraft:
     """A ticket as any channel describes it, before codes are resolved."""
 
@@ -50,6 +58,8 @@ class TicketDraft:
     # False: the channel sent no request type; the category's default replaces the
     # schema's (app.intake.write.prepare).
     request_type_given: bool = True
+    # Answered during the call: filed already replied, never dispatched.
+    answered: Answer | None = None
 
 
 def _title(body: IntakeCommon) -> str:
@@ -84,6 +94,9 @@ def to_draft(body: IntakeBody) -> TicketDraft:
             reporter_phone = reporter_phone or body.call.caller_number
             channel_data = _call_data(body.call, anonymous=body.anonymous)
             extra = {"agent_summary": body.call.agent_summary}
+            if body.answered_at_once is not None:
+                answered = body.answered_at_once
+                extra["answered"] = Answer(answered.answer, answered.kb_article)
             if isinstance(body, Minsheng110Intake):
                 channel_data["incident_110_number"] = body.incident_110_number
         case GridPatrolIntake():

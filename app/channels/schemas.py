@@ -59,20 +59,37 @@ class IntakeCommon(InputModel):
     address: Address | None = None
 
 
-class Hotline12345Intake(IntakeCommon):
+class AnsweredAtOnce(InputModel):
+    """The agent answered the caller during the call (zhijie banjie)."""
+
+    answer: Description = Field(description="The answer the agent gave, as the citizen heard it.")
+    kb_article: Identifier | None = Field(
+        None, description="The knowledge-base article the agent answered from, by its id."
+    )
+
+
+class CallIntake(IntakeCommon):
+    """What every call channel posts: one post per call, `external_id` is its call id."""
+
+    external_id: Identifier
+    call: CallDetails
+    answered_at_once: AnsweredAtOnce | None = Field(
+        None,
+        description="Answered during the call: the ticket is filed already replied and is "
+        "never dispatched.",
+    )
+
+
+class Hotline12345Intake(CallIntake):
     """One call to 12345, posted by the call-centre software; `external_id` is its call id."""
 
     channel: Literal["hotline_12345"]
-    external_id: Identifier
-    call: CallDetails
 
 
-class Minsheng110Intake(IntakeCommon):
+class Minsheng110Intake(CallIntake):
     """A Minsheng 110 call; `incident_110_number` when it was diverted from 110."""
 
     channel: Literal["minsheng_110"]
-    external_id: Identifier
-    call: CallDetails
     incident_110_number: Identifier | None = None
 
 

@@ -1,6 +1,6 @@
 """HTTP for citizens, without an account: rate limited so numbers cannot be enumerated."""
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 
 from app.citizen import service
 from app.citizen.schemas import (
@@ -10,16 +10,19 @@ from app.citizen.schemas import (
     MeToo,
     MeTooAnswer,
     PublicEvent,
+    PublicPhoto,
     SimilarQuery,
     SimilarTickets,
 )
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.dedup.gazetteer import gazetteer_for
-from app.dependencies import ResourcesDep, SessionDep
+from app.dependencies import ResourcesDep, SessionDep, SettingsDep
+from app.errors import problem_responses
+from app.photos.serving import IMAGE_CONTENT, MISSING_BYTES, photo_response
 from app.ratelimit.dependencies import enforce, per_address
-from app.tickets.models import Ticket
-from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
+from app.tickets.models import Ticket, TicketAttachment, TicketEvent
+from app.tickets.vocabulary import PUBLIC_EVENTS, AttachmentRole, EventKind
 
 router = APIRouter(
     prefix="/public/tickets",
@@ -36,7 +39,32 @@ def _own_ticket(session: SessionDep, credentials: CitizenCredentials, request: R
     return service.find_own_ticket(session, credentials)
 
 
+PUBLIC_PHOTOS = "/api/v1/public/photos"
+
+
+def _photo(attachment: TicketAttachment) -> PublicPhoto:
+    photo = attachment.photo
+    return PublicPhoto(
+        url=f"{PUBLIC_PHOTOS}/{photo.id}",
+        content_type=photo.content_type,
+        width=photo.width,
+        height=photo.height,
+    )
+
+
+def _event(event: TicketEvent, public: dict[str, TicketAttachment]) -> PublicEvent:
+    shown = PublicEvent(
+        kind=event.kind, label=PUBLIC_EVENTS[EventKind(event.kind)], at=event.created_at
+    )
+    if event.kind == EventKind.PUBLIC_NOTE_ADDED:
+        shown.text = event.payload.get("text")
+        ids = event.payload.get("photos", [])
+        shown.photos = [_photo(public[photo_id]) for photo_id in ids if photo_id in public]
+    return shown
+
+
 def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
+    public = {a.photo_id: a for a in ticket.attachments if a.is_public}
     return CitizenTicketView(
         number=ticket.number,
         status=ticket.status,
@@ -46,14 +74,34 @@ def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
         updated_at=ticket.updated_at,
         reply_due_at=ticket.reply_due_at,
         reply=ticket.reply_text,
-        can_evaluate=service.can_evaluate(session, ticket),
-        timeline=[
-            PublicEvent(
-                kind=event.kind, label=PUBLIC_EVENTS[EventKind(event.kind)], at=event.created_at
-            )
-            for event in service.public_timeline(session, ticket)
+        reply_photos=[
+            _photo(a) for a in ticket.attachments if a.is_public and a.role == AttachmentRole.REPLY
         ],
+        can_evaluate=service.can_evaluate(session, ticket),
+        timeline=[_event(event, public) for event in service.public_timeline(session, ticket)],
     )
+
+
+photos_router = APIRouter(
+    prefix="/public/photos",
+    tags=["citizens"],
+    dependencies=[Depends(per_address("public", lambda s: s.rate_limit_public_per_minute))],
+)
+
+
+@photos_router.get(
+    "/{photo_id}",
+    summary="A photo staff showed the citizen (a reply's, a public note's), metadata removed",
+    response_class=Response,
+    responses={
+        200: {"content": IMAGE_CONTENT},
+        **problem_responses((404, "No public photo has that id"), MISSING_BYTES),
+    },
+)
+def public_photo(photo_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """No credentials: the id is a content hash nobody can guess, given in the citizen's
+    own view, and only photos staff made public are served."""
+    return photo_response(session, settings, service.public_photo(session, photo_id))
 
 
 @router.post("/lookup", summary="Follow one's own ticket: number plus tracking code or phone")

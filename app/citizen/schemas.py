@@ -33,10 +33,19 @@ class CitizenEvaluation(CitizenCredentials):
     comment: Reason | None = None
 
 
+class PublicPhoto(OutputModel):
+    url: str = Field(description="GET it without credentials: only public photos are served.")
+    content_type: str
+    width: int
+    height: int
+
+
 class PublicEvent(OutputModel):
     kind: str
     label: str
     at: datetime
+    text: str | None = Field(None, description="A public progress note's text.")
+    photos: list[PublicPhoto] = Field(default=[], description="A public progress note's photos.")
 
 
 class CitizenTicketView(OutputModel):
@@ -48,6 +57,9 @@ class CitizenTicketView(OutputModel):
     updated_at: datetime
     reply_due_at: datetime | None
     reply: str | None = Field(description="What the unit did, once it has replied.")
+    reply_photos: list[PublicPhoto] = Field(
+        default=[], description="The photos the unit showed with its reply."
+    )
     can_evaluate: bool
     timeline: list[PublicEvent]
 

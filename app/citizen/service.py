@@ -5,7 +5,7 @@ import hmac
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.auth.actors import Actor, ActorKind
 from app.citizen.schemas import (
@@ -24,11 +24,12 @@ from app.dedup.similarity import keys_for_matching, text_for_matching
 from app.dedup.words import load_vocabulary
 from app.errors import Conflict, NotFound, UnknownReference
 from app.geo.crs import to_wgs84
+from app.photos.models import Photo
 from app.privacy.masking import national_phone, same_phone
 from app.routing.service import RoutingSnapshot
 from app.tickets import service as tickets
 from app.tickets.events import record_event
-from app.tickets.models import Ticket, TicketEvent
+from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.tickets.service import mark_changed
 from app.tickets.vocabulary import (
     EVALUABLE_STATUSES,
@@ -47,7 +48,7 @@ def find_own_ticket(session: Session, credentials: CitizenCredentials) -> Ticket
     query = (
         select(Ticket)
         .where(Ticket.number == credentials.number)
-        .options(joinedload(Ticket.category))
+        .options(joinedload(Ticket.category), selectinload(Ticket.attachments))
     )
     ticket = session.scalars(query).one_or_none()
     if ticket is None:
@@ -56,6 +57,20 @@ def find_own_ticket(session: Session, credentials: CitizenCredentials) -> Ticket
     if not (_proves(ticket, credentials) or follows(session, ticket, credentials.phone)):
         raise NotFound(NOT_FOUND)
     return ticket
+
+
+def public_photo(session: Session, photo_id: str) -> Photo:
+    """A photo staff chose to show citizens (a reply's, a public note's), else 404: the
+    reporter's own photos are never served here."""
+    query = (
+        select(Photo)
+        .join(TicketAttachment, TicketAttachment.photo_id == Photo.id)
+        .where(Photo.id == photo_id, TicketAttachment.is_public)
+    )
+    photo = session.scalars(query.limit(1)).first()
+    if photo is None:
+        raise NotFound(f"No public photo has id {photo_id!r}.")
+    return photo
 
 
 def _proves(ticket: Ticket, credentials: CitizenCredentials) -> bool:

@@ -27,6 +27,8 @@ DESCRIPTIONS: dict[EventKind, str] = {
     EventKind.SUPERVISED: "The ticket is under supervision (duban).",
     EventKind.REPLIED: "The unit replied and finished (banjie); details hold the reply.",
     EventKind.ANSWERED_AT_ONCE: "The agent answered during the call (zhijie banjie).",
+    EventKind.PUBLIC_NOTE_ADDED: "A unit recorded progress for the citizen to read.",
+    EventKind.ASSIST_DONE: "An assisting unit (xieban) said its part is done.",
     EventKind.VISITED: "The citizen was called back (huifang) with their evaluation.",
     EventKind.CITIZEN_EVALUATED: "The citizen evaluated the handling themselves.",
     EventKind.CLOSED: "The ticket was closed (jiean).",
@@ -49,7 +51,11 @@ ALL_TYPES: tuple[str, ...] = tuple(TYPE_OF_KIND.values())
 # What an integration hears: the public timeline's kinds, as it reads them back.
 PUBLIC_KINDS = frozenset(kind for kind in DESCRIPTIONS if kind in PUBLIC_EVENTS)
 # Details an integration may read: the reply it will tell the citizen.
-PUBLIC_DETAILS = {EventKind.REPLIED: ("reply",), EventKind.ANSWERED_AT_ONCE: ("reply",)}
+PUBLIC_DETAILS = {
+    EventKind.REPLIED: ("reply",),
+    EventKind.ANSWERED_AT_ONCE: ("reply",),
+    EventKind.PUBLIC_NOTE_ADDED: ("text",),
+}
 
 
 def unknown_types(types: list[str]) -> list[str]:

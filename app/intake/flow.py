@@ -116,7 +116,12 @@ def _take_in(
     catalogue = resources.sla.catalogue(session)
     try:
         prepared = write.prepare(
-            session, draft, resources.routing, settings.classifier_threshold, settings.places_file
+            session,
+            draft,
+            resources.routing,
+            settings.classifier_threshold,
+            settings.places_file,
+            settings.channel_request_types,
         )
         ticket = write.draft_ticket(session, draft, prepared, ZoneInfo(settings.timezone))
         categories = resources.routing.snapshot(session).categories_by_id

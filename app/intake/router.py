@@ -135,7 +135,12 @@ def dry_run(
     """Takes the same body as intake and answers what intake would decide."""
     routing = resources_of(request).routing
     prepared = write.prepare(
-        session, to_draft(body), routing, settings.classifier_threshold, settings.places_file
+        session,
+        to_draft(body),
+        routing,
+        settings.classifier_threshold,
+        settings.places_file,
+        settings.channel_request_types,
     )
     session.rollback()
     return RoutingPreview.model_validate(prepared.outcome.event_payload())

@@ -52,13 +52,17 @@ class Screening:
         self._config = service.dedup_settings(settings)
         self._likely: list[Candidate] = []
         self._merged_into: Candidate | None = None
+        # A call answered at once is settled already: its likely duplicates are suggested,
+        # never merged into or reopened for it.
+        self._only_suggest = False
 
     def merge_into(self, ticket: Ticket) -> ParentRef | None:
         found = service.find(self._session, ticket, self._categories, self._config)
         self._likely = [c for c in found if c.match.score >= self._config.flag_score]
         self._likely = self._likely[:MAX_SUGGESTED]
         best = self._likely[0] if self._likely else None
-        if best is None or best.match.score < self._config.merge_score:
+        self._only_suggest = ticket.status == TicketStatus.REPLIED
+        if best is None or best.match.score < self._config.merge_score or self._only_suggest:
             return None
         if best.status not in OPEN_STATUSES:
             return None  # a repeat contact: `settle` applies the city's rule
@@ -79,7 +83,7 @@ class Screening:
                 session, ticket, best.ticket_id, best.number, SYSTEM, now, match_=best.match
             )
             return None
-        if best.match.score < self._config.merge_score:
+        if best.match.score < self._config.merge_score or self._only_suggest:
             service.record_candidates(session, ticket, self._likely, "suggested", now)
             record_event(
                 session,

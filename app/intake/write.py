@@ -7,6 +7,7 @@ not read back: `write` returns that ticket, whole (its clocks, photos and units 
 and the answer is built from nothing else.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from app.auth.actors import SYSTEM, Actor
 from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
 from app.categories.models import Category
-from app.channels.normalise import TicketDraft
+from app.channels.normalise import Answer, TicketDraft
 from app.clock import utc_now
 from app.db import column_values, insert_ignoring_conflict, transient
 from app.dedup.cells import cell_of
@@ -40,10 +41,17 @@ from app.routing.service import RoutingState
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
-from app.tickets.events import record_events, ticket_event_row
+from app.tickets.events import answer_payload, record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
-from app.tickets.vocabulary import Channel, ClockKind, EventKind, Priority, TicketStatus
+from app.tickets.vocabulary import (
+    Channel,
+    ClockKind,
+    EventKind,
+    Priority,
+    RequestType,
+    TicketStatus,
+)
 from app.units import service as units
 from app.units.models import Department, Grid
 
@@ -191,6 +199,7 @@ def _new_ticket(
         urge_count=0,
         is_supervised=False,
         reply_text=None,
+        reply_kb_article=None,
         next_due_at=None,
         version=1,
         tracking_code=new_tracking_code(),
@@ -224,7 +233,7 @@ class PreparedTicket:
     photos: dict[str, Photo]
     location: _Location | None
     outcome: routing_service.RoutingOutcome
-    request_type: str  # the channel's, else the category's default, else a complaint
+    request_type: str  # as sent, else the category's default, the channel's, a complaint
     match_keys: str = ""
 
 
@@ -247,14 +256,19 @@ def prepare(
     routing: RoutingState,
     confidence_threshold: float,
     places_file: Path | None = None,
+    channel_request_types: Mapping[Channel, RequestType] | None = None,
 ) -> PreparedTicket:
     """Resolve the draft's codes and decide where it goes; intake and the dry run share it,
-    so a dry run tells exactly what intake would do."""
+    so a dry run tells exactly what intake would do. A draft without a request type takes
+    its category's default, else its channel's (`channel_request_types`), else complaint."""
     snapshot = routing.snapshot(session)
     category = _resolve_category(session, snapshot, draft.category_code)
-    known = snapshot.categories.get(category.code) if category else None
-    if not draft.request_type_given and known and known.default_request_type:
-        draft = replace(draft, request_type=known.default_request_type)
+    if not draft.request_type_given:
+        known = snapshot.categories.get(category.code) if category else None
+        by_channel = (channel_request_types or {}).get(Channel(draft.channel))
+        default = (known.default_request_type if known else None) or by_channel
+        if default:
+            draft = replace(draft, request_type=default)
     index = routing.locator.index(session)
     grid = _resolve_grid(session, draft, index)
     photos = _resolve_photos(session, draft)
@@ -303,7 +317,15 @@ def draft_ticket(
         now,
     )
     ticket.match_keys = prepared.match_keys or None
-    apply_routing(ticket, outcome, now)
+    if draft.answered is None:
+        apply_routing(ticket, outcome, now)
+    else:
+        # Answered during the call: the routing's unit is not needed, its map version is
+        # still worth keeping for the ticket's place.
+        ticket.grid_map_version_id = outcome.map_version_id
+        ticket.status = TicketStatus.REPLIED
+        ticket.reply_text = draft.answered.text
+        ticket.reply_kb_article = draft.answered.kb_article
     return ticket
 
 
@@ -349,7 +371,9 @@ def write(
     }
     events = [
         ticket_event_row(ticket, EventKind.RECEIVED, actor, received, now),
-        _routing_event(ticket, outcome, SYSTEM, now),
+        _routing_event(ticket, outcome, SYSTEM, now)
+        if draft.answered is None
+        else _answered_event(ticket, draft.answered, actor, now),
     ]
     if _routed(ticket, outcome):
         _save_assisting_units(session, ticket)
@@ -366,6 +390,7 @@ def write(
             photo=photos[ref.photo_id],
             role=ref.role,
             position=position,
+            is_public=False,
             created_at=now,
         )
         for position, ref in enumerate(draft.photos)
@@ -385,7 +410,10 @@ def _place_under(ticket: Ticket, parent: ParentRef) -> None:
 
 def _plan_clocks(ticket: Ticket, catalogue: Catalogue, now: datetime) -> clocks.Plan | None:
     """The citizen's reply clock runs from intake; a routed ticket's unit gets its clocks
-    at once, an unrouted one waits on the centre's dispatch clock."""
+    at once, an unrouted one waits on the centre's dispatch clock, and one answered during
+    the call has nothing left to wait for."""
+    if ticket.status == TicketStatus.REPLIED:
+        return None
     if ticket.status == TicketStatus.DISPATCHED:
         unit = clocks.Unit(ticket.assigned_department_id, ticket.assigned_grid_id)
         kinds: tuple[ClockKind, ...] = (ClockKind.REPLY, *clocks.UNIT_CLOCKS)
@@ -467,6 +495,11 @@ def _routing_event(
     """The timeline row of the routing decision: where the ticket went, or that it waits."""
     kind = EventKind.ROUTED if _routed(ticket, outcome) else EventKind.ROUTING_PENDING
     return ticket_event_row(ticket, kind, actor, outcome.event_payload(), now)
+
+
+def _answered_event(ticket: Ticket, answer: Answer, actor: Actor, now: datetime) -> dict[str, Any]:
+    payload = answer_payload(answer.text, answer.kb_article)
+    return ticket_event_row(ticket, EventKind.ANSWERED_AT_ONCE, actor, payload, now)
 
 
 def _save_assisting_units(session: Session, ticket: Ticket) -> None:

@@ -14,7 +14,6 @@ from app.errors import (
     HotlineError,
     NotFound,
     PayloadTooLarge,
-    ServiceUnavailable,
     UnprocessableContent,
     UnsupportedMediaType,
     problem_responses,
@@ -23,6 +22,7 @@ from app.photos import imaging
 from app.photos import service as photos
 from app.photos.models import Photo
 from app.photos.schemas import PhotoRead
+from app.photos.serving import IMAGE_CONTENT, MISSING_BYTES, photo_response
 from app.photos.storage import PhotoStore
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketAttachment
@@ -89,11 +89,8 @@ def upload_photos(
     summary="A stored photo, metadata removed",
     response_class=Response,
     responses={
-        200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}},
-        **problem_responses(
-            (404, "No such photo, or not one the caller may see"),
-            (503, "The photo's bytes are not in this server's storage (see migrate-photos)"),
-        ),
+        200: {"content": IMAGE_CONTENT},
+        **problem_responses((404, "No such photo, or not one the caller may see"), MISSING_BYTES),
     },
 )
 def get_photo(
@@ -104,16 +101,4 @@ def get_photo(
     photo = session.get(Photo, photo_id)
     if photo is None or not _may_see(session, principal, photo_id):
         raise NotFound(f"No photo has id {photo_id!r}.")
-    store = PhotoStore.of(settings)
-    data = store.read(session, photo)
-    if data is None:
-        raise ServiceUnavailable(
-            f"Photo {photo_id!r} is recorded but its bytes are not in the {store.storage} "
-            "storage of this server: the upload directory is not shared by every replica, or "
-            "HOTLINE_PHOTO_STORAGE changed without `hotline migrate-photos`."
-        )
-    return Response(
-        data,
-        media_type=photo.content_type,
-        headers={"Cache-Control": "public, max-age=31536000, immutable"},
-    )
+    return photo_response(session, settings, photo)

@@ -45,6 +45,15 @@ class Catalogue:
     calendars: dict[int, WorkingCalendar]
     policies: tuple[Policy, ...]  # most specific first
     category_parent: dict[int, int | None]
+    # The round-the-clock calendar elapsed targets ("24eh", "7cd") count on; None: the
+    # city has none, and they count on their policy's calendar.
+    elapsed_calendar_id: int | None = None
+
+    def calendar_for(self, policy: "Policy", target: Target) -> int:
+        """The calendar a clock with `target` of `policy` counts on."""
+        if target.elapsed and self.elapsed_calendar_id is not None:
+            return self.elapsed_calendar_id
+        return policy.calendar_id
 
     def policy_for(
         self, request_type: str, category_id: int | None, priority: str
@@ -115,10 +124,11 @@ def load_catalogue(session: Session) -> Catalogue:
     years: dict[int, set[int]] = defaultdict(set)
     for calendar_id, year in session.execute(select(CalendarYear.calendar_id, CalendarYear.year)):
         years[calendar_id].add(year)
+    rows = list(session.scalars(select(WorkCalendar).order_by(WorkCalendar.id)))
     calendars = {
-        row.id: working_calendar(row, overrides[row.id], frozenset(years[row.id]))
-        for row in session.scalars(select(WorkCalendar))
+        row.id: working_calendar(row, overrides[row.id], frozenset(years[row.id])) for row in rows
     }
+    elapsed = next((row.id for row in rows if row.round_the_clock), None)
     policies = sorted(
         (_policy(row) for row in session.scalars(select(SlaPolicy).where(SlaPolicy.enabled))),
         key=lambda policy: (-policy.specificity(), policy.id),
@@ -126,7 +136,7 @@ def load_catalogue(session: Session) -> Catalogue:
     parents: dict[int, int | None] = dict(
         session.execute(select(Category.id, Category.parent_id)).all()
     )
-    return Catalogue(calendars, tuple(policies), parents)
+    return Catalogue(calendars, tuple(policies), parents, elapsed)
 
 
 def _version(session: Session) -> tuple[Any, ...]:

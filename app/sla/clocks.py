@@ -113,12 +113,13 @@ def plan(
     policy = catalogue.policy_for(ticket.request_type, ticket.category_id, ticket.priority)
     if policy is None:
         return None
-    calendar = catalogue.calendars[policy.calendar_id]
     planned: list[TicketClock] = []
     for kind in kinds:
         target = policy.targets.get(kind)
         if target is None:
             continue
+        calendar_id = catalogue.calendar_for(policy, target)
+        calendar = catalogue.calendars[calendar_id]
         due = target.due(calendar, begins)
         clock = transient(
             TicketClock,
@@ -127,7 +128,7 @@ def plan(
             cycle=ticket.cycle,
             state=ClockState.RUNNING,
             policy_id=policy.id,
-            calendar_id=policy.calendar_id,
+            calendar_id=calendar_id,
             target=str(target),
             department_id=unit.department_id if kind in UNIT_CLOCKS else None,
             grid_id=unit.grid_id if kind in UNIT_CLOCKS else None,
@@ -149,7 +150,7 @@ def plan(
         )
         clock.next_alert_at = next_alert(clock)
         planned.append(clock)
-    return Plan(policy, calendar, planned) if planned else None
+    return Plan(policy, catalogue.calendars[policy.calendar_id], planned) if planned else None
 
 
 def save(session: Session, ticket: Ticket, planned: Plan, now: datetime, actor: Actor) -> None:
@@ -305,8 +306,9 @@ def _micros(delta: timedelta) -> int:
 def pause(
     session: Session, ticket: Ticket, catalogue: Catalogue, now: datetime, actor: Actor
 ) -> list[TicketClock]:
-    """Stop the running alerting clocks, keeping the business time each had left."""
-    paused = [clock for clock in live(ticket, ALERTING) if clock.state == ClockState.RUNNING]
+    """Stop the running clocks, keeping the business time each had left: the return
+    window too, or a unit waiting on someone else would lose its right to return."""
+    paused = [clock for clock in live(ticket) if clock.state == ClockState.RUNNING]
     if paused:
         _changed(session, ticket)
     for clock in paused:
@@ -368,7 +370,9 @@ def resume(
             {"clocks": [describe(clock) for clock in resumed]},
             at=now,
         )
-        calendar = catalogue.calendars[resumed[0].calendar_id]
+        # Elapsed-time clocks run on the round-the-clock calendar and are never provisional.
+        counted = next((clock for clock in resumed if clock.provisional), resumed[0])
+        calendar = catalogue.calendars[counted.calendar_id]
         _report_uncovered(session, ticket, calendar, resumed, now)
     return resumed
 

@@ -15,6 +15,7 @@ from app.sla import service
 from app.sla.models import SlaPolicy, WorkCalendar
 from app.sla.schemas import (
     CalendarDayRead,
+    CalendarDaySet,
     CalendarDayWrite,
     CalendarRead,
     CalendarYearWrite,
@@ -75,7 +76,8 @@ def publish_year(
     editor: AdminEditorDep,
 ) -> YearPublished:
     """Replaces the year's holidays and moved working days, marks the year covered, and
-    recounts every running deadline that fell in it provisionally (each with an event)."""
+    recounts every running or paused clock the notice moves, and every provisional one
+    (each with a `clock_recomputed` event); `clocks_recomputed` says how many."""
     calendar = service.get_calendar(session, code)
     published = service.publish_year(session, calendar, year, body.days, editor)
     _changed(resources)
@@ -92,20 +94,29 @@ def set_day(
     resources: ResourcesDep,
     session: SessionDep,
     editor: AdminEditorDep,
-) -> CalendarDayRead:
+) -> CalendarDaySet:
+    """The running and paused clocks the change moves are recounted, each with a
+    `clock_recomputed` event; `clocks_recomputed` says how many."""
     calendar = service.get_calendar(session, code)
-    found = service.set_day(session, calendar, day, body, editor)
+    done = service.set_day(session, calendar, day, body, editor)
     _changed(resources)
-    return CalendarDayRead.model_validate(found)
+    return CalendarDaySet(
+        day=done.day.day,
+        is_working=done.day.is_working,
+        name=done.day.name,
+        clocks_recomputed=done.clocks_recomputed,
+    )
 
 
 @router.delete("/calendars/{code}/days/{day}", status_code=204, summary="Back to the weekly rule")
 def delete_day(
     code: str, day: date, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> Response:
-    service.delete_day(session, service.get_calendar(session, code), day, editor)
+    """The clocks the change moves are recounted, as when a day is set; the
+    `Clocks-Recomputed` header says how many."""
+    recomputed = service.delete_day(session, service.get_calendar(session, code), day, editor)
     _changed(resources)
-    return Response(status_code=204)
+    return Response(status_code=204, headers={"Clocks-Recomputed": str(recomputed)})
 
 
 def _policy(session: Session, policy: SlaPolicy) -> SlaPolicyRead:

@@ -24,6 +24,10 @@ class CalendarDayRead(OutputModel):
     name: str
 
 
+class CalendarDaySet(CalendarDayRead):
+    clocks_recomputed: int = Field(description="Running and paused clocks the change moved.")
+
+
 class CalendarYearDay(CalendarDayWrite):
     day: date
 
@@ -57,7 +61,8 @@ class YearPublished(OutputModel):
 class SlaPolicyWrite(InputModel):
     """A policy matches tickets by request type, category (or group) and priority; an empty
     criterion matches all. Targets: "90m", "4h" (business time) or "3wd" (end of the 3rd
-    working day); empty: no such clock."""
+    working day); "90em", "24eh" (elapsed time) or "7cd" (end of the 7th calendar day),
+    whatever the calendar; empty: no such clock."""
 
     name: Name
     request_type: RequestType | None = None

@@ -5,7 +5,7 @@ provisionally in that year, each with an event on its ticket."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, extract, func, select, update
@@ -80,12 +80,19 @@ def _year_days(session: Session, calendar: WorkCalendar, year: int) -> dict[str,
     return {"year": year, "days": [_day_fields(day) for day in days]}
 
 
+@dataclass(frozen=True)
+class DaySet:
+    day: CalendarDay
+    clocks_recomputed: int
+
+
 def set_day(
     session: Session, calendar: WorkCalendar, day: date, body: CalendarDayWrite, editor: Editor
-) -> CalendarDay:
-    """Make `day` a holiday or a moved working day. Deadlines already computed keep their
-    time; publish the whole year (`publish_year`) to recount the provisional ones."""
+) -> DaySet:
+    """Make `day` a holiday or a moved working day, and recount every running or paused
+    clock that the change moves."""
     _refuse_round_the_clock(calendar)
+    previous = _working_calendar(session, calendar)
     found = session.scalars(
         select(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)
     ).one_or_none()
@@ -98,10 +105,14 @@ def set_day(
     calendar.updated_at = utc_now()
     session.flush()
     editor.record(session, AuditKind.CALENDAR, "set_day", calendar.code, before, _day_fields(found))
-    return found
+    after = _working_calendar(session, calendar)
+    recomputed = _recount_clocks(session, calendar, previous, after, {day}, editor.actor)
+    return DaySet(found, recomputed)
 
 
-def delete_day(session: Session, calendar: WorkCalendar, day: date, editor: Editor) -> None:
+def delete_day(session: Session, calendar: WorkCalendar, day: date, editor: Editor) -> int:
+    """The day follows the weekly rule again; returns how many clocks that moved."""
+    previous = _working_calendar(session, calendar)
     found = session.scalars(
         select(CalendarDay).where(CalendarDay.calendar_id == calendar.id, CalendarDay.day == day)
     ).one_or_none()
@@ -112,6 +123,13 @@ def delete_day(session: Session, calendar: WorkCalendar, day: date, editor: Edit
     calendar.updated_at = utc_now()
     session.flush()
     editor.record(session, AuditKind.CALENDAR, "delete_day", calendar.code, before, None)
+    after = _working_calendar(session, calendar)
+    return _recount_clocks(session, calendar, previous, after, {day}, editor.actor)
+
+
+def _days_of_year(year: int) -> set[date]:
+    first = date(year, 1, 1)
+    return {first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)}
 
 
 @dataclass(frozen=True)
@@ -129,7 +147,8 @@ def publish_year(
     editor: Editor,
 ) -> Published:
     """Replace the year's holidays and moved working days with the notice, mark the year
-    covered, and recount every running deadline that was provisional."""
+    covered, and recount every running or paused clock the notice moves (the first
+    notice, or a corrected one), and every provisional one."""
     _refuse_round_the_clock(calendar)
     strays = [entry.day.isoformat() for entry in days if entry.day.year != year]
     if strays:
@@ -157,7 +176,8 @@ def publish_year(
     calendar.updated_at = now
     session.flush()
     after = _working_calendar(session, calendar)
-    recomputed = _recount_provisional(session, calendar, before, after, now, editor.actor)
+    touched = _days_of_year(year)
+    recomputed = _recount_clocks(session, calendar, before, after, touched, editor.actor)
     editor.record(
         session,
         AuditKind.CALENDAR,
@@ -169,38 +189,98 @@ def publish_year(
     return Published(year, len(days), recomputed)
 
 
-def _recount_provisional(
+def _changed_days(before: WorkingCalendar, after: WorkingCalendar, days: set[date]) -> list[date]:
+    return sorted(day for day in days if before.is_working_day(day) != after.is_working_day(day))
+
+
+def _recount_clocks(
     session: Session,
     calendar: WorkCalendar,
     before: WorkingCalendar,
     after: WorkingCalendar,
-    now: datetime,
+    touched: set[date],
     actor: Actor,
 ) -> int:
-    """Each provisional running clock keeps the business time it had left as counted
-    before, now counted on the calendar with the notice in it."""
+    """Put right every live clock on `calendar` that the change from `before` to `after`
+    moves (`touched`: the days the change may have altered), each with a
+    `clock_recomputed` event; returns how many.
+
+    A running clock keeps the business time it had left as counted before, now counted on
+    the calendar as it is; a paused clock keeps the business time it has left (that is
+    what it resumes with), and its `provisional` mark follows the deadline it would get
+    if resumed now. Provisional clocks are always looked at: the year may now be covered."""
+    now = utc_now()
+    changed = _changed_days(before, after, touched)
+    # A deadline before the first changed day (local midnight, at the earliest in UTC) is
+    # not moved by it.
+    moved_from = (
+        datetime.combine(changed[0], time(), after.timezone) - timedelta(days=1)
+        if changed
+        else None
+    )
+    affected = TicketClock.provisional | (TicketClock.state == ClockState.PAUSED)
+    if moved_from is not None:
+        affected = affected | (TicketClock.due_at > max(now, moved_from))
     clocks = session.scalars(
         select(TicketClock).where(
             TicketClock.calendar_id == calendar.id,
-            TicketClock.provisional,
-            TicketClock.state == ClockState.RUNNING,
+            TicketClock.state.in_(LIVE_STATES),
+            affected,
         )
     ).all()
     events: list[dict[str, Any]] = []
     for clock in clocks:
-        assert clock.due_at is not None
-        previous = clock.due_at
-        clock.due_at = _recount(before, after, now, clock.due_at)
-        if clock.warned_at is None and clock.warn_at is not None:
-            clock.warn_at = _recount(before, after, now, clock.warn_at)
-        clock.provisional = bool(after.uncovered_years(clock.started_at, clock.due_at))
-        clock.next_alert_at = next_alert(clock)
-        payload = describe(clock) | {"previous_due_at": previous.isoformat()}
-        events.append(event_row(clock.ticket_id, EventKind.CLOCK_RECOMPUTED, actor, payload, now))
+        payload = (
+            _recount_running(clock, before, after, now)
+            if clock.state == ClockState.RUNNING
+            else _recount_paused(clock, before, after, now)
+        )
+        if payload is not None:
+            events.append(
+                event_row(clock.ticket_id, EventKind.CLOCK_RECOMPUTED, actor, payload, now)
+            )
     session.flush()
     record_events(session, events)
-    _resync_tickets(session, {clock.ticket_id for clock in clocks})
-    return len(clocks)
+    _resync_tickets(session, {event["ticket_id"] for event in events})
+    return len(events)
+
+
+def _recount_running(
+    clock: TicketClock, before: WorkingCalendar, after: WorkingCalendar, now: datetime
+) -> dict[str, Any] | None:
+    """The clock's event payload when its deadline or its provisional mark changed."""
+    assert clock.due_at is not None
+    previous, was_provisional = clock.due_at, clock.provisional
+    due = _recount(before, after, now, previous)
+    provisional = bool(after.uncovered_years(clock.started_at, due))
+    if due == previous and provisional == was_provisional:
+        return None
+    clock.due_at = due
+    if clock.warned_at is None and clock.warn_at is not None:
+        clock.warn_at = _recount(before, after, now, clock.warn_at)
+    clock.provisional = provisional
+    clock.next_alert_at = next_alert(clock)
+    return describe(clock) | {
+        "previous_due_at": previous.isoformat(),
+        "provisional": provisional,
+    }
+
+
+def _recount_paused(
+    clock: TicketClock, before: WorkingCalendar, after: WorkingCalendar, now: datetime
+) -> dict[str, Any] | None:
+    left = timedelta(microseconds=clock.remaining_us or 0)
+    due_before, due_after = before.add(now, left), after.add(now, left)
+    provisional = bool(after.uncovered_years(now, due_after))
+    if due_before == due_after and provisional == clock.provisional:
+        return None
+    clock.provisional = provisional
+    return describe(clock) | {
+        "remaining_seconds": left.total_seconds(),
+        "due_if_resumed_now": due_after.isoformat(),
+        "previous_due_if_resumed_now": due_before.isoformat(),
+        "provisional": provisional,
+    }
 
 
 def _recount(
@@ -248,6 +328,10 @@ def list_policies(session: Session) -> list[SlaPolicy]:
 
 def category_code(session: Session, category_id: int) -> str:
     return session.get_one(Category, category_id).code
+
+
+def calendar_code(session: Session, calendar_id: int) -> str:
+    return session.get_one(WorkCalendar, calendar_id).code
 
 
 def get_policy(session: Session, policy_id: int) -> SlaPolicy:

@@ -38,6 +38,15 @@ def event_row(
     }
 
 
+def answer_payload(reply: str, kb_article: str | None) -> dict[str, Any]:
+    """What an answer given during the call puts on the timeline: the answer, and the
+    knowledge-base article it came from (`kb_article`, an id) when the agent named one."""
+    payload: dict[str, Any] = {"reply": reply}
+    if kb_article is not None:
+        payload["kb_article"] = kb_article
+    return payload
+
+
 def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
     """Append `event_row`s in the caller's transaction, and add what they count to the
     statistics' rollups in the same transaction: every timeline row is written here."""

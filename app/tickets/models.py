@@ -135,6 +135,9 @@ class Ticket(Base):
     is_supervised: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The unit's reply to the citizen (banjie), shown to them in the self-service view.
     reply_text: Mapped[str | None] = mapped_column(Text)
+    # The knowledge-base article the reply was given from (an answer during the call), by
+    # the id the agent's knowledge base gave it.
+    reply_kb_article: Mapped[str | None] = mapped_column(String(100))
     version: Mapped[int] = mapped_column(Integer, default=1)
     parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("ticket.id"))
     # The grid map that located and routed the ticket, for explaining old decisions.
@@ -204,8 +207,11 @@ class TicketAttachment(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     ticket_id: Mapped[int] = mapped_column(BigId, ForeignKey("ticket.id", ondelete="CASCADE"))
     photo_id: Mapped[str] = mapped_column(ForeignKey("photo.id"), index=True)
-    role: Mapped[str] = mapped_column(String(16))  # evidence | before | after
+    # The reporter's: evidence | before | after; staff's: reply | note | visit.
+    role: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
+    # Shown to the citizen (a reply's photos, a public note's): never the reporter's own.
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime]
 
     photo: Mapped[Photo] = relationship(lazy="joined")
@@ -226,6 +232,8 @@ class TicketAssistingUnit(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grid.id"))
     created_at: Mapped[datetime]
+    # When the assisting unit said its part was done; None while it is not.
+    done_at: Mapped[datetime | None]
 
     department: Mapped[Department | None] = relationship(lazy="joined")
     grid: Mapped[Grid | None] = relationship(lazy="joined")

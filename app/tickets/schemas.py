@@ -100,11 +100,20 @@ class ClockRead(OutputModel):
 
 class AttachmentRead(OutputModel):
     photo_id: str
-    role: str = Field(description="evidence, before or after")
+    role: str = Field(
+        description="The reporter's: evidence, before or after; staff's: reply, note or visit"
+    )
     url: str
     content_type: str
     width: int
     height: int
+    public: bool = Field(False, description="Shown to the citizen in their own view.")
+
+
+class AssistingUnitRead(UnitRef):
+    done_at: datetime | None = Field(
+        None, description="When the unit said its part was done; null while it has not."
+    )
 
 
 class TicketRead(OutputModel):
@@ -126,13 +135,18 @@ class TicketRead(OutputModel):
     grid: GridRef | None
     status: TicketStatus
     assigned_unit: UnitRef | None = Field(description="The lead unit (zhuban).")
-    assisting_units: list[UnitRef] = Field(description="Units assisting the lead (xieban).")
+    assisting_units: list[AssistingUnitRead] = Field(
+        description="Units assisting the lead (xieban), each with when its part was done."
+    )
     deadlines: Deadlines
     clocks: list[ClockRead]
     cycle: int
     urge_count: int
     supervised: bool
     reply: str | None = Field(description="The unit's reply to the citizen.")
+    reply_kb_article: str | None = Field(
+        None, description="The knowledge-base article the reply was given from, by its id."
+    )
     version: int = Field(description="Send it back as If-Match with an action.")
     parent_number: str | None
     photos: list[AttachmentRead]
@@ -168,7 +182,10 @@ class TicketRead(OutputModel):
             status=TicketStatus(ticket.status),
             assigned_unit=_assigned_unit(ticket),
             assisting_units=[
-                _unit(unit.department or unit.grid) for unit in ticket.assisting_units
+                AssistingUnitRead(
+                    **_unit(unit.department or unit.grid).model_dump(), done_at=unit.done_at
+                )
+                for unit in ticket.assisting_units
             ],
             deadlines=Deadlines(
                 dispatch_due_at=ticket.dispatch_due_at,
@@ -181,6 +198,7 @@ class TicketRead(OutputModel):
             urge_count=ticket.urge_count,
             supervised=ticket.is_supervised,
             reply=ticket.reply_text,
+            reply_kb_article=ticket.reply_kb_article,
             version=ticket.version,
             parent_number=ticket.parent.number if ticket.parent else None,
             photos=[
@@ -191,6 +209,7 @@ class TicketRead(OutputModel):
                     content_type=attachment.photo.content_type,
                     width=attachment.photo.width,
                     height=attachment.photo.height,
+                    public=bool(attachment.is_public),
                 )
                 for attachment in ticket.attachments
             ],

@@ -18,7 +18,8 @@ from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
 from app.driver_sql import DriverStatement
-from app.errors import Conflict, Forbidden, NotFound, UnprocessableContent
+from app.errors import Conflict, Forbidden, NotFound, UnknownReference, UnprocessableContent
+from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter
 from app.routing import service as routing_service
 from app.routing.service import RoutingState
@@ -27,12 +28,19 @@ from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
 from app.tickets import changes, counting, scoping, search
 from app.tickets.events import record_event
-from app.tickets.models import OPEN_TICKETS_SQL, Ticket, TicketAssistingUnit, TicketEvent
+from app.tickets.models import (
+    OPEN_TICKETS_SQL,
+    Ticket,
+    TicketAssistingUnit,
+    TicketAttachment,
+    TicketEvent,
+)
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.vocabulary import (
     ADMIN_ONLY_EVENTS,
     OPEN_STATUSES,
     PUBLIC_EVENTS,
+    AttachmentRole,
     ClockState,
     EventKind,
     TicketStatus,
@@ -85,6 +93,50 @@ def load_ticket(session: Session, ticket_id: int) -> Ticket:
     """The ticket with everything its answer shows."""
     query = select(Ticket).where(Ticket.id == ticket_id).options(*_with_everything_shown())
     return session.scalars(query).unique().one()
+
+
+def attach_photos(
+    session: Session,
+    ticket: Ticket,
+    photo_ids: Sequence[str],
+    role: AttachmentRole,
+    public: bool,
+    now: datetime,
+) -> list[str]:
+    """Attach uploaded photos to the ticket as staff's evidence (`role`); a photo already
+    attached in that role stays as it was. The ids attached, in order; 422 naming the
+    photos never uploaded."""
+    wanted = list(dict.fromkeys(photo_ids))
+    if not wanted:
+        return []
+    photos = {
+        photo.id: photo for photo in session.scalars(select(Photo).where(Photo.id.in_(wanted)))
+    }
+    missing = [photo_id for photo_id in wanted if photo_id not in photos]
+    if missing:
+        raise UnknownReference(
+            f"Photo {missing[0]} was never uploaded; POST it to /api/v1/photos first.",
+            field="photos",
+            missing=missing,
+        )
+    held = {(attachment.photo_id, attachment.role) for attachment in ticket.attachments}
+    position = max((attachment.position for attachment in ticket.attachments), default=-1)
+    for photo_id in wanted:
+        if (photo_id, role) in held:
+            continue
+        position += 1
+        ticket.attachments.append(
+            TicketAttachment(
+                ticket_id=ticket.id,
+                photo_id=photo_id,
+                photo=photos[photo_id],
+                role=role,
+                position=position,
+                is_public=public,
+                created_at=now,
+            )
+        )
+    return wanted
 
 
 def add_assisting_units(session: Session, rows: Sequence[dict[str, Any]]) -> None:
@@ -611,10 +663,44 @@ def reroute_by_hand(
     actor: Actor,
     reason: str,
 ) -> None:
-    """A dispatcher's own choice of unit, with the reason on the timeline."""
+    """A dispatcher's own choice of unit, with the reason on the timeline; a new ticket is
+    dispatched so, and needs a category as the dispatch action does."""
     _ensure_reroutable(ticket)
+    if ticket.status == TicketStatus.NEW:
+        require_category(ticket, "route")
     payload = {"reason": reason, "by_hand": True}
     assign(session, ticket, choice, actor, EventKind.REROUTED, payload, catalogue=catalogue)
+
+
+def set_category(
+    session: Session, ticket: Ticket, category: Category, actor: Actor, reason: str
+) -> None:
+    """Give the ticket `category`, with a `category_corrected` line on its timeline."""
+    previous = ticket.category.code if ticket.category else None
+    ticket.category_id = category.id
+    mark_changed(session, ticket, utc_now())
+    session.flush()
+    session.refresh(ticket, ["category"])
+    record_event(
+        session,
+        ticket,
+        EventKind.CATEGORY_CORRECTED,
+        actor,
+        {"from": previous, "to": category.code, "reason": reason},
+    )
+
+
+def require_category(ticket: Ticket, action: str) -> None:
+    """Dispatching and closing need a category: the rates, the statistics and the
+    knowledge base all count by it, and a ticket without one would fall out of them."""
+    if ticket.category_id is None:
+        raise Conflict(
+            f"The ticket has no category: give it one before you {action} it "
+            f"(PUT /api/v1/tickets/{ticket.number}/category"
+            + (", or category_code in this body)." if action == "dispatch" else ")."),
+            ticket_status=ticket.status,
+            missing="category",
+        )
 
 
 def correct_category(
@@ -628,18 +714,7 @@ def correct_category(
 ) -> None:
     """A corrected category is written to the timeline; while the ticket has not been
     signed for, routing follows the new category at once."""
-    previous = ticket.category.code if ticket.category else None
-    ticket.category_id = category.id
-    mark_changed(session, ticket, utc_now())
-    session.flush()
-    session.refresh(ticket, ["category"])
-    record_event(
-        session,
-        ticket,
-        EventKind.CATEGORY_CORRECTED,
-        actor,
-        {"from": previous, "to": category.code, "reason": reason},
-    )
+    set_category(session, ticket, category, actor, reason)
     if ticket.status in REROUTABLE_STATUSES:
         reroute_by_rules(
             session, ticket, routing, catalogue, SYSTEM, f"category corrected: {reason}"

@@ -54,6 +54,17 @@ OPEN_STATUSES = frozenset(
 )
 
 
+class AttachmentRole(StrEnum):
+    """What a photo on a ticket is: the reporter's, or staff's evidence of their handling."""
+
+    EVIDENCE = "evidence"  # the reporter's photo of the problem
+    BEFORE = "before"  # a grid worker's, before and after
+    AFTER = "after"
+    REPLY = "reply"  # what the unit did, with its reply
+    NOTE = "note"  # with a progress note
+    VISIT = "visit"  # taken at the return visit
+
+
 class Satisfaction(StrEnum):
     SATISFIED = "satisfied"
     BASICALLY_SATISFIED = "basically_satisfied"
@@ -88,6 +99,10 @@ class EventKind(StrEnum):
     SUPERVISED = "supervised"
     INVALIDATED = "invalidated"
     ANSWERED_AT_ONCE = "answered_at_once"
+    # Progress notes of the units with a part in the ticket, and an assisting unit's part.
+    NOTE_ADDED = "note_added"  # internal: staff only
+    PUBLIC_NOTE_ADDED = "public_note_added"  # the citizen reads it too
+    ASSIST_DONE = "assist_done"
     # Duplicates (bingdan).
     DUPLICATE_SUSPECTED = "duplicate_suspected"
     MERGED = "merged"
@@ -116,6 +131,7 @@ PUBLIC_EVENTS = {
     EventKind.SIGNED: "已签收 (signed for)",
     EventKind.REPLIED: "已办结 (replied)",
     EventKind.ANSWERED_AT_ONCE: "已直接办结 (answered at once)",
+    EventKind.PUBLIC_NOTE_ADDED: "办理进展 (progress)",
     EventKind.VISITED: "已回访 (visited)",
     EventKind.CLOSED: "已结案 (closed)",
     EventKind.REOPENED: "已发回重办 (reopened)",

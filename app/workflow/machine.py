@@ -26,6 +26,7 @@ class Action(StrEnum):
     SUPERVISE = "supervise"  # duban
     INVALIDATE = "invalidate"  # wuxiao
     ANSWER_AT_ONCE = "answer-at-once"  # zhijie banjie
+    NOTES = "notes"  # a progress note; an assisting unit's part done
 
 
 class Party(StrEnum):
@@ -36,6 +37,7 @@ class Party(StrEnum):
     LEAD_UNIT = "lead_unit"  # staff of the unit the ticket is assigned to
     GRID_ABOVE = "grid_above"  # street or community staff over the ticket's grid
     CHANNEL = "channel"  # the integration of the channel the ticket came in by
+    ASSISTING = "assisting_unit"  # staff of a unit assisting the lead (xieban)
 
 
 @dataclass(frozen=True)
@@ -49,12 +51,13 @@ def _rule(sources: set[S], target: S | None, *parties: Party) -> Rule:
     return Rule(frozenset(sources), target, frozenset(parties))
 
 
-CENTRE, SUPERVISOR, LEAD, ABOVE, CHANNEL = (
+CENTRE, SUPERVISOR, LEAD, ABOVE, CHANNEL, ASSISTING = (
     Party.CENTRE,
     Party.SUPERVISOR,
     Party.LEAD_UNIT,
     Party.GRID_ABOVE,
     Party.CHANNEL,
+    Party.ASSISTING,
 )
 IN_HAND = {S.DISPATCHED, S.SIGNED, S.SUSPENDED}
 
@@ -78,7 +81,12 @@ RULES: dict[Action, Rule] = {
     Action.URGE: _rule(IN_HAND | {S.NEW, S.RETURNED}, None, CENTRE, SUPERVISOR),
     Action.SUPERVISE: _rule(IN_HAND | {S.NEW, S.RETURNED, S.REPLIED}, None, CENTRE, SUPERVISOR),
     Action.INVALIDATE: _rule({S.NEW, S.RETURNED, S.DISPATCHED}, S.INVALID, CENTRE),
-    Action.ANSWER_AT_ONCE: _rule({S.NEW}, S.REPLIED, CENTRE, CHANNEL),
+    # Also once intake routed the ticket, as long as no unit signed for it.
+    Action.ANSWER_AT_ONCE: _rule({S.NEW, S.DISPATCHED}, S.REPLIED, CENTRE, CHANNEL),
+    # Every unit with a part in the ticket records its progress while the ticket is open.
+    Action.NOTES: _rule(
+        IN_HAND | {S.NEW, S.RETURNED, S.REPLIED, S.VISITED}, None, CENTRE, LEAD, ABOVE, ASSISTING
+    ),
 }
 
 

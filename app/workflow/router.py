@@ -10,6 +10,8 @@ from fastapi import APIRouter, Body, Header, Response
 from pydantic import BaseModel
 
 from app.auth.dependencies import PrincipalDep
+from app.categories import service as categories
+from app.categories.models import Category
 from app.config import Settings
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
@@ -29,10 +31,11 @@ RESPONSES = problem_responses(
     (
         409,
         "The ticket's state does not allow the action (the answer names the actions "
-        "that it does allow), or another action changed it at the same moment",
+        "that it does allow), dispatch or close of a ticket without a category, or "
+        "another action changed it at the same moment",
     ),
     (412, "If-Match names an older version of the ticket"),
-    (422, "Invalid body, unknown unit code, or a malformed If-Match"),
+    (422, "Invalid body, unknown unit or category code, or a malformed If-Match"),
 )
 
 Perform = Callable[[workflow.Act, Any, Settings], None]
@@ -44,12 +47,18 @@ def _units(act: workflow.Act, body: schemas.UnitsBody) -> UnitChoice:
     )
 
 
+def _category(act: workflow.Act, code: str | None) -> Category | None:
+    return categories.filing_category(act.session, code) if code is not None else None
+
+
 ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
     (
         Action.DISPATCH,
         schemas.DispatchBody,
         "Dispatch to a lead unit, with assisting departments (paidan)",
-        lambda act, body, _: workflow.dispatch(act, _units(act, body), body.note),
+        lambda act, body, _: workflow.dispatch(
+            act, _units(act, body), body.note, _category(act, body.category_code)
+        ),
     ),
     (
         Action.SIGN,
@@ -87,13 +96,15 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         Action.REPLY,
         schemas.ReplyBody,
         "Reply and finish (banjie): stops the citizen's reply clock",
-        lambda act, body, _: workflow.reply(act, body.reply),
+        lambda act, body, _: workflow.reply(act, body.reply, body.photos, body.photos_public),
     ),
     (
         Action.RETURN_VISIT,
         schemas.ReturnVisitBody,
         "Record the return visit and the citizen's evaluation (huifang)",
-        lambda act, body, _: workflow.return_visit(act, body.satisfaction, body.solved, body.note),
+        lambda act, body, _: workflow.return_visit(
+            act, body.satisfaction, body.solved, body.note, body.photos
+        ),
     ),
     (
         Action.CLOSE,
@@ -153,7 +164,15 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         Action.ANSWER_AT_ONCE,
         schemas.AnswerBody,
         "Answered during the call (zhijie banjie): replied without a unit",
-        lambda act, body, _: workflow.answer_at_once(act, body.reply),
+        lambda act, body, _: workflow.answer_at_once(act, body.reply, body.kb_article),
+    ),
+    (
+        Action.NOTES,
+        schemas.ProgressNoteBody,
+        "Record progress, internal or public, with photos; an assisting unit's part done",
+        lambda act, body, _: workflow.note(
+            act, body.text, body.public, body.photos, body.part_done
+        ),
     ),
 ]
 

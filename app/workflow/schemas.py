@@ -4,8 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from app.channels.schemas import PhotoList
 from app.routing.schemas import UnitRefWrite
-from app.schemas import Code, Description, InputModel, Reason
+from app.schemas import Code, Description, Identifier, InputModel, Reason
 from app.tickets.vocabulary import Satisfaction
 
 
@@ -30,6 +31,11 @@ class UnitsBody(InputModel):
 
 class DispatchBody(UnitsBody):
     note: Reason | None = None
+    category_code: Code | None = Field(
+        None,
+        description="The ticket's category, for a ticket that has none yet (dispatch needs "
+        "one) or to correct it on the way.",
+    )
 
 
 class TransferBody(UnitsBody):
@@ -43,12 +49,34 @@ class JointHandlingBody(UnitsBody):
 
 class ReplyBody(InputModel):
     reply: Description = Field(description="What was done, as the citizen will read it.")
+    photos: PhotoList = Field(
+        default=[], description="Photos of what was done, uploaded to POST /photos first."
+    )
+    photos_public: bool = Field(
+        True, description="Show the photos to the citizen with the reply (their own view)."
+    )
 
 
 class ReturnVisitBody(InputModel):
     satisfaction: Satisfaction
     solved: bool = Field(description="Whether the citizen says the problem is solved.")
     note: Reason | None = None
+    photos: PhotoList = Field(default=[], description="Photos taken at the visit; staff only.")
+
+
+class ProgressNoteBody(InputModel):
+    """A progress note of a unit with a part in the ticket."""
+
+    text: Description = Field(description="What was done or found.")
+    public: bool = Field(
+        False, description="The citizen reads it (and its photos) in their own view."
+    )
+    photos: PhotoList = Field(default=[], description="Uploaded to POST /photos first.")
+    part_done: bool = Field(
+        False,
+        description="An assisting unit's part of a joint handling is done (assisting units "
+        "only); the lead unit sees it on the ticket.",
+    )
 
 
 class ExtensionRequestBody(InputModel):
@@ -68,3 +96,6 @@ class InvalidateBody(InputModel):
 
 class AnswerBody(InputModel):
     reply: Description = Field(description="The answer the agent gave during the call.")
+    kb_article: Identifier | None = Field(
+        None, description="The knowledge-base article the agent answered from, by its id."
+    )

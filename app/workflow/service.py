@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
-from app.auth.roles import Role
+from app.auth.roles import UNIT_ROLES, Role
+from app.categories.models import Category
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.errors import Conflict, Forbidden
@@ -19,10 +20,16 @@ from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
 from app.sla.models import ExtensionRequest, TicketClock
 from app.tickets import service as tickets
-from app.tickets.events import record_event
-from app.tickets.models import Ticket
+from app.tickets.events import answer_payload, record_event
+from app.tickets.models import Ticket, TicketAssistingUnit
 from app.tickets.service import UnitChoice
-from app.tickets.vocabulary import ClockKind, ClockState, EventKind, TicketStatus
+from app.tickets.vocabulary import (
+    AttachmentRole,
+    ClockKind,
+    ClockState,
+    EventKind,
+    TicketStatus,
+)
 from app.units.models import Department, Grid
 from app.workflow.machine import RULES, Action, Party, allowed_actions
 
@@ -76,6 +83,8 @@ def parties(principal: Principal, ticket: Ticket) -> frozenset[Party]:
         found.add(Party.SUPERVISOR)
     if tickets.handles(principal, ticket):
         found.add(Party.LEAD_UNIT)
+    if _assists(principal, ticket):
+        found.add(Party.ASSISTING)
     grid = ticket.assigned_grid or ticket.grid
     if (
         principal.role is Role.UNIT_HANDLER
@@ -85,6 +94,24 @@ def parties(principal: Principal, ticket: Ticket) -> frozenset[Party]:
     ):
         found.add(Party.GRID_ABOVE)
     return frozenset(found)
+
+
+def _assisting_rows(principal: StaffPrincipal, ticket: Ticket) -> list[TicketAssistingUnit]:
+    """The ticket's assisting-unit rows that are the principal's unit (or below it)."""
+    return [
+        unit
+        for unit in ticket.assisting_units
+        if (principal.department_id is not None and unit.department_id == principal.department_id)
+        or (
+            principal.grid_path is not None
+            and unit.grid is not None
+            and unit.grid.path.startswith(principal.grid_path)
+        )
+    ]
+
+
+def _assists(principal: StaffPrincipal, ticket: Ticket) -> bool:
+    return principal.role in UNIT_ROLES and bool(_assisting_rows(principal, ticket))
 
 
 def check(action: Action, ticket: Ticket, principal: Principal, if_match: int | None) -> None:
@@ -161,7 +188,12 @@ def hand_to_unit(act: Act, choice: UnitChoice, kind: EventKind, payload: dict[st
     )
 
 
-def dispatch(act: Act, choice: UnitChoice, note: str | None) -> None:
+def dispatch(act: Act, choice: UnitChoice, note: str | None, category: Category | None) -> None:
+    """To the chosen unit, once the ticket has a category (`category`, when given, is
+    set first)."""
+    if category is not None and category.id != act.ticket.category_id:
+        tickets.set_category(act.session, act.ticket, category, act.actor, "named at dispatch")
+    tickets.require_category(act.ticket, "dispatch")
     hand_to_unit(act, choice, EventKind.DISPATCHED, {"note": note})
 
 
@@ -263,37 +295,96 @@ def _handling_payload(act: Act) -> dict[str, Any]:
     return {"handling_business_s": round(elapsed.total_seconds())}
 
 
-def reply(act: Act, text: str) -> None:
+def _with_photos(payload: dict[str, Any], photo_ids: list[str]) -> dict[str, Any]:
+    return payload | {"photos": photo_ids} if photo_ids else payload
+
+
+def reply(act: Act, text: str, photo_ids: list[str], photos_public: bool) -> None:
+    """The unit's reply, with the photos that show what was done: the citizen's view shows
+    the text and, when `photos_public`, the photos."""
     handling = _handling_payload(act)
     clocks.stop(act.session, act.ticket, [ClockKind.REPLY], act.now, act.actor)
     clocks.stop(
         act.session, act.ticket, [ClockKind.RETURN_WINDOW], act.now, act.actor, ClockState.CANCELLED
     )
     act.ticket.reply_text = text
-    act.event(EventKind.REPLIED, {"reply": text} | handling)
+    act.ticket.reply_kb_article = None
+    attached = tickets.attach_photos(
+        act.session, act.ticket, photo_ids, AttachmentRole.REPLY, photos_public, act.now
+    )
+    act.event(EventKind.REPLIED, _with_photos({"reply": text}, attached) | handling)
     dedup.follow_parent(act.session, act.ticket, EventKind.REPLIED, act.actor, act.now)
 
 
-def answer_at_once(act: Act, text: str) -> None:
-    """A consultation the agent answered during the call: replied without a unit."""
-    clocks.stop(act.session, act.ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
-    act.ticket.reply_text = text
-    act.event(EventKind.ANSWERED_AT_ONCE, {"reply": text})
+def answer_at_once(act: Act, text: str, kb_article: str | None) -> None:
+    """A consultation the agent answered during the call: replied without a unit. A ticket
+    that intake routed but no unit signed for yet is taken back from that unit."""
+    ticket = act.ticket
+    clocks.stop(act.session, ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
+    clocks.stop(act.session, ticket, clocks.UNIT_CLOCKS, act.now, act.actor, ClockState.CANCELLED)
+    ticket.reply_text = text
+    ticket.reply_kb_article = kb_article
+    payload = answer_payload(text, kb_article)
+    if ticket.status == TicketStatus.DISPATCHED:
+        tickets.assign(
+            act.session,
+            ticket,
+            UnitChoice(None, None),
+            act.actor,
+            EventKind.ANSWERED_AT_ONCE,
+            payload,
+            catalogue=None,
+            status=TicketStatus.REPLIED,
+            now=act.now,
+        )
+    else:
+        act.event(EventKind.ANSWERED_AT_ONCE, payload)
     dedup.follow_parent(act.session, act.ticket, EventKind.ANSWERED_AT_ONCE, act.actor, act.now)
 
 
-def return_visit(act: Act, satisfaction: str, solved: bool, note: str | None) -> None:
+def return_visit(
+    act: Act, satisfaction: str, solved: bool, note: str | None, photo_ids: list[str]
+) -> None:
     """Every reporter gets a visit of their own, a merged ticket's too, once the ticket
-    it was merged into has been replied to."""
+    it was merged into has been replied to. Its photos are for staff only."""
     if act.ticket.status == TicketStatus.MERGED and act.ticket.reply_text is None:
         raise Conflict(
             "The ticket it was merged into has not been replied to yet.",
             ticket_status=act.ticket.status,
         )
-    act.event(EventKind.VISITED, {"satisfaction": satisfaction, "solved": solved, "note": note})
+    attached = tickets.attach_photos(
+        act.session, act.ticket, photo_ids, AttachmentRole.VISIT, False, act.now
+    )
+    payload = {"satisfaction": satisfaction, "solved": solved, "note": note}
+    act.event(EventKind.VISITED, _with_photos(payload, attached))
+
+
+def note(act: Act, text: str, public: bool, photo_ids: list[str], part_done: bool) -> None:
+    """A progress note of a unit with a part in the ticket (or the centre), internal or
+    for the citizen to read, with its photos; an assisting unit may say with it that its
+    part is done (`part_done`), which the lead unit sees on the ticket."""
+    principal = act.principal
+    done_rows: list[TicketAssistingUnit] = []
+    if part_done:
+        if not isinstance(principal, StaffPrincipal) or not _assists(principal, act.ticket):
+            raise Forbidden("Only an assisting unit marks its part of the handling done.")
+        done_rows = [row for row in _assisting_rows(principal, act.ticket) if row.done_at is None]
+        if not done_rows:
+            raise Conflict("Your unit's part is marked done already.")
+    attached = tickets.attach_photos(
+        act.session, act.ticket, photo_ids, AttachmentRole.NOTE, public, act.now
+    )
+    kind = EventKind.PUBLIC_NOTE_ADDED if public else EventKind.NOTE_ADDED
+    act.event(kind, _with_photos({"text": text}, attached))
+    for row in done_rows:
+        row.done_at = act.now
+        unit = row.department or row.grid
+        assert unit is not None
+        act.event(EventKind.ASSIST_DONE, {"unit": unit.code, "note": text})
 
 
 def close(act: Act, note: str | None) -> None:
+    tickets.require_category(act.ticket, "close")
     if act.ticket.status == TicketStatus.REPLIED and not note:
         raise Conflict(
             "The citizen has not been visited back: say why the ticket closes without a "
@@ -323,6 +414,7 @@ def reopen(act: Act, reason: str) -> None:
         )
     ticket.cycle += 1
     ticket.reply_text = None  # the reply that did not satisfy stays on the timeline
+    ticket.reply_kb_article = None
     act.event(EventKind.REOPENED, {"reason": reason, "cycle": ticket.cycle})
     dedup.follow_parent(act.session, ticket, EventKind.REOPENED, act.actor, act.now)
     clocks.start(

@@ -361,7 +361,7 @@ EXPECTED: dict[str, str] = {
     "GET /tickets":                                 "401 200 200 200 200 200 200 200 200 200 200",
     "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 200 404 404",
     "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
-    "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
+    "POST /photos":                                 "401 201 201 403 201 201 201 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
@@ -395,6 +395,7 @@ EXPECTED: dict[str, str] = {
     "POST /public/tickets/evaluation":              "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/similar":                 "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/me-too":                  "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /public/photos/{photo_id}":                "200 200 200 200 200 200 200 200 200 200 200",
     "POST /tickets/{number}/route":                 "401 200 200 403 403 403 403 403 403 403 403",
     "PUT /tickets/{number}/category":               "401 200 200 403 403 403 403 403 403 403 403",
     "GET /routing/rules":                           "401 200 200 200 403 403 403 403 403 403 403",
@@ -427,6 +428,7 @@ EXPECTED: dict[str, str] = {
     "POST /tickets/{number}/supervise":             "401 200 200 200 404 403 403 403 403 404 404",
     "POST /tickets/{number}/invalidate":            "401 200 200 403 404 403 403 403 403 404 404",
     "POST /tickets/{number}/answer-at-once":        "401 200 200 403 404 403 403 403 200 404 404",
+    "POST /tickets/{number}/notes":                 "401 200 200 403 404 200 200 200 403 404 404",
     "GET /calendars":                               "401 200 200 200 403 403 403 403 403 403 403",
     "GET /calendars/{code}":                        "401 200 200 200 403 403 403 403 403 403 403",
     "PUT /calendars/{code}/years/{year}":           "401 200 403 403 403 403 403 403 403 403 403",
@@ -477,6 +479,16 @@ def _first_id(scene: "Scene", model: type[RoutingRule] | type[CategoryKeyword]) 
     return found
 
 
+def _public_photo(scene: Scene) -> str:
+    """A photo the dispatch centre showed the citizen with a public note."""
+    photo_id = scene.upload_photo()
+    note = {"text": "已派员处置", "public": True, "photos": [photo_id]}
+    number = scene.ticket("unit_grid")
+    call = Call(f"{TICKETS}/{number}/notes", json=note)
+    assert_answer(scene.send("dispatcher", "POST", call), 200, "dispatcher")
+    return photo_id
+
+
 CODES = itertools.count(50)  # new category codes under the demo group 01
 CODES = itertools.count(50)  # new category codes under the demo group 01
 REQUESTS: dict[str, Callable[[Scene], Call]] = {
@@ -488,6 +500,9 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     ),
     "POST /photos": lambda _: Call(PHOTOS, files=photo_files()),
     "GET /photos/{photo_id}": lambda scene: Call(f"{PHOTOS}/{scene.photo_on('unit_grid')}"),
+    "GET /public/photos/{photo_id}": lambda scene: Call(
+        f"{API}/public/photos/{_public_photo(scene)}"
+    ),
     "GET /categories": lambda _: Call(f"{API}/categories"),
     "GET /categories/{code}": lambda _: Call(f"{API}/categories/01"),
     "POST /categories": lambda _: Call(
@@ -645,6 +660,7 @@ WORKFLOW_REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "supervise": _act("dispatched", "supervise", NOTE),
     "invalidate": _act("dispatched", "invalidate", {"reason": "harassment"}),
     "answer-at-once": _act("new", "answer-at-once", REPLY),
+    "notes": _act("dispatched", "notes", {"text": "已到现场查看"}),
 }
 REQUESTS |= {
     f"POST /tickets/{{number}}/{action}": request for action, request in WORKFLOW_REQUESTS.items()

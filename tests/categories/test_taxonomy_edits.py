@@ -87,6 +87,9 @@ def test_a_new_category_routes_to_its_default_department_with_its_request_type(
     assert ticket["priority"] == "urgent"
     sent = client.post(TICKETS, json=body | {"request_type": "complaint"}).json()
     assert sent["request_type"] == "complaint"  # what the channel says wins
+    # The category's default wins over the channel's (a QR report's is "report").
+    qr = client.post(TICKETS, json=factories.qr_code(category_code="9001")).json()
+    assert qr["request_type"] == "help"
 
 
 def test_every_problem_with_the_codes_is_named_in_one_answer(

@@ -142,6 +142,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "POST /supervise": {"note": "请尽快办理"},
     "POST /invalidate": {"reason": "harassment"},
     "POST /answer-at-once": {"reply": "已答复"},
+    "POST /notes": {"text": "已到现场查看"},
 }
 
 

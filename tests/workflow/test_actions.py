@@ -46,6 +46,8 @@ REPLY = {"reply": "路灯已修复，经现场核实恢复照明。"}
 REASON = {"reason": "不属于本单位职责"}
 NOTE = {"note": "请尽快办理"}
 TO_PUBLIC_SECURITY = {"lead": {"kind": "department", "code": "public_security"}}
+# An unrouted ticket has no category yet: its dispatch names one.
+DISPATCH_UNROUTED = TO_PUBLIC_SECURITY | {"category_code": "0103"}
 
 
 @pytest.fixture
@@ -107,6 +109,7 @@ def test_the_main_road_through_a_reopened_second_cycle(
         "close",
         "reopen",
         "supervise",
+        "notes",
     ]
 
     visit = {"satisfaction": "dissatisfied", "solved": False, "note": "路灯仍不亮"}
@@ -378,7 +381,8 @@ def test_joint_handling_lets_the_assisting_department_see_the_ticket(
     assert [c["state"] for c in clocks_of(joint, "dispatch")] == ["met"]
     seen = read(client, number, auth["urban"])
     assert seen["assigned_unit"]["code"] == "housing_construction"
-    assert seen["allowed_actions"] == []  # it assists; the lead signs and replies
+    # It assists: the lead signs and replies, it records its part.
+    assert seen["allowed_actions"] == ["notes"]
     listed = client.get(TICKETS, headers=auth["urban"]).json()["items"]
     assert number in [item["number"] for item in listed]
 
@@ -427,7 +431,7 @@ def test_suspend_stops_the_reply_clock_and_resume_gives_its_time_back(
     assert events(suspended, "suspended")[0]["payload"]["reason"] == "等待供电公司停电检修"
     still = live_clock(read(client, number), "reply")
     assert still["remaining_seconds"] == paused["remaining_seconds"]  # it does not tick
-    assert suspended["allowed_actions"] == ["request-extension", "resume"]
+    assert suspended["allowed_actions"] == ["request-extension", "resume", "notes"]
 
     resumed = done(client, number, "resume", {"note": "已恢复供电"}, urban)
     assert resumed["status"] == "signed"
@@ -658,7 +662,7 @@ def lenient_client(
 
 def test_an_assisting_department_named_twice_counts_once(lenient_client: TestClient) -> None:
     number = unrouted_ticket(lenient_client)["number"]
-    body = TO_PUBLIC_SECURITY | {
+    body = DISPATCH_UNROUTED | {
         "assist_department_codes": ["urban_management", "urban_management", "public_security"]
     }
     response = act(lenient_client, number, "dispatch", body)
@@ -716,7 +720,7 @@ def test_suspending_after_the_deadline_does_not_open_the_way_to_an_extension(
 def test_each_action_is_one_new_version(client: TestClient, action: str) -> None:
     """However much an action changes (units, clocks, events), it is one version more."""
     ticket = unrouted_ticket(client)
-    body = TO_PUBLIC_SECURITY if action == "dispatch" else {"reason": "harassment"}
+    body = DISPATCH_UNROUTED if action == "dispatch" else {"reason": "harassment"}
     done_ = act(client, ticket["number"], action, body)
     assert done_.status_code == 200, done_.text
     assert done_.json()["version"] == ticket["version"] + 1

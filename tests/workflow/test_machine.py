@@ -18,6 +18,7 @@ PARTIES = {
     "U": Party("lead_unit"),
     "G": Party("grid_above"),
     "K": Party("channel"),  # an integration's key
+    "A": Party("assisting_unit"),  # a unit assisting the lead (xieban)
 }
 STATES = (
     "new",
@@ -55,7 +56,8 @@ TABLE = {
     "urge":               "CS  CS  CS  CS  CS  .   .   .   .   .    -",
     "supervise":          "CS  CS  CS  CS  CS  CS  .   .   .   .    -",
     "invalidate":         "C   C   C   .   .   .   .   .   .   .    invalid",
-    "answer-at-once":     "CK  .   .   .   .   .   .   .   .   .    replied",
+    "answer-at-once":     "CK  .   CK  .   .   .   .   .   .   .    replied",
+    "notes":              "CUGA CUGA CUGA CUGA CUGA CUGA CUGA .  .   .    -",
 }
 # fmt: on
 

@@ -24,7 +24,6 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory, session_scope
 from app.demo.city import build_demo_city
 from app.demo.guard import check_for_demo, refusal
-from app.demo.history import seed_history
 from app.demo.knowledge import seed_demo_knowledge
 from app.demo.people import DEMO_CLIENTS, demo_users
 from app.demo.seed import DEMO_FOLDER
@@ -113,6 +112,8 @@ def seed_demo(settings: Settings, *, serving: bool = False) -> None:
 
 def seed_demo_history(settings: Settings, days: int) -> None:
     """Months of the demo city's tickets, lived through the service (app/demo/history.py)."""
+    # Imported here: it loads the whole service, which no other command needs.
+    from app.demo.history import seed_history
 
     def progress(done: int, total: int) -> None:
         if done % 10 == 0 or done == total:

@@ -5,6 +5,7 @@ import select as io_select
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,11 +113,22 @@ def test_replicas_started_together_on_an_empty_database_all_migrate(fresh_engine
     assert _schema_differences(fresh_engine) == []
 
 
-def _first_line(replica: subprocess.Popen[bytes], timeout: float = 120) -> str:
+def _wait_for_line(replica: subprocess.Popen[bytes], wanted: str, timeout: float = 120) -> None:
+    """Read the replica's output until it prints `wanted` (warnings may come first)."""
     assert replica.stdout is not None
-    ready, _, _ = io_select.select([replica.stdout], [], [], timeout)
-    assert ready, f"no output from `hotline migrate` in {timeout} s"
-    return replica.stdout.readline().decode().strip()
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        ready, _, _ = io_select.select([replica.stdout], [], [], deadline - time.monotonic())
+        if not ready:
+            break
+        line = replica.stdout.readline().decode()
+        if not line:
+            break  # it exited
+        if line.strip() == wanted:
+            return
+        seen.append(line)
+    pytest.fail(f"`hotline migrate` never said {wanted!r}; it said: {''.join(seen)}")
 
 
 @pytest.mark.slow
@@ -125,7 +137,7 @@ def test_a_replica_waits_while_another_migrates(fresh_engine: Engine) -> None:
     waits and touches nothing; it migrates once the lock is let go."""
     with schema_lock(fresh_engine):
         replica = _start_migrate(fresh_engine)
-        assert _first_line(replica) == WAITING
+        _wait_for_line(replica, WAITING)
         assert replica.poll() is None
         assert _tables(fresh_engine) == set()
     output = replica.communicate(timeout=120)[0].decode()

@@ -456,6 +456,16 @@ EXPECTED: dict[str, str] = {
     "POST /webhook-subscriptions/{subscription_id}/deliveries/{delivery_id}/redeliver": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
     "POST /webhook-subscriptions/{subscription_id}/replay": "401 202 403 403 403 403 403 403 404 404 404",  # noqa: E501
     # The knowledge base: staff read; the unit that keeps an article (urban) and admins write.
+    "GET /tickets/export":                          "401 200 200 200 200 200 200 200 200 200 200",
+    "GET /stats/report":                            "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /stats/report/export":                     "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /stats/rankings":                          "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /stats/rankings/export":                   "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /stats/monthly.xlsx":                      "401 200 200 200 200 200 200 200 403 403 403",
+    "GET /stats/hotspots":                          "401 200 200 200 403 403 403 403 403 403 403",
+    "GET /stats/hotspots/grids.geojson":            "401 200 200 200 403 403 403 403 403 403 403",
+    "GET /stats/settings":                          "401 200 200 200 200 200 200 200 403 403 403",
+    "PUT /stats/settings":                          "401 200 403 403 403 403 403 403 403 403 403",
     "GET /kb/search":                               "401 200 200 200 200 200 200 200 403 403 403",
     "GET /kb/articles":                             "401 200 200 200 200 200 200 200 403 403 403",
     "GET /kb/articles/{article_id}":                "401 200 200 200 200 200 200 200 403 403 403",
@@ -741,6 +751,24 @@ def _set_day(scene: Scene) -> Call:
     return Call(day.path)
 
 
+STATS = f"{API}/stats"
+ASSESSMENT = {
+    "weights": {"response": 0.2, "resolution": 0.4, "satisfaction": 0.4},
+    "basically_satisfied_weight": 0.8,
+    "min_tickets": 5,
+}
+REQUESTS |= {
+    "GET /tickets/export": lambda _: Call(f"{TICKETS}/export"),
+    "GET /stats/report": lambda _: Call(f"{STATS}/report"),
+    "GET /stats/report/export": lambda _: Call(f"{STATS}/report/export"),
+    "GET /stats/rankings": lambda _: Call(f"{STATS}/rankings"),
+    "GET /stats/rankings/export": lambda _: Call(f"{STATS}/rankings/export"),
+    "GET /stats/monthly.xlsx": lambda _: Call(f"{STATS}/monthly.xlsx"),
+    "GET /stats/hotspots": lambda _: Call(f"{STATS}/hotspots"),
+    "GET /stats/hotspots/grids.geojson": lambda _: Call(f"{STATS}/hotspots/grids.geojson"),
+    "GET /stats/settings": lambda _: Call(f"{STATS}/settings"),
+    "PUT /stats/settings": lambda _: Call(f"{STATS}/settings", json=ASSESSMENT),
+}
 REQUESTS |= {
     "GET /kb/search": lambda _: Call(f"{KB}/search", params={"q": "路灯不亮"}),
     "GET /kb/articles": lambda _: Call(f"{KB}/articles", params={"due_for_review": "true"}),

@@ -31,11 +31,6 @@ async def _session(unit: "UnitDep") -> Session:
     return unit.session
 
 
-def media_type(request: Request) -> str:
-    """The body's media type, without parameters (a charset), lower case; "" when none."""
-    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
-
-
 async def _settings(request: Request) -> Settings:
     return resources_of(request).settings
 

@@ -27,10 +27,11 @@ from app.auth.dependencies import (
 )
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
-from app.dependencies import SessionDep, SettingsDep, media_type
+from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.intake import flow, write
+from app.media_types import media_type
 from app.resources import resources_of
 from app.routing.schemas import RoutingPreview
 from app.tickets.schemas import TicketRead

@@ -775,10 +775,11 @@ def test_every_api_route_is_in_the_matrix(module_app: FastAPI) -> None:
             outside_api.add(path)
     assert served == set(EXPECTED)
     assert set(REQUESTS) == set(EXPECTED)
-    # Outside the API only the docs and the probes, which need no credentials.
+    # Outside the API only the docs (with their scripts) and the probes: no credentials.
     assert outside_api == {
         "/openapi.json",
         "/docs",
+        "/docs/assets",
         "/docs/oauth2-redirect",
         "/redoc",
         "/healthz",

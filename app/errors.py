@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.media_types import is_json, media_type
@@ -239,6 +240,18 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _on_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    # A number past what the database stores (SQLite's 64-bit integers, PostgreSQL's
+    # integer columns) that no schema bound caught: the request's fault, not a failure.
+    logger.info("a number out of the database's range: %s", exc)
+    return problem_response(
+        422,
+        "Invalid request",
+        "A number in the request is out of the range the service stores.",
+        "out-of-range",
+    )
+
+
 async def _on_unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -250,4 +263,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HotlineError, _on_hotline_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(OverflowError, _on_out_of_range)
+    app.add_exception_handler(DataError, _on_out_of_range)
     app.add_exception_handler(Exception, _on_unexpected_error)

@@ -7,8 +7,9 @@ An operation answers
   gets 401 and 403 from its credentials and role checks);
 - 404 when its path names something (a ticket, a unit, a subscription) that may not be
   there, or not for this caller;
-- 422 when it takes parameters or a body; 400 for a JSON body that does not parse, 415 for
-  a body that is not JSON where JSON is read, 413 for any body over the size limit;
+- 422 when it takes parameters or a body; 400 for a body that does not parse or a cursor
+  it did not give out, 415 for a body that is not JSON where JSON is read, 413 for any
+  body over the size limit;
 - what the route itself declares (409, 412, ...), whose descriptions win.
 """
 
@@ -36,6 +37,8 @@ _INVALID = (422, "Invalid parameters or body: `errors` lists every problem found
 _TOO_LARGE = (413, "The body is over the size limit")
 _MALFORMED = (400, "The body is not valid JSON (the detail says where and why)")
 _NOT_JSON = (415, "The body is not application/json")
+_MALFORMED_FORM = (400, "The form or multipart body does not parse")
+_BAD_CURSOR = (400, "The cursor is not one this API gave out")
 
 
 def _dependency_calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
@@ -54,12 +57,17 @@ def problems_of(route: APIRoute) -> dict[int | str, dict[str, Any]]:
     generic: list[tuple[int, str]] = []
     if names_something:
         generic.append(_NOT_FOUND)
-    if get_flat_params(route.dependant) or route.body_field is not None:
+    parameters = get_flat_params(route.dependant)
+    if parameters or route.body_field is not None:
         generic.append(_INVALID)
+    if any(parameter.alias == "cursor" for parameter in parameters):
+        generic.append(_BAD_CURSOR)
     if route.body_field is not None:
         generic.append(_TOO_LARGE)
     if expects_json_body(route):
         generic += [_MALFORMED, _NOT_JSON]
+    elif route.body_field is not None:
+        generic.append(_MALFORMED_FORM)
     found.update(problem_responses(*generic))
     return found
 

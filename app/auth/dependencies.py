@@ -192,6 +192,7 @@ def _staff(principal: PrincipalDep) -> StaffPrincipal:
 StaffDep = Annotated[StaffPrincipal, Depends(_staff)]
 
 
+@answers_problems(_NOT_ALLOWED)
 def _staff_changing_password(
     principal: Annotated[Principal, Depends(_principal_changing_password)],
 ) -> StaffPrincipal:

@@ -77,6 +77,10 @@ def _refuse_if_locked(unit: UnitOfWork, outcome: service.LoginOutcome) -> None:
     "/auth/token",
     summary="Staff login (OAuth2 password flow)",
     dependencies=[Depends(_login_limit)],
+    responses=problem_responses(
+        (401, "Wrong username or password, or a disabled account"),
+        (429, "Too many failed logins for this name, or requests from this address"),
+    ),
 )
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -106,6 +110,7 @@ def login(
     "/auth/refresh",
     summary="A new token pair for a refresh token (each refresh token works once)",
     dependencies=[Depends(_login_limit)],
+    responses=problem_responses((401, "An unknown, used, expired or ended refresh token")),
 )
 def refresh(
     body: RefreshRequest,

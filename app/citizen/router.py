@@ -17,6 +17,7 @@ from app.clock import utc_now
 from app.dedup import service as dedup
 from app.dedup.gazetteer import gazetteer_for
 from app.dependencies import ResourcesDep, SessionDep
+from app.errors import problem_responses
 from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket
 from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
@@ -56,14 +57,28 @@ def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
     )
 
 
-@router.post("/lookup", summary="Follow one's own ticket: number plus tracking code or phone")
+_NO_SUCH_TICKET = problem_responses(
+    (404, "No ticket has that number with that tracking code or phone"),
+    (429, "Too many attempts at this ticket; see Retry-After"),
+)
+
+
+@router.post(
+    "/lookup",
+    summary="Follow one's own ticket: number plus tracking code or phone",
+    responses=_NO_SUCH_TICKET,
+)
 def lookup(body: CitizenCredentials, request: Request, session: SessionDep) -> CitizenTicketView:
     """Status and what happened when; no staff names, no internal notes. POST, so the phone
     number never appears in a URL or an access log."""
     return _view(session, _own_ticket(session, body, request))
 
 
-@router.post("/evaluation", summary="Evaluate how one's ticket was handled (once)")
+@router.post(
+    "/evaluation",
+    summary="Evaluate how one's ticket was handled (once)",
+    responses={**_NO_SUCH_TICKET, **problem_responses((409, "Already evaluated, or not replied"))},
+)
 def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> CitizenTicketView:
     ticket = _own_ticket(session, body, request)
     service.evaluate(session, ticket, body)

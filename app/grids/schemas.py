@@ -45,4 +45,6 @@ class GridMapProblemRead(OutputModel):
 class GridMapRejectedRead(Problem):
     """The 422 answer for a map with problems (RFC 9457 problem+json); nothing was written."""
 
-    problems: list[GridMapProblemRead] = Field(description="Every problem found")
+    problems: list[GridMapProblemRead] | None = Field(
+        default=None, description="Every problem the map has (absent for an invalid request)"
+    )

@@ -17,6 +17,7 @@ from app.errors import (
     PayloadTooLarge,
     UnprocessableContent,
     UnsupportedMediaType,
+    problem_responses,
 )
 from app.photos import imaging
 from app.photos import service as photos
@@ -60,7 +61,12 @@ def _clean(upload: UploadFile, max_bytes: int, max_pixels: int) -> imaging.Clean
         ) from None
 
 
-@router.post("", status_code=201, summary="Upload one or more photos (multipart field `files`)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Upload one or more photos (multipart field `files`)",
+    responses=problem_responses((415, "A file that is not a JPEG, PNG or WebP image")),
+)
 def upload_photos(
     files: Annotated[list[UploadFile], File(description="JPEG, PNG or WebP")],
     session: SessionDep,

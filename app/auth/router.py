@@ -112,7 +112,7 @@ def login(
     dependencies=[Depends(_login_limit)],
     responses=problem_responses((401, "An unknown, used, expired or ended refresh token")),
 )
-def refresh(
+def refresh_tokens(
     body: RefreshRequest,
     request: Request,
     unit: UnitDep,
@@ -156,7 +156,7 @@ def logout(
 
 
 @router.get("/auth/me", summary="Who the access token belongs to")
-def me(staff: StaffChangingPasswordDep) -> Me:
+def who_am_i(staff: StaffChangingPasswordDep) -> Me:
     return Me(
         username=staff.username,
         role=staff.role,

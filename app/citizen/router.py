@@ -68,7 +68,9 @@ _NO_SUCH_TICKET = problem_responses(
     summary="Follow one's own ticket: number plus tracking code or phone",
     responses=_NO_SUCH_TICKET,
 )
-def lookup(body: CitizenCredentials, request: Request, session: SessionDep) -> CitizenTicketView:
+def look_up_own_ticket(
+    body: CitizenCredentials, request: Request, session: SessionDep
+) -> CitizenTicketView:
     """Status and what happened when; no staff names, no internal notes. POST, so the phone
     number never appears in a URL or an access log."""
     return _view(session, _own_ticket(session, body, request))
@@ -79,7 +81,9 @@ def lookup(body: CitizenCredentials, request: Request, session: SessionDep) -> C
     summary="Evaluate how one's ticket was handled (once)",
     responses={**_NO_SUCH_TICKET, **problem_responses((409, "Already evaluated, or not replied"))},
 )
-def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> CitizenTicketView:
+def evaluate_own_ticket(
+    body: CitizenEvaluation, request: Request, session: SessionDep
+) -> CitizenTicketView:
     ticket = _own_ticket(session, body, request)
     service.evaluate(session, ticket, body)
     return _view(session, ticket)
@@ -90,7 +94,9 @@ def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> 
     summary="Already reported? Open tickets nearby that look like the same problem",
     responses={422: {"description": "Neither a location nor an address; an unknown category"}},
 )
-def similar(body: SimilarQuery, session: SessionDep, resources: ResourcesDep) -> SimilarTickets:
+def find_similar_tickets(
+    body: SimilarQuery, session: SessionDep, resources: ResourcesDep
+) -> SimilarTickets:
     """For the citizen app and the QR page, before a report is filed: the open tickets near
     the point (or the address) that the duplicate score takes for the same problem, best
     first, with public fields only. The citizen may join one ("me too") instead of filing."""

@@ -75,7 +75,7 @@ PROBLEM_RESPONSES = problem_responses(
 )
 
 
-async def post_ticket(
+async def create_ticket(
     body: Annotated[TicketIntake, Body()],
     request: Request,
     credentials: CredentialsDep,
@@ -100,10 +100,10 @@ async def post_ticket(
 
 router.add_api_route(
     "/tickets",
-    post_ticket,
+    create_ticket,
     methods=["POST"],
     tags=["tickets"],
-    route_class_override=intake_route(post_ticket),
+    route_class_override=intake_route(create_ticket),
     status_code=201,
     response_model=TicketRead,
     summary="Take in a ticket from any channel",
@@ -126,7 +126,7 @@ router.add_api_route(
     tags=["routing"],
     summary="Where a ticket would go, and why (nothing is written)",
 )
-def dry_run(
+def dry_run_routing(
     body: Annotated[TicketIntake, Body()],
     request: Request,
     session: SessionDep,

@@ -100,7 +100,7 @@ def reveal_reporter(
 
 
 @router.post("/{number}/route", summary="Re-route: a dispatcher's choice, or the rules again")
-def reroute(
+def reroute_ticket(
     number: str,
     body: RerouteRequest,
     resources: ResourcesDep,

@@ -30,7 +30,8 @@ router = APIRouter(prefix="/photos", tags=["photos"])
 
 
 def _may_see(session: Session, principal: Principal, photo_id: str) -> bool:
-    if isinstance(principal, ClientPrincipal) or principal.sees_citywide:
+    """Whether the photo belongs to a ticket `principal` may read (any, city-wide staff)."""
+    if not isinstance(principal, ClientPrincipal) and principal.sees_citywide:
         return True
     query = (
         select(TicketAttachment.id)
@@ -96,8 +97,8 @@ def upload_photos(
 def get_photo(
     photo_id: str, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
 ) -> FileResponse:
-    """Integrations and city-wide staff get any photo by its id (a content hash nobody can
-    guess); unit staff only the photos of tickets they may see."""
+    """City-wide staff get any photo by its id; unit staff and integrations only the
+    photos of tickets they may read (an integration: those its channels filed)."""
     photo = session.get(Photo, photo_id)
     if photo is None or not _may_see(session, principal, photo_id):
         raise NotFound(f"No photo has id {photo_id!r}.")

@@ -359,7 +359,7 @@ EXPECTED: dict[str, str] = {
     "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 200 404 404",
     "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
     "POST /photos":                                 "401 201 201 403 403 403 403 201 201 201 201",
-    "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
+    "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 404 200 404",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
     "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
@@ -923,7 +923,7 @@ def test_the_citizen_app_files_a_photo_report_with_its_own_upload(scene: Scene) 
     assert [photo["photo_id"] for photo in response.json()["photos"]] == [upload.json()[0]["id"]]
 
 
-# --- Photos: unit staff open the photos of the tickets they see, and no others. ---
+# --- Photos: staff and integrations open the photos of the tickets they see, no others. ---
 
 
 @pytest.mark.parametrize(
@@ -938,7 +938,10 @@ def test_the_citizen_app_files_a_photo_report_with_its_own_upload(scene: Scene) 
         ("gridworker", "patrol_in_unit_grid", 200),
         ("gridworker", "sibling_unit_grid", 404),
         ("supervisor", "public_security", 200),
-        ("call_centre", "public_security", 200),
+        # An integration: the photos of the tickets its channels filed (a photo report here).
+        ("citizen_app", "public_security", 200),
+        ("call_centre", "public_security", 404),
+        ("grid_app", "public_security", 404),
     ],
 )
 def test_a_photo_is_served_to_those_who_see_its_ticket(

@@ -59,6 +59,10 @@ class Conflict(HotlineError):
     status, slug, title = 409, "conflict", "Conflict"
 
 
+class PreconditionFailed(Conflict):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
 class UnprocessableContent(HotlineError):
     status, slug, title = 422, "unprocessable", "Unprocessable content"
 

@@ -13,7 +13,7 @@ from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.auth.roles import Role
 from app.clock import utc_now
 from app.dedup import service as dedup
-from app.errors import Conflict, Forbidden
+from app.errors import Conflict, Forbidden, PreconditionFailed
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
@@ -25,10 +25,6 @@ from app.tickets.service import UnitChoice
 from app.tickets.vocabulary import ClockKind, ClockState, EventKind, TicketStatus
 from app.units.models import Department, Grid
 from app.workflow.machine import RULES, Action, Party, allowed_actions
-
-
-class PreconditionFailed(Conflict):
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
 
 
 @dataclass
@@ -331,6 +327,15 @@ def _reply_clock(act: Act) -> TicketClock:
             "The ticket has no reply deadline to extend.", ticket_status=act.ticket.status
         )
     return live[0]
+
+
+def offered_actions(session: Session, ticket: Ticket, principal: Principal) -> list[Action]:
+    """What `principal` may do to `ticket` now: the state machine's actions for its status
+    and the principal's parts, less a decision on an extension nobody asked for."""
+    offered = allowed_actions(ticket.status, parties(principal, ticket))
+    if Action.DECIDE_EXTENSION in offered and _pending_extension(session, ticket) is None:
+        offered.remove(Action.DECIDE_EXTENSION)
+    return offered
 
 
 def _pending_extension(session: Session, ticket: Ticket) -> ExtensionRequest | None:

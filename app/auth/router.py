@@ -156,12 +156,13 @@ def logout(
 
 
 @router.get("/auth/me", summary="Who the access token belongs to")
-def who_am_i(staff: StaffChangingPasswordDep) -> Me:
+def who_am_i(staff: StaffChangingPasswordDep, session: SessionDep) -> Me:
+    department_code, grid_code = service.unit_codes(session, staff.department_id, staff.grid_id)
     return Me(
         username=staff.username,
         role=staff.role,
-        department_id=staff.department_id,
-        grid_id=staff.grid_id,
+        department_code=department_code,
+        grid_code=grid_code,
         must_change_password=staff.must_change_password,
     )
 

@@ -115,6 +115,6 @@ class StaffUserRead(OutputModel):
 class Me(OutputModel):
     username: str
     role: Role
-    department_id: int | None
-    grid_id: int | None
+    department_code: str | None = Field(description="The department the account works for")
+    grid_code: str | None = Field(description="The grid (street, community, unit grid) it serves")
     must_change_password: bool

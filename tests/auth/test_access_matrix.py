@@ -33,6 +33,7 @@ from app.auth.roles import Role
 from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.config import Settings
+from app.demo.city import build_demo_city
 from app.demo.people import demo_users
 from app.demo.seed import demo_grid_map
 from app.main import create_app
@@ -1020,6 +1021,17 @@ def test_me_names_the_account_and_its_role(scene: Scene, identity: str) -> None:
     assert response.status_code == 200
     assert response.json()["username"] == identity
     assert response.json()["role"] == ROLE_OF[identity]
+
+
+@pytest.mark.parametrize("identity", STAFF)
+def test_me_names_the_department_and_grid_by_their_codes(scene: Scene, identity: str) -> None:
+    user = next(user for user in demo_users(build_demo_city()) if user.username == identity)
+
+    me = scene.send(identity, "GET", Call(f"{API}/auth/me")).json()
+
+    assert (me["department_code"], me["grid_code"]) == (user.department_code, user.grid_code)
+    assert "grid_id" not in me
+    assert "department_id" not in me
 
 
 @pytest.mark.parametrize("identity", [username for username in STAFF if username != "admin"])

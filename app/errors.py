@@ -200,7 +200,8 @@ def _body_problem(request: Request, exc: RequestValidationError) -> JSONResponse
         )
     for error in exc.errors():
         if error.get("type") == "json_invalid":
-            position = error["loc"][-1] if len(error["loc"]) > 1 else 0
+            offset = error["loc"][-1] if len(error["loc"]) > 1 else 0
+            position = offset + 1 if isinstance(offset, int) else offset  # counted from 1
             reason = error.get("ctx", {}).get("error", "not JSON")
             return problem_response(
                 400,

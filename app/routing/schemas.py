@@ -33,7 +33,11 @@ class RoutingRuleWrite(InputModel):
     """Conditions left empty match any ticket; all given conditions must hold."""
 
     name: Name
-    position: Annotated[int, Field(ge=0, description="Rules are tried by ascending position.")]
+    position: Annotated[
+        int,
+        # The column is a 32-bit integer on PostgreSQL.
+        Field(ge=0, le=2**31 - 1, description="Rules are tried by ascending position."),
+    ]
     enabled: bool = True
     is_fallback: bool = Field(
         False, description="Tried only after every other rule missed (the district's doudi)."

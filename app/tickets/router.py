@@ -30,6 +30,7 @@ def list_tickets(
     query: Annotated[TicketListQuery, Query()],
     resources: ResourcesDep,
     session: SessionDep,
+    settings: SettingsDep,
     viewer: PrincipalDep,
 ) -> QueuePage:
     """Staff see the tickets of their scope: the dispatch centre and supervisors all of
@@ -37,6 +38,7 @@ def list_tickets(
     below it. An integration key sees the tickets its channels filed. Each ticket shows
     its clocks."""
     sort = SortOrder(query.sort)
+    created_from, created_to = query.created_between(settings.timezone)
     cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
     filters = service.TicketFilters(
         statuses=query.status,
@@ -47,14 +49,16 @@ def list_tickets(
         grid_code=query.grid,
         assigned_grid_code=query.assigned_grid,
         assigned_department_code=query.assigned_department,
-        created_from=query.created_from,
-        created_to=query.created_to,
+        created_from=created_from,
+        created_to=created_to,
         text=query.q,
         overdue=query.overdue,
         warned=query.warned,
         breached=query.breached,
         paused=query.paused,
         supervised=query.supervised,
+        urged=query.urged,
+        suspected_duplicate=query.suspected_duplicate,
     )
     page = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
     counted = service.count_tickets(session, viewer, filters) if query.count else None

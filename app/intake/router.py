@@ -25,6 +25,7 @@ from app.auth.dependencies import (
     ReaderDep,
     credentials_of,
 )
+from app.channels.examples import INTAKE_EXAMPLES
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
 from app.dependencies import SessionDep, SettingsDep
@@ -76,7 +77,7 @@ PROBLEM_RESPONSES = problem_responses(
 
 
 async def create_ticket(
-    body: Annotated[TicketIntake, Body()],
+    body: Annotated[TicketIntake, Body(openapi_examples=INTAKE_EXAMPLES)],
     request: Request,
     credentials: CredentialsDep,
 ) -> Response:
@@ -127,7 +128,7 @@ router.add_api_route(
     summary="Where a ticket would go, and why (nothing is written)",
 )
 def dry_run_routing(
-    body: Annotated[TicketIntake, Body()],
+    body: Annotated[TicketIntake, Body(openapi_examples=INTAKE_EXAMPLES)],
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

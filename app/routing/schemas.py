@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.tickets.vocabulary import Channel, RequestType
@@ -31,6 +31,20 @@ class RuleTarget(InputModel):
 
 class RoutingRuleWrite(InputModel):
     """Conditions left empty match any ticket; all given conditions must hold."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "观前街道的路灯先由街道处置",
+                    "position": 5,
+                    "category_codes": ["0101"],
+                    "grid_codes": ["351002001"],
+                    "target": {"kind": "grid_level", "grid_level": 1},
+                }
+            ]
+        }
+    )
 
     name: Name
     position: Annotated[

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.sla.targets import validate_target
@@ -58,6 +58,20 @@ class SlaPolicyWrite(InputModel):
     """A policy matches tickets by request type, category (or group) and priority; an empty
     criterion matches all. Targets: "90m", "4h" (business time) or "3wd" (end of the 3rd
     working day); empty: no such clock."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "噪声投诉",
+                    "request_type": "complaint",
+                    "category_code": "0201",
+                    "dispatch_target": "2h",
+                    "reply_target": "3wd",
+                }
+            ]
+        }
+    )
 
     name: Name
     request_type: RequestType | None = None

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.routing.schemas import UnitRefWrite
 from app.schemas import Code, Description, InputModel, Reason
@@ -29,6 +29,18 @@ class UnitsBody(InputModel):
 
 
 class DispatchBody(UnitsBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lead": {"kind": "department", "code": "urban_management"},
+                    "assist_department_codes": ["public_security"],
+                    "note": "请城管牵头，公安配合",
+                }
+            ]
+        }
+    )
+
     note: Reason | None = None
 
 

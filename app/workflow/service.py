@@ -98,7 +98,9 @@ def check(action: Action, ticket: Ticket, principal: Principal, if_match: int | 
             current_version=ticket.version,
         )
     if ticket.status not in rule.sources:
-        allowed = allowed_actions(ticket.status, who)
+        session = Session.object_session(ticket)
+        assert session is not None  # a ticket the request loaded
+        allowed = offered_actions(session, ticket, principal)
         raise Conflict(
             f"A {ticket.status} ticket cannot {action}; "
             + (f"you may: {', '.join(allowed)}." if allowed else "you have nothing to do on it."),
@@ -171,7 +173,7 @@ def return_ticket(act: Act, reason: str) -> None:
     transfer. The citizen's reply clock keeps running; the centre gets a dispatch clock."""
     window = clocks.live(act.ticket, [ClockKind.RETURN_WINDOW])
     if window and window[0].due_at is not None and window[0].due_at <= act.now:
-        allowed = allowed_actions(act.ticket.status, parties(act.principal, act.ticket))
+        allowed = offered_actions(act.session, act.ticket, act.principal)
         raise Conflict(
             f"The return window closed at {window[0].due_at.isoformat()}; ask the dispatch "
             "centre to transfer the ticket instead.",

@@ -88,4 +88,6 @@ def test_every_answer_is_documented(
     # The probes read the database through the app's own engine, so they are asked
     # outside the test's transaction (they write nothing).
     app = "fuzzed" if case.path.startswith("/api/") else "fuzzed_app"
-    case.call_and_validate(app=request.getfixturevalue(app), session=http, checks=CHECKS)
+    # A long read timeout: a CI machine under load may take more than the default 10 s.
+    app_under_test = request.getfixturevalue(app)
+    case.call_and_validate(app=app_under_test, session=http, checks=CHECKS, timeout=60)

@@ -42,11 +42,6 @@ async def _reports_session(request: Request, unit: "UnitDep") -> AsyncIterator[S
         yield own.session
 
 
-def media_type(request: Request) -> str:
-    """The body's media type, without parameters (a charset), lower case; "" when none."""
-    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
-
-
 async def _settings(request: Request) -> Settings:
     return resources_of(request).settings
 

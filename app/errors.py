@@ -1,12 +1,17 @@
 """Domain errors and the one handler that turns every error into RFC 9457 problem+json."""
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.media_types import is_json, media_type
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://hotline.example.gov.cn/problems/"
@@ -54,6 +59,10 @@ class Conflict(HotlineError):
     status, slug, title = 409, "conflict", "Conflict"
 
 
+class PreconditionFailed(Conflict):
+    status, slug, title = 412, "precondition-failed", "Precondition failed"
+
+
 class UnprocessableContent(HotlineError):
     status, slug, title = 422, "unprocessable", "Unprocessable content"
 
@@ -93,12 +102,57 @@ class ServiceUnavailable(HotlineError):
     status, slug, title = 503, "service-unavailable", "Service unavailable"
 
 
+class FieldProblem(BaseModel):
+    """One thing wrong with the request, where it is (`body.location.lat`, `query.limit`)."""
+
+    field: str
+    message: str
+    code: str | None = Field(default=None, description="A machine-readable kind, when known")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: every error answer of the API. More members may be
+    present (`field`, `allowed_actions`, ...), as the problem's `type` documents."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=[PROBLEM_TYPE_BASE + "not-found"])
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="Every problem found, for a request that was refused as invalid"
+    )
+
+
 def problem_responses(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses` for the problem+json answers an endpoint gives, with why."""
+    """OpenAPI `responses` for the problem+json answers an endpoint gives, with why
+    (app/api_docs gives each the Problem schema)."""
     return {
         status: {"description": description, "content": {PROBLEM_JSON: {}}}
         for status, description in answers
     }
+
+
+Dependency = TypeVar("Dependency", bound=Callable[..., Any])
+PROBLEMS_ATTRIBUTE = "__problem_responses__"
+
+
+def answers_problems(*answers: tuple[int, str]) -> Callable[[Dependency], Dependency]:
+    """Marks a dependency with the problems it may answer: every operation that depends
+    on it lists them in its OpenAPI responses (app/api_docs)."""
+
+    def mark(dependency: Dependency) -> Dependency:
+        setattr(dependency, PROBLEMS_ATTRIBUTE, problem_responses(*answers))
+        return dependency
+
+    return mark
+
+
+def declared_problems(dependency: Callable[..., Any]) -> dict[int | str, dict[str, Any]]:
+    """The problems `answers_problems` marked `dependency` with, if any."""
+    found: dict[int | str, dict[str, Any]] = getattr(dependency, PROBLEMS_ATTRIBUTE, {})
+    return found
 
 
 def problem_response(
@@ -130,8 +184,43 @@ async def _on_hotline_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+def expects_json_body(route: object) -> bool:
+    """Whether `route` reads a JSON body (rather than a form, a file, or none)."""
+    # `route` may be FastAPI's context of an included route, which answers as the route.
+    body_field = getattr(route, "body_field", None)
+    return body_field is not None and not isinstance(body_field.field_info, params.Form)
+
+
+def _body_problem(request: Request, exc: RequestValidationError) -> JSONResponse | None:
+    """A 415 for a body that is not JSON where JSON is read, a 400 for JSON that does
+    not parse; None when the body is well-formed JSON."""
+    media = media_type(request)
+    if not is_json(media) and expects_json_body(request.scope.get("route")):
+        return problem_response(
+            415,
+            "Unsupported media type",
+            f"The body must be application/json, not {media}.",
+            "unsupported-media-type",
+        )
+    for error in exc.errors():
+        if error.get("type") == "json_invalid":
+            offset = error["loc"][-1] if len(error["loc"]) > 1 else 0
+            position = offset + 1 if isinstance(offset, int) else offset  # counted from 1
+            reason = error.get("ctx", {}).get("error", "not JSON")
+            return problem_response(
+                400,
+                "Malformed JSON",
+                f"The body is not valid JSON: {reason} (at character {position}).",
+                "malformed-json",
+            )
+    return None
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    refused_body = _body_problem(request, exc)
+    if refused_body is not None:
+        return refused_body
     errors = _validation_errors(exc)
     summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
     return problem_response(
@@ -160,6 +249,18 @@ async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _on_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    # A number past what the database stores (SQLite's 64-bit integers, PostgreSQL's
+    # integer columns) that no schema bound caught: the request's fault, not a failure.
+    logger.info("a number out of the database's range: %s", exc)
+    return problem_response(
+        422,
+        "Invalid request",
+        "A number in the request is out of the range the service stores.",
+        "out-of-range",
+    )
+
+
 async def _on_unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
@@ -171,4 +272,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HotlineError, _on_hotline_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(OverflowError, _on_out_of_range)
+    app.add_exception_handler(DataError, _on_out_of_range)
     app.add_exception_handler(Exception, _on_unexpected_error)

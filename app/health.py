@@ -1,7 +1,10 @@
 """Liveness and readiness, for load balancers and orchestrators."""
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -16,7 +19,21 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database answers and its schema is at the newest migration")
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    database: str | None = Field(default=None, description="`unreachable` when it is")
+    schema_revision: str | None = Field(default=None, alias="schema")
+    expected_schema: str | None = None
+
+
+@router.get(
+    "/readyz",
+    summary="The database answers and its schema is at the newest migration",
+    responses={
+        200: {"model": Readiness, "description": "Ready"},
+        503: {"model": Readiness, "description": "Not ready: the database or its schema"},
+    },
+)
 def readyz(resources: ResourcesDep, _slot: DatabaseSlotDep) -> JSONResponse:
     expected = resources.schema_head
     try:

@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import health, intake
+from app import api_docs, health, intake
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
@@ -166,6 +166,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        openapi_tags=api_docs.TAGS,
+        generate_unique_id_function=api_docs.operation_id,
+        # Served by api_docs.install_pages, from installed assets rather than a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.resources = resources
     install_error_handlers(app)
@@ -207,4 +212,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     document_webhooks(app)
+    api_docs.install_openapi(app)
+    api_docs.install_pages(app)
     return app

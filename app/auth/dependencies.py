@@ -18,7 +18,7 @@ from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.dependencies import SessionDep
-from app.errors import Forbidden, PasswordChangeRequired, Unauthorized
+from app.errors import Forbidden, PasswordChangeRequired, Unauthorized, answers_problems
 from app.resources import resources_of
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -116,6 +116,12 @@ class Credentials:
         raise _no_credentials()
 
 
+_UNAUTHORIZED = (401, "No credentials, or an unknown, revoked or expired one")
+_PASSWORD_PENDING = (403, "A one-time password waits to be changed")
+_NOT_ALLOWED = (403, "Your role or kind of credential may not do this")
+
+
+@answers_problems(_UNAUTHORIZED, _PASSWORD_PENDING)
 async def _principal(
     request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
 ) -> Principal:
@@ -124,6 +130,7 @@ async def _principal(
     return await credentials.principal(resources.principal_cache, resources.jwt_secret, session)
 
 
+@answers_problems(_UNAUTHORIZED)
 async def _principal_changing_password(
     request: Request, session: SessionDep, api_key: ApiKeyDep, bearer: BearerDep
 ) -> Principal:
@@ -134,6 +141,7 @@ async def _principal_changing_password(
     )
 
 
+@answers_problems(_UNAUTHORIZED, _PASSWORD_PENDING)
 async def credentials_of(request: Request) -> Credentials:
     """The credentials the request carries, not yet checked; 401 when it has none."""
     # The schemes are called directly: as sub-dependencies they cost FastAPI's work per
@@ -174,6 +182,7 @@ CREDENTIALS_OPENAPI: dict[str, Any] = {
 }
 
 
+@answers_problems(_NOT_ALLOWED)
 def _staff(principal: PrincipalDep) -> StaffPrincipal:
     if not isinstance(principal, StaffPrincipal):
         raise Forbidden("This needs a staff account, not an integration key.")
@@ -183,6 +192,7 @@ def _staff(principal: PrincipalDep) -> StaffPrincipal:
 StaffDep = Annotated[StaffPrincipal, Depends(_staff)]
 
 
+@answers_problems(_NOT_ALLOWED)
 def _staff_changing_password(
     principal: Annotated[Principal, Depends(_principal_changing_password)],
 ) -> StaffPrincipal:
@@ -197,6 +207,7 @@ def require_roles(*roles: Role) -> Callable[[StaffPrincipal], StaffPrincipal]:
     """A dependency that lets only staff in `roles` through (403 for the others)."""
     allowed = frozenset(roles)
 
+    @answers_problems(_NOT_ALLOWED)
     def check(staff: StaffDep) -> StaffPrincipal:
         if staff.role not in allowed:
             names = ", ".join(sorted(allowed))

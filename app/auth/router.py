@@ -79,6 +79,10 @@ def _refuse_if_locked(unit: UnitOfWork, outcome: service.LoginOutcome) -> None:
     "/auth/token",
     summary="Staff login (OAuth2 password flow)",
     dependencies=[Depends(_login_limit)],
+    responses=problem_responses(
+        (401, "Wrong username or password, or a disabled account"),
+        (429, "Too many failed logins for this name, or requests from this address"),
+    ),
 )
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -108,8 +112,9 @@ def login(
     "/auth/refresh",
     summary="A new token pair for a refresh token (each refresh token works once)",
     dependencies=[Depends(_login_limit)],
+    responses=problem_responses((401, "An unknown, used, expired or ended refresh token")),
 )
-def refresh(
+def refresh_tokens(
     body: RefreshRequest,
     request: Request,
     unit: UnitDep,
@@ -153,12 +158,13 @@ def logout(
 
 
 @router.get("/auth/me", summary="Who the access token belongs to")
-def me(staff: StaffChangingPasswordDep) -> Me:
+def who_am_i(staff: StaffChangingPasswordDep, session: SessionDep) -> Me:
+    department_code, grid_code = service.unit_codes(session, staff.department_id, staff.grid_id)
     return Me(
         username=staff.username,
         role=staff.role,
-        department_id=staff.department_id,
-        grid_id=staff.grid_id,
+        department_code=department_code,
+        grid_code=grid_code,
         must_change_password=staff.must_change_password,
     )
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from app.auth.roles import Role
 from app.schemas import Code, InputModel, Name, OutputModel
@@ -32,6 +32,12 @@ class RefreshRequest(InputModel):
 
 
 class IntegrationClientCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"name": "区12345话务系统", "channels": ["hotline_12345", "minsheng_110"]}]
+        }
+    )
+
     name: Name
     channels: Annotated[list[Channel], Field(min_length=1)]
 
@@ -71,6 +77,20 @@ class IntegrationClientCreated(IntegrationClientRead):
 
 
 class StaffUserCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "guanqian.handler",
+                    "display_name": "观前社区承办人",
+                    "password": "a long passphrase 2026",
+                    "role": "unit_handler",
+                    "grid_code": "351002001001",
+                }
+            ]
+        }
+    )
+
     username: Username
     display_name: Name
     password: Password
@@ -115,6 +135,6 @@ class StaffUserRead(OutputModel):
 class Me(OutputModel):
     username: str
     role: Role
-    department_id: int | None
-    grid_id: int | None
+    department_code: str | None = Field(description="The department the account works for")
+    grid_code: str | None = Field(description="The grid (street, community, unit grid) it serves")
     must_change_password: bool

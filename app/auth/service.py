@@ -249,17 +249,25 @@ def _unit_of(
     return None, units.grid_in_force(session, grid_code or "", "grid_code").id
 
 
+def unit_codes(
+    session: Session, department_id: int | None, grid_id: int | None
+) -> tuple[str | None, str | None]:
+    """The codes of an account's department and grid, as the API names them."""
+    department = session.get(Department, department_id) if department_id else None
+    grid = session.get(Grid, grid_id) if grid_id else None
+    return (department.code if department else None, grid.code if grid else None)
+
+
 def _user_record(session: Session, user: StaffUser) -> dict[str, object]:
     """What the audit log keeps of an account: never its password or hash."""
-    department = session.get(Department, user.department_id) if user.department_id else None
-    grid = session.get(Grid, user.grid_id) if user.grid_id else None
+    department_code, grid_code = unit_codes(session, user.department_id, user.grid_id)
     return {
         "id": user.id,
         "username": user.username,
         "display_name": user.display_name,
         "role": user.role,
-        "department_code": department.code if department else None,
-        "grid_code": grid.code if grid else None,
+        "department_code": department_code,
+        "grid_code": grid_code,
         "disabled_at": user.disabled_at,
         "must_change_password": user.must_change_password,
     }

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import InputModel, Name, OutputModel, refuse_cleared
 from app.tickets.vocabulary import Priority, RequestType
@@ -42,6 +42,20 @@ class CategoryRead(OutputModel):
 class CategoryCreate(InputModel):
     """A group without `parent_code`; a category with its group's code as `parent_code`,
     and a code that starts with it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "0106",
+                    "name": "共享单车乱停放",
+                    "parent_code": "01",
+                    "default_priority": "normal",
+                    "default_department_code": "urban_management",
+                }
+            ]
+        }
+    )
 
     code: CategoryCode
     name: Name

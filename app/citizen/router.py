@@ -82,6 +82,12 @@ def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
     )
 
 
+_NO_SUCH_TICKET = problem_responses(
+    (404, "No ticket has that number with that tracking code or phone"),
+    (429, "Too many attempts at this ticket; see Retry-After"),
+)
+
+
 photos_router = APIRouter(
     prefix="/public/photos",
     tags=["citizens"],
@@ -104,15 +110,27 @@ def public_photo(photo_id: str, session: SessionDep, settings: SettingsDep) -> R
     return photo_response(session, settings, service.public_photo(session, photo_id))
 
 
-@router.post("/lookup", summary="Follow one's own ticket: number plus tracking code or phone")
-def lookup(body: CitizenCredentials, request: Request, session: SessionDep) -> CitizenTicketView:
+@router.post(
+    "/lookup",
+    summary="Follow one's own ticket: number plus tracking code or phone",
+    responses=_NO_SUCH_TICKET,
+)
+def look_up_own_ticket(
+    body: CitizenCredentials, request: Request, session: SessionDep
+) -> CitizenTicketView:
     """Status and what happened when; no staff names, no internal notes. POST, so the phone
     number never appears in a URL or an access log."""
     return _view(session, _own_ticket(session, body, request))
 
 
-@router.post("/evaluation", summary="Evaluate how one's ticket was handled (once)")
-def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> CitizenTicketView:
+@router.post(
+    "/evaluation",
+    summary="Evaluate how one's ticket was handled (once)",
+    responses={**_NO_SUCH_TICKET, **problem_responses((409, "Already evaluated, or not replied"))},
+)
+def evaluate_own_ticket(
+    body: CitizenEvaluation, request: Request, session: SessionDep
+) -> CitizenTicketView:
     ticket = _own_ticket(session, body, request)
     service.evaluate(session, ticket, body)
     return _view(session, ticket)
@@ -123,7 +141,9 @@ def evaluate(body: CitizenEvaluation, request: Request, session: SessionDep) -> 
     summary="Already reported? Open tickets nearby that look like the same problem",
     responses={422: {"description": "Neither a location nor an address; an unknown category"}},
 )
-def similar(body: SimilarQuery, session: SessionDep, resources: ResourcesDep) -> SimilarTickets:
+def find_similar_tickets(
+    body: SimilarQuery, session: SessionDep, resources: ResourcesDep
+) -> SimilarTickets:
     """For the citizen app and the QR page, before a report is filed: the open tickets near
     the point (or the address) that the duplicate score takes for the same problem, best
     first, with public fields only. The citizen may join one ("me too") instead of filing."""

@@ -36,7 +36,7 @@ def list_duplicates(number: str, session: SessionDep, staff: StaffDep) -> list[D
     summary="Merge this ticket into the one it reports again (bingdan)",
     responses=RESPONSES,
 )
-def merge(
+def merge_ticket(
     number: str,
     body: MergeRequest,
     resources: ResourcesDep,
@@ -56,7 +56,7 @@ def merge(
 @router.post(
     "/{number}/unmerge", summary="Undo a merge: the ticket stands on its own", responses=RESPONSES
 )
-def unmerge(
+def unmerge_ticket(
     number: str,
     body: UnmergeRequest,
     resources: ResourcesDep,

@@ -10,11 +10,12 @@ from starlette.datastructures import UploadFile
 
 from app.audit.dependencies import AdminEditorDep
 from app.auth.dependencies import StaffDep
-from app.dependencies import ResourcesDep, SessionDep, UnitDep, media_type
+from app.dependencies import ResourcesDep, SessionDep, UnitDep
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
 from app.grids.schemas import GridMapImportRead, GridMapRejectedRead, GridMapVersionRead
+from app.media_types import media_type
 
 router = APIRouter(prefix="/grids", tags=["grids"])
 

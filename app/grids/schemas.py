@@ -4,6 +4,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from app.errors import Problem
 from app.geo.crs import Crs
 from app.schemas import OutputModel
 
@@ -41,11 +42,9 @@ class GridMapProblemRead(OutputModel):
     message: str = Field(description="Which grids, what is wrong and where")
 
 
-class GridMapRejectedRead(OutputModel):
+class GridMapRejectedRead(Problem):
     """The 422 answer for a map with problems (RFC 9457 problem+json); nothing was written."""
 
-    type: str
-    title: str
-    status: int
-    detail: str
-    problems: list[GridMapProblemRead] = Field(description="Every problem found")
+    problems: list[GridMapProblemRead] | None = Field(
+        default=None, description="Every problem the map has (absent for an invalid request)"
+    )

@@ -25,12 +25,14 @@ from app.auth.dependencies import (
     ReaderDep,
     credentials_of,
 )
+from app.channels.examples import INTAKE_EXAMPLES
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
-from app.dependencies import SessionDep, SettingsDep, media_type
+from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.intake import flow, write
+from app.media_types import media_type
 from app.resources import resources_of
 from app.routing.schemas import RoutingPreview
 from app.tickets.schemas import TicketRead
@@ -74,8 +76,8 @@ PROBLEM_RESPONSES = problem_responses(
 )
 
 
-async def post_ticket(
-    body: Annotated[TicketIntake, Body()],
+async def create_ticket(
+    body: Annotated[TicketIntake, Body(openapi_examples=INTAKE_EXAMPLES)],
     request: Request,
     credentials: CredentialsDep,
 ) -> Response:
@@ -99,10 +101,10 @@ async def post_ticket(
 
 router.add_api_route(
     "/tickets",
-    post_ticket,
+    create_ticket,
     methods=["POST"],
     tags=["tickets"],
-    route_class_override=intake_route(post_ticket),
+    route_class_override=intake_route(create_ticket),
     status_code=201,
     response_model=TicketRead,
     summary="Take in a ticket from any channel",
@@ -125,8 +127,8 @@ router.add_api_route(
     tags=["routing"],
     summary="Where a ticket would go, and why (nothing is written)",
 )
-def dry_run(
-    body: Annotated[TicketIntake, Body()],
+def dry_run_routing(
+    body: Annotated[TicketIntake, Body(openapi_examples=INTAKE_EXAMPLES)],
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

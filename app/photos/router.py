@@ -31,7 +31,8 @@ router = APIRouter(prefix="/photos", tags=["photos"])
 
 
 def _may_see(session: Session, principal: Principal, photo_id: str) -> bool:
-    if isinstance(principal, ClientPrincipal) or principal.sees_citywide:
+    """Whether the photo belongs to a ticket `principal` may read (any, city-wide staff)."""
+    if not isinstance(principal, ClientPrincipal) and principal.sees_citywide:
         return True
     query = (
         select(TicketAttachment.id)
@@ -62,7 +63,12 @@ def _clean(upload: UploadFile, max_bytes: int, max_pixels: int) -> imaging.Clean
         ) from None
 
 
-@router.post("", status_code=201, summary="Upload one or more photos (multipart field `files`)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Upload one or more photos (multipart field `files`)",
+    responses=problem_responses((415, "A file that is not a JPEG, PNG or WebP image")),
+)
 def upload_photos(
     files: Annotated[list[UploadFile], File(description="JPEG, PNG or WebP")],
     session: SessionDep,
@@ -96,8 +102,8 @@ def upload_photos(
 def get_photo(
     photo_id: str, session: SessionDep, settings: SettingsDep, principal: PrincipalDep
 ) -> Response:
-    """Integrations and city-wide staff get any photo by its id (a content hash nobody can
-    guess); unit staff only the photos of tickets they may see."""
+    """City-wide staff get any photo by its id; unit staff and integrations only the
+    photos of tickets they may read (an integration: those its channels filed)."""
     photo = session.get(Photo, photo_id)
     if photo is None or not _may_see(session, principal, photo_id):
         raise NotFound(f"No photo has id {photo_id!r}.")

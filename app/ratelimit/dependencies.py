@@ -5,7 +5,7 @@ from collections.abc import Callable
 from fastapi import Request
 
 from app.config import Settings
-from app.errors import TooManyRequests
+from app.errors import TooManyRequests, answers_problems
 from app.resources import resources_of
 
 
@@ -26,6 +26,7 @@ def enforce(request: Request, bucket: str, key: str, limit: int) -> None:
 def per_address(bucket: str, limit_of: Callable[[Settings], int]) -> Callable[[Request], None]:
     """A dependency allowing `limit_of(settings)` requests a minute from one address."""
 
+    @answers_problems((429, "Too many requests from this address; see Retry-After"))
     def check(request: Request) -> None:
         enforce(request, bucket, client_address(request), limit_of(resources_of(request).settings))
 

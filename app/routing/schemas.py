@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.tickets.vocabulary import Channel, RequestType
@@ -32,8 +32,26 @@ class RuleTarget(InputModel):
 class RoutingRuleWrite(InputModel):
     """Conditions left empty match any ticket; all given conditions must hold."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "观前街道的路灯先由街道处置",
+                    "position": 5,
+                    "category_codes": ["0101"],
+                    "grid_codes": ["351002001"],
+                    "target": {"kind": "grid_level", "grid_level": 1},
+                }
+            ]
+        }
+    )
+
     name: Name
-    position: Annotated[int, Field(ge=0, description="Rules are tried by ascending position.")]
+    position: Annotated[
+        int,
+        # The column is a 32-bit integer on PostgreSQL.
+        Field(ge=0, le=2**31 - 1, description="Rules are tried by ascending position."),
+    ]
     enabled: bool = True
     is_fallback: bool = Field(
         False, description="Tried only after every other rule missed (the district's doudi)."

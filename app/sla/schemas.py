@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.sla.targets import validate_target
@@ -63,6 +63,20 @@ class SlaPolicyWrite(InputModel):
     criterion matches all. Targets: "90m", "4h" (business time) or "3wd" (end of the 3rd
     working day); "90em", "24eh" (elapsed time) or "7cd" (end of the 7th calendar day),
     whatever the calendar; empty: no such clock."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "噪声投诉",
+                    "request_type": "complaint",
+                    "category_code": "0201",
+                    "dispatch_target": "2h",
+                    "reply_target": "3wd",
+                }
+            ]
+        }
+    )
 
     name: Name
     request_type: RequestType | None = None

@@ -31,7 +31,8 @@ from app.tickets.schemas import (
 router = APIRouter(prefix="/tickets", tags=["tickets"])
 
 
-def _filters(query: TicketFilterQuery) -> service.TicketFilters:
+def _filters(query: TicketFilterQuery, timezone: str) -> service.TicketFilters:
+    created_from, created_to = query.created_between(timezone)
     return service.TicketFilters(
         statuses=query.status,
         channels=query.channel,
@@ -41,14 +42,16 @@ def _filters(query: TicketFilterQuery) -> service.TicketFilters:
         grid_code=query.grid,
         assigned_grid_code=query.assigned_grid,
         assigned_department_code=query.assigned_department,
-        created_from=query.created_from,
-        created_to=query.created_to,
+        created_from=created_from,
+        created_to=created_to,
         text=query.q,
         overdue=query.overdue,
         warned=query.warned,
         breached=query.breached,
         paused=query.paused,
         supervised=query.supervised,
+        urged=query.urged,
+        suspected_duplicate=query.suspected_duplicate,
     )
 
 
@@ -57,6 +60,7 @@ def list_tickets(
     query: Annotated[TicketListQuery, Query()],
     resources: ResourcesDep,
     session: SessionDep,
+    settings: SettingsDep,
     viewer: PrincipalDep,
 ) -> QueuePage:
     """Staff see the tickets of their scope: the dispatch centre and supervisors all of
@@ -65,7 +69,7 @@ def list_tickets(
     its clocks."""
     sort = SortOrder(query.sort)
     cursor = Cursor.decode(query.cursor, sort) if query.cursor else None
-    filters = _filters(query)
+    filters = _filters(query, settings.timezone)
     page = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
     counted = service.count_tickets(session, viewer, filters) if query.count else None
     catalogue = resources.sla.catalogue(session)
@@ -95,7 +99,9 @@ def export_tickets(
     """Every ticket the queue's filters choose and the caller may see, newest first, one
     row each, without the reporter's name or number. Without `created_from`, the export
     starts HOTLINE_EXPORT_MAX_DAYS before `created_to` (default: now)."""
-    filters = service.export_window(_filters(query), settings.export_max_days, utc_now())
+    filters = service.export_window(
+        _filters(query, settings.timezone), settings.export_max_days, utc_now()
+    )
     header, rows = service.export_rows(session, viewer, filters)
     table = exports.write_table(query.format, "tickets", header, rows, ZoneInfo(settings.timezone))
     return exports.file_response(table, query.format, "tickets")
@@ -133,7 +139,7 @@ def reveal_reporter(
 
 
 @router.post("/{number}/route", summary="Re-route: a dispatcher's choice, or the rules again")
-def reroute(
+def reroute_ticket(
     number: str,
     body: RerouteRequest,
     resources: ResourcesDep,

@@ -1,10 +1,11 @@
 """How a ticket and its timeline look to API clients."""
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from app.auth.directory import ActorName
 from app.exports import ExportFormat
@@ -341,6 +342,17 @@ class TicketDetail(TicketRead):
     timeline: list[TicketEventRead]
 
 
+def _a_day_alone(value: Any) -> Any:
+    # pydantic reads "2026-11-23T00:00:00" as a date too: a time without its zone must be
+    # refused, not taken for a day.
+    if isinstance(value, str) and len(value) != len("2026-12-06"):
+        raise ValueError("a date is written 2026-12-06; an instant needs its time zone")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_a_day_alone)]
+
+
 class TicketFilterQuery(InputModel):
     """The queue's filters; repeat a list parameter to give several values."""
 
@@ -354,8 +366,16 @@ class TicketFilterQuery(InputModel):
     grid: str | None = Field(None, description="A grid code: tickets in it and every grid below.")
     assigned_grid: str | None = None
     assigned_department: str | None = None
-    created_from: AwareDatetime | None = None
-    created_to: AwareDatetime | None = None
+    created_from: AwareDatetime | Day | None = Field(
+        None,
+        description="Created at or after this instant; a date alone (2026-12-06): from the "
+        "start of that day in the city's time zone.",
+    )
+    created_to: AwareDatetime | Day | None = Field(
+        None,
+        description="Created before this instant; a date alone: up to the end of that day "
+        "in the city's time zone (the day is included).",
+    )
     q: Annotated[
         str | None,
         Field(
@@ -371,6 +391,27 @@ class TicketFilterQuery(InputModel):
     breached: bool | None = Field(None, description="A deadline of this cycle has broken.")
     paused: bool | None = Field(None, description="Suspended: the clocks are stopped.")
     supervised: bool | None = None
+    urged: bool | None = Field(None, description="The centre has urged the unit (cuiban).")
+    suspected_duplicate: bool | None = Field(
+        None,
+        description="A suspected duplicate waits for a dispatcher to merge or dismiss it "
+        "(the ticket may report again an earlier one's problem).",
+    )
+
+    def created_between(self, timezone: str) -> tuple[datetime | None, datetime | None]:
+        """`created_from` and `created_to` as instants, a date read as a whole day of
+        the city's calendar."""
+        zone = ZoneInfo(timezone)
+
+        def start_of(day: date) -> datetime:
+            return datetime.combine(day, time(), zone)
+
+        begin, end = self.created_from, self.created_to
+        if isinstance(begin, date) and not isinstance(begin, datetime):
+            begin = start_of(begin)
+        if isinstance(end, date) and not isinstance(end, datetime):
+            end = start_of(end + timedelta(days=1))
+        return begin, end
 
 
 class TicketListQuery(TicketFilterQuery):

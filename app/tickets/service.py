@@ -17,6 +17,7 @@ from app.auth.principal import Principal, StaffPrincipal
 from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
+from app.dedup.models import DuplicateCandidate
 from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference, UnprocessableContent
 from app.photos.models import Photo
@@ -67,6 +68,8 @@ class TicketFilters:
     breached: bool | None = None
     paused: bool | None = None
     supervised: bool | None = None
+    urged: bool | None = None
+    suspected_duplicate: bool | None = None
 
 
 def _with_everything_shown(*, one: bool = True) -> Any:
@@ -335,6 +338,18 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
             conditions.append(has_clock if wanted else ~has_clock)
     if filters.supervised is not None:
         conditions.append(Ticket.is_supervised.is_(filters.supervised))
+    if filters.urged is not None:
+        conditions.append(Ticket.urge_count > 0 if filters.urged else Ticket.urge_count == 0)
+    if filters.suspected_duplicate is not None:
+        suspected = (
+            select(DuplicateCandidate.id)
+            .where(
+                DuplicateCandidate.ticket_id == Ticket.id,
+                DuplicateCandidate.status == "suggested",
+            )
+            .exists()
+        )
+        conditions.append(suspected if filters.suspected_duplicate else ~suspected)
     return conditions
 
 

@@ -19,8 +19,7 @@ from app.tickets.schemas import (
     TicketEventRead,
     TicketRead,
 )
-from app.workflow.machine import allowed_actions
-from app.workflow.service import parties
+from app.workflow.service import offered_actions
 
 
 def read(
@@ -69,7 +68,7 @@ def detail(
         **read(ticket, principal, catalogue).model_dump(),
         contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
         duplicates=shown_duplicates,
-        allowed_actions=allowed_actions(ticket.status, parties(principal, ticket)),
+        allowed_actions=offered_actions(session, ticket, principal),
         timeline=timeline,
     )
 

@@ -25,7 +25,11 @@ from app.units.schemas import (
 router = APIRouter(tags=["units"])
 
 
-@router.get("/grids", summary="Grids, optionally of one level or under one parent")
+@router.get(
+    "/grids",
+    summary="Grids, optionally of one level or under one parent",
+    responses=problem_responses((404, "No grid has the parent code")),
+)
 def list_grids(
     session: SessionDep,
     level: Annotated[int | None, Query(ge=1, le=3)] = None,

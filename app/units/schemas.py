@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel, Phone, refuse_cleared
 
@@ -44,6 +44,20 @@ class DepartmentRead(OutputModel):
 
 
 class DepartmentCreate(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "civil_affairs",
+                    "name": "民政局",
+                    "short_name": "民政",
+                    "contact_phone": "0599-8822345",
+                    "kind": "functional",
+                }
+            ]
+        }
+    )
+
     code: Code = Field(description="Letters, digits, `_`, `.` or `-`; never changes")
     name: Name
     short_name: ShortName | None = None

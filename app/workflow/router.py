@@ -200,7 +200,9 @@ def _add_endpoint(
         response.headers["ETag"] = etag(detail.version)
         return detail
 
-    take_action.__name__ = f"ticket_{action.replace('-', '_')}"
+    # The operation id: dispatchTicket, signTicket; jointHandling, requestExtension.
+    words = action.split("-")
+    take_action.__name__ = "_".join(words if len(words) > 1 else [*words, "ticket"])
     router.add_api_route(
         f"/{{number}}/{action}",
         take_action,

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.channels.schemas import PhotoList
 from app.routing.schemas import UnitRefWrite
@@ -30,6 +30,18 @@ class UnitsBody(InputModel):
 
 
 class DispatchBody(UnitsBody):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "lead": {"kind": "department", "code": "urban_management"},
+                    "assist_department_codes": ["public_security"],
+                    "note": "请城管牵头，公安配合",
+                }
+            ]
+        }
+    )
+
     note: Reason | None = None
     category_code: Code | None = Field(
         None,

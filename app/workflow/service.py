@@ -14,7 +14,7 @@ from app.auth.roles import UNIT_ROLES, Role
 from app.categories.models import Category
 from app.clock import utc_now
 from app.dedup import service as dedup
-from app.errors import Conflict, Forbidden
+from app.errors import Conflict, Forbidden, PreconditionFailed
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
@@ -32,10 +32,6 @@ from app.tickets.vocabulary import (
 )
 from app.units.models import Department, Grid
 from app.workflow.machine import RULES, Action, Party, allowed_actions
-
-
-class PreconditionFailed(Conflict):
-    status, slug, title = 412, "precondition-failed", "Precondition failed"
 
 
 @dataclass
@@ -129,7 +125,9 @@ def check(action: Action, ticket: Ticket, principal: Principal, if_match: int | 
             current_version=ticket.version,
         )
     if ticket.status not in rule.sources:
-        allowed = allowed_actions(ticket.status, who)
+        session = Session.object_session(ticket)
+        assert session is not None  # a ticket the request loaded
+        allowed = offered_actions(session, ticket, principal)
         raise Conflict(
             f"A {ticket.status} ticket cannot {action}; "
             + (f"you may: {', '.join(allowed)}." if allowed else "you have nothing to do on it."),
@@ -207,7 +205,7 @@ def return_ticket(act: Act, reason: str) -> None:
     transfer. The citizen's reply clock keeps running; the centre gets a dispatch clock."""
     window = clocks.live(act.ticket, [ClockKind.RETURN_WINDOW])
     if window and window[0].due_at is not None and window[0].due_at <= act.now:
-        allowed = allowed_actions(act.ticket.status, parties(act.principal, act.ticket))
+        allowed = offered_actions(act.session, act.ticket, act.principal)
         raise Conflict(
             f"The return window closed at {window[0].due_at.isoformat()}; ask the dispatch "
             "centre to transfer the ticket instead.",
@@ -435,6 +433,15 @@ def _reply_clock(act: Act) -> TicketClock:
             "The ticket has no reply deadline to extend.", ticket_status=act.ticket.status
         )
     return live[0]
+
+
+def offered_actions(session: Session, ticket: Ticket, principal: Principal) -> list[Action]:
+    """What `principal` may do to `ticket` now: the state machine's actions for its status
+    and the principal's parts, less a decision on an extension nobody asked for."""
+    offered = allowed_actions(ticket.status, parties(principal, ticket))
+    if Action.DECIDE_EXTENSION in offered and _pending_extension(session, ticket) is None:
+        offered.remove(Action.DECIDE_EXTENSION)
+    return offered
 
 
 def _pending_extension(session: Session, ticket: Ticket) -> ExtensionRequest | None:

@@ -34,6 +34,7 @@ from app.auth.roles import Role
 from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.config import Settings
+from app.demo.city import build_demo_city
 from app.demo.people import demo_users
 from app.demo.seed import demo_grid_map
 from app.kb import service as kb_service
@@ -362,7 +363,7 @@ EXPECTED: dict[str, str] = {
     "GET /tickets/{number}":                        "401 200 200 200 404 200 200 200 200 404 404",
     "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
     "POST /photos":                                 "401 201 201 403 201 201 201 201 201 201 201",
-    "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 200 200 200",
+    "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 404 200 404",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
     "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
@@ -857,10 +858,11 @@ def test_every_api_route_is_in_the_matrix(module_app: FastAPI) -> None:
             outside_api.add(path)
     assert served == set(EXPECTED)
     assert set(REQUESTS) == set(EXPECTED)
-    # Outside the API only the docs and the probes, which need no credentials.
+    # Outside the API only the docs (with their scripts) and the probes: no credentials.
     assert outside_api == {
         "/openapi.json",
         "/docs",
+        "/docs/assets",
         "/docs/oauth2-redirect",
         "/redoc",
         "/healthz",
@@ -1004,7 +1006,7 @@ def test_the_citizen_app_files_a_photo_report_with_its_own_upload(scene: Scene) 
     assert [photo["photo_id"] for photo in response.json()["photos"]] == [upload.json()[0]["id"]]
 
 
-# --- Photos: unit staff open the photos of the tickets they see, and no others. ---
+# --- Photos: staff and integrations open the photos of the tickets they see, no others. ---
 
 
 @pytest.mark.parametrize(
@@ -1019,7 +1021,10 @@ def test_the_citizen_app_files_a_photo_report_with_its_own_upload(scene: Scene) 
         ("gridworker", "patrol_in_unit_grid", 200),
         ("gridworker", "sibling_unit_grid", 404),
         ("supervisor", "public_security", 200),
-        ("call_centre", "public_security", 200),
+        # An integration: the photos of the tickets its channels filed (a photo report here).
+        ("citizen_app", "public_security", 200),
+        ("call_centre", "public_security", 404),
+        ("grid_app", "public_security", 404),
     ],
 )
 def test_a_photo_is_served_to_those_who_see_its_ticket(
@@ -1098,6 +1103,17 @@ def test_me_names_the_account_and_its_role(scene: Scene, identity: str) -> None:
     assert response.status_code == 200
     assert response.json()["username"] == identity
     assert response.json()["role"] == ROLE_OF[identity]
+
+
+@pytest.mark.parametrize("identity", STAFF)
+def test_me_names_the_department_and_grid_by_their_codes(scene: Scene, identity: str) -> None:
+    user = next(user for user in demo_users(build_demo_city()) if user.username == identity)
+
+    me = scene.send(identity, "GET", Call(f"{API}/auth/me")).json()
+
+    assert (me["department_code"], me["grid_code"]) == (user.department_code, user.grid_code)
+    assert "grid_id" not in me
+    assert "department_id" not in me
 
 
 @pytest.mark.parametrize("identity", [username for username in STAFF if username != "admin"])

@@ -497,8 +497,8 @@ def test_an_account_made_by_an_admin_can_log_in(
     assert me == {
         "username": body["username"],
         "role": "unit_handler",
-        "department_id": None,
-        "grid_id": created.json()["grid_id"],
+        "department_code": None,
+        "grid_code": factories.COMMUNITY_CODE,
         "must_change_password": False,
     }
 

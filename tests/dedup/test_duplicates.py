@@ -450,3 +450,26 @@ def test_a_qr_report_from_the_community_office_finds_the_problem_down_the_road(
     assert _detail(api, posted["number"])["location"]["radius_m"] == 300
     linked = [link["number"] for link in _detail(api, posted["number"])["duplicates"]]
     assert call["number"] in linked or posted.get("parent_number") == call["number"]
+
+
+def test_the_queue_lists_the_tickets_waiting_for_a_duplicate_decision(api: TestClient) -> None:
+    first = _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
+    second = _file(api, _web("这边有盏灯坏了一直不亮", LAMP_ACROSS))
+
+    def suspected(wanted: str) -> Json:
+        response = api.get(TICKETS, params={"suspected_duplicate": wanted, "count": "exact"})
+        assert response.status_code == 200, response.text
+        page: Json = response.json()
+        return page
+
+    waiting = suspected("true")
+    assert [item["number"] for item in waiting["items"]] == [second["number"]]
+    assert waiting["count"] == 1
+    assert second["number"] not in [item["number"] for item in suspected("false")["items"]]
+    assert first["number"] in [item["number"] for item in suspected("false")["items"]]
+
+    api.post(
+        f"{TICKETS}/{second['number']}/merge",
+        json={"parent_number": first["number"], "reason": "同一盏路灯"},
+    )
+    assert suspected("true")["items"] == []

@@ -268,7 +268,8 @@ def test_malformed_json_is_a_problem_not_a_crash(client: TestClient) -> None:
     response = client.post(
         TICKETS, content=b'{"channel": "web", ', headers={"content-type": "application/json"}
     )
-    _assert_problem(response, 422)
+    _assert_problem(response, 400)
+    assert "not valid JSON" in response.json()["detail"]
 
 
 def test_body_over_the_limit_is_413(client: TestClient) -> None:

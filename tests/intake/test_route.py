@@ -89,7 +89,7 @@ def test_malformed_json_gets_fastapis_own_answer_on_the_intake_route(client: Tes
         for media_type in (INTAKE_ROUTE, FASTAPI_ROUTE)
     ]
 
-    assert [answer.status_code for answer in answers] == [422, 422]
+    assert [answer.status_code for answer in answers] == [400, 400]
     assert answers[0].json() == answers[1].json()
 
 

@@ -231,3 +231,16 @@ def test_rule_targets_must_be_consistent(
 ) -> None:
     rule = {"name": "x", "position": 1, "target": target}
     assert client.post(RULES, json=rule, headers=auth["admin"]).status_code == 422
+
+
+@pytest.mark.parametrize("position", [2**31, 2**63], ids=["past-int32", "past-int64"])
+def test_a_position_past_what_is_stored_is_a_422_naming_it(
+    client: TestClient, auth: Auth, position: int
+) -> None:
+    rule = {"name": "x", "position": position, "target": {"kind": "grid_level", "grid_level": 1}}
+
+    response = client.post(RULES, json=rule, headers=auth["admin"])
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [error["field"] for error in response.json()["errors"]] == ["body.position"]

@@ -1,6 +1,6 @@
 """The dispatcher's queue: filters, order and keyset pages."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -136,6 +136,34 @@ def test_created_between(client: TestClient, session: Session, mixed_queue: dict
     assert _numbers(client, created_to=since) == [mixed_queue["web"]]
 
 
+def test_created_between_dates_takes_whole_days_of_the_city(
+    client: TestClient, session: Session, mixed_queue: dict[str, str]
+) -> None:
+    # 2026-12-06 in Beijing runs from 2026-12-05T16:00Z to 2026-12-06T16:00Z.
+    _set(session, mixed_queue["web"], created_at=datetime(2026, 12, 5, 16, 30, tzinfo=UTC))
+    _set(session, mixed_queue["qr"], created_at=datetime(2026, 12, 6, 15, 59, tzinfo=UTC))
+    _set(session, mixed_queue["light"], created_at=datetime(2026, 12, 5, 15, 59, tzinfo=UTC))
+    _set(session, mixed_queue["noise"], created_at=datetime(2026, 12, 6, 16, 0, tzinfo=UTC))
+
+    that_day = _numbers(client, created_from="2026-12-06", created_to="2026-12-06")
+
+    assert set(that_day) == {mixed_queue["web"], mixed_queue["qr"]}
+
+
+def test_urged_tickets_and_a_total_count(
+    client: TestClient, session: Session, mixed_queue: dict[str, str]
+) -> None:
+    _set(session, mixed_queue["noise"], urge_count=2)
+
+    urged = client.get(TICKETS, params={"urged": "true", "count": "exact"}).json()
+    not_urged = client.get(TICKETS, params={"urged": "false", "count": "exact"}).json()
+
+    assert [item["number"] for item in urged["items"]] == [mixed_queue["noise"]]
+    assert (urged["count"], urged["count_is_estimate"]) == (1, False)
+    assert not_urged["count"] == len(mixed_queue) - 1
+    assert mixed_queue["noise"] not in [item["number"] for item in not_urged["items"]]
+
+
 def test_overdue_and_due_soonest(
     client: TestClient, session: Session, mixed_queue: dict[str, str]
 ) -> None:
@@ -201,6 +229,8 @@ def _newest_cursor(client: TestClient) -> str:
         {"sort": "oldest"},
         {"colour": "red"},
         {"created_from": "2026-11-23T00:00:00"},  # no time zone
+        {"created_from": "2026-11-23T08:00"},
+        {"created_to": "23/11/2026"},
     ],
 )
 def test_bad_query_parameters_are_422(client: TestClient, params: dict[str, Any]) -> None:

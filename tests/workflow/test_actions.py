@@ -506,6 +506,20 @@ def test_one_request_at_a_time_and_a_rejection_leaves_the_deadline(
     done(client, number, "request-extension", EXTENSION, urban)  # may ask again
 
 
+def test_a_decision_on_an_extension_is_offered_only_while_one_is_pending(
+    client: TestClient, auth: Auth, signed: Json
+) -> None:
+    number, urban = signed["number"], auth["urban"]
+    assert "decide-extension" not in read(client, number)["allowed_actions"]
+
+    asked = done(client, number, "request-extension", EXTENSION, urban)
+    assert "decide-extension" not in asked["allowed_actions"]  # the unit does not decide
+    assert "decide-extension" in read(client, number)["allowed_actions"]
+
+    decided = done(client, number, "decide-extension", {"approve": False})
+    assert "decide-extension" not in decided["allowed_actions"]
+
+
 def test_no_extension_once_the_deadline_passed(
     client: TestClient, session: Session, auth: Auth, signed: Json
 ) -> None:
@@ -623,9 +637,20 @@ def test_if_match_refuses_a_stale_version_and_accepts_the_current_one(
     assert (after["version"], after["urge_count"]) == (version + 1, 1)
     assert len(events(after, "urged")) == 1
 
-    weak = act(client, number, "urge", NOTE, {"If-Match": f'W/"{version + 1}"'})
-    assert weak.status_code == 200, weak.text
     assert act(client, number, "urge", NOTE, {"If-Match": "*"}).status_code == 200
+
+
+def test_a_weak_if_match_never_matches(client: TestClient, ticket: Json) -> None:
+    """RFC 9110: If-Match compares strongly, so even the current version's weak tag fails."""
+    number = ticket["number"]
+    version = read(client, number)["version"]
+
+    weak = act(client, number, "urge", NOTE, {"If-Match": f'W/"{version}"'})
+
+    assert weak.status_code == 412, weak.text
+    assert weak.headers["content-type"] == PROBLEM_JSON
+    assert "weak" in weak.json()["detail"]
+    assert read(client, number)["urge_count"] == 0
 
 
 def test_if_match_from_a_units_read_guards_its_sign_for(

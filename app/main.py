@@ -26,6 +26,9 @@ from app.grids.locator import GridLocator
 from app.grids.router import router as grids_router
 from app.heap import settle_once
 from app.limits import BodySizeLimit
+from app.observability import logs, metrics
+from app.observability.requests import RequestObserver
+from app.observability.router import router as metrics_router
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
@@ -112,6 +115,7 @@ def _resources(settings: Settings, engine: Engine) -> Resources:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
+    logs.install(settings.log_format, settings.log_level)
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
     gazetteer.load_data(settings.places_file)
@@ -153,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.resources = resources
     install_error_handlers(app)
     install_log_masking()
+    if settings.metrics_enabled:
+        metrics.watch_pool(engine)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     if settings.cors_origins:
         app.add_middleware(
@@ -164,6 +170,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(SecurityHeaders)
+    # Outermost: a request's time and status include every other middleware's.
+    app.add_middleware(
+        RequestObserver,
+        request_ids=settings.request_ids,
+        observed=metrics.observe_request if settings.metrics_enabled else None,
+        access_log=settings.log_format == "json",
+    )
 
     # Each router straight under the app, not through an /api/v1 router of their own:
     # every level of inclusion is walked again to match each request.
@@ -186,5 +199,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     document_webhooks(app)
     return app

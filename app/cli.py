@@ -5,6 +5,7 @@ import getpass
 import logging
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -29,6 +30,7 @@ from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
+from app.observability import metrics
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
 from app.sla import sweeper
@@ -300,7 +302,19 @@ def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
     print("passwords and keys are not exported: loading the folder makes new ones")
 
 
-def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
+def _share_metrics_between(workers: int) -> None:
+    """Several workers count into one directory that every scrape reads (a fresh one, or
+    PROMETHEUS_MULTIPROC_DIR emptied of an earlier run's counts)."""
+    if workers < 2:
+        return
+    directory = metrics.multiprocess_directory()
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="hotline-metrics-"))
+        os.environ[metrics.MULTIPROCESS_DIRECTORY] = str(directory)
+    metrics.clear_directory(directory)
+
+
+def serve(settings: Settings, host: str, port: int, demo: bool, workers: int = 1) -> None:
     migrate(settings)
     if demo:  # before the bootstrap admin: with the demo, its admin is the demo's
         seed_demo(settings, serving=True)
@@ -308,6 +322,7 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         os.environ.setdefault("HOTLINE_WEBHOOK_ALLOW_PRIVATE", "true")
     bootstrap_admin(settings)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    _share_metrics_between(workers)
     print(f"Hotline on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
         "app.main:create_app",
@@ -316,6 +331,10 @@ def serve(settings: Settings, host: str, port: int, demo: bool) -> None:
         port=port,
         log_level=settings.log_level,
         proxy_headers=True,
+        workers=workers,
+        # A worker imports the whole service before it answers its supervisor's first
+        # check: seconds on a busy machine, more than uvicorn's default 5.
+        timeout_worker_healthcheck=60,
     )
 
 
@@ -369,6 +388,9 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument(
         "--demo", action="store_true", help="load the demo city into an empty database"
+    )
+    serve_parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes (metrics are summed over them)"
     )
     commands.add_parser(
         "migrate",
@@ -458,7 +480,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     arguments = _parser().parse_args(argv)
     settings = Settings()
     if arguments.command == "serve":
-        serve(settings, arguments.host, arguments.port, arguments.demo)
+        serve(settings, arguments.host, arguments.port, arguments.demo, arguments.workers)
     elif arguments.command == "migrate":
         migrate(settings)
         bootstrap_admin(settings)

@@ -27,7 +27,7 @@ from app.grids.router import router as grids_router
 from app.heap import settle_once
 from app.limits import BodySizeLimit
 from app.observability import logs, metrics
-from app.observability.requests import RequestObserver
+from app.observability.requests import RequestObserver, route_templates
 from app.observability.router import router as metrics_router
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
@@ -171,11 +171,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.add_middleware(SecurityHeaders)
     # Outermost: a request's time and status include every other middleware's.
+    templates: dict[int, str] = {}  # filled once every route is in
     app.add_middleware(
         RequestObserver,
         request_ids=settings.request_ids,
         observed=metrics.observe_request if settings.metrics_enabled else None,
         access_log=settings.log_format == "json",
+        templates=templates,
     )
 
     # Each router straight under the app, not through an /api/v1 router of their own:
@@ -202,4 +204,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     document_webhooks(app)
+    templates.update(route_templates(app))
     return app

@@ -12,10 +12,12 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -81,6 +83,16 @@ def _request_id_sent(scope: Scope) -> bytes | None:
     return None
 
 
+def route_templates(app: FastAPI) -> dict[int, str]:
+    """Each route's whole template (an included router's prefix too), by the route's id:
+    the route a request matched is in its scope, without the prefix it was included with."""
+    return {
+        id(context.original_route): context.path_format
+        for context in iter_route_contexts(app.routes)
+        if context.path_format is not None
+    }
+
+
 # (method, route template, status, seconds): what the metrics take from each request.
 RequestObserved = Callable[[str, str, int, float], None]
 
@@ -96,8 +108,10 @@ class RequestObserver:
         request_ids: bool,
         observed: RequestObserved | None,
         access_log: bool,
+        templates: Mapping[int, str],
     ) -> None:
         self.app = app
+        self.templates = templates
         self.request_ids = request_ids
         self.observed = observed
         self.access_log = access_log
@@ -133,7 +147,7 @@ class RequestObserver:
             await self.app(scope, receive, send_observed)
         finally:
             seconds = time.perf_counter() - started
-            route = getattr(scope.get("route"), "path", None) or UNMATCHED_ROUTE
+            route = self.templates.get(id(scope.get("route")), UNMATCHED_ROUTE)
             note.route, note.status = route, status
             if self.observed is not None:
                 self.observed(scope["method"], route, status, seconds)

@@ -29,6 +29,7 @@ from app.limits import BodySizeLimit
 from app.observability import logs, metrics
 from app.observability.requests import RequestObserver, route_templates
 from app.observability.router import router as metrics_router
+from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
@@ -201,6 +202,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(open311_router)
     if settings.metrics_enabled:
         app.include_router(metrics_router)
     document_webhooks(app)

@@ -77,13 +77,19 @@ def test_json_lines_name_the_request_and_mask_phones(
     )
     assert created.status_code == 201, created.text
     client.get(f"/api/v1/tickets/{PHONE}", headers={**auth["dispatcher"], "X-Request-ID": "t-3"})
+    looked_up = client.post(
+        "/api/v1/public/tickets/lookup",
+        json={"number": created.json()["number"], "phone": PHONE},
+        headers={"X-Request-ID": "t-4"},
+    )
+    assert looked_up.status_code == 200, looked_up.text
 
     written = capsys.readouterr().err
     assert PHONE not in written
     lines = [json.loads(line) for line in written.splitlines() if line.startswith("{")]
     by_request = {
         request_id: [e for e in lines if e.get("request_id") == request_id]
-        for request_id in ("trace-1", "trace-2", "t-3")
+        for request_id in ("trace-1", "trace-2", "t-3", "t-4")
     }
     warning, access = by_request["trace-1"]
     assert warning["level"] == "warning"
@@ -101,6 +107,8 @@ def test_json_lines_name_the_request_and_mask_phones(
     assert (missing["status"], missing["actor_kind"]) == (404, "user")
     assert missing["route"] == "/api/v1/tickets/{number}"
     assert missing["path"] == "/api/v1/tickets/139****1111"
+    (citizen,) = by_request["t-4"]
+    assert (citizen["actor_kind"], citizen["ticket"]) == ("citizen", created.json()["number"])
 
 
 def test_text_lines_stay_as_they_were_with_the_request_id_added(make_client: MakeClient) -> None:

@@ -357,6 +357,9 @@ def run(arguments: argparse.Namespace) -> int:
             )
             cleanup.callback(harness.stop_server, unobserved)
             unobserved_env = script_environment(unobserved, upload_photo(unobserved))
+            # The observed service's database holds the ceiling run's tickets: give the other
+            # as many (duplicate screening reads the tickets around each new one).
+            measure(unobserved, urls[UNOBSERVED_DATABASE], script, unobserved_env, **load)
 
             def observed() -> Measurement:
                 return measure(service, urls[SERVICE_DATABASE], script, script_env, **load)

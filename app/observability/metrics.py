@@ -81,7 +81,8 @@ def watch_pool(engine: Engine) -> None:
     DB_POOL_SIZE.inc(capacity)
     event.listen(engine, "checkout", lambda *_: DB_CONNECTIONS_IN_USE.inc())
     event.listen(engine, "checkin", lambda *_: DB_CONNECTIONS_IN_USE.dec())
-    event.listen(engine, "engine_disposed", lambda *_: DB_POOL_SIZE.dec(capacity))
+    # Pool events only: a connection event (engine_disposed) would turn on the engine's
+    # event dispatch for every statement it runs.
 
 
 def multiprocess_directory() -> Path | None:

@@ -11,6 +11,7 @@ import io
 import os
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -400,7 +401,7 @@ def run(arguments: argparse.Namespace) -> int:
         f"rows_match={'yes' if rows_match else 'no'}"
     )
     if observed_pairs:
-        print_observability_cost(observed_pairs)
+        print_observability_cost(observed_pairs, added_us_per_request())
     return 0 if rows_match and all_2xx and not stalled else 1
 
 
@@ -410,7 +411,23 @@ def multiprocess_metrics(workdir: Path) -> dict[str, str]:
     return {MULTIPROCESS_DIRECTORY: str(directory)}
 
 
-def print_observability_cost(pairs: Sequence[tuple[Measurement, Measurement]]) -> None:
+def added_us_per_request() -> float:
+    """bench/observability.py's measure, counting into files as several workers do."""
+    with tempfile.TemporaryDirectory(prefix="bench-metrics-") as directory:
+        finished = subprocess.run(
+            [sys.executable, "-m", "bench.observability"],
+            env={**os.environ, MULTIPROCESS_DIRECTORY: directory},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+    return float(finished.stdout.strip().removeprefix("added_us="))
+
+
+def print_observability_cost(
+    pairs: Sequence[tuple[Measurement, Measurement]], added_us: float
+) -> None:
     """What metrics and request ids cost intake: throughput and server CPU per ticket,
     observed against unobserved, pair by pair and over all pairs."""
     throughput_costs: list[float] = []
@@ -438,4 +455,12 @@ def print_observability_cost(pairs: Sequence[tuple[Measurement, Measurement]]) -
     )
     if cpu_costs:
         summary += f" cpu_per_ticket_median={statistics.median(cpu_costs) * 100:+.1f}%"
+    # The deterministic measure, against the unobserved service's CPU per ticket.
+    unobserved_cpu: list[float] = [
+        cpu for _, off in pairs if (cpu := off.run.cpu_ms_per_ok) is not None
+    ]
+    summary += f" added_us_per_request={added_us:.1f}"
+    if unobserved_cpu:
+        share = added_us / (statistics.median(unobserved_cpu) * 1000)
+        summary += f" added_share_of_intake_cpu={share * 100:.2f}%"
     print(summary)

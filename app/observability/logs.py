@@ -70,18 +70,22 @@ class TextWithRequestId(logging.Formatter):
         return mask_phones_in_text(line)
 
 
+_remembering = False
+
+
 def _remember_request() -> None:
     """Every record made while a request is served keeps that request's note."""
-    previous = logging.getLogRecordFactory()
-    if getattr(previous, "remembers_requests", False):
+    global _remembering
+    if _remembering:  # once a process: every app made in it shares the factory
         return
+    _remembering = True
+    previous = logging.getLogRecordFactory()
 
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         record.request = current()
         return record
 
-    make_record.remembers_requests = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(make_record)
 
 

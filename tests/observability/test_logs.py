@@ -123,3 +123,12 @@ def test_text_lines_stay_as_they_were_with_the_request_id_added(make_client: Mak
     client.get("/say", headers={"X-Request-ID": "trace-9"})
 
     assert written.getvalue() == "WARNING: called back 139****1111 request_id=trace-9\n"
+
+
+def test_making_apps_again_does_not_wrap_the_log_records_again(make_client: MakeClient) -> None:
+    make_client()
+    factory = logging.getLogRecordFactory()
+    make_client(log_format="json")
+    make_client()
+    # Each wrap would add a frame to every log call: a test session makes hundreds of apps.
+    assert logging.getLogRecordFactory() is factory

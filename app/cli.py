@@ -5,6 +5,7 @@ import getpass
 import logging
 import os
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -31,6 +32,7 @@ from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
 from app.kb import service as kb_service
+from app.observability import metrics
 from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos
 from app.schema_version import current_revision, head_revision, schema_lock, upgrade_to_head
 from app.sla import defaults as sla_defaults
@@ -322,6 +324,18 @@ def export_city(settings: Settings, arguments: argparse.Namespace) -> None:
     print("passwords and keys are not exported: loading the folder makes new ones")
 
 
+def _share_metrics_between(workers: int) -> None:
+    """Several workers count into one directory that every scrape reads (a fresh one, or
+    PROMETHEUS_MULTIPROC_DIR emptied of an earlier run's counts)."""
+    if workers < 2:
+        return
+    directory = metrics.multiprocess_directory()
+    if directory is None:
+        directory = Path(tempfile.mkdtemp(prefix="hotline-metrics-"))
+        os.environ[metrics.MULTIPROCESS_DIRECTORY] = str(directory)
+    metrics.clear_directory(directory)
+
+
 def load_policies(settings: Settings, arguments: argparse.Namespace) -> None:
     """Load a preset's SLA policies and disable the others, in one transaction."""
     try:
@@ -355,6 +369,7 @@ def serve(settings: Settings, host: str, port: int, demo: bool, workers: int) ->
         os.environ.setdefault("HOTLINE_WEBHOOK_ALLOW_PRIVATE", "true")
     bootstrap_admin(settings)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    _share_metrics_between(workers)
     processes = f", {workers} worker processes" if workers > 1 else ""
     print(f"Hotline on http://{host}:{port}{processes}  (API docs: http://{host}:{port}/docs)")
     uvicorn.run(
@@ -366,6 +381,9 @@ def serve(settings: Settings, host: str, port: int, demo: bool, workers: int) ->
         proxy_headers=True,
         workers=workers,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        # A worker imports the whole service before it answers its supervisor's first
+        # check: seconds on a busy machine, more than uvicorn's default 5.
+        timeout_worker_healthcheck=60,
     )
 
 

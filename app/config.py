@@ -1,5 +1,6 @@
 """Settings, read once from `HOTLINE_*` environment variables."""
 
+from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -11,6 +12,10 @@ from app.tickets.vocabulary import Channel, RequestType
 
 DEFAULT_DATA_DIR = Path("data")
 MIN_SECRET_LENGTH = 32
+LOOPBACK_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = (
+    IPv4Network("127.0.0.0/8"),
+    IPv6Network("::1/128"),
+)
 KNOWN_UNSAFE_SECRETS = frozenset({"changeme", "secret", "password", "change-me-in-production"})
 
 
@@ -52,6 +57,16 @@ class Settings(BaseSettings):
     # indexes stay in memory instead of being read back from the OS on every search.
     sqlite_cache_mb: Annotated[int, Field(gt=0)] = 64
     log_level: str = "info"
+    # text: uvicorn's lines as before, each with its request id; json: one object a line.
+    log_format: Literal["text", "json"] = "text"
+    # Off only to measure what they cost (python -m bench intake --compare-observability).
+    request_ids: bool = True
+    metrics_enabled: bool = True
+    # Who may read /metrics: a scraper from these networks, or one sending this bearer token.
+    metrics_networks: list[IPv4Network | IPv6Network] = Field(
+        default_factory=lambda: list(LOOPBACK_NETWORKS)
+    )
+    metrics_token: SecretStr | None = None
 
     # Below this confidence a ticket's text is not trusted to choose its category: the
     # ticket waits for the dispatch centre instead of being routed on a guess.

@@ -28,6 +28,10 @@ from app.grids.router import router as grids_router
 from app.heap import settle_once
 from app.kb.router import router as kb_router
 from app.limits import BodySizeLimit
+from app.observability import logs, metrics
+from app.observability.requests import RequestObserver, route_templates
+from app.observability.router import router as metrics_router
+from app.open311.router import router as open311_router
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
@@ -126,6 +130,7 @@ def _reports_database(settings: Settings) -> Database | None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
+    logs.install(settings.log_format, settings.log_level)
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
     rollup.keep_rollups(settings.stats_rollups)
@@ -175,6 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.resources = resources
     install_error_handlers(app)
     install_log_masking()
+    if settings.metrics_enabled:
+        metrics.watch_pool(engine)
     app.add_middleware(BodySizeLimit, limit_for=_body_limit(settings))
     if settings.cors_origins:
         app.add_middleware(
@@ -186,6 +193,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             max_age=600,
         )
     app.add_middleware(SecurityHeaders)
+    # Outermost: a request's time and status include every other middleware's.
+    templates: dict[int, str] = {}  # filled once every route is in
+    app.add_middleware(
+        RequestObserver,
+        request_ids=settings.request_ids,
+        observed=metrics.observe_request if settings.metrics_enabled else None,
+        access_log=settings.log_format == "json",
+        templates=templates,
+    )
 
     # Each router straight under the app, not through an /api/v1 router of their own:
     # every level of inclusion is walked again to match each request.
@@ -211,7 +227,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(open311_router)
+    if settings.metrics_enabled:
+        app.include_router(metrics_router)
     document_webhooks(app)
     api_docs.install_openapi(app)
     api_docs.install_pages(app)
+    templates.update(route_templates(app))
     return app

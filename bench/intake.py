@@ -10,6 +10,8 @@ import argparse
 import io
 import os
 import secrets
+import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -25,6 +27,7 @@ from sqlalchemy.pool import NullPool
 from app.demo.city import CENTRE_LAT, CENTRE_LON
 from app.demo.people import DEMO_CLIENTS
 from app.geo.crs import wgs84_to_gcj02
+from app.observability.metrics import MULTIPROCESS_DIRECTORY
 from bench import harness
 from bench.harness import Backend, Server, WrkRun
 
@@ -32,6 +35,9 @@ from bench.harness import Backend, Server, WrkRun
 SCRIPT_BODY = harness.WRK_DIR / "intake.lua"
 SERVICE_DATABASE = "hotline_bench"
 MINIMAL_DATABASE = "hotline_bench_minimal"
+UNOBSERVED_DATABASE = "hotline_bench_unobserved"
+# What --compare-observability turns off in the second service: metrics and request ids.
+UNOBSERVED = {"HOTLINE_METRICS_ENABLED": "false", "HOTLINE_REQUEST_IDS": "false"}
 # One `received` event per accepted ticket (the service adds a routing event beside it).
 ROW_TABLES = {
     "ticket": harness.rows_of("ticket"),
@@ -47,6 +53,14 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     )
     harness.add_database_arguments(parser)
     harness.add_load_arguments(parser)
+    parser.add_argument(
+        "--compare-observability",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help="also run a service with metrics and request ids off, and measure PAIRS pairs "
+        "of runs (observed, unobserved) interleaved after the ceilings",
+    )
     parser.set_defaults(run=run)
 
 
@@ -288,12 +302,22 @@ def run(arguments: argparse.Namespace) -> int:
         workdir = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="bench-intake-")))
         log(f"preparing the {backend} databases (migrate, seed-demo)")
         urls: dict[str, str] = {}
-        for name in (SERVICE_DATABASE, MINIMAL_DATABASE):
+        pairs: int = arguments.compare_observability
+        names = (SERVICE_DATABASE, MINIMAL_DATABASE) + ((UNOBSERVED_DATABASE,) if pairs else ())
+        for name in names:
             urls[name] = harness.fresh_database(backend, name, workdir, postgres_url)
             cleanup.callback(harness.drop_database, backend, urls[name], postgres_url)
             harness.migrate_and_seed(urls[name])
 
         log("starting the bare, minimal-insert and service servers")
+
+        def service_env(database: str) -> dict[str, str]:
+            return {
+                "HOTLINE_DATABASE_URL": urls[database],
+                "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
+                "HOTLINE_LOG_LEVEL": "warning",
+            }
+
         servers: list[Server] = []
         for name, app, env in (
             ("bare", "bench.ceilings:bare_app", {}),
@@ -305,11 +329,10 @@ def run(arguments: argparse.Namespace) -> int:
             (
                 "service",
                 "app.main:create_app",
-                {
-                    "HOTLINE_DATABASE_URL": urls[SERVICE_DATABASE],
-                    "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
-                    "HOTLINE_LOG_LEVEL": "warning",
-                },
+                # Counting into files, as several workers do: the dearer of the two modes.
+                service_env(SERVICE_DATABASE) | multiprocess_metrics(workdir)
+                if pairs
+                else service_env(SERVICE_DATABASE),
             ),
         ):
             server = harness.start_server(name, app, env=env, log_dir=workdir)
@@ -325,6 +348,36 @@ def run(arguments: argparse.Namespace) -> int:
             measure(minimal, urls[MINIMAL_DATABASE], script, script_env, **load),
             measure(service, urls[SERVICE_DATABASE], script, script_env, **load),
         ]
+        observed_pairs: list[tuple[Measurement, Measurement]] = []
+        if pairs:
+            unobserved = harness.start_server(
+                "service, no obs",
+                "app.main:create_app",
+                env=service_env(UNOBSERVED_DATABASE) | UNOBSERVED,
+                log_dir=workdir,
+            )
+            cleanup.callback(harness.stop_server, unobserved)
+            unobserved_env = script_environment(unobserved, upload_photo(unobserved))
+            # The observed service's database holds the ceiling run's tickets: give the other
+            # as many (duplicate screening reads the tickets around each new one).
+            measure(unobserved, urls[UNOBSERVED_DATABASE], script, unobserved_env, **load)
+
+            def observed() -> Measurement:
+                return measure(service, urls[SERVICE_DATABASE], script, script_env, **load)
+
+            def unobserved_run() -> Measurement:
+                database = urls[UNOBSERVED_DATABASE]
+                return measure(unobserved, database, script, unobserved_env, **load)
+
+            for round_number in range(pairs):
+                # Alternate which goes first, so a drift in the machine's load evens out.
+                if round_number % 2 == 0:
+                    pair = (observed(), unobserved_run())
+                else:
+                    second = unobserved_run()
+                    pair = (observed(), second)
+                observed_pairs.append(pair)
+                measurements.extend(pair)
 
     print(
         f"intake: {backend}, {arguments.connections} connections, {arguments.duration} s "
@@ -332,7 +385,7 @@ def run(arguments: argparse.Namespace) -> int:
         f"load average {load_before:.1f} before the start"
     )
     print_table(measurements)
-    bare_m, minimal_m, service_m = measurements
+    bare_m, minimal_m, service_m = measurements[:3]
     rows_match = all(m.rows.matches for m in measurements if m.rows is not None)
     all_2xx = all(m.run.non_2xx == 0 for m in measurements)
     if not all_2xx:
@@ -347,4 +400,67 @@ def run(arguments: argparse.Namespace) -> int:
         f"ratio_to_bare={_ratio(tickets_per_s, bare_m.run.ok_per_s):.2f} "
         f"rows_match={'yes' if rows_match else 'no'}"
     )
+    if observed_pairs:
+        print_observability_cost(observed_pairs, added_us_per_request())
     return 0 if rows_match and all_2xx and not stalled else 1
+
+
+def multiprocess_metrics(workdir: Path) -> dict[str, str]:
+    directory = workdir / "metrics"
+    directory.mkdir()
+    return {MULTIPROCESS_DIRECTORY: str(directory)}
+
+
+def added_us_per_request() -> float:
+    """bench/observability.py's measure, counting into files as several workers do."""
+    with tempfile.TemporaryDirectory(prefix="bench-metrics-") as directory:
+        finished = subprocess.run(
+            [sys.executable, "-m", "bench.observability"],
+            env={**os.environ, MULTIPROCESS_DIRECTORY: directory},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+    return float(finished.stdout.strip().removeprefix("added_us="))
+
+
+def print_observability_cost(
+    pairs: Sequence[tuple[Measurement, Measurement]], added_us: float
+) -> None:
+    """What metrics and request ids cost intake: throughput and server CPU per ticket,
+    observed against unobserved, pair by pair and over all pairs."""
+    throughput_costs: list[float] = []
+    cpu_costs: list[float] = []
+    for on, off in pairs:
+        throughput_cost = 1 - _ratio(on.run.ok_per_s, off.run.ok_per_s)
+        throughput_costs.append(throughput_cost)
+        line = (
+            f"observability pair: on {on.run.ok_per_s:.1f}/s off {off.run.ok_per_s:.1f}/s "
+            f"throughput_cost={throughput_cost * 100:+.1f}%"
+        )
+        on_cpu, off_cpu = on.run.cpu_ms_per_ok, off.run.cpu_ms_per_ok
+        if on_cpu is not None and off_cpu:
+            cpu_costs.append(on_cpu / off_cpu - 1)
+            line += (
+                f" cpu_ms_per_2xx on {on_cpu:.2f} off {off_cpu:.2f}"
+                f" cpu_cost={cpu_costs[-1] * 100:+.1f}%"
+            )
+        print(line)
+    total_on = sum(on.run.ok for on, _ in pairs) / sum(on.run.duration_s for on, _ in pairs)
+    total_off = sum(off.run.ok for _, off in pairs) / sum(off.run.duration_s for _, off in pairs)
+    summary = (
+        f"intake observability_cost throughput={(1 - _ratio(total_on, total_off)) * 100:+.1f}% "
+        f"median_pair={statistics.median(throughput_costs) * 100:+.1f}%"
+    )
+    if cpu_costs:
+        summary += f" cpu_per_ticket_median={statistics.median(cpu_costs) * 100:+.1f}%"
+    # The deterministic measure, against the unobserved service's CPU per ticket.
+    unobserved_cpu: list[float] = [
+        cpu for _, off in pairs if (cpu := off.run.cpu_ms_per_ok) is not None
+    ]
+    summary += f" added_us_per_request={added_us:.1f}"
+    if unobserved_cpu:
+        share = added_us / (statistics.median(unobserved_cpu) * 1000)
+        summary += f" added_share_of_intake_cpu={share * 100:.2f}%"
+    print(summary)

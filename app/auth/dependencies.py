@@ -19,6 +19,7 @@ from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.dependencies import SessionDep
 from app.errors import Forbidden, PasswordChangeRequired, Unauthorized, answers_problems
+from app.observability.requests import note_actor
 from app.resources import resources_of
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -88,6 +89,7 @@ class Credentials:
         thread; `secret` signs staff tokens. An account with a one-time password is
         refused (403) unless `password_change_pending_ok`."""
         principal = await self._principal(cache, secret, session)
+        note_actor(principal.actor.kind)
         pending = isinstance(principal, StaffPrincipal) and principal.must_change_password
         if pending and not password_change_pending_ok:
             raise PasswordChangeRequired(

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from app.auth.actors import ActorKind
 from app.citizen import service
 from app.citizen.schemas import (
     CitizenCredentials,
@@ -19,6 +20,7 @@ from app.dedup import service as dedup
 from app.dedup.gazetteer import gazetteer_for
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
+from app.observability.requests import note_actor, note_ticket
 from app.photos.serving import IMAGE_CONTENT, MISSING_BYTES, photo_response
 from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
@@ -36,7 +38,10 @@ ATTEMPTS_PER_TICKET_PER_MINUTE = 10
 
 def _own_ticket(session: SessionDep, credentials: CitizenCredentials, request: Request) -> Ticket:
     enforce(request, "public-ticket", credentials.number, ATTEMPTS_PER_TICKET_PER_MINUTE)
-    return service.find_own_ticket(session, credentials)
+    ticket = service.find_own_ticket(session, credentials)
+    note_actor(ActorKind.CITIZEN)  # for the request's log line: a citizen proved it is theirs
+    note_ticket(ticket.number)
+    return ticket
 
 
 PUBLIC_PHOTOS = "/api/v1/public/photos"

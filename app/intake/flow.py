@@ -43,6 +43,7 @@ from app.intake import screening, write
 from app.intake._commit_group import CommitGroup
 from app.intake._commit_waits import group_unit, holds_the_connection_at_once
 from app.intake._loop_path import loop_path
+from app.observability import metrics
 from app.resources import Resources
 from app.tickets import views
 from app.unit_of_work import UnitOfWork, request_unit
@@ -87,8 +88,14 @@ async def take_in(resources: Resources, request: IntakeRequest) -> Outcome:
         )
         if holds_the_connection_at_once(unit):
             with loop_path():
-                return _take_in(resources, unit, request, principal)
-        return await run_in_threadpool(_take_in, resources, unit, request, principal)
+                outcome = _take_in(resources, unit, request, principal)
+        else:
+            outcome = await run_in_threadpool(_take_in, resources, unit, request, principal)
+    # Counted once durable (a commit group's commit fails every answer in it).
+    created = isinstance(outcome, TakenIn) and outcome.status == 201
+    if created and resources.settings.metrics_enabled:
+        metrics.count_taken_in(request.body.channel)
+    return outcome
 
 
 def _take_in(

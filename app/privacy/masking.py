@@ -46,12 +46,17 @@ def _national(phone: str) -> str:
     return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
 
 
+_masking_installed = False
+
+
 def install_log_masking() -> None:
     """Mask phone numbers in every log record as it is made, whichever logger or handler
     (ours, uvicorn's access log, a library's) it goes to."""
-    previous = logging.getLogRecordFactory()
-    if getattr(previous, "masks_phones", False):
+    global _masking_installed
+    if _masking_installed:  # once a process: other factories may wrap this one since
         return
+    _masking_installed = True
+    previous = logging.getLogRecordFactory()
 
     def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
@@ -64,5 +69,4 @@ def install_log_masking() -> None:
             record.msg, record.args = masked, None
         return record
 
-    make_record.masks_phones = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(make_record)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.actors import SYSTEM
 from app.clock import utc_now
 from app.db import session_scope
+from app.observability import metrics
 from app.sla.clocks import alert_payload, settle_alerts
 from app.sla.models import TicketClock
 from app.tickets.events import event_row, record_events
@@ -105,6 +106,7 @@ def sweep(factory: sessionmaker[Session], batch: int = 1000) -> SweepResult:
             result = sweep_once(session, batch=batch)
         clocks, warnings = clocks + result.clocks, warnings + result.warnings
         breaches += result.breaches
+        metrics.count_alerts(result.warnings, result.breaches)
         if result.clocks < batch:
             return SweepResult(clocks, warnings, breaches)
 

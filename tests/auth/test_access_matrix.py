@@ -858,7 +858,9 @@ def test_every_api_route_is_in_the_matrix(module_app: FastAPI) -> None:
             outside_api.add(path)
     assert served == set(EXPECTED)
     assert set(REQUESTS) == set(EXPECTED)
-    # Outside the API only the docs (with their scripts) and the probes: no credentials.
+    # Outside the API only the docs (with their scripts) and the probes, which need no
+    # credentials; /metrics, guarded by its own settings (tests/observability); and Open311,
+    # whose reads are public and whose POST takes its own api_key (tests/open311).
     assert outside_api == {
         "/openapi.json",
         "/docs",
@@ -867,6 +869,13 @@ def test_every_api_route_is_in_the_matrix(module_app: FastAPI) -> None:
         "/redoc",
         "/healthz",
         "/readyz",
+        "/metrics",
+        "/open311/v2/discovery.{fmt}",
+        "/open311/v2/services.{fmt}",
+        "/open311/v2/services/{service_code}.{fmt}",
+        "/open311/v2/requests.{fmt}",
+        "/open311/v2/requests/{service_request_id}.{fmt}",
+        "/open311/v2/tokens/{token}.{fmt}",
     }
 
 

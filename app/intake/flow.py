@@ -31,18 +31,21 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import Credentials
 from app.auth.policy import ensure_may_file
 from app.auth.principal import Principal, StaffPrincipal
 from app.auth.roles import Role
-from app.channels.normalise import to_draft
+from app.channels.normalise import TicketDraft, to_draft
 from app.channels.schemas import TicketIntake
 from app.idempotency import service as idempotency
 from app.intake import screening, write
 from app.intake._commit_group import CommitGroup
 from app.intake._commit_waits import group_unit, holds_the_connection_at_once
 from app.intake._loop_path import loop_path
+from app.kb import service as kb
+from app.kb.models import KbArticle
 from app.observability import metrics
 from app.resources import Resources
 from app.tickets import views
@@ -122,6 +125,7 @@ def _take_in(
         claim = claimed
     catalogue = resources.sla.catalogue(session)
     try:
+        cited = _cited_article(session, draft, settings.timezone)
         prepared = write.prepare(
             session,
             draft,
@@ -138,6 +142,8 @@ def _take_in(
         ticket = written.ticket
         if written.created:
             ticket = screen.settle(ticket) or ticket
+            if cited is not None:
+                kb.record_citation(session, cited, ticket_id=ticket.id, at=ticket.created_at)
         status = 201 if written.created else 200
         read = views.read(ticket, principal, catalogue, with_remaining=False)
         answer = read.model_dump_json().encode()
@@ -161,3 +167,13 @@ def _grid_path(unit: UnitOfWork, principal: Principal, grid_code: str | None) ->
         return None
     grid = units.get_grid_by_code(unit.session, grid_code) if grid_code else None
     return grid.path if grid else None
+
+
+def _cited_article(session: Session, draft: TicketDraft, timezone: str) -> KbArticle | None:
+    """The knowledge-base article a call answered at once cites, checked before anything
+    is written (a 422 when no article in force has that id)."""
+    if draft.answered is None or draft.answered.kb_article is None:
+        return None
+    return kb.cite(
+        session, draft.answered.kb_article, timezone, field="answered_at_once.kb_article"
+    )

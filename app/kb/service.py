@@ -345,6 +345,13 @@ def record_citation(
     return citation
 
 
+def cite(session: Session, article_ref: str, timezone: str, *, field: str) -> KbArticle:
+    """The article an answer during a call names, if it may be cited today (else a 422
+    naming `field`): checked before anything is written; `record_citation` once the
+    ticket exists."""
+    return citable_article(session, article_ref, local_today(timezone), field=field)
+
+
 def citation_counts(
     session: Session,
     article_ids: Collection[int] | None = None,

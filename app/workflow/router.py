@@ -164,7 +164,9 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         Action.ANSWER_AT_ONCE,
         schemas.AnswerBody,
         "Answered during the call (zhijie banjie): replied without a unit",
-        lambda act, body, _: workflow.answer_at_once(act, body.reply, body.kb_article),
+        lambda act, body, settings: workflow.answer_at_once(
+            act, body.reply, body.kb_article, settings.timezone
+        ),
     ),
     (
         Action.NOTES,

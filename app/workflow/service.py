@@ -15,6 +15,7 @@ from app.categories.models import Category
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.errors import Conflict, Forbidden, PreconditionFailed
+from app.kb import service as kb
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
@@ -314,10 +315,14 @@ def reply(act: Act, text: str, photo_ids: list[str], photos_public: bool) -> Non
     dedup.follow_parent(act.session, act.ticket, EventKind.REPLIED, act.actor, act.now)
 
 
-def answer_at_once(act: Act, text: str, kb_article: str | None) -> None:
+def answer_at_once(act: Act, text: str, kb_article: str | None, timezone: str) -> None:
     """A consultation the agent answered during the call: replied without a unit. A ticket
-    that intake routed but no unit signed for yet is taken back from that unit."""
+    that intake routed but no unit signed for yet is taken back from that unit. A cited
+    knowledge-base article must be in force, and the citation is counted."""
     ticket = act.ticket
+    if kb_article is not None:
+        article = kb.cite(act.session, kb_article, timezone, field="kb_article")
+        kb.record_citation(act.session, article, ticket_id=ticket.id, at=act.now)
     clocks.stop(act.session, ticket, [ClockKind.DISPATCH, ClockKind.REPLY], act.now, act.actor)
     clocks.stop(act.session, ticket, clocks.UNIT_CLOCKS, act.now, act.actor, ClockState.CANCELLED)
     ticket.reply_text = text

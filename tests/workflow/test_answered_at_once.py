@@ -21,22 +21,45 @@ from tests.workflow.helpers import (
 )
 
 ANSWER = "办理居住证需携带身份证和租房合同到社区服务中心。"
+KB = "/api/v1/kb/articles"
+
+
+@pytest.fixture
+def article(client: TestClient, auth: Auth) -> str:
+    """An article in force that agents may cite: its id, as a call's `kb_article` names it."""
+    written = client.post(
+        KB,
+        json={
+            "question": "怎么办理居住证？",
+            "answer": ANSWER,
+            "owner_department": "urban_management",
+        },
+        headers=auth["admin"],
+    )
+    assert written.status_code == 201, written.text
+    return str(written.json()["id"])
+
+
+def _citations(client: TestClient, auth: Auth, article: str) -> int:
+    count: int = client.get(f"{KB}/{article}", headers=auth["dispatcher"]).json()["citations"]
+    return count
 
 
 @pytest.mark.parametrize("channel_body", [factories.hotline_12345, factories.minsheng_110])
 def test_a_call_answered_during_the_call_is_filed_replied_and_never_dispatched(
-    client: TestClient, auth: Auth, channel_body: type[dict[str, object]]
+    client: TestClient, auth: Auth, channel_body: type[dict[str, object]], article: str
 ) -> None:
     body = channel_body(
         request_type="consultation",
-        answered_at_once={"answer": ANSWER, "kb_article": "kb-0042"},
+        answered_at_once={"answer": ANSWER, "kb_article": article},
     )
     response = client.post(TICKETS, json=body, headers=auth["call_centre"])
     assert response.status_code == 201, response.text
     filed = response.json()
     assert filed["status"] == "replied"
     assert filed["reply"] == ANSWER
-    assert filed["reply_kb_article"] == "kb-0042"
+    assert filed["reply_kb_article"] == article
+    assert _citations(client, auth, article) == 1  # the article answered one call
     # The street-light call would have gone to urban management: answered, it goes nowhere.
     assert filed["assigned_unit"] is None
     assert filed["clocks"] == []
@@ -46,7 +69,7 @@ def test_a_call_answered_during_the_call_is_filed_replied_and_never_dispatched(
     assert kinds(ticket)[:2] == ["received", "answered_at_once"]
     assert "routed" not in kinds(ticket)
     [answered] = events(ticket, "answered_at_once")
-    assert answered["payload"] == {"reply": ANSWER, "kb_article": "kb-0042"}
+    assert answered["payload"] == {"reply": ANSWER, "kb_article": article}
     # The city still calls the citizen back, then closes.
     assert {"return-visit", "close"} <= set(ticket["allowed_actions"])
     assert "dispatch" not in ticket["allowed_actions"]
@@ -71,8 +94,9 @@ def test_an_answer_without_an_article_keeps_no_article(client: TestClient, auth:
         factories.web(answered_at_once={"answer": ANSWER}),
         factories.hotline_12345(answered_at_once={"answer": ""}),
         factories.hotline_12345(answered_at_once={"kb_article": "kb-1"}),
+        factories.hotline_12345(answered_at_once={"answer": ANSWER, "kb_article": "999999"}),
     ],
-    ids=["not-a-call-channel", "empty-answer", "no-answer"],
+    ids=["not-a-call-channel", "empty-answer", "no-answer", "no-such-article"],
 )
 def test_an_answer_at_intake_is_only_a_call_channels_and_never_empty(
     client: TestClient, auth: Auth, body: Json
@@ -83,15 +107,16 @@ def test_an_answer_at_intake_is_only_a_call_channels_and_never_empty(
 
 
 def test_the_call_centre_answers_a_routed_ticket_before_the_unit_signs_for_it(
-    client: TestClient, auth: Auth
+    client: TestClient, auth: Auth, article: str
 ) -> None:
     ticket = department_ticket(client)
     number = ticket["number"]
     assert "answer-at-once" in read(client, number, auth["call_centre"])["allowed_actions"]
-    body = {"reply": ANSWER, "kb_article": "kb-7"}
+    body = {"reply": ANSWER, "kb_article": article}
     answered = done(client, number, "answer-at-once", body, auth["call_centre"])
     assert answered["status"] == "replied"
-    assert answered["reply_kb_article"] == "kb-7"
+    assert answered["reply_kb_article"] == article
+    assert _citations(client, auth, article) == 1
     assert answered["assigned_unit"] is None
     assert {c["clock"]: c["state"] for c in answered["clocks"] if c["state"] not in LIVE} == {
         "reply": "met",
@@ -100,7 +125,7 @@ def test_the_call_centre_answers_a_routed_ticket_before_the_unit_signs_for_it(
     }
     assert not [c for c in answered["clocks"] if c["state"] in LIVE]
     [event] = events(read(client, number), "answered_at_once")
-    assert event["payload"]["kb_article"] == "kb-7"
+    assert event["payload"]["kb_article"] == article
     assert event["payload"]["previous"]["code"] == "urban_management"
     # The unit no longer holds it.
     gone = client.get(f"{TICKETS}/{number}", headers=auth["urban"])

@@ -30,6 +30,12 @@ MEDIA_TYPES = {
 }
 
 
+def file_answer(*formats: ExportFormat, description: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answer of an export route: its file in each of `formats`."""
+    content: dict[str, Any] = {MEDIA_TYPES[format_].partition(";")[0]: {} for format_ in formats}
+    return {200: {"description": description, "content": content}}
+
+
 def _cell(value: Any, zone: tzinfo) -> Any:
     """A value as a spreadsheet shows it: instants in the city's local time."""
     if isinstance(value, datetime):

@@ -54,4 +54,20 @@ TAGS: list[dict[str, Any]] = [
         "are in the document's `webhooks` section.",
     },
     {"name": "health", "description": "Liveness and readiness for load balancers."},
+    {
+        "name": "knowledge base",
+        "description": "Articles agents answer calls from: kept by their units, searched "
+        "by words, counted when cited.",
+    },
+    {
+        "name": "statistics",
+        "description": "The three rates, reports by unit, category and channel, rankings, "
+        "hotspots and their exports.",
+    },
+    {
+        "name": "open311",
+        "description": "Open311 GeoReport v2 for apps built for it, in JSON or XML; errors "
+        "in Open311's own format.",
+    },
+    {"name": "operations", "description": "Prometheus metrics for the operators' scraper."},
 ]

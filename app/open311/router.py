@@ -21,10 +21,28 @@ PREFIX = "/open311/v2"
 router = APIRouter(prefix=PREFIX, tags=["open311"])
 # Checked by hand, so an unknown one is answered in Open311's way (in XML, its required one).
 Format = Annotated[str, Path(description="json or xml")]
+# Open311's error document, in JSON (in XML: <errors><error><code/><description/>...).
+_ERRORS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+
+
+def open311_errors(description: str) -> dict[str, Any]:
+    return {
+        "description": f"Open311 errors: {description}",
+        "content": {"application/json": {"schema": _ERRORS_SCHEMA}, "text/xml": {}},
+    }
+
+
 SPEC_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/xml": {}}, "description": "As asked"},
-    400: {"description": "Open311 errors: [{code, description}]"},
-    404: {"description": "Open311 errors: [{code, description}]"},
+    400: open311_errors("a request it cannot take"),
+    404: open311_errors("no such resource, or a format other than json and xml"),
 }
 
 
@@ -112,7 +130,7 @@ async def _client(request: Request, api_key: str | None) -> ClientPrincipal:
     "/requests.{fmt}",
     summary="Open311: create a service request (an integration key as api_key)",
     status_code=201,
-    responses={**SPEC_RESPONSES, 403: {"description": "Open311 errors: the api_key"}},
+    responses={**SPEC_RESPONSES, 403: open311_errors("an api_key it does not accept")},
 )
 async def create_request(request: Request, fmt: Format) -> Response:
     """Form-encoded as the specification says; taken in through intake like any ticket,

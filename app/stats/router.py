@@ -1,6 +1,6 @@
 """HTTP for the statistics: reports, rankings and the assessment settings."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
@@ -10,7 +10,7 @@ from app.auth.dependencies import AdminDep, ReaderDep, StaffDep
 from app.clock import utc_now
 from app.dependencies import ReportsSessionDep, SessionDep, SettingsDep
 from app.errors import problem_responses
-from app.exports import ExportFormat, file_response, write_table
+from app.exports import ExportFormat, file_answer, file_response, write_table
 from app.stats import exports, hotspots, rankings, reports, service
 from app.stats.schemas import (
     AssessmentSettings,
@@ -30,7 +30,7 @@ from app.stats.tally import local_day
 
 router = APIRouter(prefix="/stats", tags=["statistics"])
 
-_BAD_QUERY = problem_responses(
+_BAD_QUERY: dict[int | str, dict[str, Any]] = problem_responses(
     (401, "No credentials, or credentials that are not valid"),
     (403, "The unit asked for is outside the caller's own and those below it"),
     (
@@ -72,7 +72,7 @@ def get_rankings(
 @router.get(
     "/report/export",
     summary="A report as CSV (UTF-8 with BOM) or XLSX",
-    responses=_BAD_QUERY,
+    responses={**_BAD_QUERY, **file_answer(*ExportFormat, description="The report's file")},
 )
 def export_report(
     query: Annotated[ReportExportQuery, Query()],
@@ -90,7 +90,7 @@ def export_report(
 @router.get(
     "/rankings/export",
     summary="A ranking as CSV (UTF-8 with BOM) or XLSX",
-    responses=_BAD_QUERY,
+    responses={**_BAD_QUERY, **file_answer(*ExportFormat, description="The ranking's file")},
 )
 def export_rankings(
     query: Annotated[RankingExportQuery, Query()],
@@ -109,7 +109,7 @@ def export_rankings(
 @router.get(
     "/monthly.xlsx",
     summary="The monthly report: one workbook, a sheet per report, native charts",
-    responses=_BAD_QUERY,
+    responses={**_BAD_QUERY, **file_answer(ExportFormat.XLSX, description="The workbook")},
 )
 def monthly_report(
     query: Annotated[MonthlyQuery, Query()], session: ReportsSessionDep, staff: StaffDep
@@ -139,7 +139,10 @@ def get_hotspots(
 @router.get(
     "/hotspots/grids.geojson",
     summary="Tickets reported per grid in a period, as GeoJSON for a map layer",
-    responses=_BAD_QUERY,
+    responses={
+        **_BAD_QUERY,
+        200: {"description": "A FeatureCollection", "content": {"application/geo+json": {}}},
+    },
 )
 def get_grid_counts(
     query: Annotated[GridMapQuery, Query()], session: ReportsSessionDep, _staff: ReaderDep

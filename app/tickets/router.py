@@ -85,10 +85,16 @@ def list_tickets(
 @router.get(
     "/export",
     summary="The queue, with its filters and your scope, as CSV or XLSX",
-    responses=problem_responses(
-        (401, "No credentials, or credentials that are not valid"),
-        (422, "A created_from-created_to range longer than HOTLINE_EXPORT_MAX_DAYS, a bad filter"),
-    ),
+    responses={
+        **problem_responses(
+            (401, "No credentials, or credentials that are not valid"),
+            (
+                422,
+                "A created_from-created_to range longer than HOTLINE_EXPORT_MAX_DAYS, a bad filter",
+            ),
+        ),
+        **exports.file_answer(*exports.ExportFormat, description="The tickets' file"),
+    },
 )
 def export_tickets(
     query: Annotated[TicketExportQuery, Query()],

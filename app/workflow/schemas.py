@@ -37,6 +37,7 @@ class DispatchBody(UnitsBody):
                     "lead": {"kind": "department", "code": "urban_management"},
                     "assist_department_codes": ["public_security"],
                     "note": "请城管牵头，公安配合",
+                    "category_code": "0101",
                 }
             ]
         }

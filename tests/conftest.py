@@ -124,19 +124,6 @@ def ensure_trigram_extension(url: str) -> None:
     admin.dispose()
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave out the PostgreSQL runs of tests marked sqlite_only: what they check is the
-    same code on both databases (the database-dependent parts have tests of their own)."""
-    kept, left_out = [], []
-    for item in items:
-        callspec = getattr(item, "callspec", None)
-        on_postgres = callspec is not None and callspec.params.get("settings") == "postgresql"
-        (left_out if on_postgres and item.get_closest_marker("sqlite_only") else kept).append(item)
-    if left_out:
-        config.hook.pytest_deselected(items=left_out)
-        items[:] = kept
-
-
 @pytest.fixture(scope="session", params=BACKENDS)
 def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a migrated database holding the demo city, one per backend."""

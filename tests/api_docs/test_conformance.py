@@ -27,9 +27,6 @@ from app.main import create_app
 from tests.apps import in_test_transaction, set_resources
 from tests.conftest import JWT_SECRET
 
-# The document and its examples are the same code on both databases.
-pytestmark = pytest.mark.sqlite_only
-
 # The document alone (no database is opened to make it); the requests go to `fuzzed`.
 DOCUMENT_SETTINGS = Settings(database_url="sqlite://", jwt_secret=SecretStr(JWT_SECRET))
 schema = schemathesis.openapi.from_dict(create_app(DOCUMENT_SETTINGS).openapi())

@@ -8,9 +8,6 @@ from fastapi.testclient import TestClient
 
 from tests import factories
 
-# The document and its examples are the same code on both databases.
-pytestmark = pytest.mark.sqlite_only
-
 API = "/api/v1"
 Auth = dict[str, dict[str, str]]
 

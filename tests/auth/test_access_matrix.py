@@ -840,9 +840,6 @@ def _matrix() -> list[Any]:
     return cases
 
 
-# The policy is the same code on both databases; the scope queries, which differ, run on
-# both in the tests below and in tests/tickets/test_scoping.py.
-@pytest.mark.sqlite_only
 @pytest.mark.parametrize(("endpoint", "identity", "expected"), _matrix())
 def test_access(scene: Scene, endpoint: str, identity: str, expected: int) -> None:
     method, _route = endpoint.split(" ")

@@ -438,7 +438,9 @@ def _selection(session: Session, viewer: Principal, filters: TicketFilters) -> _
 
 def export_window(filters: TicketFilters, max_days: int, now: datetime) -> TicketFilters:
     """The filters with their creation window bounded: at most `max_days` long (422 for
-    a longer one), ending at `created_to` or now, starting `max_days` before when open."""
+    a longer one), ending at `created_to` or now, starting `max_days` before when open.
+    Without `created_to` the window stays open at its end, so a ticket taken in this very
+    instant is in it."""
     end = filters.created_to or now
     start = filters.created_from or end - timedelta(days=max_days)
     if end - start > timedelta(days=max_days):
@@ -447,7 +449,7 @@ def export_window(filters: TicketFilters, max_days: int, now: datetime) -> Ticke
             f"created_to spans {(end - start).days}.",
             field="created_from",
         )
-    return replace(filters, created_from=start, created_to=end)
+    return replace(filters, created_from=start)
 
 
 EXPORT_HEADER = (

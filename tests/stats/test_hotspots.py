@@ -1,10 +1,15 @@
 """Hotspots over HTTP: categories ranked and rising, places reported again, the grid map's
 counts, problem-of-the-month candidates, and who may read them."""
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests import factories
 from tests.workflow.helpers import Auth, done, file_ticket
+
+# The periods are the city's calendar days: tickets filed and counted at one standing
+# moment, so a run across midnight or a month's end counts them in the same period.
+pytestmark = pytest.mark.usefixtures("clock")
 
 HOTSPOTS = "/api/v1/stats/hotspots"
 PATROLS = ("巡查发现井盖缺失", "人行道护栏被撞坏", "路边垃圾桶破损严重")

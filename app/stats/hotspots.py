@@ -16,6 +16,7 @@ from app.stats.models import stat_day, stat_place
 from app.stats.reports import Periods
 from app.stats.schemas import (
     CategoryTrend,
+    GridKind,
     HotspotQuery,
     Hotspots,
     ProblemCandidate,
@@ -25,7 +26,7 @@ from app.stats.schemas import (
 )
 from app.units.models import Grid
 
-_LEVEL = {UnitKind.STREET: 1, UnitKind.COMMUNITY: 2, UnitKind.GRID: 3}
+_LEVEL: dict[GridKind, int] = {UnitKind.STREET: 1, UnitKind.COMMUNITY: 2, UnitKind.GRID: 3}
 
 
 def _category_sums(
@@ -118,7 +119,7 @@ def hotspots(
     )
 
 
-def grid_counts_geojson(session: Session, spans: Periods, kind: UnitKind) -> dict[str, Any]:
+def grid_counts_geojson(session: Session, spans: Periods, kind: GridKind) -> dict[str, Any]:
     """A FeatureCollection of the grids of one level, each with its boundary and the
     tickets reported within it (and the grids below it) in the period and the one before."""
     level = _LEVEL[kind]

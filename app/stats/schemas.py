@@ -2,7 +2,7 @@
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -176,8 +176,12 @@ class HotspotQuery(PeriodQuery):
     )
 
 
+# The kinds of unit that are grids: a map layer counts by one of the three levels.
+GridKind = Literal[UnitKind.STREET, UnitKind.COMMUNITY, UnitKind.GRID]
+
+
 class GridMapQuery(PeriodQuery):
-    kind: UnitKind = Field(default=UnitKind.GRID, description="Which level of grid to count by.")
+    kind: GridKind = Field(default=UnitKind.GRID, description="Which level of grid to count by.")
 
 
 class CategoryTrend(OutputModel):

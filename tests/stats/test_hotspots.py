@@ -46,6 +46,10 @@ def test_a_place_reported_again_and_again_is_a_hotspot_and_on_the_map(
     assert counted[factories.COMMUNITY_CODE] == 3
     assert sum(counted.values()) == 3
     assert features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    # Departments have no boundary: the map layer counts by grid levels only.
+    refused = client.get(f"{HOTSPOTS}/grids.geojson", params={"kind": "department"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
 
     assert client.get(HOTSPOTS, headers=auth["urban"]).status_code == 403
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.clock import utc_now
+from app.clock import FrozenClock, utc_now
 from app.config import Settings
 from app.demo.people import demo_users
 from app.main import create_app
@@ -405,8 +405,6 @@ def test_joint_handling_on_a_signed_ticket_keeps_it_signed(
 
 WORKING_DAY_SECONDS = 7.5 * 3600  # 09:00-12:00 and 13:30-18:00
 EXTENSION = {"working_days": 3, "reason": "等待配件到货"}
-# The clock's business time left is read a moment apart: allow for the seconds between.
-SLACK_SECONDS = 5
 
 
 def _office_hours(session: Session) -> WorkingCalendar:
@@ -417,18 +415,21 @@ def _office_hours(session: Session) -> WorkingCalendar:
 
 
 def test_suspend_stops_the_reply_clock_and_resume_gives_its_time_back(
-    client: TestClient, session: Session, auth: Auth, signed: Json
+    clock: FrozenClock, client: TestClient, session: Session, auth: Auth, signed: Json
 ) -> None:
+    # The clock stands still but for the hour suspended: business time is compared exactly.
     number, urban = signed["number"], auth["urban"]
     running = live_clock(read(client, number, urban), "reply")
+    suspended_at = clock.now
     suspended = done(client, number, "suspend", {"reason": "等待供电公司停电检修"}, urban)
     assert suspended["status"] == "suspended"
     paused = live_clock(suspended, "reply")
     assert (paused["state"], paused["paused"], paused["due_at"]) == ("paused", True, None)
     assert suspended["deadlines"]["reply_due_at"] is None
-    assert abs(paused["remaining_seconds"] - running["remaining_seconds"]) < SLACK_SECONDS
+    assert paused["remaining_seconds"] == running["remaining_seconds"]
     assert events(suspended, "clock_paused")[0]["payload"]["clocks"][0]["clock"] == "reply"
     assert events(suspended, "suspended")[0]["payload"]["reason"] == "等待供电公司停电检修"
+    resumed_at = clock.advance(timedelta(hours=1))
     still = live_clock(read(client, number), "reply")
     assert still["remaining_seconds"] == paused["remaining_seconds"]  # it does not tick
     assert suspended["allowed_actions"] == ["request-extension", "resume", "notes"]
@@ -437,17 +438,17 @@ def test_suspend_stops_the_reply_clock_and_resume_gives_its_time_back(
     assert resumed["status"] == "signed"
     again = live_clock(resumed, "reply")
     assert (again["state"], again["paused"]) == ("running", False)
-    assert abs(again["remaining_seconds"] - paused["remaining_seconds"]) < SLACK_SECONDS
-    # Only the moments between pause and resume, in business time: near 18:00 those few
-    # milliseconds carry the deadline over to the next working morning.
-    later_by = _office_hours(session).between(instant(running["due_at"]), instant(again["due_at"]))
-    assert timedelta(0) <= later_by < timedelta(seconds=SLACK_SECONDS)
+    assert again["remaining_seconds"] == paused["remaining_seconds"]
+    # The deadline moves by the business time of the hour suspended, and by nothing else.
+    office = _office_hours(session)
+    later_by = office.between(instant(running["due_at"]), instant(again["due_at"]))
+    assert later_by == office.between(suspended_at, resumed_at)
     assert resumed["deadlines"]["reply_due_at"] == again["due_at"]
     assert {"suspended", "clock_paused", "resumed", "clock_resumed"} <= set(kinds(resumed))
 
 
 def test_an_approved_extension_moves_the_deadline_by_working_days(
-    client: TestClient, auth: Auth, signed: Json
+    clock: FrozenClock, client: TestClient, auth: Auth, signed: Json
 ) -> None:
     number, urban = signed["number"], auth["urban"]
     before = live_clock(read(client, number, urban), "reply")
@@ -459,7 +460,7 @@ def test_an_approved_extension_moves_the_deadline_by_working_days(
     assert extended["extended_days"] == 3
     assert instant(extended["due_at"]) - instant(before["due_at"]) >= timedelta(days=3)
     gained = extended["remaining_seconds"] - before["remaining_seconds"]
-    assert abs(gained - 3 * WORKING_DAY_SECONDS) < SLACK_SECONDS
+    assert gained == 3 * WORKING_DAY_SECONDS
     assert approved["deadlines"]["reply_due_at"] == extended["due_at"]
     [moved] = events(approved, "clock_extended")
     assert moved["payload"]["previous_due_at"] == before["due_at"].replace("Z", "+00:00")

@@ -3,6 +3,7 @@
 import fcntl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -59,8 +60,9 @@ def upgrade_to_head(engine: Engine) -> None:
         command.upgrade(alembic_config(connection), "head")
 
 
-# pg_advisory_lock's key: a constant that no other code takes ("hotline" in ASCII).
-_SCHEMA_LOCK_KEY = 0x686F746C696E65
+# pg_advisory_lock's keys: a constant that no other code takes ("hotl" in ASCII) and the
+# schema migrated, so that schemas of one database (a city each) migrate independently.
+_SCHEMA_LOCK_KEYS = f"{0x686F746C}, hashtext(current_schema())"
 
 
 @contextmanager
@@ -74,16 +76,16 @@ def schema_lock(engine: Engine, on_wait: Callable[[], None] | None = None) -> It
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             taken = connection.exec_driver_sql(
-                f"SELECT pg_try_advisory_lock({_SCHEMA_LOCK_KEY})"
+                f"SELECT pg_try_advisory_lock({_SCHEMA_LOCK_KEYS})"
             ).scalar_one()
             if not taken:
                 if on_wait is not None:
                     on_wait()
-                connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEY})")
+                connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SCHEMA_LOCK_KEYS})")
             try:
                 yield
             finally:
-                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK_KEY})")
+                connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_SCHEMA_LOCK_KEYS})")
         return
     database = engine.url.database
     if not database or database == ":memory:":
@@ -99,7 +101,9 @@ def schema_lock(engine: Engine, on_wait: Callable[[], None] | None = None) -> It
         yield
 
 
+@cache
 def head_revision() -> str | None:
+    """Read once a process: the scripts this code ships do not change while it runs."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 

@@ -39,7 +39,7 @@ from app.schema_version import (
 from app.tickets import search
 from app.tickets.models import Ticket
 from app.tickets.search import include_in_comparison
-from tests.conftest import empty_database
+from tests.conftest import POSTGRES_URL, empty_database
 
 APP_TABLES = frozenset(app.models.Base.metadata.tables)
 
@@ -144,6 +144,28 @@ def test_a_replica_waits_while_another_migrates(fresh_engine: Engine) -> None:
 
     assert replica.returncode == 0, output
     assert _revision(fresh_engine) == head_revision()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(POSTGRES_URL is None, reason="schemas of one database are PostgreSQL's")
+def test_a_city_in_another_schema_migrates_without_waiting(tmp_path: Path) -> None:
+    """The lock is the schema's: a city kept in a schema of its own migrates while another
+    schema of the same database is held."""
+    with (
+        empty_database("postgresql", tmp_path, "hotline_held_city") as held_url,
+        empty_database("postgresql", tmp_path, "hotline_other_city") as other_url,
+    ):
+        held = create_db_engine(Settings(database_url=held_url))
+        other = create_db_engine(Settings(database_url=other_url))
+        try:
+            with schema_lock(held):
+                output = _start_migrate(other).communicate(timeout=120)[0].decode()
+                assert WAITING not in output
+                assert _revision(other) == head_revision()
+                assert _tables(held) == set()
+        finally:
+            held.dispose()
+            other.dispose()
 
 
 def test_downgrade_to_base_then_upgrade_to_head(fresh_engine: Engine) -> None:

@@ -95,7 +95,8 @@ def _rate_limiter(settings: Settings, factory: sessionmaker[Session]) -> RateLim
     return MemoryRateLimiter()
 
 
-def _resources(settings: Settings, engine: Engine) -> Resources:
+def build_resources(settings: Settings, engine: Engine) -> Resources:
+    """A new set of the process-wide objects: empty caches, limiters and loaded maps."""
     session_factory = create_session_factory(engine)
     locator = GridLocator()
     return Resources(
@@ -133,14 +134,20 @@ def _reports_database(settings: Settings) -> Database | None:
 _ROUTE_TEMPLATES: dict[int, str] = {}
 
 
+def configure_process(settings: Settings) -> None:
+    """What `settings` set for the whole process rather than for one app: the log format,
+    whether statistics are kept as tickets change, the duplicate score's data."""
+    logs.install(settings.log_format, settings.log_level)
+    rollup.keep_rollups(settings.stats_rollups)
+    gazetteer.load_data(settings.places_file)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
-    logs.install(settings.log_format, settings.log_level)
+    configure_process(settings)
     engine = create_db_engine(settings)
-    resources = _resources(settings, engine)
-    rollup.keep_rollups(settings.stats_rollups)
-    gazetteer.load_data(settings.places_file)
+    resources = build_resources(settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

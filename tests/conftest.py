@@ -34,7 +34,7 @@ from app.demo.seed import seed_demo_city
 from app.main import create_app
 from app.schema_version import upgrade_to_head
 from app.sla.defaults import ensure_defaults
-from tests.apps import in_test_transaction
+from tests.apps import fresh_app, in_test_transaction
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
 JWT_SECRET = "test-secret-" + "x" * 40
@@ -216,8 +216,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 @pytest.fixture
 def anonymous(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """The real app over HTTP, its database work inside the test's transaction."""
-    app = create_app(settings)
-    in_test_transaction(app, session_factory)
+    app = in_test_transaction(fresh_app(settings), session_factory)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -237,8 +236,7 @@ def committing_client(
 
     What it wrote is deleted afterwards.
     """
-    app = create_app(settings)
-    with TestClient(app, headers=auth["dispatcher"]) as test_client:
+    with TestClient(fresh_app(settings), headers=auth["dispatcher"]) as test_client:
         yield test_client
     with engine.begin() as connection:
         for table in TRANSACTIONAL_TABLES:

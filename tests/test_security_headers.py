@@ -4,9 +4,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.main import create_app
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 
 
 def test_api_answers_carry_security_headers(client: TestClient) -> None:
@@ -63,8 +62,7 @@ def test_cors_allows_the_configured_mobile_web_app(
     settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     origin = "https://m.12345.example.gov.cn"
-    app = create_app(settings.model_copy(update={"cors_origins": [origin]}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, cors_origins=[origin])
     with TestClient(app) as browser:
         preflight = browser.options(
             "/api/v1/tickets",

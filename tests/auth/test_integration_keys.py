@@ -13,9 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit.models import AuditEntry
 from app.clock import FrozenClock
 from app.config import Settings
-from app.main import create_app
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 from tests.auth.test_login import CLIENTS, TICKETS, USERS, _assert_problem
 
 GRACE_MINUTES = 90
@@ -25,8 +24,7 @@ GRACE_MINUTES = 90
 def api(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """The app with no remembered credentials: every request checks its key, so the end
     of a grace period shows at once."""
-    app = create_app(settings.model_copy(update={"credential_cache_seconds": 0}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, credential_cache_seconds=0)
     with TestClient(app) as client:
         yield client
 

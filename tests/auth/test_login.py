@@ -32,7 +32,7 @@ from app.config import Settings
 from app.main import create_app
 from app.tickets.models import Ticket
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 from tests.auth.conftest import PASSWORD, Account
 from tests.conftest import JWT_SECRET
 
@@ -57,8 +57,7 @@ def client_with(
     with ExitStack() as stack:
 
         def make(**changes: Any) -> TestClient:
-            app = create_app(settings.model_copy(update=changes))
-            in_test_transaction(app, session_factory)
+            app = app_with(settings, session_factory, **changes)
             return stack.enter_context(TestClient(app))
 
         yield make

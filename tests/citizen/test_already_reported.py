@@ -7,10 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
 from tests import factories
-from tests.apps import in_test_transaction, set_resources
+from tests.apps import app_with, set_resources
 
 SIMILAR = "/api/v1/public/tickets/similar"
 ME_TOO = "/api/v1/public/tickets/me-too"
@@ -111,8 +110,7 @@ def test_me_too_on_a_ticket_no_longer_open_is_refused(anonymous: TestClient, aut
 def test_already_reported_is_rate_limited_per_address(
     settings: Settings, session_factory: Any
 ) -> None:
-    app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 2}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, rate_limit_public_per_minute=2)
     set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         statuses = [_ask(citizen).status_code for _ in range(3)]

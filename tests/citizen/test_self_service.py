@@ -9,11 +9,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.main import create_app
 from app.ratelimit.limiter import MemoryRateLimiter
 from app.tickets.models import Ticket
 from tests import factories
-from tests.apps import in_test_transaction, set_resources
+from tests.apps import app_with, set_resources
 
 # A fixed instant, so a test never straddles two rate-limit windows.
 MID_MINUTE = datetime(2026, 11, 23, 9, 30, 30, tzinfo=UTC)
@@ -142,8 +141,7 @@ def test_evaluation_once_after_the_reply(
 def test_guessing_codes_is_rate_limited(
     settings: Settings, session_factory: Any, filed: dict[str, Any]
 ) -> None:
-    app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 1000}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, rate_limit_public_per_minute=1000)
     set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         statuses = [
@@ -160,8 +158,7 @@ def test_guessing_codes_is_rate_limited(
 def test_public_endpoints_are_rate_limited_per_address(
     settings: Settings, session_factory: Any
 ) -> None:
-    app = create_app(settings.model_copy(update={"rate_limit_public_per_minute": 3}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, rate_limit_public_per_minute=3)
     set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         responses = [

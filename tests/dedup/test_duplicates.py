@@ -14,12 +14,11 @@ from app.config import Settings
 from app.dedup import service as dedup
 from app.dedup.places import locate
 from app.dedup.service import dedup_settings
-from app.main import create_app
 from app.routing.service import load_snapshot
 from app.tickets.models import Ticket
 from bench.dedup import captured_selects
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 from tests.dedup.pairs import demo_gazetteer
 
 TICKETS = "/api/v1/tickets"
@@ -35,9 +34,7 @@ FAR = {"lat": 27.3400, "lon": 118.1200, "crs": "wgs84"}  # 1.1 km north
 def _app(settings: Settings, session_factory: sessionmaker[Session], **changes: Any) -> Any:
     # The scores pinned, so these tests follow the flow, not the weights of the day.
     pinned = {"dedup_merge_score": 0.8, "dedup_flag_score": 0.45}
-    app = create_app(settings.model_copy(update={"dedup_auto_merge": True, **pinned, **changes}))
-    in_test_transaction(app, session_factory)
-    return app
+    return app_with(settings, session_factory, dedup_auto_merge=True, **pinned, **changes)
 
 
 @pytest.fixture

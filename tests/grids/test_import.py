@@ -16,9 +16,9 @@ from app.cli import main
 from app.config import Settings
 from app.grids.locator import GridLocator
 from app.grids.models import GridRevision
-from app.main import MULTIPART_OVERHEAD_BYTES, create_app
+from app.main import MULTIPART_OVERHEAD_BYTES
 from app.units.models import Grid
-from tests.apps import in_test_transaction, set_resources
+from tests.apps import app_with, set_resources
 from tests.grids import geojson_samples as samples
 from tests.grids.geojson_samples import FeatureCollection
 
@@ -461,9 +461,7 @@ def small_upload_client(
     settings: Settings, session_factory: sessionmaker[Session]
 ) -> Iterator[TestClient]:
     """The app with uploads limited to 2 x 40 kB (plus the multipart allowance)."""
-    small = settings.model_copy(update={"max_photo_bytes": 40_000, "max_photos_per_ticket": 2})
-    app = create_app(small)
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, max_photo_bytes=40_000, max_photos_per_ticket=2)
     with TestClient(app) as test_client:
         yield test_client
 

@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.main import create_app
 from tests import factories
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 
 TICKETS = "/api/v1/tickets"
 Auth = dict[str, dict[str, str]]
@@ -61,9 +60,7 @@ def city_client(
     settings: Settings, session_factory: sessionmaker[Session], auth: Auth
 ) -> Iterator[TestClient]:
     """The app of a city whose web forms are suggestions unless they say otherwise."""
-    configured = settings.model_copy(update={"channel_request_types": {"web": "suggestion"}})
-    app = create_app(configured)
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, channel_request_types={"web": "suggestion"})
     with TestClient(app, headers=auth["citizen_app"]) as client:
         yield client
 

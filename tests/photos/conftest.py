@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.main import create_app
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 
 ClientMaker = Callable[..., TestClient]
 
@@ -23,8 +22,7 @@ def client_with(
     with ExitStack() as stack:
 
         def make(**changes: Any) -> TestClient:
-            app = create_app(settings.model_copy(update=changes))
-            in_test_transaction(app, session_factory)
+            app = app_with(settings, session_factory, **changes)
             return stack.enter_context(TestClient(app, headers=auth["dispatcher"]))
 
         yield make

@@ -10,9 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings
-from app.main import create_app
 from app.webhooks.safety import RefusedUrl, check_url
-from tests.apps import in_test_transaction
+from tests.apps import app_with
 
 SUBSCRIPTIONS = "/api/v1/webhook-subscriptions"
 PUBLIC_URL = "https://93.184.215.14/hooks"  # a public address: nothing is sent in these tests
@@ -28,8 +27,7 @@ def _problem(response: Any, status: int) -> dict[str, Any]:
 @pytest.fixture
 def strict(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
     """The app as production runs it: private addresses and plain http refused."""
-    app = create_app(settings.model_copy(update={"webhook_allow_private": False}))
-    in_test_transaction(app, session_factory)
+    app = app_with(settings, session_factory, webhook_allow_private=False)
     with TestClient(app) as test_client:
         yield test_client
 

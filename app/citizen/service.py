@@ -76,10 +76,18 @@ def public_upload(session: Session, upload_id: str, kind: UploadKind) -> Photo:
 
 
 def reply_attachments(session: Session, ticket: Ticket) -> list[TicketAttachment]:
-    """The public photos and files of the reply the citizen reads, once there is one."""
+    """The public photos and files of the reply the citizen reads, once there is one. A
+    ticket merged into another reads the reply of the ticket that handled both, so it
+    gets that ticket's reply attachments: staff made them public, and nothing else of
+    that ticket (its reporter, its notes, its own photos) comes with them."""
     if ticket.reply_text is None:
         return []
-    return [a for a in ticket.attachments if a.is_public and a.role == AttachmentRole.REPLY]
+    if ticket.parent_id is None:
+        attachments = ticket.attachments
+    else:
+        query = select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.parent_id)
+        attachments = list(session.scalars(query.order_by(TicketAttachment.position)))
+    return [a for a in attachments if a.is_public and a.role == AttachmentRole.REPLY]
 
 
 def _proves(ticket: Ticket, credentials: CitizenCredentials) -> bool:

@@ -1,8 +1,9 @@
 """Replies and notes with evidence: staff upload photos and files and attach them to a
 reply, a note or a return visit; the citizen's own view shows the reply and its public
-photos and files; every unit with a part records its progress, and assisting units mark
-their part done."""
+photos and files (a merged ticket's citizen: those of the ticket that handled both); every
+unit with a part records its progress, and assisting units mark their part done."""
 
+import json
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.workflow.helpers import (
     department_ticket,
     done,
     events,
+    file_ticket,
     read,
 )
 
@@ -193,6 +195,55 @@ def test_a_file_listed_as_a_photo_is_refused_saying_where_it_belongs(
     assert response.status_code == 422, response.text
     assert response.json()["detail"] == f"{report} is a file, not a photo: list it under files."
     assert read(client, signed["number"])["version"] == version
+
+
+def test_a_merged_citizen_sees_the_reply_and_public_evidence_of_the_ticket_that_handled_it(
+    client: TestClient, anonymous: TestClient, auth: Auth
+) -> None:
+    urban = auth["urban"]
+    parent = department_ticket(client)
+    child_body = factories.hotline_12345(
+        reporter={"name": "李四", "phone": "13900001111"},
+        description="建安大道88号路灯坏了好几天",
+        call=factories.call(caller_number="13900001111"),
+    )
+    child = file_ticket(client, child_body)
+    merge = {"parent_number": parent["number"], "reason": "同一盏路灯"}
+    assert act(client, child["number"], "merge", merge).json()["status"] == "merged"
+    before = citizen_view(anonymous, child)
+    assert (before["reply"], before["reply_photos"], before["reply_files"]) == (None, [], [])
+
+    secret_photo = upload(client, urban, (90, 91, 92))
+    secret_file = upload_file(client, urban, (90, 91, 92))
+    internal = {
+        "text": "举报人张三反映邻居私接电线",
+        "photos": [secret_photo],
+        "files": [secret_file],
+    }
+    done(client, parent["number"], "sign", {}, urban)
+    done(client, parent["number"], "notes", internal, urban)
+    shown_photo = upload(client, urban, (93, 94, 95))
+    shown_file = upload_file(client, urban, (93, 94, 95))
+    kept_file = upload_file(client, urban, (96, 97, 98))
+    reply = {"reply": REPAIRED, "photos": [shown_photo], "files": [shown_file]}
+    done(client, parent["number"], "reply", reply, urban)
+    done(client, parent["number"], "notes", {"text": "附件", "files": [kept_file]}, urban)
+
+    view = citizen_view(anonymous, child)
+
+    assert view["number"] == child["number"]
+    assert view["reply"] == REPAIRED
+    assert [p["url"] for p in view["reply_photos"]] == [f"/api/v1/public/photos/{shown_photo}"]
+    assert [f["url"] for f in view["reply_files"]] == [f"/api/v1/public/files/{shown_file}"]
+    assert anonymous.get(view["reply_files"][0]["url"]).status_code == 200
+    assert anonymous.get(view["reply_photos"][0]["url"]).status_code == 200
+    # Nothing else of the other ticket: not its reporter, its words, its notes or evidence.
+    text = json.dumps(view, ensure_ascii=False)
+    for private in ("张三", "13812341234", "138****1234", parent["description"], internal["text"]):
+        assert private not in text
+    for hidden in (secret_photo, secret_file, kept_file, parent["tracking_code"]):
+        assert hidden not in text
+    assert view["title"] == child["title"]
 
 
 def test_assisting_units_record_their_part_and_the_lead_sees_who_has_not(

@@ -5,12 +5,12 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, File, Response, UploadFile
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import PrincipalDep
 from app.auth.policy import ensure_may_upload_files, ensure_may_upload_photos
-from app.auth.principal import ClientPrincipal, Principal
+from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import (
@@ -37,6 +37,7 @@ from app.photos.serving import (
 from app.photos.storage import PhotoStore
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketAttachment
+from app.tickets.vocabulary import REPORT_ROLES
 
 router = APIRouter(prefix="/photos", tags=["photos"])
 files_router = APIRouter(prefix="/files", tags=["files"])
@@ -45,14 +46,20 @@ Checked = TypeVar("Checked")
 
 
 def _may_see(session: Session, principal: Principal, upload_id: str) -> bool:
-    """Whether the upload belongs to a ticket `principal` may read (any, city-wide staff)."""
-    if not isinstance(principal, ClientPrincipal) and principal.sees_citywide:
+    """Whether the upload belongs to a ticket `principal` may read (any, city-wide staff);
+    an integration reads the report's own photos and what staff made public, as the
+    citizen does."""
+    if isinstance(principal, StaffPrincipal) and principal.sees_citywide:
         return True
     query = (
         select(TicketAttachment.id)
         .join(Ticket, Ticket.id == TicketAttachment.ticket_id)
         .where(TicketAttachment.photo_id == upload_id)
     )
+    if isinstance(principal, ClientPrincipal):
+        query = query.where(
+            or_(TicketAttachment.is_public, TicketAttachment.role.in_(REPORT_ROLES))
+        )
     condition = scoping.visible_to(principal)
     if condition is not None:
         query = query.where(condition)

@@ -18,6 +18,7 @@ from app.schemas import InputModel, OutputModel, Page, Reason
 from app.tickets.counting import EXACT_UP_TO
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.tickets.vocabulary import (
+    REPORT_ROLES,
     Channel,
     ClockKind,
     ClockState,
@@ -245,12 +246,12 @@ class TicketRead(OutputModel):
             parent_number=ticket.parent.number if ticket.parent else None,
             photos=[
                 AttachmentRead.of(attachment)
-                for attachment in ticket.attachments
+                for attachment in _attachments(ticket, disclosure)
                 if attachment.photo.kind == UploadKind.PHOTO
             ],
             files=[
                 FileAttachmentRead.of(attachment)
-                for attachment in ticket.attachments
+                for attachment in _attachments(ticket, disclosure)
                 if attachment.photo.kind == UploadKind.FILE
             ],
             channel_data=_channel_data(ticket, disclosure),
@@ -258,6 +259,12 @@ class TicketRead(OutputModel):
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
         )
+
+
+def _attachments(ticket: Ticket, disclosure: Disclosure) -> list[TicketAttachment]:
+    if disclosure.internal_evidence:
+        return ticket.attachments
+    return [a for a in ticket.attachments if a.is_public or a.role in REPORT_ROLES]
 
 
 def _reporter(ticket: Ticket, disclosure: Disclosure) -> ReporterRead | None:

@@ -169,9 +169,10 @@ def photo_files(variant: int = 0) -> list[tuple[str, tuple[str, bytes, str]]]:
     ]
 
 
-def file_files() -> list[tuple[str, tuple[str, bytes, str]]]:
-    """A PDF upload, as a unit sends its inspection report."""
-    return [("files", ("report.pdf", factories.pdf_bytes(), "application/pdf"))]
+def file_files(variant: int = 0) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """A PDF upload, as a unit sends its inspection report; each variant another file."""
+    pdf = factories.pdf_bytes(colour=(variant % 256, 250, 250))
+    return [("files", ("report.pdf", pdf, "application/pdf"))]
 
 
 class Scene:
@@ -264,7 +265,8 @@ class Scene:
 
     def file_on(self, placement: str, *, public: bool = False) -> str:
         """A file the dispatcher attached to this scene's ticket placed so, with a note."""
-        [uploaded] = self._post_as_dispatcher(Call(FILES, files=file_files()))
+        call = Call(FILES, files=file_files(next(self._photo_variants)))
+        [uploaded] = self._post_as_dispatcher(call)
         note = {"text": "现场检查报告", "public": public, "files": [uploaded["id"]]}
         call = Call(f"{TICKETS}/{self.ticket(placement)}/notes", json=note)
         assert_answer(self.send("dispatcher", "POST", call), 200, "dispatcher")
@@ -380,7 +382,7 @@ EXPECTED: dict[str, str] = {
     "POST /photos":                                 "401 201 201 403 201 201 201 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 404 200 404",
     "POST /files":                                  "401 201 201 403 201 201 201 201 403 403 403",
-    "GET /files/{file_id}":                         "401 200 200 200 404 200 200 200 200 404 404",
+    "GET /files/{file_id}":                         "401 200 200 200 404 200 200 200 404 404 404",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
     "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
@@ -1074,6 +1076,32 @@ def test_a_photo_on_a_visible_and_a_hidden_ticket_is_served(scene: Scene) -> Non
     assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 404
     scene.file(PLACEMENTS["urban_management"], (photo_id,))
     assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 200
+
+
+def test_an_integration_reads_the_evidence_staff_made_public_and_no_other(scene: Scene) -> None:
+    """The call centre reads back its ticket as the citizen would: the report's own photos
+    and what staff made public, not their internal photos and files."""
+    internal, public = scene.file_on("unit_grid"), scene.file_on("unit_grid", public=True)
+    internal_photo = scene.upload_photo()
+    note = Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/notes",
+        json={"text": "内部照片", "photos": [internal_photo]},
+    )
+    assert_answer(scene.send("dispatcher", "POST", note), 200, "dispatcher")
+    ticket = Call(f"{TICKETS}/{scene.ticket('unit_grid')}")
+
+    as_key = scene.send("call_centre", "GET", ticket).json()
+    as_staff = scene.send("dispatcher", "GET", ticket).json()
+
+    assert [f["file_id"] for f in as_key["files"]] == [public]
+    assert as_key["photos"] == []
+    assert {f["file_id"] for f in as_staff["files"]} == {internal, public}
+    assert [p["photo_id"] for p in as_staff["photos"]] == [internal_photo]
+    for upload, expected in ((f"{FILES}/{internal}", 404), (f"{FILES}/{public}", 200)):
+        assert_answer(scene.send("call_centre", "GET", Call(upload)), expected, "call_centre")
+    assert_answer(
+        scene.send("call_centre", "GET", Call(f"{PHOTOS}/{internal_photo}")), 404, "call_centre"
+    )
 
 
 # --- Reporters: the full identity takes an audited reveal, by whoever needs it. ---

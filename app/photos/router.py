@@ -81,13 +81,13 @@ _STATUS_FOR_REJECTION: dict[type[UploadRejected], type[HotlineError]] = {
 
 
 def _check_all(
-    files: list[UploadFile], settings: Settings, check: Callable[[bytes], Checked]
+    files: list[UploadFile], settings: Settings, kind: UploadKind, check: Callable[[bytes], Checked]
 ) -> list[tuple[UploadFile, Checked]]:
     """Every file checked before any is stored: one bad file stores none, and the answer
     names it."""
     if len(files) > settings.max_photos_per_ticket:
         raise UnprocessableContent(
-            f"At most {settings.max_photos_per_ticket} files per upload.", field="files"
+            f"At most {settings.max_photos_per_ticket} {kind}s per upload.", field="files"
         )
     checked = []
     for upload in files:
@@ -123,6 +123,7 @@ def upload_photos(
     cleaned = _check_all(
         files,
         settings,
+        UploadKind.PHOTO,
         lambda data: imaging.clean_photo(
             data, max_bytes=settings.max_photo_bytes, max_pixels=settings.max_photo_pixels
         ),
@@ -177,6 +178,7 @@ def upload_files(
     checked = _check_all(
         files,
         settings,
+        UploadKind.FILE,
         lambda data: documents.check_file(data, max_bytes=settings.max_photo_bytes),
     )
     store = PhotoStore.of(settings)

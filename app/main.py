@@ -15,8 +15,8 @@ from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router
-from app.citizen.router import photos_router as citizen_photos_router
 from app.citizen.router import router as citizen_router
+from app.citizen.router import uploads_router as citizen_uploads_router
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory, request_slots
 from app.dedup import gazetteer
@@ -32,6 +32,7 @@ from app.observability import logs, metrics
 from app.observability.requests import RequestObserver, route_templates
 from app.observability.router import router as metrics_router
 from app.open311.router import router as open311_router
+from app.photos.router import files_router
 from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
@@ -70,8 +71,8 @@ def _body_limit(settings: Settings) -> Callable[[str], int]:
     photo_upload_limit = (
         settings.max_photo_bytes * settings.max_photos_per_ticket + MULTIPART_OVERHEAD_BYTES
     )
-    # A city's grid map is far over the JSON limit: it gets the photo upload's allowance.
-    upload_paths = {f"{API_PREFIX}/photos", f"{API_PREFIX}/grids/import"}
+    # Files take the photos' allowance; so does a city's grid map, far over the JSON limit.
+    upload_paths = {f"{API_PREFIX}/photos", f"{API_PREFIX}/files", f"{API_PREFIX}/grids/import"}
 
     def limit_for(path: str) -> int:
         return photo_upload_limit if path in upload_paths else settings.max_body_bytes
@@ -221,13 +222,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         intake.router,
         tickets_router,
         photos_router,
+        files_router,
         categories_router,
         audit_router,
         grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
         auth_router,
         citizen_router,
-        citizen_photos_router,
+        citizen_uploads_router,
         routing_router,
         workflow_router,
         sla_router,

@@ -2,8 +2,11 @@
 
 import io
 import itertools
+import time
+from datetime import UTC, datetime
 from typing import Any
 
+import openpyxl
 from PIL import Image
 
 from app.demo.city import build_demo_city
@@ -119,4 +122,33 @@ def jpeg_bytes(
 def png_bytes(width: int = 32, height: int = 32) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (10, 120, 10)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+SCANNED_AT = time.gmtime(datetime(2026, 11, 23, 9, 30, tzinfo=UTC).timestamp())
+
+
+def pdf_bytes(pages: int = 1, colour: tuple[int, int, int] = (250, 250, 250)) -> bytes:
+    """A real PDF, as a scanner or an office suite's "save as PDF" writes one: each page a
+    scanned image; each colour gives other bytes, so another file id."""
+    scans = [Image.new("RGB", (120, 170), colour) for _ in range(pages)]
+    buffer = io.BytesIO()
+    scans[0].save(
+        buffer,
+        "PDF",
+        save_all=True,
+        append_images=scans[1:],
+        resolution=72,
+        creationDate=SCANNED_AT,  # the same bytes on every call, so the same file id
+        modDate=SCANNED_AT,
+    )
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    """A real Excel workbook (an office document: refused as a file)."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["整改事项", "完成时间"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
     return buffer.getvalue()

@@ -297,3 +297,67 @@ def _migrate_with(engine: Engine, tmp_path: Path, migration: str) -> None:
         config = alembic_config(connection)
         config.set_main_option("script_location", str(scripts))
         command.upgrade(config, "head")
+
+
+def _upload_row(kind: str | None, upload_id: str) -> dict[str, object]:
+    row: dict[str, object] = {
+        "id": upload_id,
+        "content_type": "image/jpeg",
+        "extension": "jpg",
+        "width": 64,
+        "height": 48,
+        "size_bytes": 3,
+        "created_at": AT,
+    }
+    if kind == "file":
+        row |= {"kind": "file", "content_type": "application/pdf", "extension": "pdf"}
+        row |= {"width": None, "height": None, "filename": "报告.pdf"}
+    return row
+
+
+def _count(connection: Connection, table: str) -> int:
+    counted: int = connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    return counted
+
+
+def test_photos_stay_photos_with_their_bytes_when_files_come_and_go(fresh_engine: Engine) -> None:
+    """The migration that lets uploads be files copies the photo table on SQLite: the
+    photos' bytes and attachments survive it, and undoing it drops the files alone."""
+    before_files = "accceb3a5996"
+    _migrate(fresh_engine, "upgrade", before_files)
+    photo_id, file_id = "a" * 64, "b" * 64
+    with fresh_engine.begin() as connection:
+        ticket_id = _insert_ticket(connection)
+        photos = Table("photo", MetaData(), autoload_with=connection)
+        connection.execute(insert(photos).values(_upload_row(None, photo_id)))
+        connection.execute(
+            text("INSERT INTO photo_bytes VALUES (:id, :data)"), {"id": photo_id, "data": b"jpg"}
+        )
+        attachment = {"ticket_id": ticket_id, "photo_id": photo_id, "role": "evidence"}
+        _insert(connection, "ticket_attachment", attachment | {"position": 0, "created_at": AT})
+
+    _migrate(fresh_engine, "upgrade", "head")
+
+    with fresh_engine.begin() as connection:
+        kind = connection.execute(text("SELECT kind FROM photo")).scalar_one()
+        assert (
+            kind,
+            _count(connection, "photo_bytes"),
+            _count(connection, "ticket_attachment"),
+        ) == ("photo", 1, 1)
+        photos = Table("photo", MetaData(), autoload_with=connection)
+        connection.execute(insert(photos).values(_upload_row("file", file_id)))
+        connection.execute(
+            text("INSERT INTO photo_bytes VALUES (:id, :data)"), {"id": file_id, "data": b"pdf"}
+        )
+        attachment = {"ticket_id": ticket_id, "photo_id": file_id, "role": "reply"}
+        _insert(connection, "ticket_attachment", attachment | {"position": 1, "created_at": AT})
+
+    _migrate(fresh_engine, "downgrade", before_files)
+
+    with fresh_engine.connect() as connection:
+        assert connection.execute(text("SELECT id FROM photo")).scalars().all() == [photo_id]
+        assert connection.execute(text("SELECT photo_id FROM photo_bytes")).scalars().all() == [
+            photo_id
+        ]
+        assert _count(connection, "ticket_attachment") == 1

@@ -21,6 +21,11 @@ TAGS: list[dict[str, Any]] = [
     },
     {"name": "photos", "description": "Photos attached to tickets: upload, then read."},
     {
+        "name": "files",
+        "description": "Staff's documents (PDF) attached to replies, notes and return "
+        "visits: upload, then download.",
+    },
+    {
         "name": "citizens",
         "description": "The public's own calls, without credentials: look up one's tickets, "
         "evaluate a reply, find similar reports, add oneself to one (me too).",

@@ -1,4 +1,4 @@
-"""Who may file tickets and upload photos."""
+"""Who may file tickets and upload photos and files."""
 
 from app.auth.principal import ClientPrincipal, Principal
 from app.auth.roles import MANUAL_INTAKE_ROLES, Role
@@ -34,3 +34,11 @@ def ensure_may_upload_photos(principal: Principal) -> None:
     if isinstance(principal, ClientPrincipal) or principal.role in PHOTO_UPLOAD_ROLES:
         return
     raise Forbidden(f"A {principal.role} does not upload photos.")
+
+
+def ensure_may_upload_files(principal: Principal) -> None:
+    """Files are staff's evidence of their handling: integrations send photos only."""
+    if not isinstance(principal, ClientPrincipal) and principal.role in PHOTO_UPLOAD_ROLES:
+        return
+    who = "An integration" if isinstance(principal, ClientPrincipal) else f"A {principal.role}"
+    raise Forbidden(f"{who} does not upload files.")

@@ -1,5 +1,7 @@
 """HTTP for citizens, without an account: rate limited so numbers cannot be enumerated."""
 
+from collections.abc import Iterable
+
 from fastapi import APIRouter, Depends, Request, Response
 
 from app.auth.actors import ActorKind
@@ -11,6 +13,7 @@ from app.citizen.schemas import (
     MeToo,
     MeTooAnswer,
     PublicEvent,
+    PublicFile,
     PublicPhoto,
     SimilarQuery,
     SimilarTickets,
@@ -21,10 +24,18 @@ from app.dedup.gazetteer import gazetteer_for
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.observability.requests import note_actor, note_ticket
-from app.photos.serving import IMAGE_CONTENT, MISSING_BYTES, photo_response
+from app.photos.kinds import UploadKind
+from app.photos.schemas import pixels
+from app.photos.serving import (
+    FILE_CONTENT,
+    IMAGE_CONTENT,
+    MISSING_BYTES,
+    file_response,
+    photo_response,
+)
 from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
-from app.tickets.vocabulary import PUBLIC_EVENTS, AttachmentRole, EventKind
+from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
 
 router = APIRouter(
     prefix="/public/tickets",
@@ -45,16 +56,35 @@ def _own_ticket(session: SessionDep, credentials: CitizenCredentials, request: R
 
 
 PUBLIC_PHOTOS = "/api/v1/public/photos"
+PUBLIC_FILES = "/api/v1/public/files"
 
 
 def _photo(attachment: TicketAttachment) -> PublicPhoto:
     photo = attachment.photo
+    width, height = pixels(photo)
     return PublicPhoto(
         url=f"{PUBLIC_PHOTOS}/{photo.id}",
         content_type=photo.content_type,
-        width=photo.width,
-        height=photo.height,
+        width=width,
+        height=height,
     )
+
+
+def _file(attachment: TicketAttachment) -> PublicFile:
+    file = attachment.photo
+    return PublicFile(
+        url=f"{PUBLIC_FILES}/{file.id}", content_type=file.content_type, size_bytes=file.size_bytes
+    )
+
+
+def _split(attachments: Iterable[TicketAttachment]) -> tuple[list[PublicPhoto], list[PublicFile]]:
+    photos, files = [], []
+    for attachment in attachments:
+        if attachment.photo.kind == UploadKind.FILE:
+            files.append(_file(attachment))
+        else:
+            photos.append(_photo(attachment))
+    return photos, files
 
 
 def _event(event: TicketEvent, public: dict[str, TicketAttachment]) -> PublicEvent:
@@ -63,13 +93,14 @@ def _event(event: TicketEvent, public: dict[str, TicketAttachment]) -> PublicEve
     )
     if event.kind == EventKind.PUBLIC_NOTE_ADDED:
         shown.text = event.payload.get("text")
-        ids = event.payload.get("photos", [])
-        shown.photos = [_photo(public[photo_id]) for photo_id in ids if photo_id in public]
+        ids = [*event.payload.get("photos", []), *event.payload.get("files", [])]
+        shown.photos, shown.files = _split(public[i] for i in ids if i in public)
     return shown
 
 
 def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
     public = {a.photo_id: a for a in ticket.attachments if a.is_public}
+    reply_photos, reply_files = _split(service.reply_attachments(session, ticket))
     return CitizenTicketView(
         number=ticket.number,
         status=ticket.status,
@@ -79,9 +110,8 @@ def _view(session: SessionDep, ticket: Ticket) -> CitizenTicketView:
         updated_at=ticket.updated_at,
         reply_due_at=ticket.reply_due_at,
         reply=ticket.reply_text,
-        reply_photos=[
-            _photo(a) for a in ticket.attachments if a.is_public and a.role == AttachmentRole.REPLY
-        ],
+        reply_photos=reply_photos,
+        reply_files=reply_files,
         can_evaluate=service.can_evaluate(session, ticket),
         timeline=[_event(event, public) for event in service.public_timeline(session, ticket)],
     )
@@ -93,15 +123,15 @@ _NO_SUCH_TICKET = problem_responses(
 )
 
 
-photos_router = APIRouter(
-    prefix="/public/photos",
+uploads_router = APIRouter(
+    prefix="/public",
     tags=["citizens"],
     dependencies=[Depends(per_address("public", lambda s: s.rate_limit_public_per_minute))],
 )
 
 
-@photos_router.get(
-    "/{photo_id}",
+@uploads_router.get(
+    "/photos/{photo_id}",
     summary="A photo staff showed the citizen (a reply's, a public note's), metadata removed",
     response_class=Response,
     responses={
@@ -112,7 +142,24 @@ photos_router = APIRouter(
 def public_photo(photo_id: str, session: SessionDep, settings: SettingsDep) -> Response:
     """No credentials: the id is a content hash nobody can guess, given in the citizen's
     own view, and only photos staff made public are served."""
-    return photo_response(session, settings, service.public_photo(session, photo_id))
+    photo = service.public_upload(session, photo_id, UploadKind.PHOTO)
+    return photo_response(session, settings, photo)
+
+
+@uploads_router.get(
+    "/files/{file_id}",
+    summary="A file staff offered the citizen (a reply's, a public note's), as a download",
+    response_class=Response,
+    responses={
+        200: {"content": FILE_CONTENT},
+        **problem_responses((404, "No public file has that id"), MISSING_BYTES),
+    },
+)
+def public_file(file_id: str, session: SessionDep, settings: SettingsDep) -> Response:
+    """As for photos: only files staff made public, found by the id in the citizen's own
+    view. Named by its id, not by the name staff uploaded it under."""
+    file = service.public_upload(session, file_id, UploadKind.FILE)
+    return file_response(session, settings, file, show_name=False)
 
 
 @router.post(

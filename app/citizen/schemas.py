@@ -40,12 +40,21 @@ class PublicPhoto(OutputModel):
     height: int
 
 
+class PublicFile(OutputModel):
+    url: str = Field(
+        description="GET it without credentials, as a download: only public files are served."
+    )
+    content_type: str
+    size_bytes: int
+
+
 class PublicEvent(OutputModel):
     kind: str
     label: str
     at: datetime
     text: str | None = Field(None, description="A public progress note's text.")
     photos: list[PublicPhoto] = Field(default=[], description="A public progress note's photos.")
+    files: list[PublicFile] = Field(default=[], description="A public progress note's files.")
 
 
 class CitizenTicketView(OutputModel):
@@ -56,9 +65,15 @@ class CitizenTicketView(OutputModel):
     created_at: datetime
     updated_at: datetime
     reply_due_at: datetime | None
-    reply: str | None = Field(description="What the unit did, once it has replied.")
+    reply: str | None = Field(
+        description="What the unit did, once it has replied; for a ticket merged into "
+        "another, the reply of the ticket that handled both."
+    )
     reply_photos: list[PublicPhoto] = Field(
         default=[], description="The photos the unit showed with its reply."
+    )
+    reply_files: list[PublicFile] = Field(
+        default=[], description="The documents (PDF) the unit offered with its reply."
     )
     can_evaluate: bool
     timeline: list[PublicEvent]

@@ -24,6 +24,7 @@ from app.dedup.similarity import keys_for_matching, text_for_matching
 from app.dedup.words import load_vocabulary
 from app.errors import Conflict, NotFound, UnknownReference
 from app.geo.crs import to_wgs84
+from app.photos.kinds import UploadKind
 from app.photos.models import Photo
 from app.privacy.masking import national_phone, same_phone
 from app.routing.service import RoutingSnapshot
@@ -34,6 +35,7 @@ from app.tickets.service import mark_changed
 from app.tickets.vocabulary import (
     EVALUABLE_STATUSES,
     OPEN_STATUSES,
+    AttachmentRole,
     EventKind,
     TicketStatus,
 )
@@ -59,18 +61,33 @@ def find_own_ticket(session: Session, credentials: CitizenCredentials) -> Ticket
     return ticket
 
 
-def public_photo(session: Session, photo_id: str) -> Photo:
-    """A photo staff chose to show citizens (a reply's, a public note's), else 404: the
-    reporter's own photos are never served here."""
+def public_upload(session: Session, upload_id: str, kind: UploadKind) -> Photo:
+    """A photo or file staff chose to show citizens (a reply's, a public note's), else
+    404: the reporter's own photos and staff's internal evidence are never served here."""
     query = (
         select(Photo)
         .join(TicketAttachment, TicketAttachment.photo_id == Photo.id)
-        .where(Photo.id == photo_id, TicketAttachment.is_public)
+        .where(Photo.id == upload_id, Photo.kind == kind, TicketAttachment.is_public)
     )
-    photo = session.scalars(query.limit(1)).first()
-    if photo is None:
-        raise NotFound(f"No public photo has id {photo_id!r}.")
-    return photo
+    upload = session.scalars(query.limit(1)).first()
+    if upload is None:
+        raise NotFound(f"No public {kind} has id {upload_id!r}.")
+    return upload
+
+
+def reply_attachments(session: Session, ticket: Ticket) -> list[TicketAttachment]:
+    """The public photos and files of the reply the citizen reads, once there is one. A
+    ticket merged into another reads the reply of the ticket that handled both, so it
+    gets that ticket's reply attachments: staff made them public, and nothing else of
+    that ticket (its reporter, its notes, its own photos) comes with them."""
+    if ticket.reply_text is None:
+        return []
+    if ticket.parent_id is None:
+        attachments = ticket.attachments
+    else:
+        query = select(TicketAttachment).where(TicketAttachment.ticket_id == ticket.parent_id)
+        attachments = list(session.scalars(query.order_by(TicketAttachment.position)))
+    return [a for a in attachments if a.is_public and a.role == AttachmentRole.REPLY]
 
 
 def _proves(ticket: Ticket, credentials: CitizenCredentials) -> bool:

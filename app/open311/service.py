@@ -28,6 +28,7 @@ from app.categories.service import list_taxonomy
 from app.channels.schemas import TicketIntake
 from app.clock import utc_now
 from app.errors import Forbidden, HotlineError, NotFound
+from app.photos.kinds import UploadKind
 from app.privacy.masking import mask_phones_in_text
 from app.tickets.models import Ticket
 from app.tickets.vocabulary import OPEN_STATUSES, Channel, RequestType, TicketStatus
@@ -349,7 +350,10 @@ def _extended(ticket: Ticket) -> dict[str, Any]:
 def as_request(ticket: Ticket, photo_url: str, *, extensions: bool) -> dict[str, Any]:
     """A ticket as Open311 shows it to anyone (see the module's docstring)."""
     described = not ticket.is_confidential
-    photos = sorted(ticket.attachments, key=lambda attachment: attachment.position)
+    photos = sorted(
+        (a for a in ticket.attachments if a.photo.kind == UploadKind.PHOTO),
+        key=lambda attachment: attachment.position,
+    )
     shown: dict[str, Any] = {
         "service_request_id": ticket.number,
         "status": _open_or_closed(ticket.status),

@@ -1,7 +1,7 @@
 """Vet and clean an uploaded photo: bytes in, a metadata-free upright image out.
 
-Pure: no database, no HTTP. The caller maps the `ImageRejected` subclasses to status codes
-(415 unsupported type, 413 too large, 422 corrupt) and stores `CleanPhoto.data`.
+Pure: no database, no HTTP. The caller maps the rejections (app.photos.rejections) to status
+codes (415 unsupported type, 413 too large, 422 corrupt) and stores `CleanPhoto.data`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from PIL import ExifTags, Image, ImageOps
+
+from app.photos.rejections import Corrupt, TooLarge, UnsupportedType, UploadRejected
 
 ACCEPTED_TYPES_TEXT = "JPEG, PNG or WebP"
 
@@ -34,23 +36,19 @@ _DECODE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
-class ImageRejected(Exception):
-    """Base: the upload is not an acceptable photo."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+# The names photo code knows; the reasons are those of every upload (app.photos.rejections).
+ImageRejected = UploadRejected
 
 
-class UnsupportedImageType(ImageRejected):
+class UnsupportedImageType(UnsupportedType):
     """The bytes are not a JPEG, PNG or WebP image (answer 415)."""
 
 
-class ImageTooLarge(ImageRejected):
+class ImageTooLarge(TooLarge):
     """Too many bytes or too many pixels (answer 413)."""
 
 
-class CorruptImage(ImageRejected):
+class CorruptImage(Corrupt):
     """The magic number says image, but it does not decode (answer 422)."""
 
 

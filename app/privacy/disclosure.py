@@ -24,12 +24,16 @@ class Disclosure:
     reporter: ReporterView
     tracking_code: bool  # the citizen's code, for whoever talks to the citizen
     admin_events: bool  # audit lines such as reporter reveals
+    internal_evidence: bool = True  # staff's photos and files not made public
 
 
 def disclosure_for(viewer: Principal, *, confidential: bool) -> Disclosure:
     if isinstance(viewer, ClientPrincipal):
         # The integration that filed the ticket already knows the reporter and the code.
-        return Disclosure(ReporterView.MASKED, tracking_code=True, admin_events=False)
+        # It reads back what the citizen may: of staff's evidence, what they made public.
+        return Disclosure(
+            ReporterView.MASKED, tracking_code=True, admin_events=False, internal_evidence=False
+        )
     return _staff_disclosure(viewer, confidential)
 
 

@@ -10,12 +10,15 @@ from pydantic import AwareDatetime, BeforeValidator, Field
 from app.auth.directory import ActorName
 from app.exports import ExportFormat
 from app.geo.crs import Crs
+from app.photos.kinds import UploadKind
+from app.photos.schemas import FILES_URL, PHOTOS_URL, pixels
 from app.privacy.disclosure import Disclosure, ReporterView
 from app.privacy.masking import mask_name, mask_phone
 from app.schemas import InputModel, OutputModel, Page, Reason
 from app.tickets.counting import EXACT_UP_TO
-from app.tickets.models import Ticket, TicketEvent
+from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.tickets.vocabulary import (
+    REPORT_ROLES,
     Channel,
     ClockKind,
     ClockState,
@@ -110,6 +113,42 @@ class AttachmentRead(OutputModel):
     height: int
     public: bool = Field(False, description="Shown to the citizen in their own view.")
 
+    @classmethod
+    def of(cls, attachment: TicketAttachment) -> "AttachmentRead":
+        width, height = pixels(attachment.photo)
+        return cls(
+            photo_id=attachment.photo_id,
+            role=attachment.role,
+            url=f"{PHOTOS_URL}/{attachment.photo_id}",
+            content_type=attachment.photo.content_type,
+            width=width,
+            height=height,
+            public=bool(attachment.is_public),
+        )
+
+
+class FileAttachmentRead(OutputModel):
+    file_id: str
+    role: str = Field(description="Staff's: reply, note or visit")
+    url: str = Field(description="Downloads the file.")
+    content_type: str
+    size_bytes: int
+    filename: str | None = Field(description="The name it was uploaded under.")
+    public: bool = Field(False, description="Offered to the citizen in their own view.")
+
+    @classmethod
+    def of(cls, attachment: TicketAttachment) -> "FileAttachmentRead":
+        file = attachment.photo
+        return cls(
+            file_id=attachment.photo_id,
+            role=attachment.role,
+            url=f"{FILES_URL}/{attachment.photo_id}",
+            content_type=file.content_type,
+            size_bytes=file.size_bytes,
+            filename=file.filename,
+            public=bool(attachment.is_public),
+        )
+
 
 class AssistingUnitRead(UnitRef):
     done_at: datetime | None = Field(
@@ -151,6 +190,9 @@ class TicketRead(OutputModel):
     version: int = Field(description="Send it back as If-Match with an action.")
     parent_number: str | None
     photos: list[AttachmentRead]
+    files: list[FileAttachmentRead] = Field(
+        description="Staff's documents (PDF) attached to replies, notes and return visits."
+    )
     channel_data: dict[str, Any]
     tracking_code: str | None = Field(
         description="The citizen's code for self-service; shown to the dispatch centre and "
@@ -203,22 +245,26 @@ class TicketRead(OutputModel):
             version=ticket.version,
             parent_number=ticket.parent.number if ticket.parent else None,
             photos=[
-                AttachmentRead(
-                    photo_id=attachment.photo_id,
-                    role=attachment.role,
-                    url=f"/api/v1/photos/{attachment.photo_id}",
-                    content_type=attachment.photo.content_type,
-                    width=attachment.photo.width,
-                    height=attachment.photo.height,
-                    public=bool(attachment.is_public),
-                )
-                for attachment in ticket.attachments
+                AttachmentRead.of(attachment)
+                for attachment in _attachments(ticket, disclosure)
+                if attachment.photo.kind == UploadKind.PHOTO
+            ],
+            files=[
+                FileAttachmentRead.of(attachment)
+                for attachment in _attachments(ticket, disclosure)
+                if attachment.photo.kind == UploadKind.FILE
             ],
             channel_data=_channel_data(ticket, disclosure),
             tracking_code=ticket.tracking_code if disclosure.tracking_code else None,
             created_at=ticket.created_at,
             updated_at=ticket.updated_at,
         )
+
+
+def _attachments(ticket: Ticket, disclosure: Disclosure) -> list[TicketAttachment]:
+    if disclosure.internal_evidence:
+        return ticket.attachments
+    return [a for a in ticket.attachments if a.is_public or a.role in REPORT_ROLES]
 
 
 def _reporter(ticket: Ticket, disclosure: Disclosure) -> ReporterRead | None:

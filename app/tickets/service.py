@@ -20,6 +20,7 @@ from app.clock import utc_now
 from app.dedup.models import DuplicateCandidate
 from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference, UnprocessableContent
+from app.photos.kinds import UploadKind
 from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter
 from app.routing import service as routing_service
@@ -98,41 +99,48 @@ def load_ticket(session: Session, ticket_id: int) -> Ticket:
     return session.scalars(query).unique().one()
 
 
-def attach_photos(
+_UPLOAD_FIELD: dict[str, str] = {UploadKind.PHOTO: "photos", UploadKind.FILE: "files"}
+
+
+def attach_uploads(
     session: Session,
     ticket: Ticket,
-    photo_ids: Sequence[str],
+    upload_ids: Sequence[str],
+    kind: UploadKind,
     role: AttachmentRole,
     public: bool,
     now: datetime,
 ) -> list[str]:
-    """Attach uploaded photos to the ticket as staff's evidence (`role`); a photo already
-    attached in that role stays as it was. The ids attached, in order; 422 naming the
-    photos never uploaded."""
-    wanted = list(dict.fromkeys(photo_ids))
+    """Attach uploaded photos or files (`kind`) to the ticket as staff's evidence (`role`);
+    one already attached in that role stays as it was. The ids attached, in order; 422
+    naming those never uploaded as that kind."""
+    wanted = list(dict.fromkeys(upload_ids))
     if not wanted:
         return []
-    photos = {
-        photo.id: photo for photo in session.scalars(select(Photo).where(Photo.id.in_(wanted)))
-    }
-    missing = [photo_id for photo_id in wanted if photo_id not in photos]
+    found = session.scalars(select(Photo).where(Photo.id.in_(wanted), Photo.kind == kind))
+    uploads = {upload.id: upload for upload in found}
+    missing = [upload_id for upload_id in wanted if upload_id not in uploads]
     if missing:
-        raise UnknownReference(
-            f"Photo {missing[0]} was never uploaded; POST it to /api/v1/photos first.",
-            field="photos",
-            missing=missing,
+        field = _UPLOAD_FIELD[kind]
+        other = session.scalar(select(Photo.kind).where(Photo.id == missing[0]))
+        detail = (
+            f"{missing[0]} is a {other}, not a {kind}: list it under {_UPLOAD_FIELD[other]}."
+            if other is not None
+            else f"{kind.capitalize()} {missing[0]} was never uploaded; POST it to "
+            f"/api/v1/{field} first."
         )
+        raise UnknownReference(detail, field=field, missing=missing)
     held = {(attachment.photo_id, attachment.role) for attachment in ticket.attachments}
     position = max((attachment.position for attachment in ticket.attachments), default=-1)
-    for photo_id in wanted:
-        if (photo_id, role) in held:
+    for upload_id in wanted:
+        if (upload_id, role) in held:
             continue
         position += 1
         ticket.attachments.append(
             TicketAttachment(
                 ticket_id=ticket.id,
-                photo_id=photo_id,
-                photo=photos[photo_id],
+                photo_id=upload_id,
+                photo=uploads[upload_id],
                 role=role,
                 position=position,
                 is_public=public,

@@ -65,6 +65,10 @@ class AttachmentRole(StrEnum):
     VISIT = "visit"  # taken at the return visit
 
 
+# What came with the report itself: the channel that filed it sent them.
+REPORT_ROLES = frozenset({AttachmentRole.EVIDENCE, AttachmentRole.BEFORE, AttachmentRole.AFTER})
+
+
 class Satisfaction(StrEnum):
     SATISFIED = "satisfied"
     BASICALLY_SATISFIED = "basically_satisfied"

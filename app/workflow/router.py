@@ -96,14 +96,24 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
         Action.REPLY,
         schemas.ReplyBody,
         "Reply and finish (banjie): stops the citizen's reply clock",
-        lambda act, body, _: workflow.reply(act, body.reply, body.photos, body.photos_public),
+        lambda act, body, _: workflow.reply(
+            act,
+            body.reply,
+            workflow.Evidence(body.photos, body.files),
+            photos_public=body.photos_public,
+            files_public=body.files_public,
+        ),
     ),
     (
         Action.RETURN_VISIT,
         schemas.ReturnVisitBody,
         "Record the return visit and the citizen's evaluation (huifang)",
         lambda act, body, _: workflow.return_visit(
-            act, body.satisfaction, body.solved, body.note, body.photos
+            act,
+            body.satisfaction,
+            body.solved,
+            body.note,
+            workflow.Evidence(body.photos, body.files),
         ),
     ),
     (
@@ -171,9 +181,9 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
     (
         Action.NOTES,
         schemas.ProgressNoteBody,
-        "Record progress, internal or public, with photos; an assisting unit's part done",
+        "Record progress, internal or public, with photos and files; an assisting unit's part done",
         lambda act, body, _: workflow.note(
-            act, body.text, body.public, body.photos, body.part_done
+            act, body.text, body.public, workflow.Evidence(body.photos, body.files), body.part_done
         ),
     ),
 ]

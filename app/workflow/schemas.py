@@ -9,6 +9,9 @@ from app.routing.schemas import UnitRefWrite
 from app.schemas import Code, Description, Identifier, InputModel, Reason
 from app.tickets.vocabulary import Satisfaction
 
+FileId = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="An id from POST /files")]
+FileList = Annotated[list[FileId], Field(max_length=9)]
+
 
 class NoteBody(InputModel):
     note: Reason | None = None
@@ -68,6 +71,13 @@ class ReplyBody(InputModel):
     photos_public: bool = Field(
         True, description="Show the photos to the citizen with the reply (their own view)."
     )
+    files: FileList = Field(
+        default=[],
+        description="Documents (PDF) of what was done, uploaded to POST /files first.",
+    )
+    files_public: bool = Field(
+        True, description="Offer the files to the citizen with the reply (their own view)."
+    )
 
 
 class ReturnVisitBody(InputModel):
@@ -75,6 +85,7 @@ class ReturnVisitBody(InputModel):
     solved: bool = Field(description="Whether the citizen says the problem is solved.")
     note: Reason | None = None
     photos: PhotoList = Field(default=[], description="Photos taken at the visit; staff only.")
+    files: FileList = Field(default=[], description="Documents of the visit; staff only.")
 
 
 class ProgressNoteBody(InputModel):
@@ -82,9 +93,11 @@ class ProgressNoteBody(InputModel):
 
     text: Description = Field(description="What was done or found.")
     public: bool = Field(
-        False, description="The citizen reads it (and its photos) in their own view."
+        False,
+        description="The citizen reads it (and its photos and files) in their own view.",
     )
     photos: PhotoList = Field(default=[], description="Uploaded to POST /photos first.")
+    files: FileList = Field(default=[], description="Uploaded to POST /files first.")
     part_done: bool = Field(
         False,
         description="An assisting unit's part of a joint handling is done (assisting units "

@@ -1,6 +1,7 @@
 """Taking an action on a ticket: who may, from which state, what it changes, which clocks
 it starts and stops, and the event it writes, all in the caller's transaction."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from app.clock import utc_now
 from app.dedup import service as dedup
 from app.errors import Conflict, Forbidden, PreconditionFailed
 from app.kb import service as kb
+from app.photos.kinds import UploadKind
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
@@ -294,13 +296,35 @@ def _handling_payload(act: Act) -> dict[str, Any]:
     return {"handling_business_s": round(elapsed.total_seconds())}
 
 
-def _with_photos(payload: dict[str, Any], photo_ids: list[str]) -> dict[str, Any]:
-    return payload | {"photos": photo_ids} if photo_ids else payload
+@dataclass(frozen=True)
+class Evidence:
+    """Staff's uploads listed with an action, by id: photos (POST /photos) and files
+    (POST /files)."""
+
+    photos: Sequence[str] = ()
+    files: Sequence[str] = ()
 
 
-def reply(act: Act, text: str, photo_ids: list[str], photos_public: bool) -> None:
-    """The unit's reply, with the photos that show what was done: the citizen's view shows
-    the text and, when `photos_public`, the photos."""
+def _attach(
+    act: Act, evidence: Evidence, role: AttachmentRole, *, photos_public: bool, files_public: bool
+) -> dict[str, list[str]]:
+    """Attach the evidence to the ticket; what its event says of it (the lists not empty)."""
+    listed = {}
+    for field, kind, ids, public in (
+        ("photos", UploadKind.PHOTO, evidence.photos, photos_public),
+        ("files", UploadKind.FILE, evidence.files, files_public),
+    ):
+        attached = tickets.attach_uploads(act.session, act.ticket, ids, kind, role, public, act.now)
+        if attached:
+            listed[field] = attached
+    return listed
+
+
+def reply(
+    act: Act, text: str, evidence: Evidence, *, photos_public: bool, files_public: bool
+) -> None:
+    """The unit's reply, with the photos and files that show what was done: the citizen's
+    view shows the text and those of them made public."""
     handling = _handling_payload(act)
     clocks.stop(act.session, act.ticket, [ClockKind.REPLY], act.now, act.actor)
     clocks.stop(
@@ -308,10 +332,10 @@ def reply(act: Act, text: str, photo_ids: list[str], photos_public: bool) -> Non
     )
     act.ticket.reply_text = text
     act.ticket.reply_kb_article = None
-    attached = tickets.attach_photos(
-        act.session, act.ticket, photo_ids, AttachmentRole.REPLY, photos_public, act.now
+    attached = _attach(
+        act, evidence, AttachmentRole.REPLY, photos_public=photos_public, files_public=files_public
     )
-    act.event(EventKind.REPLIED, _with_photos({"reply": text}, attached) | handling)
+    act.event(EventKind.REPLIED, {"reply": text} | attached | handling)
     dedup.follow_parent(act.session, act.ticket, EventKind.REPLIED, act.actor, act.now)
 
 
@@ -346,25 +370,23 @@ def answer_at_once(act: Act, text: str, kb_article: str | None, timezone: str) -
 
 
 def return_visit(
-    act: Act, satisfaction: str, solved: bool, note: str | None, photo_ids: list[str]
+    act: Act, satisfaction: str, solved: bool, note: str | None, evidence: Evidence
 ) -> None:
     """Every reporter gets a visit of their own, a merged ticket's too, once the ticket
-    it was merged into has been replied to. Its photos are for staff only."""
+    it was merged into has been replied to. Its photos and files are for staff only."""
     if act.ticket.status == TicketStatus.MERGED and act.ticket.reply_text is None:
         raise Conflict(
             "The ticket it was merged into has not been replied to yet.",
             ticket_status=act.ticket.status,
         )
-    attached = tickets.attach_photos(
-        act.session, act.ticket, photo_ids, AttachmentRole.VISIT, False, act.now
-    )
+    attached = _attach(act, evidence, AttachmentRole.VISIT, photos_public=False, files_public=False)
     payload = {"satisfaction": satisfaction, "solved": solved, "note": note}
-    act.event(EventKind.VISITED, _with_photos(payload, attached))
+    act.event(EventKind.VISITED, payload | attached)
 
 
-def note(act: Act, text: str, public: bool, photo_ids: list[str], part_done: bool) -> None:
+def note(act: Act, text: str, public: bool, evidence: Evidence, part_done: bool) -> None:
     """A progress note of a unit with a part in the ticket (or the centre), internal or
-    for the citizen to read, with its photos; an assisting unit may say with it that its
+    for the citizen to read, with its photos and files; an assisting unit may say with it that its
     part is done (`part_done`), which the lead unit sees on the ticket."""
     principal = act.principal
     done_rows: list[TicketAssistingUnit] = []
@@ -374,11 +396,11 @@ def note(act: Act, text: str, public: bool, photo_ids: list[str], part_done: boo
         done_rows = [row for row in _assisting_rows(principal, act.ticket) if row.done_at is None]
         if not done_rows:
             raise Conflict("Your unit's part is marked done already.")
-    attached = tickets.attach_photos(
-        act.session, act.ticket, photo_ids, AttachmentRole.NOTE, public, act.now
+    attached = _attach(
+        act, evidence, AttachmentRole.NOTE, photos_public=public, files_public=public
     )
     kind = EventKind.PUBLIC_NOTE_ADDED if public else EventKind.NOTE_ADDED
-    act.event(kind, _with_photos({"text": text}, attached))
+    act.event(kind, {"text": text} | attached)
     for row in done_rows:
         row.done_at = act.now
         unit = row.department or row.grid

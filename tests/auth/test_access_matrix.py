@@ -52,6 +52,7 @@ from tests.conftest import JWT_SECRET
 API = "/api/v1"
 TICKETS = f"{API}/tickets"
 PHOTOS = f"{API}/photos"
+FILES = f"{API}/files"
 CLIENTS = f"{API}/integration-clients"
 USERS = f"{API}/users"
 PROBLEM_JSON = "application/problem+json"
@@ -168,6 +169,12 @@ def photo_files(variant: int = 0) -> list[tuple[str, tuple[str, bytes, str]]]:
     ]
 
 
+def file_files(variant: int = 0) -> list[tuple[str, tuple[str, bytes, str]]]:
+    """A PDF upload, as a unit sends its inspection report; each variant another file."""
+    pdf = factories.pdf_bytes(colour=(variant % 256, 250, 250))
+    return [("files", ("report.pdf", pdf, "application/pdf"))]
+
+
 class Scene:
     """What the cases act on, made on first use inside the test's transaction."""
 
@@ -255,6 +262,16 @@ class Scene:
             self._photos[placement] = self.upload_photo()
             self.file(PLACEMENTS[placement], (self._photos[placement],))
         return self._photos[placement]
+
+    def file_on(self, placement: str, *, public: bool = False) -> str:
+        """A file the dispatcher attached to this scene's ticket placed so, with a note."""
+        call = Call(FILES, files=file_files(next(self._photo_variants)))
+        [uploaded] = self._post_as_dispatcher(call)
+        note = {"text": "现场检查报告", "public": public, "files": [uploaded["id"]]}
+        call = Call(f"{TICKETS}/{self.ticket(placement)}/notes", json=note)
+        assert_answer(self.send("dispatcher", "POST", call), 200, "dispatcher")
+        file_id: str = uploaded["id"]
+        return file_id
 
     def citizen_proof(self, *, replied: bool = False) -> dict[str, str]:
         """What the citizen holds for a new ticket: its number and tracking code."""
@@ -364,6 +381,8 @@ EXPECTED: dict[str, str] = {
     "POST /tickets/{number}/reporter/reveal":       "401 200 200 403 404 200 200 200 403 403 403",
     "POST /photos":                                 "401 201 201 403 201 201 201 201 201 201 201",
     "GET /photos/{photo_id}":                       "401 200 200 200 404 200 200 200 404 200 404",
+    "POST /files":                                  "401 201 201 403 201 201 201 201 403 403 403",
+    "GET /files/{file_id}":                         "401 200 200 200 404 200 200 200 404 404 404",
     "GET /categories":                              "200 200 200 200 200 200 200 200 200 200 200",
     "GET /categories/{code}":                       "200 200 200 200 200 200 200 200 200 200 200",
     "POST /categories":                             "401 201 403 403 403 403 403 403 403 403 403",
@@ -397,6 +416,7 @@ EXPECTED: dict[str, str] = {
     "POST /public/tickets/similar":                 "200 200 200 200 200 200 200 200 200 200 200",
     "POST /public/tickets/me-too":                  "200 200 200 200 200 200 200 200 200 200 200",
     "GET /public/photos/{photo_id}":                "200 200 200 200 200 200 200 200 200 200 200",
+    "GET /public/files/{file_id}":                  "200 200 200 200 200 200 200 200 200 200 200",
     "POST /tickets/{number}/route":                 "401 200 200 403 403 403 403 403 403 403 403",
     "PUT /tickets/{number}/category":               "401 200 200 403 403 403 403 403 403 403 403",
     "GET /routing/rules":                           "401 200 200 200 403 403 403 403 403 403 403",
@@ -513,6 +533,11 @@ REQUESTS: dict[str, Callable[[Scene], Call]] = {
     "GET /photos/{photo_id}": lambda scene: Call(f"{PHOTOS}/{scene.photo_on('unit_grid')}"),
     "GET /public/photos/{photo_id}": lambda scene: Call(
         f"{API}/public/photos/{_public_photo(scene)}"
+    ),
+    "POST /files": lambda _: Call(FILES, files=file_files()),
+    "GET /files/{file_id}": lambda scene: Call(f"{FILES}/{scene.file_on('unit_grid')}"),
+    "GET /public/files/{file_id}": lambda scene: Call(
+        f"{API}/public/files/{scene.file_on('unit_grid', public=True)}"
     ),
     "GET /categories": lambda _: Call(f"{API}/categories"),
     "GET /categories/{code}": lambda _: Call(f"{API}/categories/01"),
@@ -1051,6 +1076,32 @@ def test_a_photo_on_a_visible_and_a_hidden_ticket_is_served(scene: Scene) -> Non
     assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 404
     scene.file(PLACEMENTS["urban_management"], (photo_id,))
     assert scene.send("urban", "GET", Call(f"{PHOTOS}/{photo_id}")).status_code == 200
+
+
+def test_an_integration_reads_the_evidence_staff_made_public_and_no_other(scene: Scene) -> None:
+    """The call centre reads back its ticket as the citizen would: the report's own photos
+    and what staff made public, not their internal photos and files."""
+    internal, public = scene.file_on("unit_grid"), scene.file_on("unit_grid", public=True)
+    internal_photo = scene.upload_photo()
+    note = Call(
+        f"{TICKETS}/{scene.ticket('unit_grid')}/notes",
+        json={"text": "内部照片", "photos": [internal_photo]},
+    )
+    assert_answer(scene.send("dispatcher", "POST", note), 200, "dispatcher")
+    ticket = Call(f"{TICKETS}/{scene.ticket('unit_grid')}")
+
+    as_key = scene.send("call_centre", "GET", ticket).json()
+    as_staff = scene.send("dispatcher", "GET", ticket).json()
+
+    assert [f["file_id"] for f in as_key["files"]] == [public]
+    assert as_key["photos"] == []
+    assert {f["file_id"] for f in as_staff["files"]} == {internal, public}
+    assert [p["photo_id"] for p in as_staff["photos"]] == [internal_photo]
+    for upload, expected in ((f"{FILES}/{internal}", 404), (f"{FILES}/{public}", 200)):
+        assert_answer(scene.send("call_centre", "GET", Call(upload)), expected, "call_centre")
+    assert_answer(
+        scene.send("call_centre", "GET", Call(f"{PHOTOS}/{internal_photo}")), 404, "call_centre"
+    )
 
 
 # --- Reporters: the full identity takes an audited reveal, by whoever needs it. ---

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,12 @@ from app.config import Settings
 from tests.apps import app_with
 
 ClientMaker = Callable[..., TestClient]
+
+
+@pytest.fixture
+def own_uploads(tmp_path: Path) -> Path:
+    """An upload directory no other test writes to, so its files can be counted."""
+    return tmp_path / "uploads"
 
 
 @pytest.fixture

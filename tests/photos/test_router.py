@@ -6,25 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from tests import factories
 from tests.photos.conftest import ClientMaker
+from tests.photos.helpers import assert_problem, stored_files
 
 PHOTOS = "/api/v1/photos"
 TICKETS = "/api/v1/tickets"
-PROBLEM_TYPE_BASE = "https://hotline.example.gov.cn/problems/"
 EXIF_POINT = (27.3312, 118.1205)
 SMALL_PHOTO_LIMIT = 1000
-
-
-@pytest.fixture
-def own_uploads(tmp_path: Path) -> Path:
-    """An upload directory no other test writes to, so its files can be counted."""
-    return tmp_path / "uploads"
 
 
 def _files(*uploads: tuple[str, bytes, str]) -> list[tuple[str, tuple[str, bytes, str]]]:
@@ -33,27 +26,6 @@ def _files(*uploads: tuple[str, bytes, str]) -> list[tuple[str, tuple[str, bytes
 
 def _jpeg(data: bytes, name: str = "photo.jpg") -> tuple[str, bytes, str]:
     return (name, data, "image/jpeg")
-
-
-def _stored_files(upload_dir: Path) -> list[Path]:
-    if not upload_dir.exists():
-        return []
-    return [path for path in upload_dir.rglob("*") if path.is_file()]
-
-
-def _assert_problem(
-    response: httpx.Response, status: int, slug: str | None = None
-) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert body["type"].startswith(PROBLEM_TYPE_BASE)
-    assert body["title"]
-    assert body["detail"]
-    if slug is not None:
-        assert body["type"] == PROBLEM_TYPE_BASE + slug
-    return body
 
 
 def _upload(client: TestClient, data: bytes) -> dict[str, Any]:
@@ -123,11 +95,11 @@ def test_one_bad_file_stores_nothing_from_the_request(
 
     response = client.post(PHOTOS, files=_files(*uploads))
 
-    problem = _assert_problem(response, status, slug)
+    problem = assert_problem(response, status, slug)
     assert bad_file[0] in problem["detail"]  # the user learns which file was refused
     good_id = hashlib.sha256(good).hexdigest()
-    _assert_problem(client.get(f"{PHOTOS}/{good_id}"), 404)
-    assert _stored_files(own_uploads) == []
+    assert_problem(client.get(f"{PHOTOS}/{good_id}"), 404)
+    assert stored_files(own_uploads) == []
 
 
 def test_photo_over_the_byte_limit_is_413_with_the_limit_in_the_detail(
@@ -139,7 +111,7 @@ def test_photo_over_the_byte_limit_is_413_with_the_limit_in_the_detail(
 
     response = client.post(PHOTOS, files=_files(_jpeg(big)))
 
-    problem = _assert_problem(response, 413, "payload-too-large")
+    problem = assert_problem(response, 413, "payload-too-large")
     assert str(SMALL_PHOTO_LIMIT) in problem["detail"]
 
 
@@ -161,9 +133,9 @@ def test_body_over_the_multipart_limit_is_413(client_with: ClientMaker, own_uplo
         PHOTOS, content=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
     )
 
-    problem = _assert_problem(response, 413, "payload-too-large")
+    problem = assert_problem(response, 413, "payload-too-large")
     assert "73000" in problem["detail"]
-    assert _stored_files(own_uploads) == []
+    assert stored_files(own_uploads) == []
 
 
 def test_streamed_body_over_the_multipart_limit_is_the_same_413_problem(
@@ -182,8 +154,8 @@ def test_streamed_body_over_the_multipart_limit_is_the_same_413_problem(
         headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
     )
 
-    assert _stored_files(own_uploads) == []
-    _assert_problem(response, 413, "payload-too-large")
+    assert stored_files(own_uploads) == []
+    assert_problem(response, 413, "payload-too-large")
 
 
 def test_more_files_than_a_ticket_takes_is_422(client_with: ClientMaker) -> None:
@@ -192,7 +164,7 @@ def test_more_files_than_a_ticket_takes_is_422(client_with: ClientMaker) -> None
 
     response = client.post(PHOTOS, files=_files(*(_jpeg(photo) for photo in photos)))
 
-    problem = _assert_problem(response, 422)
+    problem = assert_problem(response, 422)
     assert "2" in problem["detail"]
 
 
@@ -206,7 +178,7 @@ def test_same_bytes_twice_give_one_photo_and_one_file(
     second = _upload(client, jpeg)
 
     assert first["id"] == second["id"] == hashlib.sha256(jpeg).hexdigest()
-    assert len(_stored_files(own_uploads)) == 1
+    assert len(stored_files(own_uploads)) == 1
 
 
 # --- serving -------------------------------------------------------------------------------
@@ -242,7 +214,7 @@ def test_served_png_is_image_png(client: TestClient) -> None:
 
 def test_unknown_photo_is_404_problem(client: TestClient) -> None:
     unknown = "0" * 64
-    problem = _assert_problem(client.get(f"{PHOTOS}/{unknown}"), 404, "not-found")
+    problem = assert_problem(client.get(f"{PHOTOS}/{unknown}"), 404, "not-found")
     assert unknown in problem["detail"]
 
 
@@ -333,7 +305,7 @@ def test_photo_never_uploaded_is_422_and_nothing_is_written(client: TestClient) 
 
     response = client.post(TICKETS, json=body)
 
-    problem = _assert_problem(response, 422, "unknown-reference")
+    problem = assert_problem(response, 422, "unknown-reference")
     assert never_uploaded in problem["detail"]
     assert problem["missing"] == [never_uploaded]
     listed = client.get(TICKETS, params={"q": description, "channel": "photo_report"})

@@ -1,7 +1,9 @@
-"""Replies and notes with evidence: staff upload photos and attach them to a reply, a note
-or a return visit; the citizen's own view shows the reply and its public photos; every unit
-with a part records its progress, and assisting units mark their part done."""
+"""Replies and notes with evidence: staff upload photos and files and attach them to a
+reply, a note or a return visit; the citizen's own view shows the reply and its public
+photos and files (a merged ticket's citizen: those of the ticket that handled both); every
+unit with a part records its progress, and assisting units mark their part done."""
 
+import json
 from typing import Any
 
 import pytest
@@ -16,10 +18,12 @@ from tests.workflow.helpers import (
     department_ticket,
     done,
     events,
+    file_ticket,
     read,
 )
 
 PHOTOS = "/api/v1/photos"
+FILES = "/api/v1/files"
 LOOKUP = "/api/v1/public/tickets/lookup"
 REPAIRED = "路灯已更换灯泡，经现场核实恢复照明。"
 
@@ -30,6 +34,14 @@ def upload(client: TestClient, headers: dict[str, str], colour: tuple[int, int, 
     assert response.status_code == 201, response.text
     photo_id: str = response.json()[0]["id"]
     return photo_id
+
+
+def upload_file(client: TestClient, headers: dict[str, str], colour: tuple[int, int, int]) -> str:
+    files = [("files", ("整改报告.pdf", factories.pdf_bytes(colour=colour), "application/pdf"))]
+    response = client.post(FILES, files=files, headers=headers)
+    assert response.status_code == 201, response.text
+    file_id: str = response.json()[0]["id"]
+    return file_id
 
 
 def citizen_view(anonymous: TestClient, ticket: Json) -> Json:
@@ -112,6 +124,126 @@ def test_the_return_visit_keeps_its_photos_for_staff(
     visited = done(client, signed["number"], "return-visit", visit)
     assert [(p["role"], p["public"]) for p in visited["photos"]] == [("visit", False)]
     assert events(visited, "visited")[0]["payload"]["photos"] == [photo]
+
+
+def test_a_reply_with_files_offers_the_public_ones_to_the_citizen(
+    client: TestClient, anonymous: TestClient, auth: Auth, signed: Json
+) -> None:
+    number, urban = signed["number"], auth["urban"]
+    internal = upload_file(client, urban, (60, 60, 60))
+    noted = done(client, number, "notes", {"text": "检测数据", "files": [internal]}, urban)
+    assert events(noted, "note_added")[0]["payload"] == {"text": "检测数据", "files": [internal]}
+    report = upload_file(client, urban, (61, 61, 61))
+    photo = upload(client, urban, (62, 62, 62))
+    body = {"reply": REPAIRED, "photos": [photo], "files": [report]}
+
+    replied = done(client, number, "reply", body, urban)
+
+    shown = [(f["file_id"], f["role"], f["public"], f["filename"]) for f in replied["files"]]
+    assert shown == [
+        (internal, "note", False, "整改报告.pdf"),
+        (report, "reply", True, "整改报告.pdf"),
+    ]
+    assert [p["photo_id"] for p in replied["photos"]] == [photo]  # files are not photos
+    payload = events(replied, "replied")[0]["payload"]
+    assert (payload["photos"], payload["files"]) == ([photo], [report])
+    assert client.get(replied["files"][1]["url"], headers=urban).status_code == 200
+
+    view = citizen_view(anonymous, signed)
+    assert [f["url"] for f in view["reply_files"]] == [f"/api/v1/public/files/{report}"]
+    assert [p["url"] for p in view["reply_photos"]] == [f"/api/v1/public/photos/{photo}"]
+    served = anonymous.get(view["reply_files"][0]["url"])
+    assert served.status_code == 200
+    assert served.content == factories.pdf_bytes(colour=(61, 61, 61))
+    # Offered as a download, without the name staff gave it.
+    assert "filename*" not in served.headers["content-disposition"]
+    assert anonymous.get(f"/api/v1/public/files/{internal}").status_code == 404
+
+
+def test_files_follow_the_visibility_of_their_note_and_the_visit_keeps_them_for_staff(
+    client: TestClient, anonymous: TestClient, auth: Auth, signed: Json
+) -> None:
+    number = signed["number"]
+    public = upload_file(client, auth["urban"], (70, 70, 70))
+    note = {"text": "已下达整改通知", "public": True, "files": [public]}
+    done(client, number, "notes", note, auth["urban"])
+    [progress] = [e for e in citizen_view(anonymous, signed)["timeline"] if e["text"]]
+    assert [f["url"] for f in progress["files"]] == [f"/api/v1/public/files/{public}"]
+    assert progress["photos"] == []
+
+    private = {"reply": REPAIRED, "files": [upload_file(client, auth["urban"], (71, 71, 71))]}
+    done(client, number, "reply", private | {"files_public": False}, auth["urban"])
+    assert citizen_view(anonymous, signed)["reply_files"] == []
+    visit_file = upload_file(client, auth["dispatcher"], (72, 72, 72))
+    visit = {"satisfaction": "satisfied", "solved": True, "files": [visit_file]}
+    visited = done(client, number, "return-visit", visit)
+    assert [(f["role"], f["public"]) for f in visited["files"] if f["file_id"] == visit_file] == [
+        ("visit", False)
+    ]
+    assert events(visited, "visited")[0]["payload"]["files"] == [visit_file]
+
+
+def test_a_file_listed_as_a_photo_is_refused_saying_where_it_belongs(
+    client: TestClient, auth: Auth, signed: Json
+) -> None:
+    report = upload_file(client, auth["urban"], (80, 80, 80))
+    version = read(client, signed["number"])["version"]
+
+    body = {"reply": REPAIRED, "photos": [report]}
+    response = act(client, signed["number"], "reply", body, auth["urban"])
+
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == f"{report} is a file, not a photo: list it under files."
+    assert read(client, signed["number"])["version"] == version
+
+
+def test_a_merged_citizen_sees_the_reply_and_public_evidence_of_the_ticket_that_handled_it(
+    client: TestClient, anonymous: TestClient, auth: Auth
+) -> None:
+    urban = auth["urban"]
+    parent = department_ticket(client)
+    child_body = factories.hotline_12345(
+        reporter={"name": "李四", "phone": "13900001111"},
+        description="建安大道88号路灯坏了好几天",
+        call=factories.call(caller_number="13900001111"),
+    )
+    child = file_ticket(client, child_body)
+    merge = {"parent_number": parent["number"], "reason": "同一盏路灯"}
+    assert act(client, child["number"], "merge", merge).json()["status"] == "merged"
+    before = citizen_view(anonymous, child)
+    assert (before["reply"], before["reply_photos"], before["reply_files"]) == (None, [], [])
+
+    secret_photo = upload(client, urban, (90, 91, 92))
+    secret_file = upload_file(client, urban, (90, 91, 92))
+    internal = {
+        "text": "举报人张三反映邻居私接电线",
+        "photos": [secret_photo],
+        "files": [secret_file],
+    }
+    done(client, parent["number"], "sign", {}, urban)
+    done(client, parent["number"], "notes", internal, urban)
+    shown_photo = upload(client, urban, (93, 94, 95))
+    shown_file = upload_file(client, urban, (93, 94, 95))
+    kept_file = upload_file(client, urban, (96, 97, 98))
+    reply = {"reply": REPAIRED, "photos": [shown_photo], "files": [shown_file]}
+    done(client, parent["number"], "reply", reply, urban)
+    done(client, parent["number"], "notes", {"text": "附件", "files": [kept_file]}, urban)
+
+    view = citizen_view(anonymous, child)
+
+    assert view["number"] == child["number"]
+    assert view["reply"] == REPAIRED
+    assert [p["url"] for p in view["reply_photos"]] == [f"/api/v1/public/photos/{shown_photo}"]
+    assert [f["url"] for f in view["reply_files"]] == [f"/api/v1/public/files/{shown_file}"]
+    assert anonymous.get(view["reply_files"][0]["url"]).status_code == 200
+    assert anonymous.get(view["reply_photos"][0]["url"]).status_code == 200
+    # Nothing else of the other ticket: not its reporter, its words, its notes or evidence.
+    text = json.dumps(view, ensure_ascii=False)
+    for private in ("张三", "13812341234", "138****1234", parent["description"], internal["text"]):
+        assert private not in text
+    for hidden in (secret_photo, secret_file, kept_file, parent["tracking_code"]):
+        assert hidden not in text
+    assert view["title"] == child["title"]
 
 
 def test_assisting_units_record_their_part_and_the_lead_sees_who_has_not(

@@ -142,7 +142,7 @@ def spoken(key: str) -> str:
         return f"{road}{number}号"
     if kind == "J":
         return rest.replace("+", "/") + "路口"
-    return rest + {"B": "栋", "U": "单元", "G": "组"}.get(kind, "")
+    return rest + {"B": "栋", "U": "单元", "G": "组", "H": "室", "Q": "期"}.get(kind, "")
 
 
 def related_key(first: int, second: int) -> frozenset[int]:

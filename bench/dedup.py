@@ -659,7 +659,7 @@ class Detection:
     cpu_ms: list[float]
     rows: list[int]  # what the candidate query returned, per ticket
     near: list[int]  # how many of those lie within the radius
-    scored: list[int]  # candidates find() returned (match() ruled the rest out)
+    scored: list[int]  # candidates find() returned (the scoring ruled the rest out)
     best: list[float]  # find()'s best score per ticket; 0 when it found none
     neighbourhoods: list[Neighbourhood]  # of the first NEIGHBOURHOOD_CHECKS tickets
     plans: list[Plan]
@@ -1137,9 +1137,10 @@ def print_detection(detection: Detection, settings: Settings) -> None:
             f"hold {statistics.fmean(n.near for n in d.neighbourhoods):,.0f} on average",
         ),
         _row(
-            "candidates scored",
+            "candidates found",
             f"{statistics.fmean(d.scored):.1f}",
-            "mean per ticket that match() kept (same group or caller, within radius)",
+            "mean per ticket that find() kept (same group or caller, within radius, at "
+            "least the flag score)",
         ),
         _row(
             "flagged / merge-worthy",

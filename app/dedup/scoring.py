@@ -10,6 +10,8 @@ same caller made both."""
 
 import json
 import math
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -47,6 +49,8 @@ FEATURES = (
     "same_caller",
     "same_caller_other_words",
 )
+_TEXT = FEATURES.index("text")
+_CALLER_OTHER_WORDS = FEATURES.index("same_caller_other_words")
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,17 @@ class Model:
     merge_score: float
     flag_score: float
 
-    def probability(self, features: tuple[float, ...]) -> float:
-        z = self.intercept + sum(w * x for w, x in zip(self.weights, features, strict=True))
-        return 1 / (1 + math.exp(-z))
+    def logit(self, features: Sequence[float]) -> float:
+        # FEATURES and the weights are one length (load_model reads them by name).
+        weighed: float = sum(map(operator.mul, self.weights, features))
+        return self.intercept + weighed
+
+    def probability(self, features: Sequence[float]) -> float:
+        return _sigmoid(self.logit(features))
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
 
 
 @cache
@@ -134,6 +146,12 @@ class Match(NamedTuple):
         return reasons
 
 
+# Match's fields after `score`, in order.
+_Unscored = tuple[
+    str, float, timedelta, bool, float | None, float | None, PlaceEvidence, tuple[str, ...]
+]
+
+
 def spoken(key: str) -> str:
     """A place key as a dispatcher reads it: 建安大道88号, 府前路/解放街路口, 7栋."""
     kind, _, rest = key.partition(":")
@@ -189,7 +207,12 @@ def _words(keys: KeySet) -> frozenset[str]:
 
 class Scorer:
     """Scores earlier reports against one new report; what depends on the new one alone
-    (its text's pairs, its keys) is worked out once, not once per earlier report."""
+    (its text's pairs, its keys) is worked out once, not once per earlier report.
+
+    `at_least`: `score` answers None for a report that cannot reach this score whatever
+    its text says, before the texts are compared (the costliest step, and most of a
+    crowded neighbourhood's reports are of no interest to a search that keeps only those
+    it would flag)."""
 
     def __init__(
         self,
@@ -199,6 +222,7 @@ class Scorer:
         window: timedelta,
         related: frozenset[frozenset[int]] = frozenset(),
         model: Model | None = None,
+        at_least: float = 0.0,
     ) -> None:
         self._new = new
         self._pairs = pairs(new.text)
@@ -209,19 +233,26 @@ class Scorer:
         self._window = window
         self._related = related
         self._model = model or load_model()
+        self._at_least = at_least
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
-        it cannot be."""
-        found = self.evidence(old)
+        it cannot be (or cannot reach `at_least`)."""
+        found = self._weighed(old)
         if found is None:
             return None
-        features, match_ = found
-        return match_._replace(score=round(self._model.probability(features), 3))
+        features, found_match = found
+        score = round(self._model.probability(features), 3)
+        return Match(score, *found_match) if score >= self._at_least else None
 
     def evidence(self, old: Report) -> tuple[tuple[float, ...], Match] | None:
         """What `score` weighs (in the order of FEATURES), and the match without its score;
         None when the pair cannot be one problem. The fitting tool reads it too."""
+        found = self._weighed(old)
+        return None if found is None else (found[0], Match(0.0, *found[1]))
+
+    def _weighed(self, old: Report) -> tuple[tuple[float, ...], _Unscored] | None:
+        # Match's fields after its score: a search makes one Match per candidate, not two.
         new, radius_m, window = self._new, self._radius_m, self._window
         apart = abs(new.created_at - old.created_at)
         if apart > window:
@@ -250,7 +281,6 @@ class Scorer:
         beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
         if distance is not None and beyond and not same_caller:
             return None
-        text = overlap(self._pairs, pairs(old.text))
         old_concepts = _concepts(old_keys)
         shared_concepts = self._concepts & old_concepts
         concepts_shared = (
@@ -265,7 +295,7 @@ class Scorer:
             else 0.0
         )
         concepts_apart = float(bool(self._concepts and old_concepts and not shared_concepts))
-        features = (
+        features = [
             float(category == "same"),
             float(category == "same group"),
             float(category == "related"),
@@ -275,7 +305,7 @@ class Scorer:
             float(distance is not None and bool(new.uncertainty_m or old.uncertainty_m)),
             # Nothing ties the two to one place: no point near, no name in common.
             float((distance is None or near == 0.0) and not places.same and not places.area),
-            text,
+            0.0,  # the text, compared below
             words_shared,
             concepts_shared,
             concepts_apart,
@@ -286,10 +316,14 @@ class Scorer:
             float(places.other_part),
             apart / window,
             float(same_caller),
-            float(same_caller) * (1 - text),
-        )
-        match_ = Match(
-            0.0,
+            float(same_caller),  # times 1 - text, below
+        ]
+        if self._at_least and not self._may_reach(features, same_caller):
+            return None
+        text = overlap(self._pairs, pairs(old.text))
+        features[_TEXT] = text
+        features[_CALLER_OTHER_WORDS] = float(same_caller) * (1 - text)
+        return tuple(features), (
             category,
             text,
             apart,
@@ -299,7 +333,15 @@ class Scorer:
             places,
             tuple(sorted(shared_concepts)),
         )
-        return features, match_
+
+    def _may_reach(self, without_text: list[float], same_caller: bool) -> bool:
+        """Whether any text could lift these features (the text's at 0) to `at_least`."""
+        weights = self._model.weights
+        # From no text in common to the same text: the text's weight, less what "the same
+        # caller in other words" no longer adds.
+        rise = weights[_TEXT] - weights[_CALLER_OTHER_WORDS] * same_caller
+        best = self._model.logit(without_text) + max(rise, 0.0)
+        return round(_sigmoid(best), 3) >= self._at_least
 
 
 def match(

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cell_of, cells_in
 from app.dedup.places import load_gazetteer
-from app.dedup.scoring import Report, match
+from app.dedup.scoring import Report, Scorer, match
 from app.dedup.similarity import keys_for_matching, normalised, similarity
 from app.dedup.words import load_vocabulary
 from app.geo.distance import METRES_PER_DEGREE_LAT, metres_between
@@ -134,6 +134,28 @@ def test_the_labelled_pairs_are_found_as_well_as_the_benchmark_says() -> None:
     assert tuning_recall >= 0.85
     assert held_out_precision >= 0.85
     assert held_out_recall >= 0.8
+
+
+def test_a_search_for_what_it_would_flag_scores_those_as_ever_and_leaves_the_rest_out() -> None:
+    """`at_least` skips the text comparison where no text could reach the score: every
+    pair at or above it scores exactly as without it, every pair below is left out."""
+    taxonomy, gazetteer = demo_taxonomy(), demo_gazetteer()
+    floor = Settings().dedup_flag_score
+    left_out = 0
+    for labelled in TUNING + DEVELOPMENT:
+        new = as_scored(labelled.pair.second, taxonomy, gazetteer)
+        old = as_scored(labelled.pair.first, taxonomy, gazetteer)
+        scorers = [
+            Scorer(new, radius_m=250, window=WINDOW, related=taxonomy.related, at_least=at_least)
+            for at_least in (0.0, floor)
+        ]
+        every, flagged = (scorer.score(old) for scorer in scorers)
+        if every is not None and every.score >= floor:
+            assert flagged == every
+        else:
+            assert flagged is None
+            left_out += every is not None
+    assert left_out > 100  # pairs that were scored only to be dropped
 
 
 def test_the_split_is_fixed_and_the_halves_share_no_pair() -> None:

@@ -281,29 +281,42 @@ class PlaceEvidence(NamedTuple):
     other_part: bool  # both name a side of a place (east gate, west end), not the same one
 
 
+# A stored key set is mostly words (W:) and problem words (K:); the few place keys are what
+# `compare` reads kind by kind. Regular expressions pick each out of the stored text in one
+# pass, rather than a Python step per key.
+_WORD_KEYS = re.compile(r"(?<!\S)W:(\S+)")
+_CONCEPT_KEYS = re.compile(r"(?<!\S)K:(\S+)")
+_PLACE_KEYS = re.compile(r"(?<!\S)[^\sKW]:\S+")
+
+
 class KeySet:
     """A report's stored keys, read once into what `compare` and scoring look up: the values
     of each kind, and each road's house numbers."""
 
-    __slots__ = ("all", "kinds", "named", "numbers", "places", "roads", "rough")
+    __slots__ = ("kinds", "named", "numbers", "places", "roads", "rough")
 
-    def __init__(self, keys: frozenset[str]) -> None:
+    def __init__(self, keys: Iterable[str]) -> None:
+        """`keys`: a set of keys, or their stored text (`keys_text`)."""
+        text = keys if isinstance(keys, str) else " ".join(keys)
+        places = _PLACE_KEYS.findall(text)
         kinds: dict[str, set[str]] = {}
         numbers: dict[str, set[str]] = {}
         rough: dict[str, set[str]] = {}
-        for key in keys:
+        for key in places:
             kind, value = key[0], key[2:]
             kinds.setdefault(kind, set()).add(value)
             if kind in "NA":
                 road, _, number = value.rpartition(":")
                 (numbers if kind == "N" else rough).setdefault(road, set()).add(number)
-        self.all = keys
         self.kinds = {kind: frozenset(values) for kind, values in kinds.items()}
+        for kind, pattern in (("K", _CONCEPT_KEYS), ("W", _WORD_KEYS)):
+            if found := pattern.findall(text):
+                self.kinds[kind] = frozenset(found)
         self.numbers = {road: frozenset(found) for road, found in numbers.items()}
         self.rough = {road: frozenset(found) for road, found in rough.items()}
-        self.places = frozenset(key for key in keys if key[0] not in "KW")
-        self.named = frozenset(key for key in keys if key[0] in "CL")
-        self.roads = frozenset(key for key in keys if key[0] == "R")
+        self.places = frozenset(places)
+        self.named = frozenset(key for key in places if key[0] in "CL")
+        self.roads = frozenset(key for key in places if key[0] == "R")
 
     def of(self, kind: str) -> frozenset[str]:
         return self.kinds.get(kind, _NONE)
@@ -335,10 +348,12 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     """The place evidence of two reports' keys."""
     if not first.places or not second.places:
         return PlaceEvidence((), (), (), False, False)
+    # The kinds looked up directly: a search compares a dozen rows, each kind by kind.
+    ones, others = first.kinds, second.kinds
     shared = first.places & second.places
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
-    for road in first.of("R") & second.of("R"):
+    for road in ones.get("R", _NONE) & others.get("R", _NONE):
         one, other = first.numbers.get(road, _NONE), second.numbers.get(road, _NONE)
         one_rough, other_rough = first.rough.get(road, _NONE), second.rough.get(road, _NONE)
         # The number a phone placed a report near, given exactly by the other: one place.
@@ -352,32 +367,39 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
             one, other = one or one_rough, other or other_rough
             different.append(f"{road}{_joined(one)}号≠{_joined(other)}号")
     # Two phases of one compound are two places with buildings numbered alike.
-    one_phase, other_phase = first.of("Q"), second.of("Q")
+    one_phase, other_phase = ones.get("Q", _NONE), others.get("Q", _NONE)
     phases_apart = bool(one_phase and other_phase and not one_phase & other_phase)
-    compounds = _NONE if phases_apart else first.of("C") & second.of("C")
-    for kind, word in (("B", "栋"), ("U", "单元"), ("G", "组"), ("Q", "期")):
-        one, other = first.of(kind), second.of(kind)
+    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
+    compounds = _NONE if phases_apart else one_compound & other_compound
+    for kind, word in _NUMBERED_PARTS:
+        one, other = ones.get(kind, _NONE), others.get(kind, _NONE)
         if one and other:
             if one & other:
                 if compounds or kind not in "BQ":
                     same.append(f"{kind}:{_joined(one & other)}")
             else:
                 different.append(f"{_joined(one)}{word}≠{_joined(other)}{word}")
-    one_room, other_room = first.of("H"), second.of("H")
-    if one_room and other_room and not one_room & other_room:
-        different.append(f"{_joined(one_room)}室≠{_joined(other_room)}室")
-    # The same room of the same building is one flat, unless both name compounds, not one.
-    other_compounds = first.of("C") and second.of("C") and not compounds
-    if one_room & other_room and first.of("B") & second.of("B") and not other_compounds:
-        same.append(f"H:{_joined(one_room & other_room)}")
+    one_room, other_room = ones.get("H", _NONE), others.get("H", _NONE)
+    if one_room and other_room:
+        if not one_room & other_room:
+            different.append(f"{_joined(one_room)}室≠{_joined(other_room)}室")
+        # The same room of the same building is one flat, unless both name compounds, not
+        # one.
+        other_compounds = one_compound and other_compound and not compounds
+        buildings = ones.get("B", _NONE) & others.get("B", _NONE)
+        if one_room & other_room and buildings and not other_compounds:
+            same.append(f"H:{_joined(one_room & other_room)}")
     area = sorted(key for key in shared if key[0] in "RCL")
     # Two compounds or landmarks, none in common, are two places even on one road.
     named_apart = bool(first.named and second.named and not first.named & second.named)
     roads_apart = bool(first.roads and second.roads and not first.roads & second.roads)
     other_area = named_apart or (roads_apart and not area)
-    one_part, other_part = first.of("P"), second.of("P")
+    one_part, other_part = ones.get("P", _NONE), others.get("P", _NONE)
     parts_differ = bool(one_part and other_part and not one_part & other_part)
     return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area, parts_differ)
+
+
+_NUMBERED_PARTS = (("B", "栋"), ("U", "单元"), ("G", "组"), ("Q", "期"))
 
 
 # A QR poster's report is sent from where the poster hangs (the community office), not from
@@ -422,4 +444,4 @@ def keys_text(keys: frozenset[str]) -> str:
 def keys_of(stored: str | None) -> KeySet:
     """Stored keys read back (each stored text once: a neighbourhood's tickets are read by
     search after search)."""
-    return KeySet(frozenset(stored.split())) if stored else NO_KEYS
+    return KeySet(stored) if stored else NO_KEYS

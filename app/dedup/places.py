@@ -281,14 +281,6 @@ class PlaceEvidence(NamedTuple):
     other_part: bool  # both name a side of a place (east gate, west end), not the same one
 
 
-# A stored key set is mostly words (W:) and problem words (K:); the few place keys are what
-# `compare` reads kind by kind. Regular expressions pick each out of the stored text in one
-# pass, rather than a Python step per key.
-_WORD_KEYS = re.compile(r"(?<!\S)W:(\S+)")
-_CONCEPT_KEYS = re.compile(r"(?<!\S)K:(\S+)")
-_PLACE_KEYS = re.compile(r"(?<!\S)[^\sKW]:\S+")
-
-
 class KeySet:
     """A report's stored keys, read once into what `compare` and scoring look up: the values
     of each kind, and each road's house numbers."""
@@ -297,8 +289,18 @@ class KeySet:
 
     def __init__(self, keys: Iterable[str]) -> None:
         """`keys`: a set of keys, or their stored text (`keys_text`)."""
-        text = keys if isinstance(keys, str) else " ".join(keys)
-        places = _PLACE_KEYS.findall(text)
+        # Mostly words (W:) and problem words (K:), which are only looked up as sets; the
+        # few place keys are read kind by kind. One pass, the least work per key: a search
+        # reads the keys of a dozen rows.
+        words, concepts, places = [], [], []
+        for key in keys.split() if isinstance(keys, str) else keys:
+            kind = key[0]
+            if kind == "W":
+                words.append(key[2:])
+            elif kind == "K":
+                concepts.append(key[2:])
+            else:
+                places.append(key)
         kinds: dict[str, set[str]] = {}
         numbers: dict[str, set[str]] = {}
         rough: dict[str, set[str]] = {}
@@ -309,9 +311,10 @@ class KeySet:
                 road, _, number = value.rpartition(":")
                 (numbers if kind == "N" else rough).setdefault(road, set()).add(number)
         self.kinds = {kind: frozenset(values) for kind, values in kinds.items()}
-        for kind, pattern in (("K", _CONCEPT_KEYS), ("W", _WORD_KEYS)):
-            if found := pattern.findall(text):
-                self.kinds[kind] = frozenset(found)
+        if words:
+            self.kinds["W"] = frozenset(words)
+        if concepts:
+            self.kinds["K"] = frozenset(concepts)
         self.numbers = {road: frozenset(found) for road, found in numbers.items()}
         self.rough = {road: frozenset(found) for road, found in rough.items()}
         self.places = frozenset(places)

@@ -443,8 +443,9 @@ def keys_text(keys: frozenset[str]) -> str:
     return " ".join(sorted(keys))
 
 
-@lru_cache(maxsize=8192)
 def keys_of(stored: str | None) -> KeySet:
-    """Stored keys read back (each stored text once: a neighbourhood's tickets are read by
-    search after search)."""
+    """Stored keys read back. Not cached: reading them takes microseconds, while a cache of
+    them kept thousands of small sets alive, each one more for the garbage collector to go
+    through (a quarter of a search's time at a million tickets, where few rows are read
+    twice)."""
     return KeySet(stored) if stored else NO_KEYS

@@ -36,8 +36,9 @@ class _Plan:
     values: Callable[[Row], list[Any]]
     # (placeholder, conversion) for each value from the row that its column converts.
     conversions: tuple[tuple[int, Conversion], ...]
-    # Per column of the rows returned; empty when no column needs converting.
-    readers: tuple[Conversion | None, ...]
+    # (position, conversion) for each column of the rows returned that its type converts:
+    # most are read as the driver gives them, so only these few are touched per row.
+    readers: tuple[tuple[int, Conversion], ...]
 
     def parameters(self, row: Row) -> list[Any]:
         values = self.values(row)
@@ -48,10 +49,10 @@ class _Plan:
     def read(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
         if not self.readers:
             return row
-        return tuple(
-            value if read is None else read(value)
-            for value, read in zip(row, self.readers, strict=True)
-        )
+        values = list(row)
+        for position, read in self.readers:
+            values[position] = read(values[position])
+        return tuple(values)
 
 
 _FROM_ROW = object()  # a place in a template of values that the row fills
@@ -105,15 +106,13 @@ def _plan(
         if bind.callable is not None or bind.value is None:
             return None
         template.append(bind.value if convert is None else convert(bind.value))
-    readers = tuple(
+    processors = (
         column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
     )
-    return _Plan(
-        compiled.string,
-        _values_getter(from_row, template),
-        tuple(conversions),
-        readers if any(readers) else (),
+    readers = tuple(
+        (position, read) for position, read in enumerate(processors) if read is not None
     )
+    return _Plan(compiled.string, _values_getter(from_row, template), tuple(conversions), readers)
 
 
 def driver_connection(connection: Connection) -> sqlite3.Connection:

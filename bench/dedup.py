@@ -7,7 +7,8 @@ that they do not share the machine:
   precision and recall at the flag and the merge score, for the whole set, its tuning half
   (where tools/fit_dedup.py fitted the weights and chose the scores), its held-out half, and
   the held-out pairs where one report has only an address.
-- detection: `--tickets` open tickets spread over the demo city, created over the last 30 days,
+- detection: `--tickets` tickets spread over the demo city, created over the last year (those
+  of the last 30 days open, with the places and words intake keeps for them, `match_keys`),
   then app.dedup.service.find (its one candidate query, and the scoring) timed in process for
   `--sample` new tickets from the same spread. EXPLAIN must show the candidate query searching
   the geo-cell or caller index: a scan fails the run.
@@ -28,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ from sqlalchemy import (
     Select,
     String,
     Table,
+    bindparam,
     case,
     cast,
     event,
@@ -61,6 +63,7 @@ from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.dedup import cells
 from app.dedup import service as dedup_service
+from app.dedup.gazetteer import segmenter_of
 from app.dedup.scoring import Scorer, match
 from app.dedup.service import dedup_settings
 from app.dedup.similarity import keys_for_matching, normalised, text_for_matching
@@ -496,6 +499,8 @@ class PopulationCheck:
     checked: int
     wrong_cells: int
     wrong_texts: int
+    keys_checked: int  # the sample's tickets of the window
+    wrong_keys: int
     oldest: datetime
     newest: datetime
     with_phone: int
@@ -509,6 +514,11 @@ class PopulationCheck:
             found.append(
                 f"{self.wrong_texts} of {self.checked} match_texts differ from text_for_matching"
             )
+        if self.wrong_keys or not self.keys_checked:
+            found.append(
+                f"{self.wrong_keys} of {self.keys_checked} match_keys of the window differ from "
+                "keys_for_matching"
+            )
         window = population.now - timedelta(days=POPULATION_DAYS)
         if not window < self.oldest <= self.newest < population.now:
             found.append(
@@ -518,16 +528,78 @@ class PopulationCheck:
         return found
 
 
-def check_population(engine: Engine, population: Population) -> PopulationCheck:
-    """geo_cell and match_text against what intake would make, on a sample; the time span,
-    phones and statuses."""
+# --- the window's keys, in Python ------------------------------------------------------------
+
+KEYS_CHUNK = 10_000
+
+
+def intake_keys(categories: dict[str, CategoryInfo]) -> Callable[[str, str, str | None], str]:
+    """A ticket's `match_keys` from its title, description and address, as intake works them
+    out: the demo gazetteer, the problem words, the segmenter with their names."""
+    gazetteer, vocabulary = demo_gazetteer(), load_vocabulary()
+    segmenter = segmenter_of(gazetteer, categories)
+    return lambda title, description, address: keys_for_matching(
+        title, description, address, gazetteer, vocabulary, segmenter
+    )
+
+
+def searched_since(population: Population) -> datetime:
+    return population.now - timedelta(days=WINDOW_DAYS)
+
+
+def populate_keys(
+    engine: Engine, population: Population, categories: dict[str, CategoryInfo]
+) -> int:
+    """Every ticket a search can read (created in the window) gets the places and words
+    intake would keep for it: the SQL that made the texts has no segmenter. The older
+    ones keep none, as tickets taken in before `match_keys` existed. Answers how many."""
+    keys_of = intake_keys(categories)
+    t = TICKETS.c
+    written = 0
+    with engine.connect() as connection:
+        first, last = connection.execute(
+            select(func.min(t.id), func.max(t.id)).where(t.created_at >= searched_since(population))
+        ).one()
+    update = (
+        TICKETS.update().where(t.id == bindparam("ticket_id")).values(match_keys=bindparam("keys"))
+    )
+    for start in range(first, last + 1, KEYS_CHUNK):
+        with engine.begin() as connection:
+            rows = connection.execute(
+                select(t.id, t.title, t.description, t.address).where(
+                    t.id.between(start, start + KEYS_CHUNK - 1)
+                )
+            ).all()
+            keyed = [
+                {"ticket_id": row.id, "keys": keys_of(row.title, row.description, row.address)}
+                for row in rows
+            ]
+            connection.execute(update, keyed)
+        written += len(keyed)
+        log(f"keys for {written:,} tickets of the window")
+    return written
+
+
+def check_population(
+    engine: Engine, population: Population, categories: dict[str, CategoryInfo]
+) -> PopulationCheck:
+    """geo_cell and match_text against what intake would make, on a sample, and match_keys
+    on the sample's tickets of the window; the time span, phones and statuses."""
     stride = max(1, population.tickets // GEO_CELL_CHECKS)
     t = TICKETS.c
     with engine.connect() as connection:
         sample = connection.execute(
-            select(t.lat, t.lon, t.geo_cell, t.title, t.description, t.match_text).where(
-                t.id % stride == 0
-            )
+            select(
+                t.lat,
+                t.lon,
+                t.geo_cell,
+                t.title,
+                t.description,
+                t.address,
+                t.match_text,
+                t.match_keys,
+                t.created_at,
+            ).where(t.id % stride == 0)
         ).all()
         oldest, newest, phones = connection.execute(
             select(func.min(t.created_at), func.max(t.created_at), func.count(t.reporter_phone))
@@ -538,7 +610,22 @@ def check_population(engine: Engine, population: Population) -> PopulationCheck:
     wrong_texts = sum(
         1 for row in sample if text_for_matching(row.title, row.description) != row.match_text
     )
-    return PopulationCheck(len(sample), wrong_cells, wrong_texts, oldest, newest, phones, statuses)
+    keys_of = intake_keys(categories)
+    in_window = [row for row in sample if row.created_at >= searched_since(population)]
+    wrong_keys = sum(
+        1 for row in in_window if keys_of(row.title, row.description, row.address) != row.match_keys
+    )
+    return PopulationCheck(
+        len(sample),
+        wrong_cells,
+        wrong_texts,
+        len(in_window),
+        wrong_keys,
+        oldest,
+        newest,
+        phones,
+        statuses,
+    )
 
 
 # --- detection, in process --------------------------------------------------------------------
@@ -632,12 +719,8 @@ def transient_ticket(
         match_text=text_for_matching(
             report.description[:TITLE_FROM_DESCRIPTION_CHARS], report.description
         ),
-        match_keys=keys_for_matching(
-            report.description[:TITLE_FROM_DESCRIPTION_CHARS],
-            report.description,
-            report.address,
-            demo_gazetteer(),
-            load_vocabulary(),
+        match_keys=intake_keys(categories)(
+            report.description[:TITLE_FROM_DESCRIPTION_CHARS], report.description, report.address
         ),
         location_radius_m=None,
         created_at=now,
@@ -659,7 +742,7 @@ class Detection:
     cpu_ms: list[float]
     rows: list[int]  # what the candidate query returned, per ticket
     near: list[int]  # how many of those lie within the radius
-    scored: list[int]  # candidates find() returned (match() ruled the rest out)
+    scored: list[int]  # candidates find() returned (the scoring ruled the rest out)
     best: list[float]  # find()'s best score per ticket; 0 when it found none
     neighbourhoods: list[Neighbourhood]  # of the first NEIGHBOURHOOD_CHECKS tickets
     plans: list[Plan]
@@ -1041,10 +1124,12 @@ def print_population(
     backend: Backend,
     population: Population,
     check: PopulationCheck,
-    populate_s: float,
-    analyze_s: float,
+    seconds: tuple[float, float, float],
+    keyed: int,
     load_before: float,
 ) -> None:
+    """`seconds`: to populate, to work out the window's keys, to analyze."""
+    populate_s, keys_s, analyze_s = seconds
     km = 2 * HALF_SIDE_M / 1000
     print(
         f"dedup: {backend}, {population.tickets:,} open tickets evenly over a {km:.0f} km x "
@@ -1056,6 +1141,12 @@ def print_population(
     cells_note = "match app.dedup.cells.cell_of" if not check.wrong_cells else "DIFFER"
     for line in (
         _row("populate", f"{populate_s:.1f} s", f"INSERT ... SELECT, {CHUNK_ROWS:,} rows a commit"),
+        _row(
+            "match_keys",
+            f"{keys_s:.1f} s",
+            f"places and words of the {keyed:,} tickets of the {WINDOW_DAYS}-day window, worked "
+            "out in Python as intake does",
+        ),
         _row("analyze", f"{analyze_s:.1f} s", "planner statistics (PostgreSQL: VACUUM ANALYZE)"),
         _row(
             "geo_cell check",
@@ -1067,6 +1158,12 @@ def print_population(
             f"{check.checked - check.wrong_texts:,}/{check.checked:,}",
             "sampled rows whose match_text "
             + ("DIFFER" if check.wrong_texts else "match app.dedup.similarity.text_for_matching"),
+        ),
+        _row(
+            "match_keys check",
+            f"{check.keys_checked - check.wrong_keys:,}/{check.keys_checked:,}",
+            "sampled rows of the window whose match_keys "
+            + ("DIFFER" if check.wrong_keys else "match app.dedup.similarity.keys_for_matching"),
         ),
         _row(
             "with a caller's number",
@@ -1137,9 +1234,10 @@ def print_detection(detection: Detection, settings: Settings) -> None:
             f"hold {statistics.fmean(n.near for n in d.neighbourhoods):,.0f} on average",
         ),
         _row(
-            "candidates scored",
+            "candidates found",
             f"{statistics.fmean(d.scored):.1f}",
-            "mean per ticket that match() kept (same group or caller, within radius)",
+            "mean per ticket that find() kept (same group or caller, within radius, at "
+            "least the flag score)",
         ),
         _row(
             "flagged / merge-worthy",
@@ -1305,12 +1403,17 @@ def run(arguments: argparse.Namespace) -> int:
             started = time.perf_counter()
             populate(engine, population, category_ids)
             populate_s = time.perf_counter() - started
+            started = time.perf_counter()
+            keyed = populate_keys(engine, population, categories)
+            keys_s = time.perf_counter() - started
             log("analyze")
             started = time.perf_counter()
             analyze(engine)
             analyze_s = time.perf_counter() - started
-            check = check_population(engine, population)
-            print_population(backend, population, check, populate_s, analyze_s, load_before)
+            check = check_population(engine, population, categories)
+            print_population(
+                backend, population, check, (populate_s, keys_s, analyze_s), keyed, load_before
+            )
             if failures := check.failures(population):
                 print("population check: FAILED: " + "; ".join(failures))
                 return 1

@@ -29,7 +29,7 @@ _NUMERALS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 
 _NUMERALS |= {"六": 6, "七": 7, "八": 8, "九": 9}
 # "一栋楼" is "a building", not building 1: a lone 一 or 两 before 栋, 幢, 楼 or 层 is a count.
 _CHINESE_NUMBER = re.compile(
-    r"(?<![零一二两三四五六七八九十])([零一二两三四五六七八九十]{1,3})(?=号|栋|幢|座|单元|楼|层|室|组)"
+    r"(?<![零一二两三四五六七八九十])([零一二两三四五六七八九十]{1,3})(?=号|栋|幢|座|单元|楼|层|室|组|期)"
     r"(?<!(?<![零一二两三四五六七八九十])[一两](?=[栋幢楼层]))"
 )
 # Characters and words that end the words before a place name: "反映府前路" names 府前路.
@@ -39,8 +39,11 @@ _BEFORE_NAME = re.compile(
 )
 _ROAD_SUFFIX = "大道|大街|路|街(?!道)|巷|弄"  # 街道 is a subdistrict, not a street
 # A number "附近" (as a phone's reverse geocoding words it) is only roughly the place.
+# A web form's "No.210" is 210号.
 _ROAD_NUMBER = re.compile(
-    rf"([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))(\d{{1,4}})号(?![楼院])(附近|旁边|一带|周边)?"
+    rf"([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))(?:(\d{{1,4}})号(?![楼院])|No\.?\s?(\d{{1,4}})(?!\d))"
+    r"(附近|旁边|一带|周边)?",
+    re.IGNORECASE,
 )
 _JUNCTION = re.compile(
     rf"([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))(?:与|和|跟|、)([{_HAN}]{{1,5}}(?:{_ROAD_SUFFIX}))"
@@ -58,17 +61,27 @@ _LANDMARK = re.compile(rf"([{_HAN}A-Za-z]{{2,6}}?(?:{_LANDMARK_SUFFIX}))")
 # The suffix of a name found by it: only the words before it are cut, never the suffix
 # itself (小区 ends in 区, 菜市场 holds 市).
 _SUFFIX = re.compile(f"(?:{_ROAD_SUFFIX}|{_COMPOUND_SUFFIX}|{_LANDMARK_SUFFIX})$")
-_BUILDING = re.compile(r"(\d{1,3})(?:号楼|栋|幢|座|#楼|#)")
+# Towers are numbered or lettered (A座, B栋); a letter is not part of a Latin word.
+_BUILDING = re.compile(r"(\d{1,3}|(?<![A-Za-z])[A-Za-z])(?:号楼|栋|幢|座|#楼|#)")
 _UNIT = re.compile(r"(\d{1,2})单元")
 # A room: a number after the building or unit (3栋701, 2单元302), or before 室 or 房.
-_ROOM = re.compile(r"(?:栋|幢|号楼|单元|#|-)(\d{3,4})(?!\d)|(?<!\d)(\d{3,4})(?:室|房|号房)")
+_ROOM = re.compile(
+    r"(?:栋|幢|号楼|单元|#)(\d{3,4})(?!\d)|(?<=\d)-(\d{3,4})(?![\d\-米元])|(?<!\d)(\d{3,4})(?:室|房|号房)"
+)
+# A flat written as building-unit-room or building-room (5-1-302, 3-701), as on web forms;
+# not a range of amounts (20-300米, 50-100元).
+_FLAT = re.compile(
+    r"(?<![\d\-栋幢座#])(\d{1,2})-(?:(\d{1,2})-)?(\d{3,4})(?![\d\-米元块个次天年月日时分号人])"
+)
 _FLOOR = re.compile(r"(\d{1,2})(?:层|楼)(?![道梯房顶下上])")
 _GROUP = re.compile(r"(\d{1,2})组")
+# A compound's phase (溪南家园二期): each phase has its own building 3. Not 第二期, an issue.
+_PHASE = re.compile(r"(?<![第\d])(\d{1,2})期")
 # Which side of a place: the east gate is not the west gate, the two ends of a bridge are two.
 # (Not a name that starts so: 南门小区, 东门菜市场, 西门社区.)
 _PART = re.compile(
-    r"([东西南北])(?:边|面)?(?:(门)(?!小区|社区|街|路|大道|菜市场|市场|新村|花园|村|小学|中学|医院)"
-    r"|(侧|端|头|段|角|出口|入口|广场))"
+    rf"([东西南北])(?:边|面)?(?:(门)(?!{_COMPOUND_SUFFIX}|{_LANDMARK_SUFFIX}|街|路|大道|巷|市场)"
+    r"|(侧|端|头|段|角|出口|入口|广场|桥头))"
 )
 _ROAD_IN_PREFIX = re.compile(f".*(?:{_ROAD_SUFFIX})")
 # In the address field every road is a place (in free text 路 and 街 are everyday words too).
@@ -165,6 +178,11 @@ def _name(raw: str) -> str | None:
     return name
 
 
+def _numbered(number: str) -> str:
+    """07 and 7 are one number; a tower's letter is read in capitals."""
+    return str(int(number)) if number.isdigit() else number.upper()
+
+
 def _compound_key(name: str) -> str:
     # 紫阳小区 and 紫阳 are one compound.
     for suffix in ("小区", "社区"):
@@ -180,9 +198,21 @@ def clean(text: str) -> str:
     return _CHINESE_NUMBER.sub(_digits, text)
 
 
+_ROAD_END = re.compile(f"(?:{_ROAD_SUFFIX})$")
+
+
+def _after_conjunction(address: str, found: re.Match[str]) -> str:
+    """A road found in an address, without the word that joins it to the road before it
+    (府前路和解放路); 和平路 at the start, or after a district, keeps its 和."""
+    name = found.group()
+    joined = found.start() > 0 and _ROAD_END.search(address, 0, found.start()) is not None
+    return name[1:] if joined and name[0] in "和与跟及" else name
+
+
 def address_keys(address: str, gazetteer: Gazetteer) -> frozenset[str]:
     """The places an address field names: as `place_keys`, and its roads without a number."""
-    roads = {_name(found.lstrip("和与跟及")) for found in _ROAD.findall(clean(address))}
+    address = clean(address)
+    roads = {_name(_after_conjunction(address, found)) for found in _ROAD.finditer(address)}
     return place_keys(address, gazetteer) | {f"R:{road}" for road in roads if road}
 
 
@@ -190,7 +220,7 @@ def address_keys(address: str, gazetteer: Gazetteer) -> frozenset[str]:
 def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
     """The places `text` names, as keys: `R:road`, `N:road:number`, `J:road+road`,
     `C:compound or village`, `L:landmark`, `B:building`, `U:unit`, `F:floor`, `H:room`,
-    `G:village group`."""
+    `G:village group`, `Q:phase of a compound`, `P:side of a place`."""
     text = clean(text)
     keys: set[str] = set()
     known_roads: set[str] = set()
@@ -202,7 +232,8 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
             if place.kind == "road":
                 known_roads.add(place.name)
     for found in _ROAD_NUMBER.finditer(text):
-        raw, number, roughly = found.groups()
+        raw, written, spelt, roughly = found.groups()
+        number = written or spelt
         road = next((r for r in known_roads if raw.endswith(r)), None) or _name(raw)
         if road is not None:
             keys |= {f"R:{road}", f"{'A' if roughly else 'N'}:{road}:{number}"}
@@ -218,9 +249,13 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
     # Numbers inside a compound: taken out of the text as they are read, so 7号楼 is not
     # also a 7th floor, nor a house number a room.
     rest = _ROAD_NUMBER.sub(" ", text)
-    rooms = {int(a or b) for a, b in _ROOM.findall(rest)}
-    for pattern, kind in ((_BUILDING, "B"), (_UNIT, "U"), (_GROUP, "G"), (_FLOOR, "F")):
-        keys |= {f"{kind}:{int(number)}" for number in pattern.findall(rest)}
+    for building, unit, room in _FLAT.findall(rest):
+        keys |= {f"B:{int(building)}", f"H:{int(room)}"} | ({f"U:{int(unit)}"} if unit else set())
+    rest = _FLAT.sub(" ", rest)
+    rooms = {int(a or b or c) for a, b, c in _ROOM.findall(rest)}
+    kinds = ((_BUILDING, "B"), (_UNIT, "U"), (_GROUP, "G"), (_PHASE, "Q"), (_FLOOR, "F"))
+    for pattern, kind in kinds:
+        keys |= {f"{kind}:{_numbered(number)}" for number in pattern.findall(rest)}
         rest = pattern.sub(" ", rest)
     keys |= {
         f"P:{side}{_PART_WORD.get(gate or part, gate or part)}"
@@ -231,7 +266,9 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
 
 
 # Words for one part of a place: the east side, end or corner are one part.
-_PART_WORD = {"侧": "边", "端": "头", "段": "头", "角": "边", "入口": "门", "出口": "门"}
+_PART_WORD = {
+    "侧": "边", "端": "头", "段": "头", "桥头": "头", "角": "边", "入口": "门", "出口": "门"
+}  # fmt: skip
 
 
 class PlaceEvidence(NamedTuple):
@@ -248,25 +285,41 @@ class KeySet:
     """A report's stored keys, read once into what `compare` and scoring look up: the values
     of each kind, and each road's house numbers."""
 
-    __slots__ = ("all", "kinds", "named", "numbers", "places", "roads", "rough")
+    __slots__ = ("kinds", "named", "numbers", "places", "roads", "rough")
 
-    def __init__(self, keys: frozenset[str]) -> None:
+    def __init__(self, keys: Iterable[str]) -> None:
+        """`keys`: a set of keys, or their stored text (`keys_text`)."""
+        # Mostly words (W:) and problem words (K:), which are only looked up as sets; the
+        # few place keys are read kind by kind. One pass, the least work per key: a search
+        # reads the keys of a dozen rows.
+        words, concepts, places = [], [], []
+        for key in keys.split() if isinstance(keys, str) else keys:
+            kind = key[0]
+            if kind == "W":
+                words.append(key[2:])
+            elif kind == "K":
+                concepts.append(key[2:])
+            else:
+                places.append(key)
         kinds: dict[str, set[str]] = {}
         numbers: dict[str, set[str]] = {}
         rough: dict[str, set[str]] = {}
-        for key in keys:
+        for key in places:
             kind, value = key[0], key[2:]
             kinds.setdefault(kind, set()).add(value)
             if kind in "NA":
                 road, _, number = value.rpartition(":")
                 (numbers if kind == "N" else rough).setdefault(road, set()).add(number)
-        self.all = keys
         self.kinds = {kind: frozenset(values) for kind, values in kinds.items()}
+        if words:
+            self.kinds["W"] = frozenset(words)
+        if concepts:
+            self.kinds["K"] = frozenset(concepts)
         self.numbers = {road: frozenset(found) for road, found in numbers.items()}
         self.rough = {road: frozenset(found) for road, found in rough.items()}
-        self.places = frozenset(key for key in keys if key[0] not in "KW")
-        self.named = frozenset(key for key in keys if key[0] in "CL")
-        self.roads = frozenset(key for key in keys if key[0] == "R")
+        self.places = frozenset(places)
+        self.named = frozenset(key for key in places if key[0] in "CL")
+        self.roads = frozenset(key for key in places if key[0] == "R")
 
     def of(self, kind: str) -> frozenset[str]:
         return self.kinds.get(kind, _NONE)
@@ -278,11 +331,15 @@ NO_KEYS = KeySet(frozenset())
 # A number given "附近" is near the place, not at it: this many numbers off is still near
 # (numbers run odd on one side and even on the other, some 10 m apart).
 ROUGH_NUMBERS = 10
+# Two numbers given exactly this close are next door or across the road (120 and 121): as
+# likely one problem seen from two doors as two problems, so neither same nor different.
+NEXT_DOOR = 2
 
 
-def _far(rough: frozenset[str], others: frozenset[str]) -> bool:
-    return bool(rough and others) and all(
-        abs(int(one) - int(other)) > ROUGH_NUMBERS for one in rough for other in others
+def _far(these: frozenset[str], those: frozenset[str], numbers: int = ROUGH_NUMBERS) -> bool:
+    """Both give numbers, and every one of these is more than `numbers` off every one of those."""
+    return bool(these and those) and all(
+        abs(int(one) - int(other)) > numbers for one in these for other in those
     )
 
 
@@ -294,39 +351,58 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     """The place evidence of two reports' keys."""
     if not first.places or not second.places:
         return PlaceEvidence((), (), (), False, False)
+    # The kinds looked up directly: a search compares a dozen rows, each kind by kind.
+    ones, others = first.kinds, second.kinds
     shared = first.places & second.places
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
-    for road in first.of("R") & second.of("R"):
+    for road in ones.get("R", _NONE) & others.get("R", _NONE):
         one, other = first.numbers.get(road, _NONE), second.numbers.get(road, _NONE)
         one_rough, other_rough = first.rough.get(road, _NONE), second.rough.get(road, _NONE)
+        # The number a phone placed a report near, given exactly by the other: one place.
+        roughly_same = (one & other_rough) | (one_rough & other) | (one_rough & other_rough)
+        same += [f"N:{road}:{number}" for number in sorted(roughly_same - (one & other))]
         if (
-            (one and other and not one & other)
+            _far(one, other, NEXT_DOOR)
             or _far(one_rough, other | other_rough)
             or _far(other_rough, one)
         ):
             one, other = one or one_rough, other or other_rough
             different.append(f"{road}{_joined(one)}号≠{_joined(other)}号")
-    compounds = first.of("C") & second.of("C")
-    for kind, word in (("B", "栋"), ("U", "单元"), ("G", "组")):
-        one, other = first.of(kind), second.of(kind)
+    # Two phases of one compound are two places with buildings numbered alike.
+    one_phase, other_phase = ones.get("Q", _NONE), others.get("Q", _NONE)
+    phases_apart = bool(one_phase and other_phase and not one_phase & other_phase)
+    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
+    compounds = _NONE if phases_apart else one_compound & other_compound
+    for kind, word in _NUMBERED_PARTS:
+        one, other = ones.get(kind, _NONE), others.get(kind, _NONE)
         if one and other:
             if one & other:
-                if compounds or kind != "B":
+                if compounds or kind not in "BQ":
                     same.append(f"{kind}:{_joined(one & other)}")
             else:
                 different.append(f"{_joined(one)}{word}≠{_joined(other)}{word}")
-    one_room, other_room = first.of("H"), second.of("H")
-    if one_room and other_room and not one_room & other_room:
-        different.append(f"{_joined(one_room)}室≠{_joined(other_room)}室")
+    one_room, other_room = ones.get("H", _NONE), others.get("H", _NONE)
+    if one_room and other_room:
+        if not one_room & other_room:
+            different.append(f"{_joined(one_room)}室≠{_joined(other_room)}室")
+        # The same room of the same building is one flat, unless both name compounds, not
+        # one.
+        other_compounds = one_compound and other_compound and not compounds
+        buildings = ones.get("B", _NONE) & others.get("B", _NONE)
+        if one_room & other_room and buildings and not other_compounds:
+            same.append(f"H:{_joined(one_room & other_room)}")
     area = sorted(key for key in shared if key[0] in "RCL")
-    other_area = not area and any(
-        one and other and not one & other
-        for one, other in ((first.named, second.named), (first.roads, second.roads))
-    )
-    one_part, other_part = first.of("P"), second.of("P")
+    # Two compounds or landmarks, none in common, are two places even on one road.
+    named_apart = bool(first.named and second.named and not first.named & second.named)
+    roads_apart = bool(first.roads and second.roads and not first.roads & second.roads)
+    other_area = named_apart or (roads_apart and not area)
+    one_part, other_part = ones.get("P", _NONE), others.get("P", _NONE)
     parts_differ = bool(one_part and other_part and not one_part & other_part)
     return PlaceEvidence(tuple(same), tuple(different), tuple(area), other_area, parts_differ)
+
+
+_NUMBERED_PARTS = (("B", "栋"), ("U", "单元"), ("G", "组"), ("Q", "期"))
 
 
 # A QR poster's report is sent from where the poster hangs (the community office), not from
@@ -367,8 +443,9 @@ def keys_text(keys: frozenset[str]) -> str:
     return " ".join(sorted(keys))
 
 
-@lru_cache(maxsize=8192)
 def keys_of(stored: str | None) -> KeySet:
-    """Stored keys read back (each stored text once: a neighbourhood's tickets are read by
-    search after search)."""
-    return KeySet(frozenset(stored.split())) if stored else NO_KEYS
+    """Stored keys read back. Not cached: reading them takes microseconds, while a cache of
+    them kept thousands of small sets alive, each one more for the garbage collector to go
+    through (a quarter of a search's time at a million tickets, where few rows are read
+    twice)."""
+    return KeySet(stored) if stored else NO_KEYS

@@ -10,6 +10,8 @@ same caller made both."""
 
 import json
 import math
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -47,6 +49,31 @@ FEATURES = (
     "same_caller",
     "same_caller_other_words",
 )
+_NO_COMMON_PLACE = FEATURES.index("no_common_place")
+_TEXT = FEATURES.index("text")
+_WORDS_SHARED = FEATURES.index("words_shared")
+_CONCEPTS_SHARED = FEATURES.index("concepts_shared")
+_CONCEPTS_APART = FEATURES.index("concepts_apart")
+_PLACE_SAME = FEATURES.index("place_same")
+_PLACE_DIFFERENT = FEATURES.index("place_different")
+_AREA_SAME = FEATURES.index("area_same")
+_AREA_OTHER = FEATURES.index("area_other")
+_PART_OTHER = FEATURES.index("part_other")
+_CALLER_OTHER_WORDS = FEATURES.index("same_caller_other_words")
+# What a report's places, words and text say: known only once they are read.
+_FROM_KEYS_AND_TEXT = (
+    _NO_COMMON_PLACE,
+    _TEXT,
+    _WORDS_SHARED,
+    _CONCEPTS_SHARED,
+    _CONCEPTS_APART,
+    _PLACE_SAME,
+    _PLACE_DIFFERENT,
+    _AREA_SAME,
+    _AREA_OTHER,
+    _PART_OTHER,
+    _CALLER_OTHER_WORDS,
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +85,17 @@ class Model:
     merge_score: float
     flag_score: float
 
-    def probability(self, features: tuple[float, ...]) -> float:
-        z = self.intercept + sum(w * x for w, x in zip(self.weights, features, strict=True))
-        return 1 / (1 + math.exp(-z))
+    def logit(self, features: Sequence[float]) -> float:
+        # FEATURES and the weights are one length (load_model reads them by name).
+        weighed: float = sum(map(operator.mul, self.weights, features))
+        return self.intercept + weighed
+
+    def probability(self, features: Sequence[float]) -> float:
+        return _sigmoid(self.logit(features))
+
+
+def _sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
 
 
 @cache
@@ -134,6 +169,12 @@ class Match(NamedTuple):
         return reasons
 
 
+# Match's fields after `score`, in order.
+_Unscored = tuple[
+    str, float, timedelta, bool, float | None, float | None, PlaceEvidence, tuple[str, ...]
+]
+
+
 def spoken(key: str) -> str:
     """A place key as a dispatcher reads it: 建安大道88号, 府前路/解放街路口, 7栋."""
     kind, _, rest = key.partition(":")
@@ -142,7 +183,7 @@ def spoken(key: str) -> str:
         return f"{road}{number}号"
     if kind == "J":
         return rest.replace("+", "/") + "路口"
-    return rest + {"B": "栋", "U": "单元", "G": "组"}.get(kind, "")
+    return rest + {"B": "栋", "U": "单元", "G": "组", "H": "室", "Q": "期"}.get(kind, "")
 
 
 def related_key(first: int, second: int) -> frozenset[int]:
@@ -189,7 +230,13 @@ def _words(keys: KeySet) -> frozenset[str]:
 
 class Scorer:
     """Scores earlier reports against one new report; what depends on the new one alone
-    (its text's pairs, its keys) is worked out once, not once per earlier report."""
+    (its text's pairs, its keys) is worked out once, not once per earlier report.
+
+    `at_least`: `score` answers None for a report that cannot reach this score. A search
+    keeps only what it would flag, and most of a neighbourhood is of no interest to it, so
+    what it costs to find out is spent in steps, each only on the reports the step before
+    left in: when and where (a few numbers), then the stored places and words (sets to read
+    and compare), then the texts (the costliest)."""
 
     def __init__(
         self,
@@ -199,6 +246,7 @@ class Scorer:
         window: timedelta,
         related: frozenset[frozenset[int]] = frozenset(),
         model: Model | None = None,
+        at_least: float = 0.0,
     ) -> None:
         self._new = new
         self._pairs = pairs(new.text)
@@ -208,20 +256,30 @@ class Scorer:
         self._radius_m = radius_m
         self._window = window
         self._related = related
-        self._model = model or load_model()
+        self._model = model = model or load_model()
+        self._at_least = at_least
+        # The most the places, words and text can add to the score's logit (each feature
+        # lies between 0 and 1).
+        self._keys_headroom = sum(max(model.weights[i], 0.0) for i in _FROM_KEYS_AND_TEXT)
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
-        it cannot be."""
-        found = self.evidence(old)
+        it cannot be (or cannot reach `at_least`)."""
+        found = self._weighed(old)
         if found is None:
             return None
-        features, match_ = found
-        return match_._replace(score=round(self._model.probability(features), 3))
+        features, found_match = found
+        score = round(self._model.probability(features), 3)
+        return Match(score, *found_match) if score >= self._at_least else None
 
     def evidence(self, old: Report) -> tuple[tuple[float, ...], Match] | None:
         """What `score` weighs (in the order of FEATURES), and the match without its score;
         None when the pair cannot be one problem. The fitting tool reads it too."""
+        found = self._weighed(old)
+        return None if found is None else (found[0], Match(0.0, *found[1]))
+
+    def _weighed(self, old: Report) -> tuple[tuple[float, ...], _Unscored] | None:
+        # Match's fields after its score: a search makes one Match per candidate, not two.
         new, radius_m, window = self._new, self._radius_m, self._window
         apart = abs(new.created_at - old.created_at)
         if apart > window:
@@ -243,29 +301,11 @@ class Scorer:
             slack = (new.uncertainty_m or 0.0) + (old.uncertainty_m or 0.0)
             apart_m = max(0.0, distance - slack)
             near = max(0.0, 1 - apart_m / radius_m)
-        old_keys = keys_of(old.keys)
-        places = compare(self._keys, old_keys)
-        # Two reports that name one address may still be twice the radius apart: a QR
-        # poster's community office, an agent's point at the road's middle.
-        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
-        if distance is not None and beyond and not same_caller:
-            return None
-        text = overlap(self._pairs, pairs(old.text))
-        old_concepts = _concepts(old_keys)
-        shared_concepts = self._concepts & old_concepts
-        concepts_shared = (
-            len(shared_concepts) / min(len(self._concepts), len(old_concepts))
-            if self._concepts and old_concepts
-            else 0.0
-        )
-        old_words = _words(old_keys)
-        words_shared = (
-            len(self._words & old_words) / min(len(self._words), len(old_words))
-            if self._words and old_words
-            else 0.0
-        )
-        concepts_apart = float(bool(self._concepts and old_concepts and not shared_concepts))
-        features = (
+            # Beyond the reach even of two reports that name one address.
+            if apart_m > SAME_PLACE_REACH * radius_m and not same_caller:
+                return None
+        # In FEATURES' order; what the keys and the text say is filled in below.
+        features = [
             float(category == "same"),
             float(category == "same group"),
             float(category == "related"),
@@ -273,23 +313,60 @@ class Scorer:
             near,
             float(distance is None),
             float(distance is not None and bool(new.uncertainty_m or old.uncertainty_m)),
-            # Nothing ties the two to one place: no point near, no name in common.
-            float((distance is None or near == 0.0) and not places.same and not places.area),
-            text,
-            words_shared,
-            concepts_shared,
-            concepts_apart,
-            float(bool(places.same)),
-            float(bool(places.different)),
-            float(bool(places.area)),
-            float(places.other_area),
-            float(places.other_part),
+            0.0,  # no_common_place
+            0.0,  # text
+            0.0,  # words_shared
+            0.0,  # concepts_shared
+            0.0,  # concepts_apart
+            0.0,  # place_same
+            0.0,  # place_different
+            0.0,  # area_same
+            0.0,  # area_other
+            0.0,  # part_other
             apart / window,
             float(same_caller),
-            float(same_caller) * (1 - text),
+            0.0,  # same_caller_other_words
+        ]
+        if self._at_least and not self._reaches(self._model.logit(features) + self._keys_headroom):
+            return None
+        old_keys = keys_of(old.keys)
+        places = compare(self._keys, old_keys)
+        # Two reports that name one address may still be twice the radius apart: a QR
+        # poster's community office, an agent's point at the road's middle.
+        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
+        if distance is not None and beyond and not same_caller:
+            return None
+        old_concepts = _concepts(old_keys)
+        shared_concepts = self._concepts & old_concepts
+        old_words = _words(old_keys)
+        # Nothing ties the two to one place: no point near, no name in common.
+        no_common_place = (distance is None or near == 0.0) and not places.same and not places.area
+        features[_NO_COMMON_PLACE] = float(no_common_place)
+        features[_WORDS_SHARED] = (
+            len(self._words & old_words) / min(len(self._words), len(old_words))
+            if self._words and old_words
+            else 0.0
         )
-        match_ = Match(
-            0.0,
+        features[_CONCEPTS_SHARED] = (
+            len(shared_concepts) / min(len(self._concepts), len(old_concepts))
+            if self._concepts and old_concepts
+            else 0.0
+        )
+        features[_CONCEPTS_APART] = float(
+            bool(self._concepts and old_concepts and not shared_concepts)
+        )
+        features[_PLACE_SAME] = float(bool(places.same))
+        features[_PLACE_DIFFERENT] = float(bool(places.different))
+        features[_AREA_SAME] = float(bool(places.area))
+        features[_AREA_OTHER] = float(places.other_area)
+        features[_PART_OTHER] = float(places.other_part)
+        features[_CALLER_OTHER_WORDS] = float(same_caller)  # times 1 - text, below
+        if self._at_least and not self._reaches(self._with_best_text(features, same_caller)):
+            return None
+        text = overlap(self._pairs, pairs(old.text))
+        features[_TEXT] = text
+        features[_CALLER_OTHER_WORDS] = float(same_caller) * (1 - text)
+        return tuple(features), (
             category,
             text,
             apart,
@@ -299,7 +376,17 @@ class Scorer:
             places,
             tuple(sorted(shared_concepts)),
         )
-        return features, match_
+
+    def _with_best_text(self, without_text: list[float], same_caller: bool) -> float:
+        """The logit with the text that would lift it most (the text's at 0 in these)."""
+        weights = self._model.weights
+        # From no text in common to the same text: the text's weight, less what "the same
+        # caller in other words" no longer adds.
+        rise = weights[_TEXT] - weights[_CALLER_OTHER_WORDS] * same_caller
+        return self._model.logit(without_text) + max(rise, 0.0)
+
+    def _reaches(self, best_logit: float) -> bool:
+        return round(_sigmoid(best_logit), 3) >= self._at_least
 
 
 def match(

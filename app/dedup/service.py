@@ -244,10 +244,10 @@ def _candidate_query(
 def find(
     session: Session, ticket: Ticket, categories: dict[int, CategoryInfo], settings: Settings
 ) -> list[Candidate]:
-    """Earlier tickets `ticket` may report again, best first, each with its score and
-    reasons. One indexed query: the cells the radius's box touches (narrowed to the box
-    and the category's group), or the same caller, within the window; the newest first,
-    should a crowded neighbourhood hold more than the limit."""
+    """Earlier tickets `ticket` may report again that score at least the flag score, best
+    first, each with its score and reasons. One indexed query: the cells the radius's box
+    touches (narrowed to the box and the category's group), or the same caller, within the
+    window; the newest first, should a crowded neighbourhood hold more than the limit."""
     radius = radius_for(categories, ticket.category_id, settings.default_radius_m)
     if ticket.lat is None or ticket.lon is None:
         cells: list[int] = []
@@ -282,6 +282,7 @@ def find(
         radius_m=radius,
         window=settings.window,
         related=related_of(categories),
+        at_least=settings.flag_score,
     )
     found = []
     # Unpacked rather than read by name: this loop runs for every row, a dozen a search.

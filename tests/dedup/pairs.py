@@ -17,6 +17,7 @@ minutes_after_first, text and phone."""
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,7 @@ def demo_taxonomy() -> Taxonomy:
     return Taxonomy({code: number for number, code in enumerate(sorted(codes), 1)})
 
 
+@cache  # one object, so what is built per gazetteer (a segmenter) is built once
 def demo_gazetteer() -> Gazetteer:
     """The demo district's gazetteer and its grid map's communities, as a server holds them."""
     communities = [

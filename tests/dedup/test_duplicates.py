@@ -421,6 +421,28 @@ def test_another_house_number_on_the_same_road_is_not_merged_and_says_why(
         assert link["reasons"]["different_place"] == ["建设路61号≠15号"]
 
 
+def test_a_flat_written_the_short_way_is_the_same_flat(api: TestClient) -> None:
+    first = _call("崇文府5栋1单元302室反映楼下每天早上6点敲打装修", LAMP, category_code="1001")
+    _file(api, first)
+    second = _file(
+        api, _web("我住5-1-302，楼下天天一大早叮叮当当装修", LAMP_ACROSS, category_code="1001")
+    )
+    [link] = _detail(api, second["number"])["duplicates"]
+    assert "302室" in link["reasons"]["same_place"]
+    assert "different_place" not in link["reasons"]
+
+
+def test_numbers_across_the_road_do_not_tell_two_places(api: TestClient) -> None:
+    """A phone names the door it stands at: 120 and 121 face each other across 和平路."""
+    _file(api, _call("和平路120号路中间有只死狗，好臭", LAMP, category_code="0102"))
+    second = _file(
+        api, _web("和平路121号门口马路上死狗没人处理", LAMP_ACROSS, category_code="0102")
+    )
+    [link] = _detail(api, second["number"])["duplicates"]
+    assert "different_place" not in link["reasons"]
+    assert link["reasons"]["same_area"] == ["和平路"]
+
+
 def test_a_merge_names_the_place_both_reports_name(api: TestClient) -> None:
     _file(api, _call("建安大道88号门口路灯不亮已经三天了，晚上很黑", LAMP))
     second = _file(api, _web("建安大道88号门口的路灯不亮了，晚上很黑", LAMP_ACROSS))

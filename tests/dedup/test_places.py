@@ -105,3 +105,54 @@ def test_the_two_ends_of_a_road_are_two_places() -> None:
     evidence = compare(_places("滨江路东段路面有个大坑"), _places("滨江路西段路面坑洼"))
     assert evidence.other_part
     assert not compare(_places("东门菜市场门口垃圾"), _places("西门社区垃圾")).other_part
+
+
+def test_a_flat_written_with_dashes_is_its_building_unit_and_room() -> None:
+    assert {"B:5", "U:1", "H:302"} <= _keys("我住5-1-302，楼下天天砸东西")
+    assert {"B:3", "H:701"} <= _keys("3-701室有人办补习班")
+    assert "B:1" not in _keys("崇文府5栋1-302")
+    # Ranges of amounts are not flats.
+    assert not _keys("排队20-300米") & {"B:20", "H:300"}
+    assert "H:100" not in _keys("收费50-100元")
+
+
+def test_the_same_room_of_the_same_building_is_one_flat() -> None:
+    evidence = compare(_places("崇文府5栋1单元302室楼下装修"), _places("我住5-1-302，楼下装修"))
+    assert "H:302" in evidence.same
+    assert not evidence.different
+    other_compounds = compare(_places("锦江花园5栋302室漏水"), _places("桂园小区5栋302室漏水"))
+    assert "H:302" not in other_compounds.same
+
+
+def test_a_web_forms_number_is_a_house_number() -> None:
+    assert "N:和平路:210" in _keys("和平路No.210的店在门口焊了个铁棚子")
+    keys = address_keys("和平路No.210", GAZETTEER)
+    assert "R:和平路" in keys
+    assert "R:平路" not in keys  # 和 starts the name here; it joins two roads only after one
+    assert {"R:府前路", "R:解放路"} <= address_keys("府前路和解放路", GAZETTEER)
+
+
+def test_numbers_next_door_or_across_the_road_are_neither_one_place_nor_two() -> None:
+    across = compare(_places("和平路120号路中间有只死狗"), _places("和平路121号马路上死狗"))
+    assert not across.different
+    assert not across.same
+    assert compare(_places("和平路120号"), _places("和平路125号")).different
+
+
+def test_a_number_given_roughly_and_exactly_is_one_place() -> None:
+    evidence = compare(_places("和平路九号旁边空地"), _places("和平路9号东侧空地"))
+    assert evidence.same == ("N:和平路:9",)
+
+
+def test_towers_by_letter_and_phases_of_a_compound_are_told_apart() -> None:
+    towers = compare(_places("南门苑A座电梯抖动"), _places("南门苑B座电梯抖动"))
+    assert towers.different == ("A栋≠B栋",)
+    assert "P:南门" not in _keys("南门苑A座")  # a compound's name, not its south gate
+    phases = compare(_places("溪南家园一期3栋楼道"), _places("溪南家园二期3栋楼道"))
+    assert phases.different == ("1期≠2期",)
+    assert not phases.same
+    assert not _keys("第二期培训班")
+
+
+def test_the_two_ends_of_a_bridge_are_two_places() -> None:
+    assert compare(_places("溪南大桥北桥头护栏变形"), _places("溪南大桥南头护栏坏了")).other_part

@@ -43,7 +43,7 @@ from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import Sweeper
-from app.stats import rollup
+from app.stats.follower import Follower
 from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
@@ -139,7 +139,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logs.install(settings.log_format, settings.log_level)
     engine = create_db_engine(settings)
     resources = _resources(settings, engine)
-    rollup.keep_rollups(settings.stats_rollups)
     gazetteer.load_data(settings.places_file)
 
     @asynccontextmanager
@@ -154,6 +153,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.sla_sweep_batch,
             )
             sweeper.start()
+        follower = None
+        if settings.stats_rollups and settings.stats_poll_seconds > 0:
+            follower = Follower(
+                app.state.resources.database.session_factory, settings.stats_poll_seconds
+            )
+            follower.start()
         deliverer = None
         if settings.webhook_poll_seconds > 0:
             current = app.state.resources
@@ -166,6 +171,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if deliverer is not None:
             deliverer.stop()
+        if follower is not None:
+            follower.stop()
         if sweeper is not None:
             sweeper.stop()
         engine.dispose()

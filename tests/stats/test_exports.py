@@ -21,7 +21,7 @@ from tests.workflow.helpers import PROBLEM_JSON, Auth, department_ticket, file_t
 
 # The periods are the city's calendar days: tickets filed and counted at one standing
 # moment, so a run across midnight or a month's end counts them in the same period.
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.usefixtures("clock", "counted_before_reading")
 
 EXPORT = "/api/v1/tickets/export"
 BOM = b"\xef\xbb\xbf"

@@ -32,8 +32,8 @@ _COUNTED = sorted(COUNTED_KINDS)
 
 def follow(session: Session, batch: int = BATCH) -> int:
     """Count up to `batch` of the rows placed in the feed since the last pass, in the
-    caller's transaction; how many feed places it moved past (0: nothing new, or another
-    follower is counting)."""
+    caller's transaction; how many rows it counted (fewer than `batch`: it reached the
+    feed's head, or another follower is counting)."""
     connection = session.connection()
     after = rollup.progress(connection, wait=False)
     if after is None:
@@ -66,32 +66,31 @@ def follow(session: Session, batch: int = BATCH) -> int:
     up_to = rows[-1]["feed_position"] if len(rows) == batch else head
     rollup.count(connection, rows)
     rollup.counted_up_to(connection, up_to)
-    return up_to - after
+    return len(rows)
 
 
 def catch_up(session: Session, batch: int = BATCH) -> int:
     """Place the committed rows in the feed and count them all, in the caller's
     transaction: for the tests, the demo's history, and a command that must leave
-    current figures. How many feed places were counted."""
+    current figures. How many rows were counted."""
     while events.sequence(session, batch):
         pass
     total = 0
-    while moved := follow(session, batch):
-        total += moved
-    return total
+    while (counted := follow(session, batch)) == batch:
+        total += counted
+    return total + counted
 
 
 def follow_once(factory: sessionmaker[Session], batch: int = BATCH) -> int:
-    """A follower's pass: place the committed rows, then count batch after batch, one
-    committed transaction each, until caught up."""
-    for session in session_scope(factory):
-        events.sequence(session, batch)
+    """A follower's pass: place the committed rows in the feed and count them, a batch a
+    committed transaction, until caught up; how many rows were counted."""
     total = 0
     while True:
         for session in session_scope(factory):
-            moved = follow(session, batch)
-        total += moved
-        if moved == 0:
+            events.sequence(session, batch)
+            counted = follow(session, batch)
+        total += counted
+        if counted < batch:
             return total
 
 

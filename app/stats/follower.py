@@ -11,8 +11,8 @@ row's figures within `stats_poll_seconds` of its commit (and the sequencer's pas
 
 import logging
 import threading
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -61,7 +61,7 @@ def follow(session: Session, batch: int = BATCH) -> int:
         .mappings()
         .all()
     )
-    rows: list[Mapping[str, Any]] = [dict(row) for row in found]
+    rows = cast(Sequence[Mapping[str, Any]], found)
     # Fewer than a batch: every counted row up to the head is here, the rest pass.
     up_to = rows[-1]["feed_position"] if len(rows) == batch else head
     rollup.count(connection, rows)

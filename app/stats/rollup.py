@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from operator import add
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, func, select, update
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from app.categories.models import Category
+from app.driver_sql import DriverStatement
 from app.events import service as events
 from app.stats.models import (
     StatProgress,
@@ -41,6 +43,7 @@ from app.tickets.models import Ticket, TicketEvent
 from app.units.models import Department, Grid
 
 _KEY = ("day", "unit_kind", "unit_code", "category", "channel", "request_type")
+_COLUMNS = (*_KEY, *COUNTERS)
 _STATES: Table = StatTicket.__table__  # type: ignore[assignment]
 _PROGRESS: Table = StatProgress.__table__  # type: ignore[assignment]
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
@@ -67,31 +70,36 @@ def _upsert(dialect: str, table: Table, key: list[str], added: Sequence[str]) ->
     return upsert
 
 
+# The upserts run by SQLite's driver directly (app/driver_sql.py): a batch's thousand rows
+# would otherwise cost more in Core's parameter handling than in the database.
 @cache
-def _add_counts(dialect: str) -> Insert:
+def _add_counts(dialect: str) -> DriverStatement:
     """INSERT a bucket's counts, or add them to the bucket's row."""
-    return _upsert(dialect, stat_day, list(_KEY), COUNTERS)
+    return DriverStatement(_upsert(dialect, stat_day, list(_KEY), COUNTERS))
 
 
 @cache
-def _add_unit_counts(dialect: str, table: Table) -> Insert:
-    return _upsert(dialect, table, [table.c[0].name, "unit_kind", "unit_code"], COUNTERS)
+def _add_unit_counts(dialect: str, table: Table) -> DriverStatement:
+    key = [table.c[0].name, "unit_kind", "unit_code"]
+    return DriverStatement(_upsert(dialect, table, key, COUNTERS))
 
 
 @cache
-def _add_places(dialect: str) -> Insert:
-    return _upsert(dialect, stat_place, ["day", "grid_code", "category"], ["received"])
+def _add_places(dialect: str) -> DriverStatement:
+    return DriverStatement(
+        _upsert(dialect, stat_place, ["day", "grid_code", "category"], ["received"])
+    )
 
 
 @cache
-def _save_states(dialect: str) -> Insert:
-    return _upsert(dialect, _STATES, ["ticket_id"], ())
+def _save_states(dialect: str) -> DriverStatement:
+    return DriverStatement(_upsert(dialect, _STATES, ["ticket_id"], ()))
 
 
 def _bucket_rows(sums: Mapping[Bucket, list[int]]) -> list[dict[str, Any]]:
     """One row per bucket, in key order (concurrent transactions lock rows in one order)."""
     return [
-        dict(zip(_KEY, bucket, strict=True)) | dict(zip(COUNTERS, values, strict=True))
+        dict(zip(_COLUMNS, (*bucket, *values), strict=True))
         for bucket, values in sorted(sums.items())
     ]
 
@@ -115,9 +123,9 @@ def _unit_rows(
     """The units' buckets summed per unit and period (its first day), in key order."""
     totals: dict[tuple[date, str, str], list[int]] = {}
     for (day, kind, code, *_), values in sums.items():
-        total = totals.setdefault((period(day), kind, code), [0] * len(COUNTERS))
-        for index, value in enumerate(values):
-            total[index] += value
+        key = (period(day), kind, code)
+        total = totals.get(key)
+        totals[key] = list(values) if total is None else list(map(add, total, values))
     return [
         {"period": first, "unit_kind": kind, "unit_code": code}
         | dict(zip(COUNTERS, values, strict=True))
@@ -137,13 +145,13 @@ def _add(connection: Connection, sums: Mapping[Bucket, list[int]]) -> None:
         if bucket[1] == PLACE
     )
     if units:
-        connection.execute(_add_counts(dialect), _bucket_rows(units))
+        _add_counts(dialect).execute(connection, _bucket_rows(units))
         for table, period in ((stat_unit_day, _same_day), (stat_unit_month, _month)):
             rows = [{table.c[0].name: row.pop("period")} | row for row in _unit_rows(units, period)]
-            connection.execute(_add_unit_counts(dialect, table), rows)
+            _add_unit_counts(dialect, table).execute(connection, rows)
     if places:
-        connection.execute(
-            _add_places(dialect),
+        _add_places(dialect).execute(
+            connection,
             [
                 {"day": day, "grid_code": grid, "category": category, "received": received}
                 for day, grid, category, received in places
@@ -233,8 +241,8 @@ def count(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
         if state is not None:
             _sum(sums, apply(state, row["kind"], row["payload"], row["created_at"]))
     _add(connection, sums)
-    connection.execute(
-        _save_states(connection.dialect.name),
+    _save_states(connection.dialect.name).execute(
+        connection,
         [
             {"ticket_id": ticket_id, "state": states[ticket_id].to_json()}
             for ticket_id in sorted(states)
@@ -316,13 +324,12 @@ def rebuild(session: Session) -> Rebuilt:
             _add(connection, sums)
             sums = {}
         if len(states) >= _REBUILD_STATES:
-            connection.execute(save, states)
+            save.execute(connection, states)
             states = []
     if state is not None and current is not None:
         states.append({"ticket_id": current, "state": state.to_json()})
     _add(connection, sums)
-    if states:
-        connection.execute(save, states)
+    save.execute(connection, states)
     counted_up_to(connection, head)
     buckets = connection.execute(select(func.count()).select_from(stat_day)).scalar_one()
     return Rebuilt(tickets=tickets, events=rows, buckets=buckets)

@@ -28,6 +28,7 @@ matches_recount=yes|no`.
 """
 
 import argparse
+import functools
 import os
 import random
 import statistics
@@ -69,6 +70,8 @@ OVERHEAD_TARGET = 0.05
 WARMUP = 2
 CHUNK = 20_000
 ACTIONS = 150  # sign-fors each way
+ACTION_WARMUP = 5  # sign-fors a server makes before its CPU is read
+SETTLE_S = 1.5  # a run's quiet time: longer than the follower's poll (1 s by default)
 SIGN_HOURS = 4  # the demo policies' sign-for limit for most categories
 LOG = "[bench stats]"
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
@@ -393,6 +396,15 @@ def _cpu_s(pid: int) -> float:
     return sample.process_s if sample else float("nan")
 
 
+def settle(url: str, keep: bool) -> None:
+    """The same quiet time after a run both ways, long enough for the follower's next
+    pass; kept, also until it has counted everything. So the server's idle work in that
+    time weighs on both, and what differs is the counting."""
+    time.sleep(SETTLE_S)
+    if keep:
+        wait_for_rollups(url)
+
+
 def wait_for_rollups(url: str, timeout: float = 120.0) -> None:
     """Until the server's follower has counted every committed timeline row."""
     engine = create_engine(url, poolclass=NullPool)
@@ -425,24 +437,22 @@ def measure_actions(url: str, workdir: Path, keep: bool, numbers: list[str]) -> 
     try:
         with httpx.Client(base_url=server.base_url, timeout=60) as client:
             headers = {"Authorization": f"Bearer {queue._token(client, 'unit')}"}
-            for number in numbers[:WARMUP]:
+            for number in numbers[:ACTION_WARMUP]:
                 client.post(f"{API}/tickets/{number}/sign", json={}, headers=headers)
-            if keep:
-                wait_for_rollups(url)
+            settle(url, keep)
             before = _cpu_s(server.process.pid)
             done, refused = 0, ""
-            for number in numbers[WARMUP:]:
+            for number in numbers[ACTION_WARMUP:]:
                 answer = client.post(f"{API}/tickets/{number}/sign", json={}, headers=headers)
                 done += answer.status_code == 200
                 if answer.status_code != 200 and not refused:
                     refused = f"{answer.status_code} {answer.text[:300]}"
-            if keep:  # the follower's counting of these actions is part of their cost
-                wait_for_rollups(url)
+            settle(url, keep)  # the follower's counting of these actions is their cost
             spent = _cpu_s(server.process.pid) - before
     finally:
         harness.stop_server(server)
     if done == 0:
-        log(f"no sign-for succeeded (of {len(numbers) - WARMUP}): {refused}")
+        log(f"no sign-for succeeded (of {len(numbers) - ACTION_WARMUP}): {refused}")
         return float("nan")
     return spent * 1000 / done
 
@@ -543,7 +553,7 @@ def run(arguments: argparse.Namespace) -> int:
                     arguments.connections,
                     seeds=(21 + 2 * round_, 22 + 2 * round_),
                     env_extra={"HOTLINE_STATS_ROLLUPS": str(keep).lower()},
-                    settle=(lambda: wait_for_rollups(url)) if keep else (lambda: None),
+                    settle=functools.partial(settle, url, keep),
                 )
             )
     print(

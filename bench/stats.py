@@ -264,25 +264,17 @@ def recount(engine: Engine, month: Span) -> tuple[bool, int]:
             select(lead, func.count()).where(in_month, events.c.kind == "routed").group_by(lead)
         ):
             raw[(code, "assigned")] = count
+        # Each expression built once: PostgreSQL groups by the very expression selected.
+        solved = events.c.payload["solved"].as_boolean()
+        satisfied = events.c.payload["satisfaction"].as_string()
         joined = (
-            select(
-                unit_of_ticket,
-                events.c.kind,
-                events.c.payload["solved"].as_boolean(),
-                events.c.payload["satisfaction"].as_string(),
-                func.count(),
-            )
+            select(unit_of_ticket, events.c.kind, solved, satisfied, func.count())
             .select_from(events)
             .join(Ticket, Ticket.id == events.c.ticket_id)
             .outerjoin(Department, Department.id == Ticket.assigned_department_id)
             .outerjoin(Grid, Grid.id == Ticket.assigned_grid_id)
             .where(in_month, events.c.kind.in_(["replied", "visited"]))
-            .group_by(
-                unit_of_ticket,
-                events.c.kind,
-                events.c.payload["solved"].as_boolean(),
-                events.c.payload["satisfaction"].as_string(),
-            )
+            .group_by(unit_of_ticket, events.c.kind, solved, satisfied)
         )
         for code, kind, solved, satisfaction, count in connection.execute(joined):
             figures = [kind]

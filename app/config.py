@@ -29,10 +29,13 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_DATA_DIR / 'hotline.db'}",
         validation_alias=AliasChoices("HOTLINE_DATABASE_URL", "DATABASE_URL"),
     )
-    # Keep the statistics' rollups in step with every timeline row; false leaves them to
-    # `hotline rebuild-stats` run on a schedule (reports then lag), and is the benchmark's
-    # ceiling for what keeping them costs.
+    # Keep the statistics' rollups in step with the timeline: each server follows the event
+    # feed and counts new rows every `stats_poll_seconds` (one server at a time counts; 0
+    # stops following). False leaves them where they are until it is true again (they then
+    # catch up) or `hotline rebuild-stats` runs, and is the benchmark's ceiling for what
+    # keeping them costs.
     stats_rollups: bool = True
+    stats_poll_seconds: Annotated[float, Field(ge=0)] = 1.0
     # The longest created_from-created_to window a raw export (the queue's) covers.
     export_max_days: Annotated[int, Field(gt=0, le=3660)] = 366
     # Reports read the statistics from here (a read replica); the main database when unset.

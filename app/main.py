@@ -44,7 +44,7 @@ from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import Sweeper
-from app.stats import rollup
+from app.stats.follower import Follower
 from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
@@ -136,10 +136,9 @@ _ROUTE_TEMPLATES: dict[int, str] = {}
 
 
 def configure_process(settings: Settings) -> None:
-    """What `settings` set for the whole process rather than for one app: the log format,
-    whether statistics are kept as tickets change, the duplicate score's data."""
+    """What `settings` set for the whole process rather than for one app: the log format
+    and the duplicate score's data."""
     logs.install(settings.log_format, settings.log_level)
-    rollup.keep_rollups(settings.stats_rollups)
     gazetteer.load_data(settings.places_file)
 
 
@@ -162,6 +161,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 settings.sla_sweep_batch,
             )
             sweeper.start()
+        follower = None
+        if settings.stats_rollups and settings.stats_poll_seconds > 0:
+            follower = Follower(
+                app.state.resources.database.session_factory, settings.stats_poll_seconds
+            )
+            follower.start()
         deliverer = None
         if settings.webhook_poll_seconds > 0:
             current = app.state.resources
@@ -174,6 +179,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         if deliverer is not None:
             deliverer.stop()
+        if follower is not None:
+            follower.stop()
         if sweeper is not None:
             sweeper.stop()
         engine.dispose()

@@ -20,7 +20,15 @@ from app.sla.models import (
     TicketClock,
     WorkCalendar,
 )
-from app.stats.models import StatSettings, StatTicket, stat_day, stat_place
+from app.stats.models import (
+    StatProgress,
+    StatSettings,
+    StatTicket,
+    stat_day,
+    stat_place,
+    stat_unit_day,
+    stat_unit_month,
+)
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,
@@ -56,6 +64,7 @@ __all__ = [
     "RoutingRule",
     "SlaPolicy",
     "StaffUser",
+    "StatProgress",
     "StatSettings",
     "StatTicket",
     "Ticket",
@@ -71,4 +80,6 @@ __all__ = [
     "WorkCalendar",
     "stat_day",
     "stat_place",
+    "stat_unit_day",
+    "stat_unit_month",
 ]

@@ -29,7 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -971,11 +971,22 @@ class Intake:
     connections: int
     duration: int
     added: dict[str, int]  # rows of each INTAKE_COUNTS kind the measured run added
+    # Server CPU seconds from the run's start until every request and the work it left
+    # behind had finished (`measure_intake`'s `settle`); None when not measured.
+    settled_cpu_s: float | None = None
 
     @property
     def cpu_ms(self) -> float | None:
         """Server CPU per 2xx answer."""
         return self.load.run.cpu_ms_per_ok
+
+    @property
+    def settled_cpu_ms_per_ticket(self) -> float | None:
+        """Server CPU per ticket taken in, the work finished after the run included."""
+        received = self.added[EventKind.RECEIVED]
+        if self.settled_cpu_s is None or received <= 0:
+            return None
+        return 1000 * self.settled_cpu_s / received
 
 
 def _wrk(
@@ -1004,15 +1015,20 @@ def measure_intake(
     duration: int,
     connections: int,
     seeds: tuple[int, int] = (WARMUP_SEED, BODIES_SEED),
+    env_extra: Mapping[str, str] | None = None,
+    settle: Callable[[], None] | None = None,
 ) -> Intake:
     """The real service on the populated database: a warm-up, then one measured run, each
     with calls of its own (a warm-up call posted again would be merged, not searched);
-    `seeds` make the warm-up's and the run's calls, new ones for each run on one database."""
+    `seeds` make the warm-up's and the run's calls, new ones for each run on one database.
+    `settle`, when given, waits for the work a run leaves behind (after the warm-up, and
+    after the run before the server's CPU is read for `settled_cpu_s`)."""
     env = {
         "HOTLINE_DATABASE_URL": database_url,
         "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
         "HOTLINE_LOG_LEVEL": "warning",
         "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
+        **(env_extra or {}),
     }
     (workdir / "dedup.lua").write_text(WRK_SCRIPT)
     warmup_bodies, bodies = workdir / "warmup.jsonl", workdir / "bodies.jsonl"
@@ -1027,16 +1043,25 @@ def measure_intake(
         _wrk(server, workdir, warmup_bodies, WARMUP_SECONDS, connections, watch=False)
         # Settling lets the warm-up's abandoned requests finish before the measured run.
         before = harness.settled_row_counts(database_url, INTAKE_COUNTS)
+        if settle is not None:
+            settle()
         errors_file.unlink(missing_ok=True)
         log(f"intake: {duration} s measured run")
+        started = harness.cpu_sample(server.process.pid)
         run = _wrk(server, workdir, bodies, duration, connections, watch=True)
         after = harness.settled_row_counts(database_url, INTAKE_COUNTS)
+        settled_cpu_s = None
+        if settle is not None:
+            settle()
+            ended = harness.cpu_sample(server.process.pid)
+            if started is not None and ended is not None:
+                settled_cpu_s = ended.process_s - started.process_s
         if run.non_2xx:
             log(f"intake: {run.non_2xx} answers not 2xx; the log ends:\n{server.log_tail()}")
     errors = errors_file.read_text().splitlines() if errors_file.exists() else []
     kind = RequestKind("intake (12345)", [f"{API}/tickets"], "")
     added = {name: after[name] - before[name] for name in INTAKE_COUNTS}
-    return Intake(LoadMeasurement(kind, run, errors), connections, duration, added)
+    return Intake(LoadMeasurement(kind, run, errors), connections, duration, added, settled_cpu_s)
 
 
 # --- precision and recall on the labelled pairs ---------------------------------------------

@@ -53,6 +53,8 @@ BACKENDS = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 # Tables that tests write to; reference data (grids, departments, categories) stays.
 TRANSACTIONAL_TABLES = (
     "stat_day",
+    "stat_unit_day",
+    "stat_unit_month",
     "stat_place",
     "stat_ticket",
     "stat_settings",
@@ -142,6 +144,8 @@ def settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         # Webhooks are delivered by the tests' own passes, to receivers on this machine.
         webhook_poll_seconds=0,
         webhook_allow_private=True,
+        # The statistics count the feed when a test says so (tests/stats/conftest.py).
+        stats_poll_seconds=0,
         # Fixtures file the same report again and again as separate tickets; the duplicate
         # tests turn merging on for themselves (tests/dedup).
         dedup_auto_merge=False,

@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -361,3 +361,44 @@ def test_photos_stay_photos_with_their_bytes_when_files_come_and_go(fresh_engine
             photo_id
         ]
         assert _count(connection, "ticket_attachment") == 1
+
+
+def test_rollups_kept_before_the_feed_is_followed_carry_on_exactly(fresh_engine: Engine) -> None:
+    """Counted as each row was written until 5e0a7d3c9b12: the per-unit rollups start as the
+    sums of the full buckets, and the rows the sequencer had not placed yet (counted
+    already) are placed before the point the follower starts from, so none counts twice."""
+    _migrate(fresh_engine, "upgrade", "accceb3a5996")
+    counters = {"received": 0, "assigned": 1, "replied": 0}
+    with fresh_engine.begin() as connection:
+        ticket_id = _insert_ticket(connection)
+        event = {"ticket_id": ticket_id, "actor_kind": "system", "payload": {}, "created_at": AT}
+        _insert(connection, "ticket_event", event | {"kind": "received", "feed_position": 1})
+        _insert(connection, "ticket_event", event | {"kind": "routed"})
+        connection.execute(text("UPDATE event_feed SET last_position = 1"))
+        day = Table("stat_day", MetaData(), autoload_with=connection)
+        bucket = {"unit_kind": "department", "unit_code": "urban_management", "channel": "web"}
+        for when, category in (("2026-11-02", "0101"), ("2026-11-02", "0102"), ("2026-11-20", "")):
+            connection.execute(
+                insert(day).values(
+                    bucket
+                    | counters
+                    | {"day": date.fromisoformat(when), "category": category, "request_type": ""}
+                )
+            )
+
+    _migrate(fresh_engine, "upgrade", "head")
+
+    with fresh_engine.connect() as connection:
+        by_day = connection.execute(
+            text("SELECT day, assigned FROM stat_unit_day ORDER BY day")
+        ).all()
+        by_month = connection.execute(text("SELECT month, assigned FROM stat_unit_month")).all()
+        places = connection.execute(
+            text("SELECT kind, feed_position FROM ticket_event ORDER BY id")
+        ).all()
+        head = connection.execute(text("SELECT last_position FROM event_feed")).scalar_one()
+        counted = connection.execute(text("SELECT feed_position FROM stat_progress")).scalar_one()
+    assert [(str(when), n) for when, n in by_day] == [("2026-11-02", 2), ("2026-11-20", 1)]
+    assert [(str(when), n) for when, n in by_month] == [("2026-11-01", 3)]
+    assert [tuple(place) for place in places] == [("received", 1), ("routed", 2)]
+    assert head == counted == 2

@@ -19,9 +19,11 @@ from app.auth.models import StaffUser
 from app.auth.tokens import issue_access_token
 from app.clock import FrozenClock, frozen_clock, utc_now
 from app.config import Settings
+from app.db import session_scope
 from app.demo.city import build_demo_city
 from app.main import create_app
 from app.resources import Resources
+from app.stats import follower
 
 API = "/api/v1"
 URBAN_CATEGORIES = ("0101", "0102", "0103", "0105")
@@ -165,7 +167,9 @@ def seed_history(
     communities = {grid.code for grid in city.grids if grid.parent_code == street.code}
     unit_grids = [grid.code for grid in city.grids if grid.parent_code in communities]
     rng = random.Random(seed)
-    quiet = settings.model_copy(update={"sla_sweep_seconds": 0, "webhook_poll_seconds": 0})
+    quiet = settings.model_copy(
+        update={"sla_sweep_seconds": 0, "webhook_poll_seconds": 0, "stats_poll_seconds": 0}
+    )
     until = utc_now()
     start = until - timedelta(days=days)
     filed = 0
@@ -222,4 +226,7 @@ def seed_history(
                 filed += 1
             if progress is not None:
                 progress(day + 1, days)
+    # The figures of the whole history, counted now rather than by a server's follower.
+    for session in session_scope(resources.database.session_factory):
+        follower.catch_up(session)
     return History(tickets=filed, days=days)

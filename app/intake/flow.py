@@ -16,8 +16,9 @@
     commit          the unit of work commits: durable before the answer goes out
 
 Everything between `credentials` and `commit` is in one transaction: work that must happen
-with every new ticket (an outbox row for webhooks, a statistics rollup) belongs in
-`_take_in`, after `write`, so it commits or rolls back with the ticket.
+with every new ticket (an outbox row for webhooks) belongs in `_take_in`, after `write`,
+so it commits or rolls back with the ticket; work that can follow it (the statistics)
+reads the event feed after the commit.
 
 The steps run in one go, on the event loop when the unit holds the commit group's
 connection at once (app.intake._commit_waits.holds_the_connection_at_once), else in one

@@ -1,2 +1,2 @@
-"""Statistics: the three rates and their companions, kept as daily rollups beside the
-event log, and the reports, rankings, hotspots and exports read from them."""
+"""Statistics: the three rates and their companions, kept as rollups counted from the
+event feed, and the reports, rankings, hotspots and exports read from them."""

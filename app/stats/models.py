@@ -4,14 +4,14 @@ the settings the rates and rankings are computed with."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Date, Float, ForeignKey, Integer, String, Table
+from sqlalchemy import BigInteger, Column, Date, Float, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, BigId
 from app.stats.tally import COUNTERS
 
 # Counts of one local day for one unit, category, channel and request type ("" for none),
-# only ever added to, in the transaction of the timeline rows they count. A Core table:
+# only ever added to, by the follower of the event feed (app/stats/follower.py). A Core table:
 # its counter columns are `COUNTERS`, named once in app/stats/tally.py.
 stat_day = Table(
     "stat_day",
@@ -27,6 +27,25 @@ stat_day = Table(
     # row by row from the key's index.
     sqlite_with_rowid=False,
 )
+
+
+def _unit_counts(name: str, period: str) -> Table:
+    """The counts of `stat_day` summed over category, channel and request type, per unit
+    and `period` (its first local day): what reports by unit and the rankings read, a few
+    hundred rows a month however many tickets there are."""
+    return Table(
+        name,
+        Base.metadata,
+        Column(period, Date, primary_key=True),
+        Column("unit_kind", String(16), primary_key=True),
+        Column("unit_code", String(64), primary_key=True),
+        *(Column(counter, Integer, nullable=False, server_default="0") for counter in COUNTERS),
+        sqlite_with_rowid=False,
+    )
+
+
+stat_unit_day = _unit_counts("stat_unit_day", "day")
+stat_unit_month = _unit_counts("stat_unit_month", "month")
 
 
 # Tickets reported per local day, grid the point lies in, and category: the hotspots' map
@@ -51,6 +70,16 @@ class StatTicket(Base):
         BigId, ForeignKey("ticket.id", ondelete="CASCADE"), primary_key=True
     )
     state: Mapped[dict[str, Any]]
+
+
+class StatProgress(Base):
+    """One row: the place in the event feed up to which the rollups have counted. Its row
+    lock lets one follower count at a time (app/stats/follower.py)."""
+
+    __tablename__ = "stat_progress"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feed_position: Mapped[int] = mapped_column(BigInteger)
 
 
 class StatSettings(Base):

@@ -73,3 +73,21 @@ def previous(kind: PeriodKind, span: Span) -> Span:
         last = span.first - timedelta(days=1)
         return Span(last - timedelta(days=span.days - 1), last)
     return _calendar_span(kind, span.first - timedelta(days=1))
+
+
+def whole_months(span: Span) -> tuple[list[date], list[Span]]:
+    """The calendar months lying wholly within `span` (their first days), and the days of
+    `span` outside them (none, one or two runs)."""
+    first = span.first if span.first.day == 1 else _month_start(span.first, -1)
+    months = []
+    while (end := _month_start(first, -1) - timedelta(days=1)) <= span.last:
+        months.append(first)
+        first = end + timedelta(days=1)
+    if not months:
+        return [], [span]
+    rest = []
+    if span.first < months[0]:
+        rest.append(Span(span.first, months[0] - timedelta(days=1)))
+    if first <= span.last:
+        rest.append(Span(first, span.last))
+    return months, rest

@@ -1,13 +1,27 @@
 """Reports: the figures of a period and the one before it, by unit, category, channel or
-request type, read from the daily rollups (never the ticket table) within the caller's
-scope. Rankings and exports read the same figures through `unit_figures`, so a unit's
-figure is the same everywhere."""
+request type, read from the rollups (never the ticket table) within the caller's scope: by
+unit from the per-unit months and days, otherwise from the daily buckets. Rankings and
+exports read the same figures through `unit_figures`, so a unit's figure is the same
+everywhere."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Table,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.auth.principal import StaffPrincipal
@@ -15,7 +29,7 @@ from app.categories.models import Category
 from app.errors import Forbidden, UnknownReference
 from app.stats import periods
 from app.stats.figures import add_into, figures_of, zero
-from app.stats.models import stat_day
+from app.stats.models import stat_day, stat_unit_day, stat_unit_month
 from app.stats.periods import Span
 from app.stats.schemas import Dimension, Report, ReportQuery, ReportRow, SpanRead, UnitKind
 from app.stats.tally import COUNTERS
@@ -61,13 +75,13 @@ def _unit(session: Session, code: str) -> UnitRef | None:
     return None if grid is None else UnitRef("grid", grid.code, grid.name, grid.path)
 
 
-def _units_condition(unit: UnitRef) -> ColumnElement[bool]:
-    """The rollup rows of `unit` and every unit below it."""
+def _units_condition(unit: UnitRef, table: Table = stat_day) -> ColumnElement[bool]:
+    """The rollup rows (of `table`) of `unit` and every unit below it."""
     if unit.kind == "department":
-        return and_(stat_day.c.unit_kind == "department", stat_day.c.unit_code == unit.code)
+        return and_(table.c.unit_kind == "department", table.c.unit_code == unit.code)
     assert unit.path is not None
     below = select(Grid.code).where(Grid.path.startswith(unit.path))
-    return and_(stat_day.c.unit_kind == "grid", stat_day.c.unit_code.in_(below))
+    return and_(table.c.unit_kind == "grid", table.c.unit_code.in_(below))
 
 
 def _contains(outer: UnitRef, inner: UnitRef) -> bool:
@@ -120,22 +134,22 @@ def _category_condition(session: Session, code: str | None) -> ColumnElement[boo
     return or_(stat_day.c.category == code, stat_day.c.category.in_(children))
 
 
-def sums_by(
+Grouped = tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]]
+
+
+def _grouped(
     session: Session,
     spans: Periods,
+    source: FromClause,
     keys: Sequence[ColumnElement[str]],
     conditions: Sequence[ColumnElement[bool] | None],
-) -> tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]]:
-    """Summed counts per key, for the current and the previous period, in one query (the
-    previous period ends the day before the current one starts)."""
-    current = case((stat_day.c.day >= spans.current.first, literal(1)), else_=literal(0))
+) -> Grouped:
+    """Summed counts of `source`'s rows per key, for the current and the previous period
+    (the previous period ends the day before the current one starts), in one query."""
+    current = case((source.c.day >= spans.current.first, literal(1)), else_=literal(0))
     query = (
-        select(*keys, current.label("is_current"), *(func.sum(stat_day.c[n]) for n in COUNTERS))
-        .where(
-            stat_day.c.day >= spans.previous.first,
-            stat_day.c.day <= spans.current.last,
-            *(condition for condition in conditions if condition is not None),
-        )
+        select(*keys, current.label("is_current"), *(func.sum(source.c[n]) for n in COUNTERS))
+        .where(*(condition for condition in conditions if condition is not None))
         .group_by(*keys, current)
     )
     now: dict[tuple[str, ...], list[int]] = {}
@@ -145,6 +159,42 @@ def sums_by(
         target = now if row[width] else before
         target[tuple(row[:width])] = [int(value or 0) for value in row[width + 1 :]]
     return now, before
+
+
+def sums_by(
+    session: Session,
+    spans: Periods,
+    keys: Sequence[ColumnElement[str]],
+    conditions: Sequence[ColumnElement[bool] | None],
+) -> Grouped:
+    """Summed counts of the full buckets (`stat_day`) per key, for both periods."""
+    within = [stat_day.c.day >= spans.previous.first, stat_day.c.day <= spans.current.last]
+    return _grouped(session, spans, stat_day, keys, [*within, *conditions])
+
+
+def _per_unit(table: Table, when: ColumnElement[bool], scope: UnitRef | None) -> Select[Any]:
+    condition = None if scope is None else _units_condition(scope, table)
+    return select(
+        table.c[0].label("day"),  # a month's row counts from its first day
+        table.c.unit_kind,
+        table.c.unit_code,
+        *(table.c[name] for name in COUNTERS),
+    ).where(when, *([] if condition is None else [condition]))
+
+
+def _unit_counts(spans: Periods, scope: UnitRef | None) -> FromClause:
+    """The per-unit rows covering both periods: each whole calendar month in one row of
+    `stat_unit_month`, the other days from `stat_unit_day`; a few hundred rows a month."""
+    parts = []
+    for span in (spans.previous, spans.current):
+        months, days = periods.whole_months(span)
+        if months:
+            parts.append(_per_unit(stat_unit_month, stat_unit_month.c.month.in_(months), scope))
+        for run in days:
+            parts.append(
+                _per_unit(stat_unit_day, stat_unit_day.c.day.between(run.first, run.last), scope)
+            )
+    return union_all(*parts).subquery()
 
 
 def _grids(session: Session, scope: UnitRef | None) -> list[UnitRef]:
@@ -217,11 +267,16 @@ def _unit_sums(
     session: Session,
     spans: Periods,
     scope: UnitRef | None,
-    extra: Sequence[ColumnElement[bool] | None],
-) -> tuple[dict[tuple[str, ...], list[int]], dict[tuple[str, ...], list[int]]]:
-    condition = None if scope is None else _units_condition(scope)
-    keys = [stat_day.c.unit_kind, stat_day.c.unit_code]
-    return sums_by(session, spans, keys, [condition, *extra])
+    category: ColumnElement[bool] | None,
+) -> Grouped:
+    """Counts per unit for both periods: from the per-unit rollups, or, for one category,
+    from the full buckets (the same counts, split finer)."""
+    if category is not None:
+        condition = None if scope is None else _units_condition(scope)
+        keys = [stat_day.c.unit_kind, stat_day.c.unit_code]
+        return sums_by(session, spans, keys, [condition, category])
+    source = _unit_counts(spans, scope)
+    return _grouped(session, spans, source, [source.c.unit_kind, source.c.unit_code], [])
 
 
 def _listed(
@@ -237,15 +292,11 @@ def _listed(
 
 
 def unit_figures(
-    session: Session,
-    spans: Periods,
-    kind: UnitKind,
-    scope: UnitRef | None,
-    extra: Sequence[ColumnElement[bool] | None] = (),
+    session: Session, spans: Periods, kind: UnitKind, scope: UnitRef | None
 ) -> list[UnitFigures]:
     """Every unit of `kind` within `scope`, with its counts and those below it, for both
     periods: what reports by unit and the rankings show."""
-    now, before = _unit_sums(session, spans, scope, extra)
+    now, before = _unit_sums(session, spans, scope, None)
     return _listed(session, kind, scope, now, before)
 
 
@@ -315,7 +366,7 @@ def report(
 
     # One grouped read of the rollups: the rows and, summed, the total (the same rows).
     if query.by is Dimension.UNIT:
-        now, before = _unit_sums(session, spans, unit, [category])
+        now, before = _unit_sums(session, spans, unit, category)
         listed = _listed(session, query.unit_kind, unit, now, before)
         rows = [row(item.unit.code, item.unit.name, item.current, item.previous) for item in listed]
     else:

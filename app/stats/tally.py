@@ -1,6 +1,6 @@
 """What one timeline row adds to the statistics: the definitions, in one pure function.
 
-Both the incremental rollup (app/stats/rollup.py, in the transaction that writes the row)
+Both the follower of the event feed (app/stats/follower.py, counting rows in feed order)
 and `hotline rebuild-stats` (replaying the event log) call `apply` with a ticket's state
 and its rows in timeline order, so they cannot disagree. Nothing here reads the database:
 a row's figure depends only on the rows of its ticket before it.

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from app.auth.actors import Actor
 from app.clock import utc_now
 from app.driver_sql import DriverStatement
-from app.stats import rollup
 from app.tickets.models import Ticket, TicketEvent
 from app.tickets.vocabulary import EventKind
 
@@ -48,11 +47,10 @@ def answer_payload(reply: str, kb_article: str | None) -> dict[str, Any]:
 
 
 def record_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Append `event_row`s in the caller's transaction, and add what they count to the
-    statistics' rollups in the same transaction: every timeline row is written here."""
+    """Append `event_row`s in the caller's transaction: every timeline row is written here.
+    The statistics count them once they are in the feed (app/stats/follower.py)."""
     if rows:
         _INSERT_EVENT.execute(session.connection(), rows)
-        rollup.record(session, rows)
 
 
 def ticket_event_row(

@@ -108,8 +108,10 @@ def export_tickets(
     filters = service.export_window(
         _filters(query, settings.timezone), settings.export_max_days, utc_now()
     )
-    header, rows = service.export_rows(session, viewer, filters)
-    table = exports.write_table(query.format, "tickets", header, rows, ZoneInfo(settings.timezone))
+    zone = ZoneInfo(settings.timezone)
+    as_text = zone if query.format is exports.ExportFormat.CSV else None
+    header, rows = service.export_rows(session, viewer, filters, as_text)
+    table = exports.write_table(query.format, "tickets", header, rows, zone)
     return exports.file_response(table, query.format, "tickets")
 
 

@@ -5,17 +5,23 @@ sheets and charts."""
 import csv
 import io
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
+from app.config import Settings
+from app.main import create_app
 from tests import factories
+from tests.apps import in_test_transaction
 from tests.workflow.helpers import PROBLEM_JSON, Auth, department_ticket, file_ticket
 
 # The periods are the city's calendar days: tickets filed and counted at one standing
 # moment, so a run across midnight or a month's end counts them in the same period.
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.usefixtures("clock", "counted_before_reading")
 
 EXPORT = "/api/v1/tickets/export"
 BOM = b"\xef\xbb\xbf"
@@ -53,6 +59,45 @@ def test_the_queue_export_keeps_the_queues_filters_and_the_callers_scope(
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "number"
     assert [line[0] for line in values[1:]] == [patrol]
+
+
+def test_the_queue_csv_shows_local_times_and_quotes_formulas(
+    client: TestClient, clock: FrozenClock
+) -> None:
+    clock.set(datetime(2026, 3, 2, 23, 30, 15, 987654, tzinfo=UTC))  # 07:30:15 in the city
+    number = file_ticket(client, factories.hotline_12345(title='=HYPERLINK("x")'))["number"]
+
+    [row] = [row for row in _csv(client.get(EXPORT).content) if row["number"] == number]
+    assert row["created_at"] == "2026-03-03 07:30:15"
+    assert row["updated_at"] == "2026-03-03 07:30:15"
+    assert row["title"] == '\'=HYPERLINK("x")'
+
+    as_xlsx = client.get(EXPORT, params={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(as_xlsx.content), read_only=True)["tickets"]
+    [line] = [line for line in sheet.iter_rows(values_only=True) if line[0] == number]
+    assert isinstance(line[1], datetime)  # a date cell, not text
+    assert line[1].replace(microsecond=0) == datetime(2026, 3, 3, 7, 30, 15)
+
+
+def test_a_city_with_summer_time_exports_its_own_local_times(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    auth: Auth,
+    clock: FrozenClock,
+) -> None:
+    app = in_test_transaction(
+        create_app(settings.model_copy(update={"timezone": "Europe/Berlin"})), session_factory
+    )
+    with TestClient(app, headers=auth["dispatcher"]) as client:
+        clock.set(datetime(2026, 3, 28, 12, 0, 1, tzinfo=UTC))  # winter time: 13:00:01
+        winter = file_ticket(client, factories.hotline_12345())["number"]
+        clock.set(datetime(2026, 3, 30, 12, 0, 1, tzinfo=UTC))  # summer time: 14:00:01
+        summer = file_ticket(client, factories.hotline_12345())["number"]
+
+        rows = {row["number"]: row for row in _csv(client.get(EXPORT).content)}
+
+    assert rows[winter]["created_at"] == "2026-03-28 13:00:01"
+    assert rows[summer]["created_at"] == "2026-03-30 14:00:01"
 
 
 def test_an_export_longer_than_the_maximum_is_refused(client: TestClient) -> None:

@@ -9,7 +9,7 @@ from tests.workflow.helpers import Auth, done, file_ticket
 
 # The periods are the city's calendar days: tickets filed and counted at one standing
 # moment, so a run across midnight or a month's end counts them in the same period.
-pytestmark = pytest.mark.usefixtures("clock")
+pytestmark = pytest.mark.usefixtures("clock", "counted_before_reading")
 
 HOTSPOTS = "/api/v1/stats/hotspots"
 PATROLS = ("巡查发现井盖缺失", "人行道护栏被撞坏", "路边垃圾桶破损严重")

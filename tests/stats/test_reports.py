@@ -11,6 +11,9 @@ from app.stats.tally import local_day
 from tests import factories
 from tests.workflow.helpers import PROBLEM_JSON, Auth, Json, department_ticket, done, file_ticket
 
+# The follower's passes are the test's own (tests/stats/conftest.py).
+pytestmark = pytest.mark.usefixtures("counted_before_reading")
+
 REPORT = "/api/v1/stats/report"
 RANKINGS = "/api/v1/stats/rankings"
 SETTINGS = "/api/v1/stats/settings"

@@ -1,5 +1,6 @@
-"""The rollups kept action by action equal those counted again from the event log, and a
-ticket merged or found invalid stops counting."""
+"""The rollups kept by following the event feed, pass after pass, equal those counted again
+from the event log; the per-unit rollups are the full buckets summed; a ticket merged or
+found invalid stops counting; a server's follower counts without being asked."""
 
 import random
 from datetime import UTC, datetime, timedelta
@@ -10,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import FrozenClock
-from app.stats import rollup
-from app.stats.models import stat_day, stat_place
+from app.stats import follower, rollup
+from app.stats.models import stat_day, stat_place, stat_unit_day, stat_unit_month
 from app.stats.tally import COUNTERS
 from tests import factories
 from tests.workflow.helpers import VAGUE, Auth, Json, file_ticket
@@ -30,7 +31,13 @@ SATISFACTION = ("satisfied", "basically_satisfied", "dissatisfied")
 def figures(session: Session) -> dict[tuple[Any, ...], tuple[int, ...]]:
     """Every rollup row (units' and places') with a count other than zero, by its bucket."""
     found = {}
-    for table, counts in ((stat_day, len(COUNTERS)), (stat_place, 1)):
+    tables = (
+        (stat_day, len(COUNTERS)),
+        (stat_unit_day, len(COUNTERS)),
+        (stat_unit_month, len(COUNTERS)),
+        (stat_place, 1),
+    )
+    for table, counts in tables:
         key = len(table.c) - counts
         for row in session.execute(select(table)):
             if any(row[key:]):
@@ -119,7 +126,20 @@ def _live_the_main_road(
     return taken
 
 
-def test_rebuilt_figures_equal_the_ones_kept_action_by_action(
+def _per_unit(
+    found: dict[tuple[Any, ...], tuple[int, ...]], table: str, period: Any
+) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    """The full buckets' counts summed per unit and `period` of their day."""
+    totals: dict[tuple[Any, ...], list[int]] = {}
+    for (name, day, kind, code, *_), values in found.items():
+        if name == "stat_day":
+            total = totals.setdefault((table, period(day), kind, code), [0] * len(values))
+            for index, value in enumerate(values):
+                total[index] += value
+    return {key: tuple(values) for key, values in totals.items() if any(values)}
+
+
+def test_rebuilt_figures_equal_the_ones_kept_pass_by_pass(
     client: TestClient, auth: Auth, session: Session, clock: FrozenClock
 ) -> None:
     rng = random.Random(23)
@@ -145,11 +165,18 @@ def test_rebuilt_figures_equal_the_ones_kept_action_by_action(
         )
         if response.status_code == 200:
             taken.append(action)
+        if rng.random() < 0.3:  # the follower's passes fall anywhere, of any size
+            follower.catch_up(session, batch=rng.choice((1, 2, 5, 1000)))
+    follower.catch_up(session)
 
     assert len(taken) >= 25, "the random walk took too few actions to mean anything"
     assert {"sign", "reply", "return-visit", "dispatch"} <= set(taken), taken
     kept = figures(session)
     assert kept, "the actions counted for nothing"
+    by_unit = {key: values for key, values in kept.items() if key[0].startswith("stat_unit")}
+    assert by_unit == _per_unit(kept, "stat_unit_day", lambda day: day) | _per_unit(
+        kept, "stat_unit_month", lambda day: day.replace(day=1)
+    )
 
     rebuilt = rollup.rebuild(session)
 
@@ -165,6 +192,7 @@ def test_a_merged_ticket_withdraws_its_figures_and_unmerge_restores_them(
     received = COUNTERS.index("received")
 
     def taken_in() -> int:
+        follower.catch_up(session)
         rows = figures(session).items()
         return sum(values[received] for key, values in rows if key[0] == "stat_day")
 

@@ -1,0 +1,121 @@
+"""Following the event feed: the rollups count each timeline row once it has its place in
+the feed (app/events/service.py), in feed order, so nothing slows the request that wrote
+the row and every row is counted exactly once.
+
+A pass locks the progress row (`stat_progress`, FOR UPDATE SKIP LOCKED: one follower
+counts at a time, whichever server it runs in), reads up to `batch` rows after the place
+counted up to, counts them (app/stats/rollup.py `count`) and moves the place on, all in
+one transaction: a pass that fails counts nothing. Batches make it cheap: a thousand rows
+are one read, one upsert per rollup table and one of the tickets' states. Reports see a
+row's figures within `stats_poll_seconds` of its commit (and the sequencer's pass)."""
+
+import logging
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import session_scope
+from app.events import service as events
+from app.stats import rollup
+from app.stats.tally import COUNTED_KINDS
+from app.tickets.models import TicketEvent
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+_EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
+_COUNTED = sorted(COUNTED_KINDS)
+
+
+def follow(session: Session, batch: int = BATCH) -> int:
+    """Count up to `batch` of the rows placed in the feed since the last pass, in the
+    caller's transaction; how many rows it counted (fewer than `batch`: it reached the
+    feed's head, or another follower is counting)."""
+    connection = session.connection()
+    after = rollup.progress(connection, wait=False)
+    if after is None:
+        return 0
+    head = events.head(session)
+    if head <= after:
+        return 0
+    found = (
+        connection.execute(
+            select(
+                _EVENTS.c.feed_position,
+                _EVENTS.c.ticket_id,
+                _EVENTS.c.kind,
+                _EVENTS.c.payload,
+                _EVENTS.c.created_at,
+            )
+            .where(
+                _EVENTS.c.feed_position > after,
+                _EVENTS.c.feed_position <= head,
+                _EVENTS.c.kind.in_(_COUNTED),
+            )
+            .order_by(_EVENTS.c.feed_position)
+            .limit(batch)
+        )
+        .mappings()
+        .all()
+    )
+    rows = cast(Sequence[Mapping[str, Any]], found)
+    # Fewer than a batch: every counted row up to the head is here, the rest pass.
+    up_to = rows[-1]["feed_position"] if len(rows) == batch else head
+    rollup.count(connection, rows)
+    rollup.counted_up_to(connection, up_to)
+    return len(rows)
+
+
+def catch_up(session: Session, batch: int = BATCH) -> int:
+    """Place the committed rows in the feed and count them all, in the caller's
+    transaction: for the tests, the demo's history, and a command that must leave
+    current figures. How many rows were counted."""
+    while events.sequence(session, batch):
+        pass
+    total = 0
+    while (counted := follow(session, batch)) == batch:
+        total += counted
+    return total + counted
+
+
+def follow_once(factory: sessionmaker[Session], batch: int = BATCH) -> int:
+    """A follower's pass: place the committed rows in the feed and count them, a batch a
+    committed transaction, until caught up; how many rows were counted."""
+    total = 0
+    while True:
+        for session in session_scope(factory):
+            events.sequence(session, batch)
+            counted = follow(session, batch)
+        total += counted
+        if counted < batch:
+            return total
+
+
+class Follower:
+    """Follows the feed every `interval` seconds in a thread of its own, until stopped."""
+
+    def __init__(self, factory: sessionmaker[Session], interval: float) -> None:
+        self._factory = factory
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stats-follower", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                follow_once(self._factory)
+            except Exception:  # a database outage must not end the follower for good
+                logger.exception(
+                    "Statistics: following the feed failed; again in %s s", self._interval
+                )
+            self._stopping.wait(self._interval)

@@ -38,7 +38,7 @@ from app.schema_version import current_revision, head_revision, schema_lock, upg
 from app.sla import defaults as sla_defaults
 from app.sla import presets, sweeper
 from app.stats import rollup
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 from app.webhooks import delivery
 
 logger = logging.getLogger("hotline")

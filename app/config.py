@@ -8,7 +8,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.dedup.scoring import load_model
-from app.tickets.vocabulary import Channel, RequestType
+from app.vocabulary import Channel, RequestType
 
 DEFAULT_DATA_DIR = Path("data")
 MIN_SECRET_LENGTH = 32

@@ -72,7 +72,7 @@ from app.demo.city import CENTRE_LAT, CENTRE_LON
 from app.geo.distance import metres_between
 from app.routing.service import CategoryInfo, load_snapshot
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import Channel, EventKind, Priority, RequestType, TicketStatus
+from app.vocabulary import Channel, EventKind, Priority, RequestType, TicketStatus
 from bench import harness
 from bench.harness import Backend, Server, WrkRun
 from bench.intake import channel_keys

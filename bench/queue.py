@@ -42,7 +42,7 @@ from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine
 from app.tickets import search
-from app.tickets.vocabulary import Channel, Priority, RequestType, TicketStatus
+from app.vocabulary import Channel, Priority, RequestType, TicketStatus
 from bench import dedup, harness
 from bench.harness import Backend
 from bench.sla import CHUNK_ROWS

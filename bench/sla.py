@@ -57,7 +57,7 @@ from app.sla import defaults as sla_defaults
 from app.sla.models import SlaPolicy, TicketClock
 from app.sla.sweeper import SweepResult, sweep
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import (
+from app.vocabulary import (
     Channel,
     ClockKind,
     ClockState,

@@ -57,8 +57,8 @@ from app.stats.models import StatProgress, stat_day, stat_unit_month
 from app.stats.periods import PeriodKind, Span, span_of
 from app.stats.tally import STATS_ZONE
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import EventKind
 from app.units.models import Department, Grid
+from app.vocabulary import EventKind
 from bench import dedup, harness, queue
 from bench.harness import Backend
 

@@ -14,7 +14,7 @@ from app.db import insert_ignoring_conflict
 from app.driver_sql import DriverStatement
 from app.tickets.events import event_row
 from app.tickets.models import Ticket, TicketEvent, TicketNumberCounter
-from app.tickets.vocabulary import EventKind
+from app.vocabulary import EventKind
 from tests import factories
 
 EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]

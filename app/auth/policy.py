@@ -3,7 +3,7 @@
 from app.auth.principal import ClientPrincipal, Principal
 from app.auth.roles import MANUAL_INTAKE_ROLES, Role
 from app.errors import Forbidden
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 
 # Staff upload the evidence of their handling too (replies, notes, return visits).
 PHOTO_UPLOAD_ROLES = MANUAL_INTAKE_ROLES | {Role.GRID_WORKER, Role.UNIT_HANDLER}

@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field, StringConstraints
 
 from app.auth.roles import Role
 from app.schemas import Code, InputModel, Name, OutputModel
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 
 Username = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_.-]{2,63}$")

@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import InputModel, Name, OutputModel, refuse_cleared
-from app.tickets.vocabulary import Priority, RequestType
+from app.vocabulary import Priority, RequestType
 
 # Digits and letters, as city taxonomies write them ("01", "0101", "A3"); a category's code
 # starts with its group's.

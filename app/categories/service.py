@@ -12,9 +12,9 @@ from app.categories.models import Category
 from app.categories.schemas import CategoryCreate, CategoryUpdate
 from app.clock import utc_now
 from app.errors import Conflict, NotFound, Problems, UnknownReference
-from app.tickets.vocabulary import Priority
 from app.units import service as units
 from app.units.models import Department
+from app.vocabulary import Priority
 
 _CATEGORIES: Table = Category.__table__  # type: ignore[assignment]
 _BY_CODE = select(_CATEGORIES).where(_CATEGORIES.c.code == bindparam("code"))

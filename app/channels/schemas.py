@@ -15,7 +15,7 @@ from app.schemas import (
     Phone,
     Title,
 )
-from app.tickets.vocabulary import Priority, RequestType
+from app.vocabulary import Priority, RequestType
 
 PhotoId = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="An id from POST /photos")]
 PhotoList = Annotated[list[PhotoId], Field(max_length=9)]

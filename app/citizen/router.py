@@ -35,7 +35,7 @@ from app.photos.serving import (
 )
 from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
-from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
+from app.vocabulary import PUBLIC_EVENTS, EventKind
 
 router = APIRouter(
     prefix="/public/tickets",

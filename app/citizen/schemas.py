@@ -7,7 +7,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from app.channels.schemas import Point
 from app.schemas import Address, Description, InputModel, OutputModel, Phone, Reason
-from app.tickets.vocabulary import Satisfaction, TicketStatus
+from app.vocabulary import Satisfaction, TicketStatus
 
 TicketNumber = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8}-\d{6,}$")]
 TrackingCode = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{8}$")]

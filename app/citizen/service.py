@@ -32,7 +32,7 @@ from app.tickets import service as tickets
 from app.tickets.events import record_event
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.tickets.service import mark_changed
-from app.tickets.vocabulary import (
+from app.vocabulary import (
     EVALUABLE_STATUSES,
     OPEN_STATUSES,
     AttachmentRole,

@@ -43,10 +43,10 @@ from app.schemas import Code, InputModel, Name
 from app.sla import service as sla
 from app.sla.models import CalendarDay, SlaPolicy, WorkCalendar
 from app.sla.schemas import CalendarDayWrite, CalendarYearDay, SlaPolicyWrite
-from app.tickets.vocabulary import Channel
 from app.units import service as units
 from app.units.models import Department, Grid
 from app.units.schemas import DepartmentCreate
+from app.vocabulary import Channel
 
 GRID_MAP = "grids.geojson"
 # A foreign member of the GeoJSON: the system its boundaries are drawn in.

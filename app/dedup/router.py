@@ -16,7 +16,7 @@ from app.tickets import views
 from app.tickets.etags import etag
 from app.tickets.models import Ticket
 from app.tickets.schemas import DuplicateRead, TicketDetail
-from app.tickets.vocabulary import OPEN_STATUSES, TicketStatus
+from app.vocabulary import OPEN_STATUSES, TicketStatus
 
 router = APIRouter(prefix="/tickets", tags=["duplicates"])
 RESPONSES = problem_responses(

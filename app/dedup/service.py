@@ -22,7 +22,7 @@ from app.sla.catalogue import Catalogue
 from app.tickets.events import event_row, record_event, record_events
 from app.tickets.models import Ticket
 from app.tickets.service import mark_changed
-from app.tickets.vocabulary import OPEN_STATUSES, ClockKind, ClockState, EventKind, TicketStatus
+from app.vocabulary import OPEN_STATUSES, ClockKind, ClockState, EventKind, TicketStatus
 
 # Candidates are roots (not merged themselves) that are open, or closed lately: a repeat
 # contact about a closed ticket is a sign the problem came back.

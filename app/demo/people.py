@@ -9,7 +9,7 @@ from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
 from app.auth.roles import Role
 from app.demo.city import DemoCity
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from app.clock import utc_now
 from app.demo.city import DemoCity
 from app.routing.default_keywords import DEFAULT_KEYWORD_RULES
 from app.routing.models import CategoryKeyword, RoutingRule
-from app.tickets.vocabulary import Channel
 from app.units.models import Department
+from app.vocabulary import Channel
 
 DISTRICT_OFFICE = ("district_office", "区12345热线办公室（兜底）")
 FIRST_GRID_LEVEL_RULES: tuple[tuple[str, list[str], list[Channel], int, list[str]], ...] = (

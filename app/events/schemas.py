@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from app.schemas import InputModel, OutputModel
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 
 MAX_WAIT_SECONDS = 30
 MAX_LIMIT = 1000

@@ -29,7 +29,7 @@ from app.events.schemas import EventData, EventTicket, FeedEvent
 from app.privacy.masking import mask_phones_in_text
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import Channel
+from app.vocabulary import Channel
 
 FEED = "events"
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]

@@ -1,9 +1,9 @@
 """The event types the feed and the webhooks speak: `ticket.` + what happened.
 
-Each is one kind of timeline row (app/tickets/vocabulary.py): the rows that matter outside
+Each is one kind of timeline row (app/vocabulary.py): the rows that matter outside
 the service. Clock bookkeeping, duplicate suggestions and audit lines stay inside."""
 
-from app.tickets.vocabulary import PUBLIC_EVENTS, EventKind
+from app.vocabulary import PUBLIC_EVENTS, EventKind
 
 PREFIX = "ticket."
 

@@ -18,7 +18,7 @@ from app.sla.catalogue import Catalogue
 from app.tickets import service as tickets
 from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import OPEN_STATUSES, EventKind, TicketStatus
+from app.vocabulary import OPEN_STATUSES, EventKind, TicketStatus
 from app.workflow import service as workflow
 
 # A dispatcher weighs a handful of suggestions, not a crowd: the best ones are kept.

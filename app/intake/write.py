@@ -44,7 +44,9 @@ from app.tickets import service as tickets
 from app.tickets.events import answer_payload, record_events, ticket_event_row
 from app.tickets.models import Ticket, TicketAssistingUnit, TicketAttachment
 from app.tickets.numbering import next_ticket_number
-from app.tickets.vocabulary import (
+from app.units import service as units
+from app.units.models import Department, Grid
+from app.vocabulary import (
     Channel,
     ClockKind,
     EventKind,
@@ -52,8 +54,6 @@ from app.tickets.vocabulary import (
     RequestType,
     TicketStatus,
 )
-from app.units import service as units
-from app.units.models import Department, Grid
 
 GRID_LEVEL_COMMUNITY = 2
 GRID_LEVEL_UNIT = 3

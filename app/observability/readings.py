@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.sla.models import TicketClock
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import TicketStatus
+from app.vocabulary import TicketStatus
 from app.webhooks.models import WebhookDelivery
 
 

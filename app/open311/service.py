@@ -31,7 +31,7 @@ from app.errors import Forbidden, HotlineError, NotFound
 from app.photos.kinds import UploadKind
 from app.privacy.masking import mask_phones_in_text
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import OPEN_STATUSES, Channel, RequestType, TicketStatus
+from app.vocabulary import OPEN_STATUSES, Channel, RequestType, TicketStatus
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When this interface last changed, for the discovery document.

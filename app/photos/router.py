@@ -37,7 +37,7 @@ from app.photos.serving import (
 from app.photos.storage import PhotoStore
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketAttachment
-from app.tickets.vocabulary import REPORT_ROLES
+from app.vocabulary import REPORT_ROLES
 
 router = APIRouter(prefix="/photos", tags=["photos"])
 files_router = APIRouter(prefix="/files", tags=["files"])

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
-from app.tickets.vocabulary import Channel, RequestType
+from app.vocabulary import Channel, RequestType
 
 Keyword = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 

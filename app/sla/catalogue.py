@@ -15,7 +15,7 @@ from app.sla.business_time import WorkingCalendar
 from app.sla.models import CalendarDay, CalendarYear, SlaPolicy, WorkCalendar
 from app.sla.targets import Target
 from app.snapshots import ReloadingSnapshot
-from app.tickets.vocabulary import ClockKind
+from app.vocabulary import ClockKind
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from app.sla.models import TicketClock
 from app.tickets import changes
 from app.tickets.events import record_event, record_events, ticket_event_row
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import ClockKind, ClockState, EventKind
+from app.vocabulary import ClockKind, ClockState, EventKind
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.clock import utc_now
 from app.sla.holidays import official_days, official_years
 from app.sla.models import CalendarDay, CalendarYear, SlaPolicy, WorkCalendar
-from app.tickets.vocabulary import Priority, RequestType
+from app.vocabulary import Priority, RequestType
 
 STANDARD = "standard"
 ROUND_THE_CLOCK = "24x7"

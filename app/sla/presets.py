@@ -20,7 +20,7 @@ from app.sla import service
 from app.sla.defaults import ROUND_THE_CLOCK, STANDARD
 from app.sla.models import SlaPolicy
 from app.sla.schemas import SlaPolicyWrite
-from app.tickets.vocabulary import Priority
+from app.vocabulary import Priority
 
 UTILITIES = "utilities"  # stands for the city's utilities category group
 # Words in a utilities group's name (water, power, gas, heating supply).

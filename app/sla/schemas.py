@@ -7,7 +7,7 @@ from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.sla.targets import validate_target
-from app.tickets.vocabulary import Priority, RequestType
+from app.vocabulary import Priority, RequestType
 
 TargetText = Annotated[str | None, AfterValidator(validate_target)]
 DayName = Annotated[str, Field(min_length=1, max_length=100)]

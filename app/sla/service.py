@@ -24,7 +24,7 @@ from app.sla.models import CalendarDay, CalendarYear, SlaPolicy, TicketClock, Wo
 from app.sla.schemas import CalendarDayWrite, CalendarYearDay, SlaPolicyWrite
 from app.tickets.events import event_row, record_events
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import ClockState, EventKind
+from app.vocabulary import ClockState, EventKind
 
 
 def get_calendar(session: Session, code: str) -> WorkCalendar:

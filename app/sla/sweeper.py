@@ -22,7 +22,7 @@ from app.observability import metrics
 from app.sla.clocks import alert_payload, settle_alerts
 from app.sla.models import TicketClock
 from app.tickets.events import event_row, record_events
-from app.tickets.vocabulary import EventKind
+from app.vocabulary import EventKind
 
 logger = logging.getLogger(__name__)
 

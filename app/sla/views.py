@@ -6,7 +6,7 @@ from datetime import datetime
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
 from app.tickets.schemas import ClockRead
-from app.tickets.vocabulary import ClockState
+from app.vocabulary import ClockState
 
 
 def _remaining_seconds(

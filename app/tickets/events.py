@@ -10,7 +10,7 @@ from app.auth.actors import Actor
 from app.clock import utc_now
 from app.driver_sql import DriverStatement
 from app.tickets.models import Ticket, TicketEvent
-from app.tickets.vocabulary import EventKind
+from app.vocabulary import EventKind
 
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
 # Built once, run on the session's connection: intake writes two or three per ticket.

@@ -17,7 +17,8 @@ from app.privacy.masking import mask_name, mask_phone
 from app.schemas import InputModel, OutputModel, Page, Reason
 from app.tickets.counting import EXACT_UP_TO
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
-from app.tickets.vocabulary import (
+from app.units.models import Department, Grid
+from app.vocabulary import (
     REPORT_ROLES,
     Channel,
     ClockKind,
@@ -26,7 +27,6 @@ from app.tickets.vocabulary import (
     RequestType,
     TicketStatus,
 )
-from app.units.models import Department, Grid
 
 
 class CategoryRef(OutputModel):

@@ -40,7 +40,9 @@ from app.tickets.models import (
     TicketEvent,
 )
 from app.tickets.pagination import Cursor, SortOrder
-from app.tickets.vocabulary import (
+from app.units import service as units
+from app.units.models import Department, Grid
+from app.vocabulary import (
     ADMIN_ONLY_EVENTS,
     OPEN_STATUSES,
     PUBLIC_EVENTS,
@@ -49,8 +51,6 @@ from app.tickets.vocabulary import (
     EventKind,
     TicketStatus,
 )
-from app.units import service as units
-from app.units.models import Department, Grid
 
 
 @dataclass(frozen=True)

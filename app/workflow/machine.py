@@ -4,7 +4,7 @@ it leads to, and who may take it. One table, so a reviewer sees every rule at on
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.tickets.vocabulary import TicketStatus as S
+from app.vocabulary import TicketStatus as S
 
 
 class Action(StrEnum):

@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field
 from app.channels.schemas import PhotoList
 from app.routing.schemas import UnitRefWrite
 from app.schemas import Code, Description, Identifier, InputModel, Reason
-from app.tickets.vocabulary import Satisfaction
+from app.vocabulary import Satisfaction
 
 FileId = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="An id from POST /files")]
 FileList = Annotated[list[FileId], Field(max_length=9)]

@@ -26,14 +26,14 @@ from app.tickets import service as tickets
 from app.tickets.events import answer_payload, record_event
 from app.tickets.models import Ticket, TicketAssistingUnit
 from app.tickets.service import UnitChoice
-from app.tickets.vocabulary import (
+from app.units.models import Department, Grid
+from app.vocabulary import (
     AttachmentRole,
     ClockKind,
     ClockState,
     EventKind,
     TicketStatus,
 )
-from app.units.models import Department, Grid
 from app.workflow.machine import RULES, Action, Party, allowed_actions
 
 

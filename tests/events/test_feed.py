@@ -17,7 +17,7 @@ from app.clock import utc_now
 from app.db import create_session_factory
 from app.tickets.events import event_row, record_events
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import EventKind
+from app.vocabulary import EventKind
 from tests import factories
 from tests.workflow.helpers import VAGUE, department_ticket, done
 

@@ -14,7 +14,7 @@ from app.sla.catalogue import Catalogue, Policy
 from app.sla.models import TicketClock
 from app.sla.targets import Target
 from app.tickets.models import Ticket
-from app.tickets.vocabulary import ClockKind
+from app.vocabulary import ClockKind
 
 # A transient ticket outside any session: the mappers are set up here, by hand.
 configure_mappers()

@@ -18,8 +18,8 @@ from app.tickets import service
 from app.tickets.models import OPEN_TICKETS_SQL
 from app.tickets.pagination import SortOrder
 from app.tickets.service import TicketFilters
-from app.tickets.vocabulary import OPEN_STATUSES
 from app.units.models import Department
+from app.vocabulary import OPEN_STATUSES
 from tests import factories
 
 MONTH_AGO = utc_now() - timedelta(days=30)

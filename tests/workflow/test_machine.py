@@ -8,7 +8,7 @@ tests/workflow/test_actions.py's job; who reaches which party, tests/auth's.)
 
 import pytest
 
-from app.tickets.vocabulary import TicketStatus
+from app.vocabulary import TicketStatus
 from app.workflow.machine import RULES, Action, Party, allowed_actions
 
 # Parties, by the letter the table uses.

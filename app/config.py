@@ -1,5 +1,7 @@
 """Settings, read once from `HOTLINE_*` environment variables."""
 
+import json
+from functools import cache
 from ipaddress import IPv4Network, IPv6Network
 from pathlib import Path
 from typing import Annotated, Literal
@@ -7,7 +9,6 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.dedup.scoring import load_model
 from app.vocabulary import Channel, RequestType
 
 DEFAULT_DATA_DIR = Path("data")
@@ -17,6 +18,15 @@ LOOPBACK_NETWORKS: tuple[IPv4Network | IPv6Network, ...] = (
     IPv6Network("::1/128"),
 )
 KNOWN_UNSAFE_SECRETS = frozenset({"changeme", "secret", "password", "change-me-in-production"})
+# The duplicate model tools/fit_dedup.py fits: dedup's scoring reads its weights from it, and
+# the two scores it chose are the defaults of HOTLINE_DEDUP_MERGE_SCORE and _FLAG_SCORE.
+DEDUP_MODEL_FILE = Path(__file__).resolve().parent / "dedup" / "data" / "model.json"
+
+
+@cache
+def _fitted(name: str) -> float:
+    document = json.loads(DEDUP_MODEL_FILE.read_text(encoding="utf-8"))
+    return float(document[name])
 
 
 class Settings(BaseSettings):
@@ -106,8 +116,8 @@ class Settings(BaseSettings):
     dedup_window_days: Annotated[float, Field(gt=0, le=365)] = 30
     dedup_auto_merge: bool = True
     # The defaults are the scores tools/fit_dedup.py chose with the fitted weights.
-    dedup_merge_score: float = Field(default_factory=lambda: load_model().merge_score, gt=0, le=1)
-    dedup_flag_score: float = Field(default_factory=lambda: load_model().flag_score, gt=0, le=1)
+    dedup_merge_score: float = Field(default_factory=lambda: _fitted("merge_score"), gt=0, le=1)
+    dedup_flag_score: float = Field(default_factory=lambda: _fitted("flag_score"), gt=0, le=1)
     # The city's gazetteer of named places (JSON, see app/demo/places.json); None: the demo's.
     places_file: Path | None = None
     # The request type of a ticket whose channel sent none and whose category has no

@@ -18,11 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import NamedTuple
 
+from app.config import DEDUP_MODEL_FILE
 from app.dedup.places import KeySet, PlaceEvidence, compare, keys_of
 from app.dedup.similarity import overlap, pairs
 from app.geo.distance import metres_between
 
-MODEL_FILE = Path(__file__).resolve().parent / "data" / "model.json"
+MODEL_FILE = DEDUP_MODEL_FILE
 RELATED_FILE = Path(__file__).resolve().parent / "data" / "related_categories.json"
 _HOUR = timedelta(hours=1)
 SAME_PLACE_REACH = 2

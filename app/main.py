@@ -30,7 +30,6 @@ from app.kb.router import router as kb_router
 from app.limits import BodySizeLimit
 from app.observability import logs, metrics
 from app.observability.requests import RequestObserver, route_templates
-from app.observability.router import router as metrics_router
 from app.open311.router import router as open311_router
 from app.photos.router import files_router
 from app.photos.router import router as photos_router
@@ -40,6 +39,7 @@ from app.resources import Resources
 from app.routing.router import router as routing_router
 from app.routing.service import RoutingState
 from app.schema_version import head_revision
+from app.scrape.router import router as metrics_router
 from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router

@@ -4,7 +4,7 @@ With several worker processes, PROMETHEUS_MULTIPROC_DIR names a directory where 
 process keeps its counts in memory-mapped files (prometheus-client's multiprocess mode,
 chosen when the library is imported); a scrape answered by any worker reads them all.
 What the database knows (tickets by status, SLA clocks, the webhook backlog) is read at
-the scrape instead (app.observability.readings), so it is the same whichever worker
+the scrape instead (app.scrape.readings), so it is the same whichever worker
 answers, and counting it costs intake nothing.
 
 Counting on the hot path is a dictionary lookup and one or two memory writes: each

@@ -11,8 +11,8 @@ from app.clock import utc_now
 from app.dependencies import SessionDep
 from app.errors import Forbidden, Unauthorized, problem_responses
 from app.observability.metrics import exposition
-from app.observability.readings import DatabaseReadings
 from app.resources import resources_of
+from app.scrape.readings import DatabaseReadings
 
 router = APIRouter()
 

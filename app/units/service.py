@@ -1,13 +1,12 @@
 """Looking up grids and departments; creating, changing and retiring departments."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from app.audit.service import AuditKind, Editor, lifecycle_action
-from app.categories.models import Category
 from app.clock import utc_now
 from app.db import transient
 from app.driver_sql import DriverStatement
@@ -151,7 +150,13 @@ def update_department(
     return department
 
 
-def set_active(row: Department | Category, active: bool | None, now: datetime) -> None:
+class Retirable(Protocol):
+    """A row of the set-up that is retired, never deleted: a department, a category."""
+
+    retired_at: datetime | None
+
+
+def set_active(row: Retirable, active: bool | None, now: datetime) -> None:
     """Retire `row` (`active` false) or bring it back (true) unless it is so already; None
     leaves it as it is."""
     if active is not None and active == (row.retired_at is not None):

@@ -36,6 +36,7 @@ from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
 from app.resources import Resources
+from app.routing.retiring import router as retiring_router
 from app.routing.router import router as routing_router
 from app.routing.service import RoutingState
 from app.schema_version import head_revision
@@ -234,6 +235,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
+        retiring_router,  # the departments' and categories' retire routes
         auth_router,
         citizen_router,
         citizen_uploads_router,

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from app.audit.dependencies import AdminEditorDep
@@ -12,23 +12,21 @@ from app.categories.models import Category
 from app.categories.schemas import (
     CategoryCreate,
     CategoryRead,
-    CategoryRetire,
-    CategoryRetired,
     CategoryUpdate,
 )
 from app.dependencies import ResourcesDep, SessionDep
 from app.errors import problem_responses
-from app.routing import editing as routing_editing
 
 router = APIRouter(prefix="/categories", tags=["categories"])
 
 
-def _read(
+def category_read(
     session: Session,
     category: Category,
     children: Sequence[Category] = (),
     codes: service.Codes | None = None,
 ) -> CategoryRead:
+    """A category (a group: with its `children`) as the API answers it."""
     codes = codes or service.Codes.read(session)
     fields = service.category_fields(session, category, codes)
     return CategoryRead(
@@ -41,7 +39,7 @@ def _read(
         active=category.retired_at is None,
         retired_at=category.retired_at,
         replacement_code=fields["replacement_code"],
-        children=[_read(session, child, codes=codes) for child in children],
+        children=[category_read(session, child, codes=codes) for child in children],
     )
 
 
@@ -54,7 +52,7 @@ def list_categories(
 ) -> list[CategoryRead]:
     codes = service.Codes.read(session)
     return [
-        _read(session, group, children, codes)
+        category_read(session, group, children, codes)
         for group, children in service.list_taxonomy(session, include_retired=include_retired)
     ]
 
@@ -67,7 +65,7 @@ def list_categories(
 def get_category(code: str, session: SessionDep) -> CategoryRead:
     category = service.require_category(session, code)
     children = service.children(session, category) if category.parent_id is None else []
-    return _read(session, category, children)
+    return category_read(session, category, children)
 
 
 @router.post(
@@ -88,7 +86,7 @@ def create_category(
 ) -> CategoryRead:
     category = service.create_category(session, body, editor)
     resources.routing.forget()
-    return _read(session, category)
+    return category_read(session, category)
 
 
 @router.put(
@@ -109,37 +107,4 @@ def update_category(
     service.update_category(session, category, body, editor)
     resources.routing.forget()
     children = service.children(session, category) if category.parent_id is None else []
-    return _read(session, category, children)
-
-
-@router.post(
-    "/{code}/retire",
-    summary="Retire a group or category: intake refuses it, naming the replacement",
-    responses=problem_responses(
-        (404, "No category has the code"), (422, "The replacement is unknown or unfit")
-    ),
-)
-def retire_category(
-    code: str,
-    resources: ResourcesDep,
-    session: SessionDep,
-    editor: AdminEditorDep,
-    body: Annotated[CategoryRetire | None, Body()] = None,
-) -> CategoryRetired:
-    """Its tickets keep it; new ones are refused with a 422 that names `replacement_code`
-    when one is set. A group's categories are retired with it. The answer lists the
-    routing and keyword rules that still name it, for an admin to change."""
-    category = service.require_category(session, code)
-    update = CategoryUpdate(active=False)
-    if body is not None and body.replacement_code is not None:
-        update = CategoryUpdate(active=False, replacement_code=body.replacement_code)
-    with_it = service.update_category(session, category, update, editor)
-    resources.routing.forget()
-    children = service.children(session, category) if category.parent_id is None else []
-    codes = [category.code, *(child.code for child in children)]
-    return CategoryRetired(
-        category=_read(session, category),
-        retired_with_it=[child.code for child in with_it],
-        routing_rules=[rule.id for rule in routing_editing.rules_naming_categories(session, codes)],
-        keyword_rules=[row.id for row in routing_editing.keyword_rules_for(session, codes)],
-    )
+    return category_read(session, category, children)

@@ -5,21 +5,17 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from app.audit.dependencies import AdminEditorDep
-from app.categories import service as categories_service
 from app.dependencies import ResourcesDep, SessionDep
 from app.errors import NotFound, problem_responses
-from app.routing import editing as routing_editing
 from app.units import service
 from app.units.models import Department
 from app.units.schemas import (
     DepartmentCreate,
     DepartmentKind,
     DepartmentRead,
-    DepartmentRetired,
     DepartmentUpdate,
     GridDetail,
     GridRead,
-    RuleReference,
 )
 
 router = APIRouter(tags=["units"])
@@ -62,7 +58,8 @@ def get_grid(code: str, session: SessionDep) -> GridDetail:
     )
 
 
-def _department(department: Department) -> DepartmentRead:
+def department_read(department: Department) -> DepartmentRead:
+    """A department as the API answers it."""
     return DepartmentRead(
         code=department.code,
         name=department.name,
@@ -76,7 +73,7 @@ def _department(department: Department) -> DepartmentRead:
 
 @router.get("/departments", summary="Departments, retired ones included")
 def list_departments(session: SessionDep) -> list[DepartmentRead]:
-    return [_department(d) for d in service.list_departments(session)]
+    return [department_read(d) for d in service.list_departments(session)]
 
 
 @router.get(
@@ -85,7 +82,7 @@ def list_departments(session: SessionDep) -> list[DepartmentRead]:
     responses=problem_responses((404, "No department has the code")),
 )
 def get_department(code: str, session: SessionDep) -> DepartmentRead:
-    return _department(service.require_department(session, code))
+    return department_read(service.require_department(session, code))
 
 
 @router.post(
@@ -99,7 +96,7 @@ def create_department(
 ) -> DepartmentRead:
     department = service.create_department(session, body, editor)
     resources.routing.forget()
-    return _department(department)
+    return department_read(department)
 
 
 @router.put(
@@ -119,29 +116,4 @@ def update_department(
     department = service.require_department(session, code)
     service.update_department(session, department, body, editor)
     resources.routing.forget()
-    return _department(department)
-
-
-@router.post(
-    "/departments/{code}/retire",
-    summary="Retire a department: no new tickets reach it; lists the rules that target it",
-    responses=problem_responses((404, "No department has the code")),
-)
-def retire_department(
-    code: str, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
-) -> DepartmentRetired:
-    """A unit that tickets or rules refer to is retired, never deleted. Routing skips the
-    rules that still target it (noting each skip on the ticket's timeline); the answer
-    lists them, and the categories it is the default department of, for an admin to change."""
-    department = service.retire_department(
-        session, service.require_department(session, code), editor
-    )
-    resources.routing.forget()
-    return DepartmentRetired(
-        department=_department(department),
-        routing_rules=[
-            RuleReference(id=rule.id, name=rule.name, role=role, enabled=rule.enabled)
-            for rule, role in routing_editing.rules_naming_department(session, code)
-        ],
-        default_for_categories=categories_service.codes_defaulting_to(session, department.id),
-    )
+    return department_read(department)

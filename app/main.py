@@ -54,6 +54,7 @@ from app.webhooks.delivery import Deliverer, Policy
 from app.webhooks.openapi import document_webhooks
 from app.webhooks.router import router as webhooks_router
 from app.workflow.router import router as workflow_router
+from app.workflow.ticket_routes import router as ticket_routes_router
 
 logger = logging.getLogger(__name__)
 
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         intake.router,
         tickets_router,
+        ticket_routes_router,  # one ticket's detail, re-routing, merging
         photos_router,
         files_router,
         categories_router,

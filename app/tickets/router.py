@@ -1,28 +1,25 @@
-"""HTTP for the queue: list the tickets, open one, re-route it, correct its category.
-(Tickets are taken in by app.intake.)"""
+"""HTTP for the queue: list and export the tickets, reveal a reporter. (Tickets are taken
+in by app.intake; one ticket's detail, its re-routing and its category's correction are
+answered by app/workflow/ticket_routes.py.)"""
 
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import StreamingResponse
 
 from app import exports
 from app.audit.dependencies import AddressDep
-from app.auth.dependencies import DispatchCentreDep, PrincipalDep, StaffDep
-from app.categories import service as categories
+from app.auth.dependencies import PrincipalDep, StaffDep
 from app.clock import utc_now
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
-from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.tickets import service, views
-from app.tickets.etags import etag
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.schemas import (
     QueuePage,
     RevealedReporterRead,
     RevealRequest,
-    TicketDetail,
     TicketExportQuery,
     TicketFilterQuery,
     TicketListQuery,
@@ -115,23 +112,6 @@ def export_tickets(
     return exports.file_response(table, query.format, "tickets")
 
 
-@router.get("/{number}", summary="One ticket with its clocks, what you may do, its timeline")
-def get_ticket(
-    number: str,
-    resources: ResourcesDep,
-    response: Response,
-    session: SessionDep,
-    viewer: PrincipalDep,
-) -> TicketDetail:
-    """The ETag is the ticket's version: send it back as If-Match with an action, and the
-    action is refused (412) if someone changed the ticket since you read it. An
-    integration key reads the tickets its channels filed (with the public timeline); any
-    other ticket is 404, as one outside a unit's scope."""
-    ticket = service.get_ticket(session, number, viewer)
-    response.headers["ETag"] = etag(ticket.version)
-    return views.detail(session, ticket, viewer, resources.sla.catalogue(session))
-
-
 @router.post(
     "/{number}/reporter/reveal",
     summary="See the reporter's full name and phone (audited on the timeline)",
@@ -144,64 +124,3 @@ def reveal_reporter(
     ticket = service.get_ticket(session, number, staff)
     revealed = service.reveal_reporter(session, ticket, staff, body.reason, address)
     return RevealedReporterRead(name=revealed.name, phone=revealed.phone)
-
-
-@router.post("/{number}/route", summary="Re-route: a dispatcher's choice, or the rules again")
-def reroute_ticket(
-    number: str,
-    body: RerouteRequest,
-    resources: ResourcesDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    staff: DispatchCentreDep,
-) -> TicketDetail:
-    """Only before the unit has signed for it; afterwards tickets move by transfer or
-    return. Either way the timeline says who routed it where, and why."""
-    ticket = service.get_ticket(session, number, staff)
-    catalogue = resources.sla.catalogue(session)
-    if body.by_rules:
-        service.reroute_by_rules(
-            session,
-            ticket,
-            resources.routing,
-            catalogue,
-            staff.actor,
-            body.reason,
-            settings.classifier_threshold,
-        )
-    else:
-        assert body.lead is not None
-        service.reroute_by_hand(
-            session,
-            ticket,
-            service.UnitChoice.of_codes(
-                session, body.lead.kind, body.lead.code, body.assist_department_codes
-            ),
-            catalogue,
-            staff.actor,
-            body.reason,
-        )
-    return views.fresh_detail(session, number, staff, catalogue)
-
-
-@router.put("/{number}/category", summary="Correct the category (routing follows)")
-def correct_category(
-    number: str,
-    body: CategoryCorrection,
-    resources: ResourcesDep,
-    session: SessionDep,
-    staff: DispatchCentreDep,
-) -> TicketDetail:
-    ticket = service.get_ticket(session, number, staff)
-    category = categories.filing_category(session, body.category_code)
-    catalogue = resources.sla.catalogue(session)
-    service.correct_category(
-        session,
-        ticket,
-        category,
-        resources.routing,
-        catalogue,
-        staff.actor,
-        body.reason,
-    )
-    return views.fresh_detail(session, number, staff, catalogue)

@@ -1,25 +1,13 @@
-"""A ticket as the API answers it: its fields, its clocks, what the viewer may do to it
-and its timeline."""
+"""A ticket as the queue answers it: its fields and its clocks. The whole detail, with what
+the viewer may do, its suspected duplicates and its timeline, is app/workflow/views.py."""
 
-from sqlalchemy.orm import Session
-
-from app.auth.directory import actor_names
-from app.auth.principal import ClientPrincipal, Principal
+from app.auth.principal import Principal
 from app.clock import utc_now
-from app.dedup import service as dedup
 from app.privacy.disclosure import disclosure_for
 from app.sla.catalogue import Catalogue
 from app.sla.views import clock_reads
-from app.tickets import changes, service
 from app.tickets.models import Ticket
-from app.tickets.schemas import (
-    ContactsRead,
-    DuplicateRead,
-    TicketDetail,
-    TicketEventRead,
-    TicketRead,
-)
-from app.workflow.service import offered_actions
+from app.tickets.schemas import TicketRead
 
 
 def read(
@@ -30,67 +18,3 @@ def read(
     disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
     now = utc_now() if with_remaining else None
     return TicketRead.of(ticket, disclosure, clock_reads(ticket.clocks, catalogue, now))
-
-
-def duplicates(session: Session, ticket: Ticket) -> list[DuplicateRead]:
-    return [
-        DuplicateRead(
-            number=link.number,
-            direction=link.direction,
-            score=link.score,
-            reasons=link.reasons,
-            status=link.status,
-        )
-        for link in dedup.candidates_of(session, ticket)
-    ]
-
-
-def detail(
-    session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
-) -> TicketDetail:
-    changes.ensure_shown(session, ticket)
-    contacts = dedup.contacts(session, ticket)
-    if isinstance(principal, ClientPrincipal):
-        # An integration reads back what the citizen may: what happened and when, no
-        # staff, no notes, and no other channels' tickets (its suspected duplicates).
-        timeline = [
-            TicketEventRead.public(event) for event in service.public_timeline(session, ticket)
-        ]
-        shown_duplicates = []
-    else:
-        disclosure = disclosure_for(principal, confidential=ticket.is_confidential)
-        events = service.timeline(session, ticket, with_admin_events=disclosure.admin_events)
-        # Staff read who acted by name; citizens' own view (app.citizen) never names staff.
-        names = actor_names(session, ((event.actor_kind, event.actor_ref) for event in events))
-        timeline = [TicketEventRead.of(event, names) for event in events]
-        shown_duplicates = duplicates(session, ticket)
-    return TicketDetail(
-        **read(ticket, principal, catalogue).model_dump(),
-        contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
-        duplicates=shown_duplicates,
-        allowed_actions=offered_actions(session, ticket, principal),
-        timeline=timeline,
-    )
-
-
-def fresh_detail(
-    session: Session, number: str, principal: Principal, catalogue: Catalogue
-) -> TicketDetail:
-    """The ticket read again after a change, as the one who changed it sees it now; also
-    when the change took it out of their scope (a return, a transfer, an escalation)."""
-    session.flush()  # expiring would drop changes not yet written
-    session.expire_all()
-    changes.all_read_again(session)
-    ticket = service.get_ticket_unscoped(session, number)
-    assert ticket is not None  # the change was made to it in this transaction
-    return detail(session, ticket, principal, catalogue)
-
-
-def after_change(
-    session: Session, ticket: Ticket, principal: Principal, catalogue: Catalogue
-) -> TicketDetail:
-    """The ticket as a change in this session left it, reading again only what the change
-    wrote behind the session's back (its units; its clocks are kept up to date)."""
-    session.flush()
-    service.reload_units(session, ticket)
-    return detail(session, ticket, principal, catalogue)

@@ -15,11 +15,10 @@ from app.categories.models import Category
 from app.config import Settings
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
-from app.tickets import views
 from app.tickets.etags import etag, version_from_if_match
 from app.tickets.schemas import TicketDetail
 from app.tickets.service import UnitChoice
-from app.workflow import schemas
+from app.workflow import schemas, views
 from app.workflow import service as workflow
 from app.workflow.machine import RULES, Action
 

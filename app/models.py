@@ -4,7 +4,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
 from app.categories.models import Category
 from app.db import Base
-from app.dedup.models import DuplicateCandidate, TicketFollower
+from app.dedup.models import TicketFollower
 from app.events.models import EventFeed
 from app.grids.models import GridMapVersion, GridRevision
 from app.idempotency.models import IdempotencyRecord
@@ -29,6 +29,7 @@ from app.stats.models import (
     stat_unit_day,
     stat_unit_month,
 )
+from app.tickets.candidates import DuplicateCandidate
 from app.tickets.models import (
     Ticket,
     TicketAssistingUnit,

@@ -13,12 +13,13 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from app.auth.actors import Actor
 from app.config import Settings as AppSettings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cells_in
-from app.dedup.models import DuplicateCandidate, TicketFollower
+from app.dedup.models import TicketFollower
 from app.dedup.scoring import Match, Report, Scorer, related_ids
 from app.driver_sql import DriverStatement
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue
+from app.tickets.candidates import DuplicateCandidate
 from app.tickets.events import event_row, record_event, record_events
 from app.tickets.models import Ticket
 from app.tickets.service import mark_changed

@@ -19,7 +19,6 @@ from app.auth.principal import Principal, StaffPrincipal
 from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
-from app.dedup.models import DuplicateCandidate
 from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference, UnprocessableContent
 from app.photos.kinds import UploadKind
@@ -31,6 +30,7 @@ from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.models import TicketClock
 from app.tickets import changes, counting, scoping, search
+from app.tickets.candidates import DuplicateCandidate
 from app.tickets.events import record_event
 from app.tickets.models import (
     OPEN_TICKETS_SQL,

@@ -31,8 +31,6 @@ from app.limits import BodySizeLimit
 from app.observability import logs, metrics
 from app.observability.requests import RequestObserver, route_templates
 from app.open311.router import router as open311_router
-from app.photos.router import files_router
-from app.photos.router import router as photos_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
 from app.resources import Resources
@@ -50,6 +48,8 @@ from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
 from app.units.router import router as units_router
+from app.uploads.router import files_router
+from app.uploads.router import router as photos_router
 from app.webhooks.delivery import Deliverer, Policy
 from app.webhooks.openapi import document_webhooks
 from app.webhooks.router import router as webhooks_router

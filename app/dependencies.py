@@ -1,13 +1,15 @@
 """Request-scoped dependencies shared by every router: the request's unit of work and
-session, the app's resources and settings."""
+session, the app's resources and settings, the rate limits of the public and login
+endpoints (the app's limiter, ratelimit/limiter.py, read from the resources)."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.config import Settings
+from app.errors import TooManyRequests, answers_problems
 from app.resources import Resources, resources_of
 from app.unit_of_work import UnitOfWork, request_unit
 
@@ -56,3 +58,27 @@ SessionDep = Annotated[Session, Depends(_session)]
 ReportsSessionDep = Annotated[Session, Depends(_reports_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 ResourcesDep = Annotated[Resources, Depends(_resources)]
+
+
+def client_address(request: Request) -> str:
+    # Behind a proxy, uvicorn's --proxy-headers puts the real client address here.
+    return request.client.host if request.client else "unknown"
+
+
+def enforce(request: Request, bucket: str, key: str, limit: int) -> None:
+    decision = resources_of(request).rate_limiter.hit(f"{bucket}:{key}", limit)
+    if not decision.allowed:
+        raise TooManyRequests(
+            f"Too many requests; try again in {decision.retry_after_seconds} s.",
+            headers={"Retry-After": str(decision.retry_after_seconds)},
+        )
+
+
+def per_address(bucket: str, limit_of: Callable[[Settings], int]) -> Callable[[Request], None]:
+    """A dependency allowing `limit_of(settings)` requests a minute from one address."""
+
+    @answers_problems((429, "Too many requests from this address; see Retry-After"))
+    def check(request: Request) -> None:
+        enforce(request, bucket, client_address(request), limit_of(resources_of(request).settings))
+
+    return check

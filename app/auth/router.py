@@ -38,9 +38,8 @@ from app.auth.schemas import (
 from app.auth.tokens import access_claims, issue_access_token
 from app.clock import utc_now
 from app.config import Settings
-from app.dependencies import SessionDep, SettingsDep, UnitDep
+from app.dependencies import SessionDep, SettingsDep, UnitDep, per_address
 from app.errors import TooManyRequests, Unauthorized, UnprocessableContent, problem_responses
-from app.ratelimit.dependencies import per_address
 from app.unit_of_work import UnitOfWork
 
 router = APIRouter(tags=["access"])

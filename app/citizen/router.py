@@ -21,7 +21,7 @@ from app.citizen.schemas import (
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.dedup.gazetteer import gazetteer_for
-from app.dependencies import ResourcesDep, SessionDep, SettingsDep
+from app.dependencies import ResourcesDep, SessionDep, SettingsDep, enforce, per_address
 from app.errors import problem_responses
 from app.observability.requests import note_actor, note_ticket
 from app.photos.kinds import UploadKind
@@ -33,7 +33,6 @@ from app.photos.serving import (
     file_response,
     photo_response,
 )
-from app.ratelimit.dependencies import enforce, per_address
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.vocabulary import PUBLIC_EVENTS, EventKind
 

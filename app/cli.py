@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
-from app.auth.roles import Role
 from app.city import folder as city
 from app.city.folder import load_city as load_city_folder
 from app.city.tables import Problem
@@ -31,6 +30,7 @@ from app.demo.seed import DEMO_FOLDER
 from app.errors import HotlineError
 from app.geo.crs import Crs
 from app.grids.service import GridMapRejected, existing_levels, import_grid_map
+from app.identity.roles import Role
 from app.kb import service as kb_service
 from app.observability import metrics
 from app.photos.storage import DATABASE, FILESYSTEM, PhotoStore, copy_photos

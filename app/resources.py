@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from app.auth.principal import PrincipalCache
 from app.config import Settings
 from app.grids.locator import GridLocator
+from app.identity.principal import PrincipalCache
 from app.ratelimit.limiter import RateLimiter
 from app.routing.service import RoutingState
 from app.sla.catalogue import SlaState

@@ -25,11 +25,11 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
 from app.config import Settings
 from app.db import create_db_engine
 from app.demo.knowledge import demo_articles
+from app.identity.principal import StaffPrincipal
+from app.identity.roles import Role
 from app.kb import search as kb_search
 from app.kb import service as kb_service
 from app.kb.models import KbArticle

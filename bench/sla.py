@@ -46,13 +46,13 @@ from sqlalchemy.orm import Session, configure_mappers, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.roles import Role
 from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.dedup.similarity import text_for_matching
 from app.demo.city import build_demo_city
 from app.demo.people import demo_users
+from app.identity.roles import Role
 from app.sla import defaults as sla_defaults
 from app.sla.models import SlaPolicy, TicketClock
 from app.sla.sweeper import SweepResult, sweep

@@ -9,9 +9,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, inse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.auth.actors import SYSTEM
 from app.db import insert_ignoring_conflict
 from app.driver_sql import DriverStatement
+from app.identity.actors import SYSTEM
 from app.tickets.events import event_row
 from app.tickets.models import Ticket, TicketEvent, TicketNumberCounter
 from app.vocabulary import EventKind

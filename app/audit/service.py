@@ -13,11 +13,11 @@ from sqlalchemy import Select, and_, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
-from app.auth.actors import SYSTEM, Actor, ActorKind
-from app.auth.principal import ClientPrincipal, Principal
 from app.clock import utc_now
 from app.db import Base
 from app.errors import UnprocessableContent
+from app.identity.actors import SYSTEM, Actor, ActorKind
+from app.identity.principal import ClientPrincipal, Principal
 
 
 class AuditKind(enum.StrEnum):

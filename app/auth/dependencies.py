@@ -13,12 +13,12 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from app.auth import service
-from app.auth.principal import Principal, PrincipalCache, StaffPrincipal
-from app.auth.roles import Role
 from app.auth.secrets import sha256_hex
 from app.auth.tokens import BEARER_CHALLENGE, AccessClaims, access_claims
 from app.dependencies import SessionDep
 from app.errors import Forbidden, PasswordChangeRequired, Unauthorized, answers_problems
+from app.identity.principal import Principal, PrincipalCache, StaffPrincipal
+from app.identity.roles import Role
 from app.observability.requests import note_actor
 from app.resources import resources_of
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.actors import ActorKind
 from app.auth.models import IntegrationClient, StaffUser
+from app.identity.actors import ActorKind
 from app.units.models import Department, Grid
 
 

@@ -1,8 +1,8 @@
 """Who may file tickets and upload photos and files."""
 
-from app.auth.principal import ClientPrincipal, Principal
-from app.auth.roles import MANUAL_INTAKE_ROLES, Role
 from app.errors import Forbidden
+from app.identity.principal import ClientPrincipal, Principal
+from app.identity.roles import MANUAL_INTAKE_ROLES, Role
 from app.vocabulary import Channel
 
 # Staff upload the evidence of their handling too (replies, notes, return visits).

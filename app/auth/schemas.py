@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints
 
-from app.auth.roles import Role
+from app.identity.roles import Role
 from app.schemas import Code, InputModel, Name, OutputModel
 from app.vocabulary import Channel
 

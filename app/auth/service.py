@@ -12,10 +12,10 @@ from app.audit.service import AuditKind, Editor
 from app.auth import passwords, throttle
 from app.auth import secrets as credentials
 from app.auth.models import IntegrationClient, RefreshToken, StaffUser
-from app.auth.principal import ClientPrincipal, StaffPrincipal
-from app.auth.roles import UNIT_ROLES, Role
 from app.clock import utc_now
 from app.errors import Conflict, NotFound, UnknownReference, UnprocessableContent
+from app.identity.principal import ClientPrincipal, StaffPrincipal
+from app.identity.roles import UNIT_ROLES, Role
 from app.units import service as units
 from app.units.models import Department, Grid
 

@@ -4,7 +4,6 @@ from collections.abc import Iterable
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from app.auth.actors import ActorKind
 from app.citizen import service
 from app.citizen.schemas import (
     CitizenCredentials,
@@ -23,6 +22,7 @@ from app.dedup import service as dedup
 from app.dedup.gazetteer import gazetteer_for
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep, enforce, per_address
 from app.errors import problem_responses
+from app.identity.actors import ActorKind
 from app.observability.requests import note_actor, note_ticket
 from app.photos.kinds import UploadKind
 from app.photos.schemas import pixels

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.auth.actors import Actor, ActorKind
 from app.citizen.schemas import (
     CitizenCredentials,
     CitizenEvaluation,
@@ -24,6 +23,7 @@ from app.dedup.similarity import keys_for_matching, text_for_matching
 from app.dedup.words import load_vocabulary
 from app.errors import Conflict, NotFound, UnknownReference
 from app.geo.crs import to_wgs84
+from app.identity.actors import Actor, ActorKind
 from app.photos.kinds import UploadKind
 from app.photos.models import Photo
 from app.privacy.masking import national_phone, same_phone

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, aliased
 from app.audit.service import AuditKind, Editor, fields_of
 from app.auth import service as auth
 from app.auth.models import IntegrationClient, StaffUser
-from app.auth.roles import Role
 from app.auth.schemas import Username
 from app.auth.secrets import api_key_prefix
 from app.categories import service as categories
@@ -36,6 +35,7 @@ from app.errors import HotlineError, UnknownReference, UnprocessableContent
 from app.geo.crs import Crs
 from app.grids.models import GridMapVersion
 from app.grids.service import GridMapRejected, import_grid_map
+from app.identity.roles import Role
 from app.routing import editing as routing
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.routing.schemas import CategoryKeywordWrite, RoutingRuleWrite

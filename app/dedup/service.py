@@ -10,12 +10,12 @@ from sqlalchemy import Table, and_, bindparam, case, func, or_, select, union, u
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
-from app.auth.actors import Actor
 from app.config import Settings as AppSettings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cells_in
 from app.dedup.models import TicketFollower
 from app.dedup.scoring import Match, Report, Scorer, related_ids
 from app.driver_sql import DriverStatement
+from app.identity.actors import Actor
 from app.routing.service import CategoryInfo
 from app.sla import clocks
 from app.sla.catalogue import Catalogue

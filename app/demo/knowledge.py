@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
+from app.identity.principal import StaffPrincipal
+from app.identity.roles import Role
 from app.kb import service as kb_service
 from app.kb.schemas import ArticleCreate
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth
-from app.auth.roles import Role
 from app.demo.city import DemoCity
+from app.identity.roles import Role
 from app.vocabulary import Channel
 
 

@@ -13,10 +13,10 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import CREDENTIALS_OPENAPI, CredentialsDep
-from app.auth.principal import ClientPrincipal, Principal
 from app.errors import UnprocessableContent, problem_responses
 from app.events import service, types
 from app.events.schemas import FeedPage, FeedQuery
+from app.identity.principal import ClientPrincipal, Principal
 from app.resources import resources_of
 from app.tickets.pagination import InvalidCursor
 from app.unit_of_work import request_unit

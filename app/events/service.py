@@ -22,10 +22,10 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.principal import ClientPrincipal, Principal
 from app.events import types
 from app.events.models import EventFeed
 from app.events.schemas import EventData, EventTicket, FeedEvent
+from app.identity.principal import ClientPrincipal, Principal
 from app.privacy.masking import mask_phones_in_text
 from app.tickets import scoping
 from app.tickets.models import Ticket, TicketEvent

@@ -36,11 +36,11 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import Credentials
 from app.auth.policy import ensure_may_file
-from app.auth.principal import Principal, StaffPrincipal
-from app.auth.roles import Role
 from app.channels.normalise import TicketDraft, to_draft
 from app.channels.schemas import TicketIntake
 from app.idempotency import service as idempotency
+from app.identity.principal import Principal, StaffPrincipal
+from app.identity.roles import Role
 from app.intake import screening, write
 from app.intake._commit_group import CommitGroup
 from app.intake._commit_waits import group_unit, holds_the_connection_at_once

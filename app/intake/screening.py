@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.auth.actors import SYSTEM
-from app.auth.principal import Principal
 from app.config import Settings
 from app.dedup import service
 from app.dedup.service import Candidate
+from app.identity.actors import SYSTEM
+from app.identity.principal import Principal
 from app.intake.write import ParentRef
 from app.routing.service import CategoryInfo
 from app.sla.catalogue import Catalogue

@@ -18,7 +18,6 @@ from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.auth.actors import SYSTEM, Actor
 from app.auth.secrets import new_tracking_code
 from app.categories import service as categories
 from app.categories.models import Category
@@ -34,6 +33,7 @@ from app.driver_sql import DriverStatement
 from app.errors import UnknownReference
 from app.geo.crs import Crs, to_wgs84
 from app.grids.locator import GridIndex, LocatedGrid
+from app.identity.actors import SYSTEM, Actor
 from app.photos import service as photos_service
 from app.photos.models import Photo
 from app.routing import service as routing_service

@@ -11,11 +11,11 @@ from sqlalchemy import delete, false, func, insert, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
 from app.categories.models import Category
 from app.clock import utc_now
 from app.errors import Forbidden, NotFound, Problems, UnknownReference
+from app.identity.principal import StaffPrincipal
+from app.identity.roles import Role
 from app.kb.models import KbArticle, KbArticleTerm, KbCitation
 from app.kb.schemas import ArticleCreate, ArticleUpdate
 from app.kb.text import article_terms

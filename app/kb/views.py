@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
 from app.categories.models import Category
+from app.identity.principal import StaffPrincipal
 from app.kb import service
 from app.kb.models import KbArticle
 from app.kb.schemas import ArticleRead, UnitRef

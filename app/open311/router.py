@@ -7,10 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from app.auth.dependencies import Credentials
-from app.auth.principal import ClientPrincipal
 from app.clock import utc_now
 from app.dependencies import SessionDep
 from app.errors import Forbidden, HotlineError, Unauthorized
+from app.identity.principal import ClientPrincipal
 from app.intake import flow
 from app.open311 import formats
 from app.open311 import service as open311

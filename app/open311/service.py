@@ -22,12 +22,12 @@ from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from app.auth.principal import ClientPrincipal
 from app.categories.models import Category
 from app.categories.service import list_taxonomy
 from app.channels.schemas import TicketIntake
 from app.clock import utc_now
 from app.errors import Forbidden, HotlineError, NotFound
+from app.identity.principal import ClientPrincipal
 from app.photos.kinds import UploadKind
 from app.privacy.masking import mask_phones_in_text
 from app.tickets.models import Ticket

@@ -10,8 +10,8 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
-from app.auth.roles import Role
+from app.identity.principal import ClientPrincipal, Principal, StaffPrincipal
+from app.identity.roles import Role
 
 
 class ReporterView(StrEnum):

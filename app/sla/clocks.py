@@ -13,9 +13,9 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.auth.actors import SYSTEM, Actor
 from app.db import column_values, transient
 from app.driver_sql import DriverStatement
+from app.identity.actors import SYSTEM, Actor
 from app.sla.business_time import WorkingCalendar
 from app.sla.catalogue import Catalogue, Policy
 from app.sla.models import TicketClock

@@ -12,11 +12,11 @@ from sqlalchemy import delete, extract, func, select, update
 from sqlalchemy.orm import Session
 
 from app.audit.service import AuditKind, Editor, fields_of
-from app.auth.actors import Actor
 from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
 from app.errors import Conflict, NotFound, UnknownReference, UnprocessableContent
+from app.identity.actors import Actor
 from app.sla.business_time import WorkingCalendar
 from app.sla.catalogue import working_calendar
 from app.sla.clocks import LIVE_STATES, describe, next_alert, sync_deadlines

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.actors import SYSTEM
 from app.clock import utc_now
 from app.db import session_scope
+from app.identity.actors import SYSTEM
 from app.observability import metrics
 from app.sla.clocks import alert_payload, settle_alerts
 from app.sla.models import TicketClock

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
+from app.identity.principal import StaffPrincipal
 from app.stats import rankings, reports
 from app.stats.periods import PeriodKind
 from app.stats.schemas import (

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
+from app.identity.principal import StaffPrincipal
 from app.stats import reports
 from app.stats.figures import figures_of
 from app.stats.schemas import (

@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
 from app.categories.models import Category
 from app.errors import Forbidden, UnknownReference
+from app.identity.principal import StaffPrincipal
 from app.stats import periods
 from app.stats.figures import add_into, figures_of, zero
 from app.stats.models import stat_day, stat_unit_day, stat_unit_month

@@ -6,9 +6,9 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from app.auth.actors import Actor
 from app.clock import utc_now
 from app.driver_sql import DriverStatement
+from app.identity.actors import Actor
 from app.tickets.models import Ticket, TicketEvent
 from app.vocabulary import EventKind
 

@@ -5,8 +5,8 @@ does not exist."""
 from sqlalchemy import false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth.principal import ClientPrincipal, Principal
-from app.auth.roles import Role
+from app.identity.principal import ClientPrincipal, Principal
+from app.identity.roles import Role
 from app.tickets.models import Ticket, TicketAssistingUnit
 from app.units.models import Grid
 

@@ -14,13 +14,13 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app import exports
 from app.audit.service import AuditKind, record_change
-from app.auth.actors import SYSTEM, Actor
-from app.auth.principal import Principal, StaffPrincipal
 from app.categories import service as categories
 from app.categories.models import Category
 from app.clock import utc_now
 from app.driver_sql import DriverStatement
 from app.errors import Conflict, Forbidden, NotFound, UnknownReference, UnprocessableContent
+from app.identity.actors import SYSTEM, Actor
+from app.identity.principal import Principal, StaffPrincipal
 from app.photos.kinds import UploadKind
 from app.photos.models import Photo
 from app.privacy.disclosure import may_reveal_reporter

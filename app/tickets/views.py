@@ -1,8 +1,8 @@
 """A ticket as the queue answers it: its fields and its clocks. The whole detail, with what
 the viewer may do, its suspected duplicates and its timeline, is app/workflow/views.py."""
 
-from app.auth.principal import Principal
 from app.clock import utc_now
+from app.identity.principal import Principal
 from app.privacy.disclosure import disclosure_for
 from app.sla.catalogue import Catalogue
 from app.sla.views import clock_reads

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from app.auth.dependencies import PrincipalDep
 from app.auth.policy import ensure_may_upload_files, ensure_may_upload_photos
-from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.config import Settings
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import (
@@ -21,6 +20,7 @@ from app.errors import (
     UnsupportedMediaType,
     problem_responses,
 )
+from app.identity.principal import ClientPrincipal, Principal, StaffPrincipal
 from app.photos import documents, imaging
 from app.photos import service as photos
 from app.photos.kinds import UploadKind

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.dependencies import AddressDep
 from app.auth.dependencies import PrincipalDep
-from app.auth.principal import Principal
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
+from app.identity.principal import Principal
 from app.webhooks import service
 from app.webhooks.schemas import (
     DeliveryRead,

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from app.audit.service import AuditKind, record_change
 from app.auth.models import IntegrationClient
-from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
-from app.auth.roles import Role
 from app.clock import utc_now
 from app.errors import Forbidden, NotFound, UnprocessableContent
 from app.events import service as events
 from app.events import types
+from app.identity.principal import ClientPrincipal, Principal, StaffPrincipal
+from app.identity.roles import Role
 from app.units import service as units
 from app.units.models import Department, Grid
 from app.webhooks import signing

@@ -10,12 +10,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.auth.principal import ClientPrincipal, Principal, StaffPrincipal
-from app.auth.roles import UNIT_ROLES, Role
 from app.categories.models import Category
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.errors import Conflict, Forbidden, PreconditionFailed
+from app.identity.principal import ClientPrincipal, Principal, StaffPrincipal
+from app.identity.roles import UNIT_ROLES, Role
 from app.kb import service as kb
 from app.photos.kinds import UploadKind
 from app.sla import clocks

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
 from app.auth.dependencies import DispatchCentreDep, PrincipalDep
-from app.auth.principal import StaffPrincipal
 from app.categories import service as categories
 from app.clock import utc_now
 from app.dedup import service as dedup
 from app.dedup.schemas import MergeRequest, UnmergeRequest
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import Conflict, problem_responses
+from app.identity.principal import StaffPrincipal
 from app.resources import Resources
 from app.routing.schemas import CategoryCorrection, RerouteRequest
 from app.tickets import service as tickets

@@ -5,9 +5,9 @@ changes a ticket answers with it, so it sits above tickets, dedup and the workfl
 from sqlalchemy.orm import Session
 
 from app.auth.directory import actor_names
-from app.auth.principal import ClientPrincipal, Principal
 from app.dedup import service as dedup
 from app.dedup.views import duplicates
+from app.identity.principal import ClientPrincipal, Principal
 from app.privacy.disclosure import disclosure_for
 from app.sla.catalogue import Catalogue
 from app.tickets import changes, service

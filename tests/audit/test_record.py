@@ -7,9 +7,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.audit.service import AuditKind, record_change
-from app.auth.principal import ClientPrincipal, StaffPrincipal
-from app.auth.roles import Role
 from app.clock import FrozenClock
+from app.identity.principal import ClientPrincipal, StaffPrincipal
+from app.identity.roles import Role
 
 ADMIN = StaffPrincipal(user_id=7, username="wang.admin", role=Role.ADMIN)
 KEY = ClientPrincipal(client_id=3, name="12345 call centre", channels=frozenset({"web"}))

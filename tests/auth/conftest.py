@@ -11,8 +11,8 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from app.auth.models import StaffUser
-from app.auth.roles import Role
 from app.clock import utc_now
+from app.identity.roles import Role
 from tests import factories
 
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)

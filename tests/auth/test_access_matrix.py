@@ -29,14 +29,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.audit.service import SYSTEM_EDITOR
 from app.auth import service as auth_service
 from app.auth.models import StaffUser
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
 from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.config import Settings
 from app.demo.city import build_demo_city
 from app.demo.people import demo_users
 from app.demo.seed import demo_grid_map
+from app.identity.principal import StaffPrincipal
+from app.identity.roles import Role
 from app.kb import service as kb_service
 from app.kb.schemas import ArticleCreate
 from app.main import create_app

@@ -3,9 +3,9 @@
 from sqlalchemy.orm import Session
 
 from app.auth.models import StaffUser
-from app.auth.roles import Role
 from app.clock import utc_now
 from app.demo.guard import check_for_demo
+from app.identity.roles import Role
 from app.units.models import Department
 from tests import factories
 

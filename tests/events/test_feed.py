@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.auth.actors import SYSTEM
 from app.clock import utc_now
 from app.db import create_session_factory
+from app.identity.actors import SYSTEM
 from app.tickets.events import event_row, record_events
 from app.tickets.models import Ticket
 from app.vocabulary import EventKind

@@ -12,12 +12,12 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.actors import Actor, ActorKind
 from app.auth.models import StaffUser
 from app.channels.schemas import TicketIntake
 from app.clock import FrozenClock
 from app.config import Settings
 from app.idempotency import service as idempotency
+from app.identity.actors import Actor, ActorKind
 from app.intake import write
 from app.tickets import views
 from tests import factories

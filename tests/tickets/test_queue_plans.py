@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
-from app.auth.principal import StaffPrincipal
-from app.auth.roles import Role
 from app.clock import utc_now
+from app.identity.principal import StaffPrincipal
+from app.identity.roles import Role
 from app.tickets import service
 from app.tickets.models import OPEN_TICKETS_SQL
 from app.tickets.pagination import SortOrder

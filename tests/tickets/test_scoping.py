@@ -20,10 +20,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.auth.models import StaffUser
-from app.auth.roles import Role
 from app.auth.tokens import issue_access_token
 from app.clock import utc_now
 from app.demo.people import demo_users
+from app.identity.roles import Role
 from app.tickets.models import Ticket, TicketAssistingUnit
 from app.units.models import Department, Grid
 from tests import factories

@@ -3,9 +3,9 @@
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from app.auth.actors import Actor, ActorKind
-from app.auth.roles import CITYWIDE_ROLES, DISPATCH_CENTRE_ROLES, Role
 from app.cache import TtlCache
+from app.identity.actors import Actor, ActorKind
+from app.identity.roles import CITYWIDE_ROLES, DISPATCH_CENTRE_ROLES, Role
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import api_docs, health, intake
-from app.audit.router import router as audit_router
+from app.auth.audit_router import router as audit_router
 from app.auth.router import router as auth_router
 from app.cache import TtlCache
 from app.categories.router import router as categories_router

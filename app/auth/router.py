@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.audit.dependencies import AddressDep, AdminEditorDep
 from app.audit.service import Editor
 from app.auth import service
 from app.auth.dependencies import (
@@ -19,6 +18,7 @@ from app.auth.dependencies import (
     jwt_secret,
     principal_cache,
 )
+from app.auth.editors import AddressDep, AdminEditorDep
 from app.auth.models import StaffUser
 from app.auth.schemas import (
     IntegrationClientCreate,

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from app.audit.dependencies import AdminEditorDep
+from app.auth.editors import AdminEditorDep
 from app.categories import service
 from app.categories.models import Category
 from app.categories.schemas import (

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.datastructures import UploadFile
 
-from app.audit.dependencies import AdminEditorDep
 from app.auth.dependencies import StaffDep
+from app.auth.editors import AdminEditorDep
 from app.dependencies import ResourcesDep, SessionDep, UnitDep
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from app.audit.dependencies import AdminEditorDep
+from app.auth.editors import AdminEditorDep
 from app.categories import service as categories_service
 from app.categories.router import category_read
 from app.categories.schemas import CategoryRetire, CategoryRetired, CategoryUpdate

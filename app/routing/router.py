@@ -3,8 +3,8 @@ what intake would decide, is intake's: app.intake.router.)"""
 
 from fastapi import APIRouter
 
-from app.audit.dependencies import AdminEditorDep
 from app.auth.dependencies import ReaderDep
+from app.auth.editors import AdminEditorDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.resources import Resources
 from app.routing import editing

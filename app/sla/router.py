@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from app.audit.dependencies import AdminEditorDep
 from app.auth.dependencies import ReaderDep
+from app.auth.editors import AdminEditorDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.resources import Resources
 from app.sla import service

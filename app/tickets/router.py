@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
 from app import exports
-from app.audit.dependencies import AddressDep
 from app.auth.dependencies import PrincipalDep, StaffDep
+from app.auth.editors import AddressDep
 from app.clock import utc_now
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.audit.dependencies import AdminEditorDep
+from app.auth.editors import AdminEditorDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.errors import NotFound, problem_responses
 from app.units import service

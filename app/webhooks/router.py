@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from app.audit.dependencies import AddressDep
 from app.auth.dependencies import PrincipalDep
+from app.auth.editors import AddressDep
 from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.identity.principal import Principal

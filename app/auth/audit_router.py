@@ -1,4 +1,5 @@
-"""HTTP for the audit log: administrators read it, a page at a time or as CSV."""
+"""HTTP for the audit log (app/audit/): administrators read it, a page at a time or as CSV.
+Here in auth, above audit, as only the credential check says who is an administrator."""
 
 import csv
 import io

@@ -1,4 +1,6 @@
-"""What a request tells the audit log besides its actor: the caller's address."""
+"""Who edits, for the audit log: the checked caller (an administrator, or any staff) and the
+caller's address, as the `Editor` every service records its changes with. Here in auth, as
+only the credential check knows who calls; audit imports nothing of auth."""
 
 from typing import Annotated
 

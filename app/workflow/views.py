@@ -1,6 +1,6 @@
 """A ticket as the API answers it to staff and integrations: its fields, its clocks, what
 the viewer may do to it, its suspected duplicates and its timeline. Every route that
-changes a ticket answers with it, so it sits above tickets, dedup and the workflow."""
+changes a ticket answers with it, so it sits above tickets, dedup and the actions' service."""
 
 from sqlalchemy.orm import Session
 

@@ -11,12 +11,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from fastapi.responses import StreamingResponse
 from openpyxl import Workbook
-from sqlalchemy import ColumnElement, func
+from sqlalchemy import ColumnElement, Connection, Select, case, func, literal
+
+if TYPE_CHECKING:
+    import psycopg
 
 _CHUNK = 256 * 1024
 _CSV_BLOCK_ROWS = 2000
@@ -71,6 +74,14 @@ def local_time_text(
     if offset is None:
         return None
     return func.strftime(LOCAL_TIME_FORMAT, column, f"{int(offset.total_seconds()):+d} seconds")
+
+
+def formula_safe(column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`column`'s text as the CSV writer writes it (a leading quote before what a
+    spreadsheet would run as a formula), computed by the database."""
+    return case(
+        (func.substr(column, 1, 1).in_(_FORMULA_STARTS), literal("'") + column), else_=column
+    )
 
 
 def _cell(value: Any, zone: tzinfo) -> Any:
@@ -181,6 +192,58 @@ def write_table(
         raise
     target.seek(0)
     return target
+
+
+def csv_file(connection: Connection, query: Select[Any], header: Sequence[str]) -> IO[bytes]:
+    """The rows of `query` as a CSV file at its start (BOM, header, rows), for a query whose
+    columns are CSV cells already: text made formula-safe, instants as local text, numbers.
+    PostgreSQL writes the rows itself (COPY ... TO STDOUT, in C); SQLite's rows are
+    written as they are read, a block at a time."""
+    target = tempfile.TemporaryFile()  # noqa: SIM115  (sent, then closed, by the caller)
+    try:
+        target.write(codecs.BOM_UTF8)
+        target.write((",".join(header) + "\r\n").encode())
+        if connection.dialect.name == "postgresql":
+            _copy_csv(connection, query, target)
+        else:
+            _write_rows(connection, query, target)
+    except BaseException:
+        target.close()
+        raise
+    target.seek(0)
+    return target
+
+
+def _copy_csv(connection: Connection, query: Select[Any], target: IO[bytes]) -> None:
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    parameters = compiled.construct_params()
+    for name, bind in compiled.binds.items():
+        # The values as Core would send them (UtcDateTime refuses a naive instant).
+        convert = bind.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+        if convert is not None and name in parameters:
+            parameters[name] = convert(parameters[name])
+    driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
+    cursor = driver.cursor()
+    try:
+        statement = f"COPY ({compiled.string}) TO STDOUT WITH (FORMAT csv)"
+        with cursor.copy(statement, parameters) as copy:
+            while block := copy.read():
+                target.write(block)
+    finally:
+        cursor.close()
+
+
+def _write_rows(connection: Connection, query: Select[Any], target: IO[bytes]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    rows = connection.execute(query, execution_options={"yield_per": _CSV_BLOCK_ROWS})
+    for block in rows.partitions():
+        writer.writerows(block)
+        target.write(buffer.getvalue().encode())
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _chunks(source: IO[bytes]) -> Iterator[bytes]:

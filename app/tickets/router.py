@@ -106,9 +106,7 @@ def export_tickets(
         _filters(query, settings.timezone), settings.export_max_days, utc_now()
     )
     zone = ZoneInfo(settings.timezone)
-    as_text = zone if query.format is exports.ExportFormat.CSV else None
-    header, rows = service.export_rows(session, viewer, filters, as_text)
-    table = exports.write_table(query.format, "tickets", header, rows, zone)
+    table = service.export_table(session, viewer, filters, query.format, zone)
     return exports.file_response(table, query.format, "tickets")
 
 

@@ -2,10 +2,10 @@
 assigning it to its units (by hand or by the rules again). Intake (app.intake) writes
 new tickets."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, delete, insert, literal_column, or_, select
@@ -483,44 +483,84 @@ EXPORT_HEADER = (
 )
 
 
-def export_rows(
-    session: Session, viewer: Principal, filters: TicketFilters, local_zone: ZoneInfo | None = None
-) -> tuple[tuple[str, ...], Iterator[Sequence[Any]]]:
-    """The header and the rows of every ticket `viewer` sees and `filters` choose, newest
-    first, streamed from the database (no reporter's name or number). With `local_zone`
-    (a CSV file) the instants come as that zone's local time in text, where the database
-    can write it (app.exports.local_time_text)."""
+def export_table(
+    session: Session,
+    viewer: Principal,
+    filters: TicketFilters,
+    format_: exports.ExportFormat,
+    local_zone: ZoneInfo,
+) -> IO[bytes]:
+    """Every ticket `viewer` sees and `filters` choose, newest first, one row each (no
+    reporter's name or number), as a file at its start. For CSV the database writes the
+    cells where it can: instants as local time (app.exports.local_time_text) and text with
+    formulas quoted (app.exports.formula_safe), so the rows go out as they are read."""
     selection = _selection(session, viewer, filters)
-    assigned_grid = aliased(Grid)
+    connection = session.connection()
     instants: dict[str, Any] = {
         "created_at": Ticket.created_at,
         "reply_due_at": Ticket.reply_due_at,
         "updated_at": Ticket.updated_at,
     }
-    if local_zone is not None:
+    texts_ready = False
+    if format_ is exports.ExportFormat.CSV:
         today = utc_now().date()
         since = filters.created_from.date() if filters.created_from else today
         around = (since - _INSTANTS_AROUND, today + _INSTANTS_AROUND)
-        dialect = session.get_bind().dialect.name
-        for name, column in instants.items():
-            text = exports.local_time_text(column, local_zone, dialect, around)
-            if text is not None:
-                instants[name] = text.label(name)
-    query = (
+        local = {
+            name: exports.local_time_text(column, local_zone, connection.dialect.name, around)
+            for name, column in instants.items()
+        }
+        if all(text is not None for text in local.values()):
+            instants = {name: text.label(name) for name, text in local.items() if text is not None}
+            texts_ready = True
+    query = _export_query(selection, instants, texts_ready)
+    if texts_ready:
+        return exports.csv_file(connection, query, EXPORT_HEADER)
+    # Core rows, read in blocks (a server-side cursor on PostgreSQL): the ORM's row
+    # loading would cost as much again as the query, for plain columns.
+    rows = connection.execute(query, execution_options={"yield_per": 5000})
+    return exports.write_table(format_, "tickets", EXPORT_HEADER, rows, local_zone)
+
+
+def _export_query(
+    selection: _Selection, instants: dict[str, Any], formula_safe: bool
+) -> Select[Any]:
+    """The export's columns in EXPORT_HEADER's order; with `formula_safe`, its text as
+    app.exports.formula_safe writes it."""
+    assigned_grid = aliased(Grid)
+    texts: list[Any] = [
+        Ticket.number,
+        Ticket.channel,
+        Ticket.request_type,
+        Category.code,
+        Category.name,
+        Ticket.priority,
+        Ticket.status,
+        Department.code,
+        assigned_grid.code,
+        Grid.code,
+        Ticket.address,
+        Ticket.title,
+    ]
+    if formula_safe:
+        texts = [exports.formula_safe(column) for column in texts]
+    number, channel, request_type, category, category_name, priority, status = texts[:7]
+    department, assigned, grid, address, title = texts[7:]
+    return (
         select(
-            Ticket.number,
+            number,
             instants["created_at"],
-            Ticket.channel,
-            Ticket.request_type,
-            Category.code,
-            Category.name,
-            Ticket.priority,
-            Ticket.status,
-            Department.code,
-            assigned_grid.code,
-            Grid.code,
-            Ticket.address,
-            Ticket.title,
+            channel,
+            request_type,
+            category,
+            category_name,
+            priority,
+            status,
+            department,
+            assigned,
+            grid,
+            address,
+            title,
             instants["reply_due_at"],
             instants["updated_at"],
         )
@@ -531,10 +571,6 @@ def export_rows(
         .where(*selection.conditions)
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())
     )
-    # Core rows, read in blocks (a server-side cursor on PostgreSQL): the ORM's row
-    # loading would cost as much again as the query, for plain columns.
-    rows = session.connection().execute(query, execution_options={"yield_per": 5000})
-    return EXPORT_HEADER, iter(rows)
 
 
 def list_tickets(

@@ -79,6 +79,36 @@ def test_the_queue_csv_shows_local_times_and_quotes_formulas(
     assert line[1].replace(microsecond=0) == datetime(2026, 3, 3, 7, 30, 15)
 
 
+def test_the_queue_csv_keeps_awkward_text_whole_under_search_and_list_filters(
+    client: TestClient,
+) -> None:
+    """Commas, quotes, line breaks, percent signs and every formula start survive the trip
+    through a spreadsheet reader, with a text search and a list filter applied."""
+    titles = {
+        '路灯,不亮 "三天" 50%': '路灯,不亮 "三天" 50%',
+        "井盖\n缺失": "井盖\n缺失",
+        "+86 来电": "'+86 来电",
+        "-号楼": "'-号楼",
+        "@物业": "'@物业",
+    }
+    numbers = {
+        file_ticket(client, factories.hotline_12345(title=title, address=f"=地址{index}"))[
+            "number"
+        ]: title
+        for index, title in enumerate(titles)
+    }
+    other = file_ticket(client, factories.grid_patrol())["number"]
+
+    params = {"q": "路灯不亮", "channel": ["hotline_12345", "minsheng_110"], "status": []}
+    rows = {row["number"]: row for row in _csv(client.get(EXPORT, params=params).content)}
+    assert other not in rows
+    for number, title in numbers.items():
+        assert rows[number]["title"] == titles[title]
+        assert rows[number]["address"].startswith("'=地址")
+        assert rows[number]["channel"] == "hotline_12345"
+        assert rows[number]["category"] and rows[number]["created_at"]
+
+
 def test_a_city_with_summer_time_exports_its_own_local_times(
     settings: Settings,
     session_factory: sessionmaker[Session],

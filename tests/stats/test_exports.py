@@ -106,7 +106,8 @@ def test_the_queue_csv_keeps_awkward_text_whole_under_search_and_list_filters(
         assert rows[number]["title"] == titles[title]
         assert rows[number]["address"].startswith("'=地址")
         assert rows[number]["channel"] == "hotline_12345"
-        assert rows[number]["category"] and rows[number]["created_at"]
+        assert rows[number]["category"] == "0101"
+        assert rows[number]["created_at"].count(":") == 2
 
 
 def test_a_city_with_summer_time_exports_its_own_local_times(

@@ -449,7 +449,7 @@ def sla_sweep(settings: Settings, arguments: argparse.Namespace) -> None:
             print(f"{result.warnings} warnings, {result.breaches} breaches recorded")
             return
         print(f"sweeping every {arguments.interval} s; stop with Ctrl-C")
-        worker = sweeper.Sweeper(factory, arguments.interval, settings.sla_sweep_batch)
+        worker = sweeper.sweeper(factory, arguments.interval, settings.sla_sweep_batch)
         worker.start()
         try:
             threading.Event().wait()

@@ -4,6 +4,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -42,8 +43,8 @@ from app.scrape.router import router as metrics_router
 from app.security_headers import SecurityHeaders
 from app.sla.catalogue import SlaState
 from app.sla.router import router as sla_router
-from app.sla.sweeper import Sweeper
-from app.stats.follower import Follower
+from app.sla.sweeper import sweeper as sla_sweeper
+from app.stats.follower import follower as stats_follower
 from app.stats.router import router as stats_router
 from app.tickets.router import router as tickets_router
 from app.unit_of_work import Database, DatabaseSlots
@@ -144,6 +145,24 @@ def configure_process(settings: Settings) -> None:
     gazetteer.load_data(settings.places_file)
 
 
+class _Background(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+def _background_work(settings: Settings, factory: sessionmaker[Session]) -> list[_Background]:
+    """The server's own background work, each unless its interval is 0: the SLA sweeper,
+    the statistics' follower, webhook delivery."""
+    workers: list[_Background] = []
+    if settings.sla_sweep_seconds > 0:
+        workers.append(sla_sweeper(factory, settings.sla_sweep_seconds, settings.sla_sweep_batch))
+    if settings.stats_rollups and settings.stats_poll_seconds > 0:
+        workers.append(stats_follower(factory, settings.stats_poll_seconds))
+    if settings.webhook_poll_seconds > 0:
+        workers.append(Deliverer(factory, Policy.of(settings), settings.webhook_poll_seconds))
+    return workers
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The service for `settings` (from the environment when not given)."""
     settings = settings or Settings()
@@ -154,37 +173,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settle_once()
-        sweeper = None
-        if settings.sla_sweep_seconds > 0:
-            current: Resources = app.state.resources  # as the tests may have set it
-            sweeper = Sweeper(
-                current.database.session_factory,
-                settings.sla_sweep_seconds,
-                settings.sla_sweep_batch,
-            )
-            sweeper.start()
-        follower = None
-        if settings.stats_rollups and settings.stats_poll_seconds > 0:
-            follower = Follower(
-                app.state.resources.database.session_factory, settings.stats_poll_seconds
-            )
-            follower.start()
-        deliverer = None
-        if settings.webhook_poll_seconds > 0:
-            current = app.state.resources
-            deliverer = Deliverer(
-                current.database.session_factory,
-                Policy.of(settings),
-                settings.webhook_poll_seconds,
-            )
-            deliverer.start()
+        current: Resources = app.state.resources  # as the tests may have set it
+        workers = _background_work(settings, current.database.session_factory)
+        for worker in workers:
+            worker.start()
         yield
-        if deliverer is not None:
-            deliverer.stop()
-        if follower is not None:
-            follower.stop()
-        if sweeper is not None:
-            sweeper.stop()
+        for worker in reversed(workers):
+            worker.stop()
         engine.dispose()
         if resources.reports_database is not None:
             resources.reports_database.engine.dispose()

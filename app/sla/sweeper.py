@@ -7,7 +7,6 @@ clock an action is changing is left to that action. Everything it needs is in th
 database, so after a restart the first sweep records whatever fell due meanwhile."""
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +18,7 @@ from app.clock import utc_now
 from app.db import session_scope
 from app.identity.actors import SYSTEM
 from app.observability import metrics
+from app.periodic import Periodic
 from app.sla.clocks import alert_payload, settle_alerts
 from app.sla.models import TicketClock
 from app.tickets.events import event_row, record_events
@@ -111,33 +111,15 @@ def sweep(factory: sessionmaker[Session], batch: int = 1000) -> SweepResult:
             return SweepResult(clocks, warnings, breaches)
 
 
-class Sweeper:
-    """Sweeps every `interval` seconds in a thread of its own, until stopped."""
+def sweeper(factory: sessionmaker[Session], interval: float, batch: int) -> Periodic:
+    """Sweeps every `interval` seconds in a thread of its own (start it)."""
 
-    def __init__(self, factory: sessionmaker[Session], interval: float, batch: int) -> None:
-        self._factory = factory
-        self._interval = interval
-        self._batch = batch
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sla-sweeper", daemon=True)
+    def work() -> bool:
+        result = sweep(factory, batch)
+        if result.clocks:
+            logger.info(
+                "SLA sweep: %d warnings, %d breaches recorded", result.warnings, result.breaches
+            )
+        return False
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                result = sweep(self._factory, self._batch)
-                if result.clocks:
-                    logger.info(
-                        "SLA sweep: %d warnings, %d breaches recorded",
-                        result.warnings,
-                        result.breaches,
-                    )
-            except Exception:  # a database outage must not end the sweeper for good
-                logger.exception("SLA sweep failed; trying again in %s s", self._interval)
-            self._stopping.wait(self._interval)
+    return Periodic("sla-sweeper", work, interval)

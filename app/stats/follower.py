@@ -9,8 +9,6 @@ one transaction: a pass that fails counts nothing. Batches make it cheap: a thou
 are one read, one upsert per rollup table and one of the tickets' states. Reports see a
 row's figures within `stats_poll_seconds` of its commit (and the sequencer's pass)."""
 
-import logging
-import threading
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -19,11 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import session_scope
 from app.events import service as events
+from app.periodic import Periodic
 from app.stats import rollup
 from app.stats.tally import COUNTED_KINDS
 from app.tickets.models import TicketEvent
-
-logger = logging.getLogger(__name__)
 
 BATCH = 1000
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
@@ -94,28 +91,11 @@ def follow_once(factory: sessionmaker[Session], batch: int = BATCH) -> int:
             return total
 
 
-class Follower:
-    """Follows the feed every `interval` seconds in a thread of its own, until stopped."""
+def follower(factory: sessionmaker[Session], interval: float) -> Periodic:
+    """Follows the feed every `interval` seconds in a thread of its own (start it)."""
 
-    def __init__(self, factory: sessionmaker[Session], interval: float) -> None:
-        self._factory = factory
-        self._interval = interval
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stats-follower", daemon=True)
+    def work() -> bool:
+        follow_once(factory)
+        return False
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                follow_once(self._factory)
-            except Exception:  # a database outage must not end the follower for good
-                logger.exception(
-                    "Statistics: following the feed failed; again in %s s", self._interval
-                )
-            self._stopping.wait(self._interval)
+    return Periodic("stats-follower", work, interval)

@@ -12,7 +12,7 @@ from app.clock import utc_now
 from app.config import Settings
 from app.db import create_db_engine, create_session_factory
 from app.sla.models import TicketClock
-from app.sla.sweeper import Sweeper, sweep, sweep_once
+from app.sla.sweeper import sweep, sweep_once, sweeper
 from app.tickets.models import Ticket, TicketEvent
 from tests import factories
 
@@ -215,12 +215,12 @@ def _twin(settings: Settings) -> Engine:
 
 def test_the_server_sweeps_by_itself(committing_client: TestClient, engine: Engine) -> None:
     _due_clocks(engine, committing_client, 2)
-    sweeper = Sweeper(create_session_factory(engine), interval=0.05, batch=100)
-    sweeper.start()
+    worker = sweeper(create_session_factory(engine), interval=0.05, batch=100)
+    worker.start()
     try:
         deadline = utc_now() + timedelta(seconds=20)
         while sum(_count_alerts(engine).values()) < 4 and utc_now() < deadline:
             threading.Event().wait(0.05)
     finally:
-        sweeper.stop()
+        worker.stop()
     assert sum(_count_alerts(engine).values()) >= 4

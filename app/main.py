@@ -34,9 +34,9 @@ from app.open311.router import router as open311_router
 from app.privacy.masking import install_log_masking
 from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
 from app.resources import Resources
-from app.routing.retiring import router as retiring_router
 from app.routing.router import router as routing_router
 from app.routing.service import RoutingState
+from app.routing.set_up import router as set_up_router
 from app.schema_version import head_revision
 from app.scrape.router import router as metrics_router
 from app.security_headers import SecurityHeaders
@@ -237,7 +237,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
-        retiring_router,  # the departments' and categories' retire routes
+        set_up_router,  # the departments' and categories' changes
         auth_router,
         citizen_router,
         citizen_uploads_router,

@@ -24,6 +24,7 @@ from app.categories.schemas import (
 from app.dependencies import ResourcesDep, SessionDep
 from app.errors import problem_responses
 from app.routing import editing as routing_editing
+from app.routing.service import ROUTING
 from app.units import service as units_service
 from app.units.router import department_read
 from app.units.schemas import (
@@ -55,7 +56,7 @@ def create_category(
     body: CategoryCreate, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> CategoryRead:
     category = categories_service.create_category(session, body, editor)
-    resources.routing.forget()
+    resources[ROUTING].forget()
     return category_read(session, category)
 
 
@@ -76,7 +77,7 @@ def update_category(
 ) -> CategoryRead:
     category = categories_service.require_category(session, code)
     categories_service.update_category(session, category, body, editor)
-    resources.routing.forget()
+    resources[ROUTING].forget()
     children = categories_service.children(session, category) if category.parent_id is None else []
     return category_read(session, category, children)
 
@@ -104,7 +105,7 @@ def retire_category(
     if body is not None and body.replacement_code is not None:
         update = CategoryUpdate(active=False, replacement_code=body.replacement_code)
     with_it = categories_service.update_category(session, category, update, editor)
-    resources.routing.forget()
+    resources[ROUTING].forget()
     children = categories_service.children(session, category) if category.parent_id is None else []
     codes = [category.code, *(child.code for child in children)]
     return CategoryRetired(
@@ -126,7 +127,7 @@ def create_department(
     body: DepartmentCreate, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
 ) -> DepartmentRead:
     department = units_service.create_department(session, body, editor)
-    resources.routing.forget()
+    resources[ROUTING].forget()
     return department_read(department)
 
 
@@ -147,7 +148,7 @@ def update_department(
 ) -> DepartmentRead:
     department = units_service.require_department(session, code)
     units_service.update_department(session, department, body, editor)
-    resources.routing.forget()
+    resources[ROUTING].forget()
     return department_read(department)
 
 
@@ -166,7 +167,7 @@ def retire_department(
     department = units_service.retire_department(
         session, units_service.require_department(session, code), editor
     )
-    resources.routing.forget()
+    resources[ROUTING].forget()
     return DepartmentRetired(
         department=department_read(department),
         routing_rules=[

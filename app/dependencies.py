@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.errors import TooManyRequests, answers_problems
+from app.ratelimit.limiter import RATE_LIMITER
 from app.resources import Resources, resources_of
 from app.unit_of_work import UnitOfWork, request_unit
 
@@ -66,7 +67,7 @@ def client_address(request: Request) -> str:
 
 
 def enforce(request: Request, bucket: str, key: str, limit: int) -> None:
-    decision = resources_of(request).rate_limiter.hit(f"{bucket}:{key}", limit)
+    decision = resources_of(request)[RATE_LIMITER].hit(f"{bucket}:{key}", limit)
     if not decision.allowed:
         raise TooManyRequests(
             f"Too many requests; try again in {decision.retry_after_seconds} s.",

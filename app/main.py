@@ -24,7 +24,7 @@ from app.dedup import gazetteer
 from app.dedup.router import router as dedup_router
 from app.errors import install_error_handlers
 from app.events.router import router as events_router
-from app.grids.locator import GridLocator
+from app.grids.locator import GRID_LOCATOR, GridLocator
 from app.grids.router import router as grids_router
 from app.heap import settle_once
 from app.kb.router import router as kb_router
@@ -33,15 +33,20 @@ from app.observability import logs, metrics
 from app.observability.requests import RequestObserver, route_templates
 from app.open311.router import router as open311_router
 from app.privacy.masking import install_log_masking
-from app.ratelimit.limiter import DatabaseRateLimiter, MemoryRateLimiter, RateLimiter
+from app.ratelimit.limiter import (
+    RATE_LIMITER,
+    DatabaseRateLimiter,
+    MemoryRateLimiter,
+    RateLimiter,
+)
 from app.resources import Resources
-from app.routing.retiring import router as retiring_router
 from app.routing.router import router as routing_router
-from app.routing.service import RoutingState
+from app.routing.service import ROUTING, RoutingState
+from app.routing.set_up import router as set_up_router
 from app.schema_version import head_revision
 from app.scrape.router import router as metrics_router
 from app.security_headers import SecurityHeaders
-from app.sla.catalogue import SlaState
+from app.sla.catalogue import SLA, SlaState
 from app.sla.router import router as sla_router
 from app.sla.sweeper import sweeper as sla_sweeper
 from app.stats.follower import follower as stats_follower
@@ -103,7 +108,7 @@ def build_resources(settings: Settings, engine: Engine) -> Resources:
     """A new set of the process-wide objects: empty caches, limiters and loaded maps."""
     session_factory = create_session_factory(engine)
     locator = GridLocator()
-    return Resources(
+    infrastructure = Resources(
         settings=settings,
         database=Database(
             engine,
@@ -114,12 +119,15 @@ def build_resources(settings: Settings, engine: Engine) -> Resources:
         ),
         schema_head=head_revision(),
         jwt_secret=_jwt_secret(settings),
-        rate_limiter=_rate_limiter(settings, session_factory),
         principal_cache=TtlCache(settings.credential_cache_seconds),
-        grid_locator=locator,
-        routing=RoutingState(locator),
-        sla=SlaState(),
         reports_database=_reports_database(settings),
+    )
+    # Each domain's object under the key its package declares.
+    return (
+        infrastructure.holding(RATE_LIMITER, _rate_limiter(settings, session_factory))
+        .holding(GRID_LOCATOR, locator)
+        .holding(ROUTING, RoutingState(locator))
+        .holding(SLA, SlaState())
     )
 
 
@@ -232,7 +240,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         grids_router,  # before units_router, whose /grids/{code} would take /grids/map-versions
         units_router,
-        retiring_router,  # the departments' and categories' retire routes
+        set_up_router,  # the departments' and categories' changes
         auth_router,
         citizen_router,
         citizen_uploads_router,

@@ -2,7 +2,7 @@
 
 import dataclasses
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from pydantic import SecretStr
@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import intake
 from app.config import Settings
 from app.main import build_resources, configure_process, create_app
-from app.resources import Resources
+from app.resources import ResourceKey, Resources
+
+T = TypeVar("T")
 
 # One app per distinct settings in the process: FastAPI works out each route's
 # dependencies on an app's first requests (a fifth of a second an app), which thousands
@@ -50,9 +52,15 @@ def resources(app: FastAPI) -> Resources:
 
 
 def set_resources(app: FastAPI, **changes: Any) -> Resources:
-    """Replace some of the app's resources (a rate limiter, a grid locator) for a test."""
+    """Replace some of the app's resources' fields (the credential cache) for a test."""
     app.state.resources = dataclasses.replace(resources(app), **changes)
     return resources(app)
+
+
+def set_resource(app: FastAPI, key: ResourceKey[T], value: T) -> T:
+    """Replace the app's object under `key` (a rate limiter, a grid locator) for a test."""
+    app.state.resources = resources(app).holding(key, value)
+    return value
 
 
 def in_test_transaction(app: FastAPI, session_factory: sessionmaker[Session]) -> FastAPI:

@@ -1,4 +1,5 @@
-"""HTTP for the category taxonomy: everyone reads it, admins change it."""
+"""HTTP for the category taxonomy as everyone reads it. An administrator's changes are
+`routing/set_up.py`'s, which forget routing's snapshot of the categories."""
 
 from collections.abc import Sequence
 from typing import Annotated
@@ -6,15 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from app.auth.editors import AdminEditorDep
 from app.categories import service
 from app.categories.models import Category
-from app.categories.schemas import (
-    CategoryCreate,
-    CategoryRead,
-    CategoryUpdate,
-)
-from app.dependencies import ResourcesDep, SessionDep
+from app.categories.schemas import CategoryRead
+from app.dependencies import SessionDep
 from app.errors import problem_responses
 
 router = APIRouter(prefix="/categories", tags=["categories"])
@@ -64,47 +60,5 @@ def list_categories(
 )
 def get_category(code: str, session: SessionDep) -> CategoryRead:
     category = service.require_category(session, code)
-    children = service.children(session, category) if category.parent_id is None else []
-    return category_read(session, category, children)
-
-
-@router.post(
-    "",
-    status_code=201,
-    summary="Create a group (no parent_code) or a category in a group",
-    responses=problem_responses(
-        (409, "The code is taken"),
-        (
-            422,
-            "Invalid fields or codes (unknown group, wrong level, a code not the group's), "
-            "all listed",
-        ),
-    ),
-)
-def create_category(
-    body: CategoryCreate, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
-) -> CategoryRead:
-    category = service.create_category(session, body, editor)
-    resources.routing.forget()
-    return category_read(session, category)
-
-
-@router.put(
-    "/{code}",
-    summary="Change a group or category (only the fields sent)",
-    responses=problem_responses(
-        (404, "No category has the code"), (422, "Invalid fields or codes, all listed")
-    ),
-)
-def update_category(
-    code: str,
-    body: CategoryUpdate,
-    resources: ResourcesDep,
-    session: SessionDep,
-    editor: AdminEditorDep,
-) -> CategoryRead:
-    category = service.require_category(session, code)
-    service.update_category(session, category, body, editor)
-    resources.routing.forget()
     children = service.children(session, category) if category.parent_id is None else []
     return category_read(session, category, children)

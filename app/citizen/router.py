@@ -33,6 +33,7 @@ from app.photos.serving import (
     file_response,
     photo_response,
 )
+from app.routing.service import ROUTING
 from app.tickets.models import Ticket, TicketAttachment, TicketEvent
 from app.vocabulary import PUBLIC_EVENTS, EventKind
 
@@ -198,7 +199,7 @@ def find_similar_tickets(
     """For the citizen app and the QR page, before a report is filed: the open tickets near
     the point (or the address) that the duplicate score takes for the same problem, best
     first, with public fields only. The citizen may join one ("me too") instead of filing."""
-    routing = resources.routing
+    routing = resources[ROUTING]
     gazetteer = gazetteer_for(routing.locator.index(session), resources.settings.places_file)
     found = service.similar_open_tickets(
         session,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.geo.crs import Crs, from_wgs84
 from app.grids.models import GridMapVersion
+from app.resources import ResourceKey
 from app.units.models import Grid
 
 
@@ -236,3 +237,7 @@ class GridLocator:
         """Rebuild on the next lookup (after an import in this process)."""
         with self._lock:
             self._checked_at = float("-inf")
+
+
+# The process's grid index in the app's resources: `resources[GRID_LOCATOR]`.
+GRID_LOCATOR: ResourceKey[GridLocator] = ResourceKey("grid locator")

@@ -14,6 +14,7 @@ from app.dependencies import ResourcesDep, SessionDep, UnitDep
 from app.errors import PROBLEM_JSON, UnprocessableContent, UnsupportedMediaType, problem_responses
 from app.geo.crs import Crs
 from app.grids import service
+from app.grids.locator import GRID_LOCATOR
 from app.grids.schemas import GridMapImportRead, GridMapRejectedRead, GridMapVersionRead
 from app.media_types import media_type
 
@@ -155,7 +156,7 @@ def import_map(
     )
     if result.version is not None:
         # Once committed, so that the locator's rebuild cannot read the map before it is saved.
-        unit.after_commit(resources.grid_locator.forget)
+        unit.after_commit(resources[GRID_LOCATOR].forget)
     return answer
 
 

@@ -49,6 +49,8 @@ from app.kb import service as kb
 from app.kb.models import KbArticle
 from app.observability import metrics
 from app.resources import Resources
+from app.routing.service import ROUTING
+from app.sla.catalogue import SLA
 from app.tickets import views
 from app.unit_of_work import UnitOfWork, request_unit
 from app.units import service as units
@@ -124,19 +126,20 @@ def _take_in(
             return claimed
         unit.commit()  # a second request with the key is told this one is in flight
         claim = claimed
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
+    routing = resources[ROUTING]
     try:
         cited = _cited_article(session, draft, settings.timezone)
         prepared = write.prepare(
             session,
             draft,
-            resources.routing,
+            routing,
             settings.classifier_threshold,
             settings.places_file,
             settings.channel_request_types,
         )
         ticket = write.draft_ticket(session, draft, prepared, ZoneInfo(settings.timezone))
-        categories = resources.routing.snapshot(session).categories_by_id
+        categories = routing.snapshot(session).categories_by_id
         screen = screening.Screening(session, principal, categories, catalogue, settings)
         parent = screen.merge_into(ticket)
         written = write.write(session, ticket, draft, prepared, principal.actor, catalogue, parent)

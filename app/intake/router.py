@@ -35,6 +35,7 @@ from app.intake import flow, write
 from app.media_types import media_type
 from app.resources import resources_of
 from app.routing.schemas import RoutingPreview
+from app.routing.service import ROUTING
 from app.tickets.schemas import TicketRead
 
 _BODY: TypeAdapter[Any] = TypeAdapter(TicketIntake)
@@ -135,7 +136,7 @@ def dry_run_routing(
     _staff: ReaderDep,
 ) -> RoutingPreview:
     """Takes the same body as intake and answers what intake would decide."""
-    routing = resources_of(request).routing
+    routing = resources_of(request)[ROUTING]
     prepared = write.prepare(
         session,
         to_draft(body),

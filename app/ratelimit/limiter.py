@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.clock import utc_now
 from app.db import dialect_insert, session_scope
 from app.ratelimit.models import RateLimitWindow
+from app.resources import ResourceKey
 
 WINDOW = timedelta(minutes=1)
 
@@ -37,6 +38,10 @@ def _decision(hits: int, limit: int, now: datetime) -> Decision:
 
 class RateLimiter(Protocol):
     def hit(self, key: str, limit: int) -> Decision: ...
+
+
+# The app's limiter in its resources: `resources[RATE_LIMITER]`.
+RATE_LIMITER: ResourceKey[RateLimiter] = ResourceKey("rate limiter")
 
 
 class MemoryRateLimiter:

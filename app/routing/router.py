@@ -15,6 +15,7 @@ from app.routing.schemas import (
     RoutingRuleRead,
     RoutingRuleWrite,
 )
+from app.routing.service import ROUTING
 
 router = APIRouter(prefix="/routing", tags=["routing"])
 
@@ -44,7 +45,7 @@ def _read(rule: RoutingRule) -> RoutingRuleRead:
 
 def _changed(resources: Resources) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    resources.routing.forget()
+    resources[ROUTING].forget()
 
 
 @router.get("/rules", summary="Routing rules, in the order they are tried")

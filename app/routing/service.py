@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.categories.models import Category
 from app.grids.locator import GridIndex, GridLocator, LocatedGrid
+from app.resources import ResourceKey
 from app.routing.classifier import Classification, KeywordClassifier, KeywordRule
 from app.routing.engine import Decision, Rule, TargetKind, TicketFacts, decide
 from app.routing.models import CategoryKeyword, RoutingRule
@@ -159,6 +160,10 @@ class RoutingState:
     def forget(self) -> None:
         self._snapshot.forget()
         self.locator.forget()
+
+
+# Routing's state in the app's resources: `resources[ROUTING]`.
+ROUTING: ResourceKey[RoutingState] = ResourceKey("routing")
 
 
 @dataclass(frozen=True)

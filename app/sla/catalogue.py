@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.categories.models import Category
+from app.resources import ResourceKey
 from app.sla.business_time import WorkingCalendar
 from app.sla.models import CalendarDay, CalendarYear, SlaPolicy, WorkCalendar
 from app.sla.targets import Target
@@ -168,3 +169,7 @@ class SlaState:
 
     def forget(self) -> None:
         self._catalogue.forget()
+
+
+# The SLA catalogue in the app's resources: `resources[SLA]`.
+SLA: ResourceKey[SlaState] = ResourceKey("sla")

@@ -12,6 +12,7 @@ from app.auth.editors import AdminEditorDep
 from app.dependencies import ResourcesDep, SessionDep
 from app.resources import Resources
 from app.sla import service
+from app.sla.catalogue import SLA
 from app.sla.models import SlaPolicy, WorkCalendar
 from app.sla.schemas import (
     CalendarDayRead,
@@ -45,7 +46,7 @@ def _calendar(session: Session, calendar: WorkCalendar, year: int | None) -> Cal
 
 def _changed(resources: Resources) -> None:
     # This process at once; the others within their check interval (a version stamp).
-    resources.sla.forget()
+    resources[SLA].forget()
 
 
 @router.get("/calendars", summary="Working-day calendars, with the years they cover")

@@ -14,6 +14,7 @@ from app.auth.editors import AddressDep
 from app.clock import utc_now
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
+from app.sla.catalogue import SLA
 from app.tickets import service, views
 from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.schemas import (
@@ -69,7 +70,7 @@ def list_tickets(
     filters = _filters(query, settings.timezone)
     page = service.list_tickets(session, viewer, filters, sort, query.limit, cursor)
     counted = service.count_tickets(session, viewer, filters) if query.count else None
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
     return QueuePage(
         items=[views.read(ticket, viewer, catalogue) for ticket in page.tickets],
         next_cursor=page.next_cursor.encode() if page.next_cursor else None,

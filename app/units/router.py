@@ -1,22 +1,16 @@
-"""HTTP for the units that handle tickets: the grid hierarchy and the departments."""
+"""HTTP for the units that handle tickets: the grid hierarchy and the departments, as
+everyone reads them. An administrator's changes of the departments are
+`routing/set_up.py`'s (above auth, whose staff belong to units)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.auth.editors import AdminEditorDep
-from app.dependencies import ResourcesDep, SessionDep
+from app.dependencies import SessionDep
 from app.errors import NotFound, problem_responses
 from app.units import service
 from app.units.models import Department
-from app.units.schemas import (
-    DepartmentCreate,
-    DepartmentKind,
-    DepartmentRead,
-    DepartmentUpdate,
-    GridDetail,
-    GridRead,
-)
+from app.units.schemas import DepartmentKind, DepartmentRead, GridDetail, GridRead
 
 router = APIRouter(tags=["units"])
 
@@ -83,37 +77,3 @@ def list_departments(session: SessionDep) -> list[DepartmentRead]:
 )
 def get_department(code: str, session: SessionDep) -> DepartmentRead:
     return department_read(service.require_department(session, code))
-
-
-@router.post(
-    "/departments",
-    status_code=201,
-    summary="Create a department",
-    responses=problem_responses((409, "The code is taken"), (422, "Invalid fields, all listed")),
-)
-def create_department(
-    body: DepartmentCreate, resources: ResourcesDep, session: SessionDep, editor: AdminEditorDep
-) -> DepartmentRead:
-    department = service.create_department(session, body, editor)
-    resources.routing.forget()
-    return department_read(department)
-
-
-@router.put(
-    "/departments/{code}",
-    summary="Change a department (only the fields sent)",
-    responses=problem_responses(
-        (404, "No department has the code"), (422, "Invalid fields, all listed")
-    ),
-)
-def update_department(
-    code: str,
-    body: DepartmentUpdate,
-    resources: ResourcesDep,
-    session: SessionDep,
-    editor: AdminEditorDep,
-) -> DepartmentRead:
-    department = service.require_department(session, code)
-    service.update_department(session, department, body, editor)
-    resources.routing.forget()
-    return department_read(department)

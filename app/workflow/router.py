@@ -15,6 +15,7 @@ from app.categories.models import Category
 from app.config import Settings
 from app.dependencies import ResourcesDep, SessionDep, SettingsDep
 from app.errors import problem_responses
+from app.sla.catalogue import SLA
 from app.tickets.etags import etag, version_from_if_match
 from app.tickets.schemas import TicketDetail
 from app.tickets.service import UnitChoice
@@ -203,7 +204,7 @@ def _add_endpoint(
     ) -> TicketDetail:
         ticket = workflow.load(session, number, principal)
         workflow.check(action, ticket, principal, version_from_if_match(if_match))
-        catalogue = resources.sla.catalogue(session)
+        catalogue = resources[SLA].catalogue(session)
         act = workflow.begin(session, ticket, principal, catalogue)
         perform(act, body, settings)
         workflow.finish(act, RULES[action].target)

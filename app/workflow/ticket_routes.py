@@ -16,6 +16,8 @@ from app.errors import Conflict, problem_responses
 from app.identity.principal import StaffPrincipal
 from app.resources import Resources
 from app.routing.schemas import CategoryCorrection, RerouteRequest
+from app.routing.service import ROUTING
+from app.sla.catalogue import SLA
 from app.tickets import service as tickets
 from app.tickets.etags import etag
 from app.tickets.models import Ticket
@@ -49,7 +51,7 @@ def get_ticket(
     other ticket is 404, as one outside a unit's scope."""
     ticket = tickets.get_ticket(session, number, viewer)
     response.headers["ETag"] = etag(ticket.version)
-    return views.detail(session, ticket, viewer, resources.sla.catalogue(session))
+    return views.detail(session, ticket, viewer, resources[SLA].catalogue(session))
 
 
 @router.post(
@@ -68,12 +70,12 @@ def reroute_ticket(
     """Only before the unit has signed for it; afterwards tickets move by transfer or
     return. Either way the timeline says who routed it where, and why."""
     ticket = tickets.get_ticket(session, number, staff)
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
     if body.by_rules:
         tickets.reroute_by_rules(
             session,
             ticket,
-            resources.routing,
+            resources[ROUTING],
             catalogue,
             staff.actor,
             body.reason,
@@ -106,12 +108,12 @@ def correct_category(
 ) -> TicketDetail:
     ticket = tickets.get_ticket(session, number, staff)
     category = categories.filing_category(session, body.category_code)
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
     tickets.correct_category(
         session,
         ticket,
         category,
-        resources.routing,
+        resources[ROUTING],
         catalogue,
         staff.actor,
         body.reason,
@@ -160,7 +162,7 @@ def unmerge_ticket(
     if child.parent is None or child.status != TicketStatus.MERGED:
         raise Conflict("The ticket is not merged into another.", ticket_status=child.status)
     parent = tickets.get_ticket(session, child.parent.number, staff)
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
     dedup.unmerge(session, child, parent, catalogue, staff.actor, body.reason, utc_now())
     return _answer(resources, response, session, number, staff)
 
@@ -189,7 +191,7 @@ def _ensure_mergeable(session: Session, child: Ticket, parent: Ticket) -> None:
 def _answer(
     resources: Resources, response: Response, session: Session, number: str, staff: StaffPrincipal
 ) -> TicketDetail:
-    catalogue = resources.sla.catalogue(session)
+    catalogue = resources[SLA].catalogue(session)
     detail = views.fresh_detail(session, number, staff, catalogue)
     response.headers["ETag"] = etag(detail.version)
     return detail

@@ -40,13 +40,13 @@ from app.identity.roles import Role
 from app.kb import service as kb_service
 from app.kb.schemas import ArticleCreate
 from app.main import create_app
-from app.ratelimit.limiter import MemoryRateLimiter
+from app.ratelimit.limiter import RATE_LIMITER, MemoryRateLimiter
 from app.routing.models import CategoryKeyword, RoutingRule
 from app.tickets.models import Ticket
 from app.units.models import Department, Grid
 from app.webhooks.models import WebhookDelivery
 from tests import factories
-from tests.apps import in_test_transaction, set_resources
+from tests.apps import in_test_transaction, set_resource
 from tests.conftest import JWT_SECRET
 
 API = "/api/v1"
@@ -336,7 +336,7 @@ def scene(
     # As in the `anonymous` fixture, the app works inside the test's transaction; and it
     # gets a fresh rate limiter, so no case inherits another's counts.
     in_test_transaction(module_app, session_factory)
-    set_resources(module_app, rate_limiter=MemoryRateLimiter())
+    set_resource(module_app, RATE_LIMITER, MemoryRateLimiter())
     dispatcher_id = session.scalars(
         select(StaffUser.id).where(StaffUser.username == "dispatcher")
     ).one()

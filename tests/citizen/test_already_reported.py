@@ -7,9 +7,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.ratelimit.limiter import MemoryRateLimiter
+from app.ratelimit.limiter import RATE_LIMITER, MemoryRateLimiter
 from tests import factories
-from tests.apps import app_with, set_resources
+from tests.apps import app_with, set_resource
 
 SIMILAR = "/api/v1/public/tickets/similar"
 ME_TOO = "/api/v1/public/tickets/me-too"
@@ -111,7 +111,7 @@ def test_already_reported_is_rate_limited_per_address(
     settings: Settings, session_factory: Any
 ) -> None:
     app = app_with(settings, session_factory, rate_limit_public_per_minute=2)
-    set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
+    set_resource(app, RATE_LIMITER, MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         statuses = [_ask(citizen).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]

@@ -9,10 +9,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.ratelimit.limiter import MemoryRateLimiter
+from app.ratelimit.limiter import RATE_LIMITER, MemoryRateLimiter
 from app.tickets.models import Ticket
 from tests import factories
-from tests.apps import app_with, set_resources
+from tests.apps import app_with, set_resource
 
 # A fixed instant, so a test never straddles two rate-limit windows.
 MID_MINUTE = datetime(2026, 11, 23, 9, 30, 30, tzinfo=UTC)
@@ -142,7 +142,7 @@ def test_guessing_codes_is_rate_limited(
     settings: Settings, session_factory: Any, filed: dict[str, Any]
 ) -> None:
     app = app_with(settings, session_factory, rate_limit_public_per_minute=1000)
-    set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
+    set_resource(app, RATE_LIMITER, MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         statuses = [
             citizen.post(
@@ -159,7 +159,7 @@ def test_public_endpoints_are_rate_limited_per_address(
     settings: Settings, session_factory: Any
 ) -> None:
     app = app_with(settings, session_factory, rate_limit_public_per_minute=3)
-    set_resources(app, rate_limiter=MemoryRateLimiter(clock=lambda: MID_MINUTE))
+    set_resource(app, RATE_LIMITER, MemoryRateLimiter(clock=lambda: MID_MINUTE))
     with TestClient(app) as citizen:
         responses = [
             citizen.post(LOOKUP, json={"number": f"20990101-00000{i}", "tracking_code": "12345678"})

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.cli import main
 from app.config import Settings
-from app.grids.locator import GridLocator
+from app.grids.locator import GRID_LOCATOR, GridLocator
 from app.grids.models import GridRevision
 from app.main import MULTIPART_OVERHEAD_BYTES
 from app.units.models import Grid
-from tests.apps import app_with, set_resources
+from tests.apps import app_with, set_resource
 from tests.grids import geojson_samples as samples
 from tests.grids.geojson_samples import FeatureCollection
 
@@ -215,7 +215,7 @@ def test_a_new_street_is_added_and_located_at_once(
     # A locator that would not look at the database again for an hour on its own.
     app = client.app
     assert isinstance(app, FastAPI)
-    locator = set_resources(app, grid_locator=GridLocator(check_every=3600)).grid_locator
+    locator = set_resource(app, GRID_LOCATOR, GridLocator(check_every=3600))
     with session_factory() as session:
         old_index = locator.index(session)
         assert old_index is not None
@@ -257,7 +257,7 @@ def test_a_complete_map_retires_the_grids_it_leaves_out(
 ) -> None:
     app = client.app
     assert isinstance(app, FastAPI)
-    locator = set_resources(app, grid_locator=GridLocator(check_every=3600)).grid_locator
+    locator = set_resource(app, GRID_LOCATOR, GridLocator(check_every=3600))
     added = post_map(client, auth, whole_map_with_new_street(demo), complete=True)
     assert (added.json()["added"], added.json()["retired"]) == (3, 0)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.audit.service import SYSTEM_EDITOR
 from app.clock import FrozenClock
 from app.sla import presets
+from app.sla.catalogue import SLA
 from app.sla.targets import Target
 from tests import factories
 from tests.apps import resources
@@ -64,7 +65,7 @@ def test_the_beijing_preset_sets_the_local_standards_limits(
 ) -> None:
     loaded = presets.load_preset(session, "beijing", SYSTEM_EDITOR)
     session.flush()
-    resources(client.app).sla.forget()  # as the API does after an edit
+    resources(client.app)[SLA].forget()  # as the API does after an edit
     assert loaded.created == ["beijing-general", "beijing-utilities", "beijing-emergency"]
     assert {"general", "complaint", "emergency"} <= set(loaded.disabled)
     clock.set(FRIDAY_5PM)

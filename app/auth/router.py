@@ -297,7 +297,12 @@ def revoke_client(
     return IntegrationClientRead.model_validate(client)
 
 
-@router.post("/users", status_code=201, summary="Create a staff account")
+@router.post(
+    "/users",
+    status_code=201,
+    summary="Create a staff account",
+    responses=problem_responses((409, "The username is taken")),
+)
 def create_user(
     body: StaffUserCreate, session: SessionDep, editor: AdminEditorDep
 ) -> StaffUserRead:

@@ -31,6 +31,8 @@ from app.webhooks import signing
 from app.webhooks.safety import RefusedUrl, check_url
 
 MAX_ANSWER_BYTES = 64 * 1024
+# A kept connection unused this long is closed: its subscription may be gone.
+KEEP_IDLE_SECONDS = 30.0
 USER_AGENT = "Hotline-Webhooks/1"
 _READ_BYTES = 64 * 1024
 _T = TypeVar("_T")
@@ -72,18 +74,27 @@ class _Origin:
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
+    idle_since: float = 0.0
 
     def close(self) -> None:
         self.writer.close()
+
+    @property
+    def usable(self) -> bool:
+        return not (self.writer.is_closing() or self.reader.at_eof())
 
 
 class _Reading:
     """httptools' callbacks: how far the answer has come."""
 
     def __init__(self) -> None:
+        self.messages = 0
         self.headers_done = False
         self.complete = False
         self.body_bytes = 0
+
+    def on_message_begin(self) -> None:
+        self.messages += 1  # more than one: the receiver sent more than its answer
 
     def on_headers_complete(self) -> None:
         self.headers_done = True
@@ -144,6 +155,20 @@ class Sender:
     def _run(self, work: Coroutine[Any, Any, _T]) -> _T:
         return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
+    def _close_stale(self) -> None:
+        """Close the kept connections unused for KEEP_IDLE_SECONDS or closed by the
+        receiver, and forget origins left with none."""
+        oldest = time.monotonic() - KEEP_IDLE_SECONDS
+        for origin, connections in list(self._idle.items()):
+            kept = [each for each in connections if each.usable and each.idle_since > oldest]
+            for each in connections:
+                if each not in kept:
+                    each.close()
+            if kept:
+                self._idle[origin] = kept
+            else:
+                del self._idle[origin]
+
     async def _close_idle(self) -> None:
         for connections in self._idle.values():
             for connection in connections:
@@ -151,6 +176,7 @@ class Sender:
         self._idle.clear()
 
     async def _send_all(self, outgoing: list[Outgoing]) -> list[Answer]:
+        self._close_stale()
         refusals = await self._refusals({item.url for item in outgoing})
         slots = asyncio.Semaphore(self._concurrency)
 
@@ -217,7 +243,7 @@ class Sender:
         idle = self._idle.get(origin)
         while idle:
             connection = idle.pop()
-            if connection.writer.is_closing() or connection.reader.at_eof():
+            if not connection.usable:
                 connection.close()
                 continue
             try:
@@ -257,10 +283,19 @@ class Sender:
                         break  # an answer whose body ends with the connection
                     raise _Closed("the receiver closed the connection without answering")
                 parser.feed_data(data)
-            kept = reading.complete and parser.should_keep_alive()
-            return parser.get_status_code()
+            status = parser.get_status_code()
+            # Kept only after exactly one whole final answer: anything else could leave
+            # bytes that the next POST would take for its answer.
+            kept = (
+                reading.complete
+                and reading.messages == 1
+                and status >= 200
+                and parser.should_keep_alive()
+            )
+            return status
         finally:
             if kept:
+                connection.idle_since = time.monotonic()
                 self._idle.setdefault(origin, []).append(connection)
             else:
                 connection.close()

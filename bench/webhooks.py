@@ -7,33 +7,38 @@ The same steady load goes to one, then the other, in alternating phases (off, on
 on, ...): intakes of routed web complaints (two events each: created, routed) and urges
 of tickets filed before (one event each), at `--rate` events per second in all, 60% of
 them from intake. Requests are sent on a fixed schedule (open loop), not as fast as
-answers come back, so a slower service shows as latency, not as less load.
+answers come back, and each one's latency is counted from the moment it was due, so a
+slower service shows as latency, not as less load.
+
+The load comes from a bare HTTP/1.1 client on keep-alive connections and the receiver is a
+bare ASGI app in a process of its own (bench/webhook_receiver.py): on two cores, an httpx
+client and a receiver in one interpreter took a whole core between them, fell behind the
+schedule and counted their own queueing as the service's latency. After each "on" phase
+the bench waits for delivery to drain, so that no phase pays for the one before it.
 
 - intake_overhead: the median intake latency with webhooks on over that with them off,
   less one.
 - p99_commit_to_delivery_ms: the receiver's arrival time less the event's timestamp
   (taken in the transaction, before its commit: the figure errs long), over every event of
   the "on" phases.
+- events_per_s: the events of the "on" phases delivered, per second of those phases.
 - lost: events on the "on" database after the subscription (found in the database once
   delivery has drained) never received; duplicates: deliveries received more than once.
 """
 
 import argparse
 import asyncio
-import json
 import os
 import secrets
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from datetime import datetime
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import httpx
 import orjson
@@ -51,6 +56,7 @@ API = "/api/v1"
 INTAKE_SHARE = 0.6  # of the events; each intake makes two
 URGE_TICKETS = 400
 DRAIN_SECONDS = 60
+CONNECTIONS = 64  # the load's keep-alive connections, at most
 TARGET_OVERHEAD = 0.10
 TARGET_P99_MS = 1000.0
 TARGET_RATE = 200
@@ -74,62 +80,40 @@ def log(message: str) -> None:
 # --- the receiver -----------------------------------------------------------------------------
 
 
-@dataclass
-class Receiver:
-    url: str = ""
-    arrivals: list[tuple[str, float, float]] = field(default_factory=list)  # id, at, event at
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def ids(self) -> list[str]:
-        with self.lock:
-            return [webhook_id for webhook_id, _, _ in self.arrivals]
-
-
-def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("content-length", 0)))
-            arrived = time.time()
-            event_at = _epoch(orjson.loads(body)["timestamp"])
-            with receiver.lock:
-                receiver.arrivals.append((self.headers["webhook-id"], arrived, event_at))
-            self.send_response(204)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
-
-
 class ReceiverServer(ThreadingHTTPServer):
-    # The standard library's backlog of 5 refuses connections when the service's 16
-    # senders arrive together; a refused POST would wait for its retry.
+    """The tests' receivers: the standard library's backlog of 5 refuses connections when
+    the service's 16 senders arrive together; a refused POST would wait for its retry."""
+
     request_queue_size = 128
     daemon_threads = True
 
 
+@dataclass(frozen=True)
+class Arrival:
+    webhook_id: str
+    at: float
+    event_at: float
+
+
+def start_receiver(cleanup: ExitStack, workdir: Path) -> Server:
+    server = harness.start_server(
+        "receiver", "bench.webhook_receiver:app", env={}, log_dir=workdir, factory=False
+    )
+    cleanup.callback(harness.stop_server, server)
+    return server
+
+
+def arrivals(receiver: Server) -> list[Arrival]:
+    response = httpx.get(f"{receiver.base_url}/arrivals", timeout=60)
+    response.raise_for_status()
+    return [
+        Arrival(webhook_id, at, _epoch(timestamp))
+        for webhook_id, at, timestamp in orjson.loads(response.content)
+    ]
+
+
 def _epoch(timestamp: str) -> float:
-    from datetime import datetime
-
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
-
-
-@contextmanager
-def running_receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
-    server = ReceiverServer((harness.LOOPBACK, 0), _handler(receiver))
-    receiver.url = f"http://{harness.LOOPBACK}:{server.server_address[1]}/hooks"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --- the services -----------------------------------------------------------------------------
@@ -177,10 +161,10 @@ def admin_token(server: Server) -> str:
     return token
 
 
-def subscribe(service: Service, receiver: Receiver) -> None:
+def subscribe(service: Service, receiver: Server) -> None:
     response = httpx.post(
         f"{service.server.base_url}{API}/webhook-subscriptions",
-        json={"url": receiver.url},
+        json={"url": f"{receiver.base_url}/hooks"},
         headers={"Authorization": f"Bearer {admin_token(service.server)}"},
         timeout=30,
     )
@@ -202,6 +186,79 @@ def prepare_urges(service: Service, body: str) -> None:
 # --- the load ---------------------------------------------------------------------------------
 
 
+def _request(host: str, token: str, path: str, body: bytes) -> bytes:
+    """A whole HTTP/1.1 POST, made once and sent as it is."""
+    head = (
+        f"POST {path} HTTP/1.1\r\nhost: {host}\r\nauthorization: Bearer {token}\r\n"
+        f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class Connections:
+    """Keep-alive connections to one server, each carrying one request at a time: a
+    client of a few dozen lines costs a tenth of httpx's for each request, so the load
+    keeps its schedule on a busy machine."""
+
+    def __init__(self, host: str, port: int, most: int) -> None:
+        self._host, self._port = host, port
+        self._idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self._slots = asyncio.Semaphore(most)
+
+    async def post(self, request: bytes) -> int:
+        """Send `request`, read the whole answer; its status. A kept connection the server
+        closed while it was idle (uvicorn does after 5 s) is replaced, not a failure."""
+        async with self._slots:
+            while self._idle:
+                reader, writer = self._idle.pop()
+                try:
+                    return await self._exchange(reader, writer, request)
+                except _Dropped:
+                    continue
+            reader, writer = await asyncio.open_connection(self._host, self._port)
+            return await self._exchange(reader, writer, request)
+
+    async def _exchange(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes
+    ) -> int:
+        try:
+            writer.write(request)
+            try:
+                head = await reader.readuntil(b"\r\n\r\n")
+            except (asyncio.IncompleteReadError, ConnectionResetError) as error:
+                if getattr(error, "partial", b""):
+                    raise
+                raise _Dropped() from error
+            status, length = _status_and_length(head)
+            await reader.readexactly(length)
+        except BaseException:
+            writer.close()
+            raise
+        self._idle.append((reader, writer))
+        return status
+
+    def close(self) -> None:
+        for _, writer in self._idle:
+            writer.close()
+        self._idle.clear()
+
+
+class _Dropped(ConnectionError):
+    """The server closed the connection before answering anything."""
+
+
+def _status_and_length(head: bytes) -> tuple[int, int]:
+    lines = head.split(b"\r\n")
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    if length is None:
+        raise harness.BenchError(f"an answer without content-length: {head!r}")
+    return int(lines[0].split()[1]), length
+
+
 @dataclass
 class Phase:
     service: str
@@ -212,50 +269,52 @@ class Phase:
     failures: int
 
 
+def _is_intake(index: int, intake_share: float) -> bool:
+    """Spreads the intakes evenly: request `index` is one when it takes the running count
+    of intakes to the next whole number."""
+    return int((index + 1) * intake_share) > int(index * intake_share)
+
+
 async def _phase(service: Service, body: str, rate: float, seconds: float) -> Phase:
     intakes_per_s = rate * INTAKE_SHARE / 2
     urges_per_s = rate * (1 - INTAKE_SHARE)
     requests_per_s = intakes_per_s + urges_per_s
-    every_intake = round(requests_per_s / intakes_per_s)  # 1 in N requests is an intake
-    headers = {"Authorization": f"Bearer {service.token}", "content-type": "application/json"}
-    note = json.dumps({"note": "bench webhooks"}).encode()
+    intake_share = intakes_per_s / requests_per_s
+    host, port = service.server.base_url.removeprefix("http://").rsplit(":", 1)
+    intake = _request(host, service.token, f"{API}/tickets", body.encode())
+    note = orjson.dumps({"note": "bench webhooks"})
+    urges = [_request(host, service.token, path, note) for path in service.urge_paths]
+    connections = Connections(host, int(port), CONNECTIONS)
     intake_ms: list[float] = []
     urge_ms: list[float] = []
     failures = 0
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 
-    async with httpx.AsyncClient(
-        base_url=service.server.base_url, headers=headers, timeout=30, limits=limits
-    ) as http:
+    async def one(index: int, due: float) -> None:
+        nonlocal failures
+        is_intake = _is_intake(index, intake_share)
+        request = intake if is_intake else urges[index % len(urges)]
+        try:
+            status = await connections.post(request)
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            failures += 1  # an overloaded server drops connections: a failure
+            return
+        # From when the request was due: time it waited for the client counts as well.
+        elapsed = (time.monotonic() - due) * 1000
+        if status >= 300:
+            failures += 1
+        (intake_ms if is_intake else urge_ms).append(elapsed)
 
-        async def one(index: int) -> None:
-            nonlocal failures
-            is_intake = index % every_intake == 0
-            started = time.perf_counter()
-            try:
-                if is_intake:
-                    response = await http.post(f"{API}/tickets", content=body.encode())
-                else:
-                    path = service.urge_paths[index % len(service.urge_paths)]
-                    response = await http.post(path, content=note)
-            except httpx.HTTPError:  # an overloaded server drops connections: a failure
-                failures += 1
-                return
-            elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code >= 300:
-                failures += 1
-            (intake_ms if is_intake else urge_ms).append(elapsed)
-
-        tasks = []
-        started = time.monotonic()
-        total = int(requests_per_s * seconds)
-        for index in range(total):
-            await asyncio.sleep(max(0.0, started + index / requests_per_s - time.monotonic()))
-            tasks.append(asyncio.create_task(one(index)))
-        await asyncio.gather(*tasks)
-        ended = time.monotonic()
+    tasks = []
+    wall_started, started = time.time(), time.monotonic()
+    for index in range(int(requests_per_s * seconds)):
+        due = started + index / requests_per_s
+        await asyncio.sleep(max(0.0, due - time.monotonic()))
+        tasks.append(asyncio.create_task(one(index, due)))
+    await asyncio.gather(*tasks)
+    connections.close()
+    ended = time.monotonic()
     return Phase(
-        service.name, time.time() - (ended - started), time.time(), intake_ms, urge_ms, failures
+        service.name, wall_started, wall_started + ended - started, intake_ms, urge_ms, failures
     )
 
 
@@ -287,13 +346,23 @@ def _subscribed_from(database_url: str) -> int:
         engine.dispose()
 
 
-def _position(webhook_id: str) -> int:
-    return int(webhook_id.removeprefix("evt_"))
-
-
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def drain(service: Service, receiver: Server, after: int) -> tuple[list[Arrival], int]:
+    """Wait (up to DRAIN_SECONDS) until every event since the subscription has arrived;
+    what arrived, and how many events there are."""
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while True:
+        expected = _exported_events(service.database_url, after)
+        received = arrivals(receiver)
+        if len({arrival.webhook_id for arrival in received}) >= expected:
+            return received, expected
+        if time.monotonic() > deadline:
+            return received, expected
+        time.sleep(0.25)
 
 
 # --- the run ----------------------------------------------------------------------------------
@@ -304,7 +373,7 @@ def run(arguments: argparse.Namespace) -> int:
     backend: Backend = arguments.db
     with tempfile.TemporaryDirectory(prefix="bench-webhooks-") as tmp, ExitStack() as cleanup:
         workdir = Path(tmp)
-        receiver = cleanup.enter_context(running_receiver())
+        receiver = start_receiver(cleanup, workdir)
         off = start_service(cleanup, "off", backend, arguments.postgres_url, workdir, on=False)
         on = start_service(cleanup, "on", backend, arguments.postgres_url, workdir, on=True)
         body = intake_body(off.server)
@@ -322,28 +391,25 @@ def run(arguments: argparse.Namespace) -> int:
                     f"webhooks {service.name}"
                 )
                 phases.append(asyncio.run(_phase(service, body, arguments.rate, arguments.phase)))
-        log("waiting for delivery to drain")
-        deadline = time.monotonic() + DRAIN_SECONDS
-        expected = _exported_events(on.database_url, subscribed_from)
-        while len(set(receiver.ids())) < expected and time.monotonic() < deadline:
-            time.sleep(0.5)
-            expected = _exported_events(on.database_url, subscribed_from)
+                if service is on:
+                    log("waiting for delivery to drain")
+                    received, expected = drain(on, receiver, subscribed_from)
         load_after = os.getloadavg()[0]
 
-    ids = receiver.ids()
+    ids = [arrival.webhook_id for arrival in received]
     unique = set(ids)
     lost = max(0, expected - len(unique))
     duplicates = len(ids) - len(unique)
     on_phases = [phase for phase in phases if phase.service == "on"]
     off_phases = [phase for phase in phases if phase.service == "off"]
     in_on_phases = [
-        (arrived - event_at) * 1000
-        for _, arrived, event_at in receiver.arrivals
-        if any(phase.started <= event_at <= phase.ended for phase in on_phases)
+        arrival
+        for arrival in received
+        if any(phase.started <= arrival.event_at <= phase.ended for phase in on_phases)
     ]
     on_seconds = sum(phase.ended - phase.started for phase in on_phases)
     events_per_s = len(in_on_phases) / on_seconds if on_seconds else 0.0
-    delays = [(arrived - event_at) * 1000 for _, arrived, event_at in receiver.arrivals]
+    delays = [(arrival.at - arrival.event_at) * 1000 for arrival in received]
     p50, p99 = _percentile(delays, 0.5), _percentile(delays, 0.99)
     intake_off = [ms for phase in off_phases for ms in phase.intake_ms]
     intake_on = [ms for phase in on_phases for ms in phase.intake_ms]

@@ -13,8 +13,9 @@ One pass (`Pump.run_once`) is one transaction, then the sends:
    their subscription are taken FOR UPDATE SKIP LOCKED and leased (their next attempt
    moved past the time the sends may take), so no other worker takes them and a later
    event of the same ticket waits for them;
-4. **send**, no transaction open: each claimed delivery is POSTed, signed, in a thread of
-   a small pool, each within the timeout and reading at most 64 KiB of the answer.
+4. **send**, no transaction open: the claimed deliveries are POSTed, signed, SENDERS at a
+   time, by one event loop in a thread of its own (app/webhooks/sending.py), each within
+   the timeout and reading at most 64 KiB of the answer.
 
 A worker killed after claiming leaves leases that run out: those deliveries are sent
 again (at least once after a crash); none is lost, as the rows are only ever settled by
@@ -24,16 +25,15 @@ a recorded answer.
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-import httpx
 import orjson
-from sqlalchemy import exists, insert, select, update
+from sqlalchemy import Table, bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.sql.elements import BindParameter
 
 from app.clock import utc_now
 from app.config import Settings
@@ -41,18 +41,16 @@ from app.db import session_scope
 from app.events import service as events
 from app.events.schemas import EventBody
 from app.tickets.models import Ticket, TicketEvent
-from app.webhooks import service, signing
+from app.webhooks import service
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
-from app.webhooks.safety import RefusedUrl, check_url
+from app.webhooks.sending import Answer, Outgoing, Sender
 
 logger = logging.getLogger(__name__)
 
 SENDERS = 16  # POSTs at once per process
 CLAIM_LIMIT = 64  # deliveries a pass claims, at most
-MAX_ANSWER_BYTES = 64 * 1024
 FIRST_RETRY_SECONDS = 5
 MAX_RETRY_SECONDS = 3600
-USER_AGENT = "Hotline-Webhooks/1"
 
 
 @dataclass(frozen=True)
@@ -75,30 +73,6 @@ class Policy:
         once) and the wait for the next pass, which records them."""
         rounds = -(-CLAIM_LIMIT // SENDERS)
         return timedelta(seconds=(rounds + 1) * self.timeout + 5)
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    delivery_id: int
-    subscription_id: int
-    url: str
-    secrets: list[str]
-    message_id: str
-    body: bytes
-    first_tried_at: datetime
-
-
-@dataclass(frozen=True)
-class Answer:
-    delivery_id: int
-    at: datetime
-    status_code: int | None
-    error: str | None
-    latency_ms: int
-
-    @property
-    def delivered(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300
 
 
 def queue_new_events(session: Session, now: datetime, batch: int = 1000) -> int:
@@ -140,6 +114,7 @@ def _claimable(now: datetime, limit: int) -> object:
             _D.id,
             _D.subscription_id,
             _D.created_at,
+            _D.attempts,
             _S.url,
             _S.secret,
             _S.previous_secret,
@@ -208,44 +183,10 @@ def claim(
                 message_id=f"evt_{event.id}",
                 body=orjson.dumps(body.model_dump(mode="json")),
                 first_tried_at=row["created_at"],
+                attempt=row["attempts"] + 1,
             )
         )
     return outgoing
-
-
-def send(client: httpx.Client, outgoing: Outgoing, policy: Policy) -> Answer:
-    """POST one delivery; never raises, never takes longer than the timeout, never reads
-    more than MAX_ANSWER_BYTES of the answer, never follows a redirect."""
-    started, at = time.monotonic(), utc_now()
-    deadline = started + policy.timeout
-
-    def answer(status: int | None, error: str | None) -> Answer:
-        latency = round((time.monotonic() - started) * 1000)
-        return Answer(outgoing.delivery_id, at, status, error, latency)
-
-    try:
-        check_url(outgoing.url, allow_private=policy.allow_private)
-    except RefusedUrl as refused:
-        return answer(None, f"refused: {refused.detail}")
-    # The signature's time is the wall clock's: receivers compare it with theirs.
-    headers = signing.headers(
-        outgoing.secrets, outgoing.message_id, int(time.time()), outgoing.body
-    )
-    headers |= {"content-type": "application/json", "user-agent": USER_AGENT}
-    try:
-        with client.stream("POST", outgoing.url, content=outgoing.body, headers=headers) as reply:
-            read = 0
-            for chunk in reply.iter_raw():
-                read += len(chunk)
-                if read >= MAX_ANSWER_BYTES or time.monotonic() > deadline:
-                    break  # the status is all that counts; the rest is not worth waiting for
-            if 300 <= reply.status_code < 400:
-                return answer(reply.status_code, "redirect not followed")
-            if not 200 <= reply.status_code < 300:
-                return answer(reply.status_code, f"answered {reply.status_code}")
-            return answer(reply.status_code, None)
-    except httpx.HTTPError as error:
-        return answer(None, f"{type(error).__name__}: {error}"[:500])
 
 
 def _next_try(attempts: int, now: datetime) -> datetime:
@@ -255,6 +196,26 @@ def _next_try(attempts: int, now: datetime) -> datetime:
     return now + timedelta(seconds=delay * random.uniform(0.8, 1.2))
 
 
+_DELIVERIES: Table = WebhookDelivery.__table__  # type: ignore[assignment]
+_ANSWERED: dict[str, BindParameter[Any]] = {
+    "last_status_code": bindparam("status_code"),
+    "last_error": bindparam("error"),
+    "last_latency_ms": bindparam("latency_ms"),
+}
+# Core statements sent once for all of a pass's answers (executemany), not an ORM object
+# loaded and flushed for each.
+_SETTLE = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(status=bindparam("status"), delivered_at=bindparam("delivered_at"), **_ANSWERED)
+)
+_RETRY = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(next_attempt_at=bindparam("next_try"), **_ANSWERED)
+)
+
+
 def record(
     session: Session, sent: list[tuple[Outgoing, Answer]], now: datetime, policy: Policy
 ) -> None:
@@ -262,6 +223,7 @@ def record(
     subscription disabled) once it has failed for `retry_hours`."""
     if not sent:
         return
+    # Deliveries whose subscription was deleted while they were sent are gone.
     still_there = set(
         session.scalars(
             select(WebhookDelivery.id).where(
@@ -286,19 +248,29 @@ def record(
         ],
     )
     give_up_after = timedelta(hours=policy.retry_hours)
+    settled: list[dict[str, object]] = []
+    retried: list[dict[str, object]] = []
+    given_up: list[tuple[Outgoing, Answer]] = []
     for outgoing, answer in sent:
-        # Deliveries whose subscription was deleted while they were sent are gone.
-        delivery = session.get_one(WebhookDelivery, outgoing.delivery_id)
-        delivery.last_status_code = answer.status_code
-        delivery.last_error = answer.error
-        delivery.last_latency_ms = answer.latency_ms
+        values: dict[str, object] = {
+            "delivery_id": answer.delivery_id,
+            "status_code": answer.status_code,
+            "error": answer.error,
+            "latency_ms": answer.latency_ms,
+        }
         if answer.delivered:
-            delivery.status, delivery.delivered_at = service.DELIVERED, now
+            settled.append(values | {"status": service.DELIVERED, "delivered_at": now})
         elif now - outgoing.first_tried_at >= give_up_after:
-            delivery.status = service.FAILED
-            _disable(session, outgoing.subscription_id, answer, now, policy)
+            settled.append(values | {"status": service.FAILED, "delivered_at": None})
+            given_up.append((outgoing, answer))
         else:
-            delivery.next_attempt_at = _next_try(delivery.attempts, now)
+            retried.append(values | {"next_try": _next_try(outgoing.attempt, now)})
+    connection = session.connection()
+    for statement, rows in ((_SETTLE, settled), (_RETRY, retried)):
+        if rows:
+            connection.execute(statement, rows)
+    for outgoing, answer in given_up:
+        _disable(session, outgoing.subscription_id, answer, now, policy)
     session.flush()
 
 
@@ -321,8 +293,8 @@ def _disable(
 
 
 class Pump:
-    """The delivery loop's state: an HTTP client, the senders, and the answers of the last
-    pass, which the next pass records in its transaction. Use it as a context manager:
+    """The delivery loop's state: the sender, and the answers of the last pass, which the
+    next pass records in its transaction. Use it as a context manager:
     leaving it records what is left."""
 
     def __init__(
@@ -332,8 +304,9 @@ class Pump:
         self._policy = policy
         self._limit = limit
         self._unrecorded: list[tuple[Outgoing, Answer]] = []
-        self._client = http_client(policy)
-        self._senders = ThreadPoolExecutor(SENDERS, thread_name_prefix="webhook-send")
+        self._sender = Sender(
+            allow_private=policy.allow_private, timeout=policy.timeout, concurrency=SENDERS
+        )
 
     def __enter__(self) -> "Pump":
         return self
@@ -342,8 +315,7 @@ class Pump:
         try:
             self.flush()
         finally:
-            self._senders.shutdown()
-            self._client.close()
+            self._sender.close()
 
     def run_once(self) -> int:
         """One pass: record, queue, claim, send. The number of deliveries sent."""
@@ -354,14 +326,9 @@ class Pump:
             queue_new_events(session, now)
             claimed = claim(session, now, self._policy, self._limit)
         if claimed:
-            answers = self._senders.map(
-                lambda item: send(self._client, item, self._policy), claimed
-            )
+            answers = self._sender.send_all(claimed)
             self._unrecorded = list(zip(claimed, answers, strict=True))
         return len(claimed)
-
-    def _send(self, outgoing: Outgoing) -> Answer:
-        return send(self._client, outgoing, self._policy)
 
     def flush(self) -> None:
         """Record the last pass's answers now."""
@@ -376,15 +343,6 @@ class Pump:
         while sent := self.run_once():
             total += sent
         return total
-
-
-def http_client(policy: Policy) -> httpx.Client:
-    return httpx.Client(
-        follow_redirects=False,
-        timeout=httpx.Timeout(policy.timeout),
-        limits=httpx.Limits(max_connections=SENDERS * 2, max_keepalive_connections=SENDERS),
-        trust_env=False,
-    )
 
 
 class Deliverer:

@@ -40,13 +40,17 @@ class Periodic:
 
     def run_here(self) -> None:
         """Run the loop in the calling thread until stopped (a command's worker)."""
-        while not self._stopping.is_set():
-            try:
-                more = self._work()
-            except Exception:  # a database outage must not end the loop for good
-                logger.exception(
-                    "%s: a pass failed; trying again in %s s", self._name, self._interval
-                )
-                more = False
-            if not more:
-                self._stopping.wait(self._interval)
+        repeat(self._name, self._work, self._interval, self._stopping)
+
+
+def repeat(name: str, work: Callable[[], bool], interval: float, stopping: threading.Event) -> None:
+    """The loop itself, in the calling thread, until `stopping` is set (for a worker that
+    holds something open around it, as webhook delivery holds its connections)."""
+    while not stopping.is_set():
+        try:
+            more = work()
+        except Exception:  # a database outage must not end the loop for good
+            logger.exception("%s: a pass failed; trying again in %s s", name, interval)
+            more = False
+        if not more:
+            stopping.wait(interval)

@@ -25,7 +25,6 @@ a recorded answer.
 import logging
 import random
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +39,7 @@ from app.config import Settings
 from app.db import session_scope
 from app.events import service as events
 from app.events.schemas import EventBody
+from app.periodic import repeat
 from app.tickets.models import Ticket, TicketEvent
 from app.webhooks import service
 from app.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookSubscription
@@ -319,6 +319,10 @@ class Pump:
 
     def run_once(self) -> int:
         """One pass: record, queue, claim, send. The number of deliveries sent."""
+        if not self._unrecorded and not self._anyone_subscribed():
+            # A city without subscriptions pays one read a pass, not a write transaction:
+            # the feed's readers and the statistics place the events themselves.
+            return 0
         for session in session_scope(self._factory):
             now = utc_now()
             record(session, self._unrecorded, now, self._policy)
@@ -329,6 +333,11 @@ class Pump:
             answers = self._sender.send_all(claimed)
             self._unrecorded = list(zip(claimed, answers, strict=True))
         return len(claimed)
+
+    def _anyone_subscribed(self) -> bool:
+        for session in session_scope(self._factory):
+            found = session.execute(_ANY_ENABLED).first()
+        return found is not None
 
     def flush(self) -> None:
         """Record the last pass's answers now."""
@@ -345,6 +354,11 @@ class Pump:
         return total
 
 
+_ANY_ENABLED = (
+    select(WebhookSubscription.id).where(WebhookSubscription.disabled_at.is_(None)).limit(1)
+)
+
+
 class Deliverer:
     """Delivers in a thread of its own: passes back to back while there is work, else
     one every `interval` seconds, until stopped."""
@@ -354,12 +368,10 @@ class Deliverer:
         factory: sessionmaker[Session],
         policy: Policy,
         interval: float,
-        on_pass: Callable[[int], None] | None = None,
     ) -> None:
         self._factory = factory
         self._policy = policy
         self._interval = interval
-        self._on_pass = on_pass
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
 
@@ -376,15 +388,10 @@ class Deliverer:
 
     def _run(self) -> None:
         with Pump(self._factory, self._policy) as pump:
-            while not self._stopping.is_set():
-                try:
-                    sent = pump.run_once()
-                except Exception:  # a database outage must not end delivery for good
-                    logger.exception("webhook delivery failed; trying again shortly")
-                    sent = 0
-                if self._on_pass is not None:
-                    self._on_pass(sent)
+
+            def work() -> bool:
                 # A full pass goes on at once; otherwise the events gather for a while, so
                 # that each pass (a commit) carries several.
-                if sent < CLAIM_LIMIT:
-                    self._stopping.wait(self._interval)
+                return pump.run_once() >= CLAIM_LIMIT
+
+            repeat("webhook delivery", work, self._interval, self._stopping)

@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import FrozenClock
+from app.tickets.models import TicketEvent
 from app.webhooks import delivery
 from tests import factories
 from tests.webhooks.conftest import POLICY, Deliver
@@ -348,3 +350,25 @@ def test_a_subscription_deleted_while_its_deliveries_are_sent_stops_nothing(
         assert pump.run_once() == 0  # records what is left, and goes on
 
     assert [entry["status"] for entry in deliveries(client, kept, auth["admin"])] == ["delivered"]
+
+
+_UNPLACED = TicketEvent.feed_position.is_(None)
+
+
+def test_without_a_subscription_a_pass_writes_nothing_until_one_is_made(
+    client: TestClient,
+    auth: dict[str, dict[str, str]],
+    receiver: Receiver,
+    session_factory: sessionmaker[Session],
+) -> None:
+    client.post(TICKETS, json=factories.web())
+    with delivery.Pump(session_factory, POLICY) as pump:
+        assert pump.run_once() == 0
+        with session_factory() as session:
+            # The pass read, and wrote nothing: the events still wait for their places.
+            assert session.execute(select(func.count()).where(_UNPLACED)).scalar_one() > 0
+
+        subscription = subscribe(client, receiver.url, auth["admin"])
+        client.post(TICKETS, json=factories.web())
+        assert pump.run_once() >= 1
+    assert deliveries(client, subscription, auth["admin"])

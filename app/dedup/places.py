@@ -354,6 +354,15 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     # The kinds looked up directly: a search compares a dozen rows, each kind by kind.
     ones, others = first.kinds, second.kinds
     shared = first.places & second.places
+    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
+    # A community named after its compound (a QR poster's 长安社区, read 长安) and the
+    # compound (长安花园): one place, named short and long.
+    stems = _NONE
+    if one_compound and other_compound and not one_compound & other_compound:
+        stems = _stems(one_compound, other_compound)
+    if stems:
+        shared |= {f"C:{name}" for name in stems}
+        one_compound, other_compound = one_compound | stems, other_compound | stems
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
     for road in ones.get("R", _NONE) & others.get("R", _NONE):
@@ -372,7 +381,6 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     # Two phases of one compound are two places with buildings numbered alike.
     one_phase, other_phase = ones.get("Q", _NONE), others.get("Q", _NONE)
     phases_apart = bool(one_phase and other_phase and not one_phase & other_phase)
-    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
     compounds = _NONE if phases_apart else one_compound & other_compound
     for kind, word in _NUMBERED_PARTS:
         one, other = ones.get(kind, _NONE), others.get(kind, _NONE)
@@ -394,7 +402,9 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
             same.append(f"H:{_joined(one_room & other_room)}")
     area = sorted(key for key in shared if key[0] in "RCL")
     # Two compounds or landmarks, none in common, are two places even on one road.
-    named_apart = bool(first.named and second.named and not first.named & second.named)
+    named_apart = bool(
+        first.named and second.named and not first.named & second.named and not stems
+    )
     roads_apart = bool(first.roads and second.roads and not first.roads & second.roads)
     other_area = named_apart or (roads_apart and not area)
     one_part, other_part = ones.get("P", _NONE), others.get("P", _NONE)
@@ -403,6 +413,20 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
 
 
 _NUMBERED_PARTS = (("B", "栋"), ("U", "单元"), ("G", "组"), ("Q", "期"))
+# The shortest name a longer one is read as the same place by: a community's two characters.
+_STEM = 2
+
+
+def _stems(these: frozenset[str], those: frozenset[str]) -> frozenset[str]:
+    """The longer of each two compound names where one starts the other (长安 and 长安花园,
+    红旗 and 红旗新村)."""
+    return frozenset(
+        longer
+        for one in these
+        for other in those
+        for shorter, longer in (sorted((one, other), key=len),)
+        if len(shorter) >= _STEM and longer.startswith(shorter)
+    )
 
 
 # A QR poster's report is sent from where the poster hangs (the community office), not from

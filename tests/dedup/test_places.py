@@ -42,6 +42,23 @@ def test_buildings_of_one_compound_are_told_apart_however_written() -> None:
     assert "B:12" in twelve.same
 
 
+def test_a_community_named_after_its_compound_is_the_same_place() -> None:
+    # A QR poster's address is its community (长安社区, read 长安); the call names the
+    # compound the community is named after.
+    poster = KeySet(
+        address_keys("长安社区", GAZETTEER) | place_keys("3栋701天天有人进出", GAZETTEER)
+    )
+    call = _places("长安花园3栋701室有人办补习班")
+    evidence = compare(poster, call)
+    assert "C:长安花园" in evidence.area
+    assert {"B:3", "H:701"} <= set(evidence.same)
+    assert not evidence.other_area
+    # Two compounds that only begin alike are still two places.
+    other = compare(_places("长安花园3栋停水"), _places("长坪花园3栋停水"))
+    assert other.other_area
+    assert "B:3" not in other.same
+
+
 def test_a_number_near_which_a_phone_placed_the_report_is_only_roughly_there() -> None:
     near = compare(_places("中山路228号附近"), _places("中山路230号观前小区"))
     assert not near.different

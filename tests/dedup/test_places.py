@@ -1,6 +1,14 @@
 """Places read from addresses and texts: what makes two reports one place, or two."""
 
-from app.dedup.places import KeySet, address_keys, compare, load_gazetteer, locate, place_keys
+from app.dedup.places import (
+    KeySet,
+    address_keys,
+    compare,
+    keys_text,
+    load_gazetteer,
+    locate,
+    place_keys,
+)
 from app.dedup.similarity import keys_for_matching
 from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from tests.dedup.pairs import demo_gazetteer
@@ -173,3 +181,15 @@ def test_towers_by_letter_and_phases_of_a_compound_are_told_apart() -> None:
 
 def test_the_two_ends_of_a_bridge_are_two_places() -> None:
     assert compare(_places("溪南大桥北桥头护栏变形"), _places("溪南大桥南头护栏坏了")).other_part
+
+
+def test_stored_keys_read_back_as_written_in_any_order() -> None:
+    keys = frozenset({"B:3", "C:长安花园", "H:701", "K:学校", "K:噪音", "N:长安路:8", "W:补习班"})
+    stored = keys_text(keys)
+    shuffled = " ".join(sorted(keys, key=lambda key: key[::-1]))  # not as keys_text sorts
+    for read in (KeySet(stored), KeySet(shuffled), KeySet(keys)):
+        assert read.words == {"补习班"}
+        assert read.concepts == {"学校", "噪音"}
+        assert read.places == {"B:3", "C:长安花园", "H:701", "N:长安路:8"}
+        assert read.of("H") == {"701"}
+        assert read.read().numbers == {"长安路": {"8"}}

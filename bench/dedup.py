@@ -216,6 +216,12 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     parser.add_argument(
         "--sample", type=int, default=1000, help="new tickets find() is timed for, in process"
     )
+    parser.add_argument(
+        "--quality-only",
+        action="store_true",
+        help="score the labelled pairs only (no tickets, no timing, no intake); its last line "
+        "is `dedup quality ...`, not the contract line",
+    )
     parser.set_defaults(run=run)
 
 
@@ -1391,6 +1397,24 @@ def print_quality(scored: Sequence[ScoredPair], settings: Settings) -> None:
     print("the contract's precision and recall: all pairs at the flag score")
 
 
+def print_quality_line(scored: Sequence[ScoredPair], settings: Settings) -> None:
+    """`--quality-only`'s last line: the contract line's quality fields, and the held-out
+    address-only recall."""
+    overall = confusion(scored, settings.dedup_flag_score)
+    merged = confusion(scored, settings.dedup_merge_score)
+    held_out = [pair for pair in scored if pair.held_out]
+    flagged = confusion(held_out, settings.dedup_flag_score)
+    address_only = confusion(
+        [pair for pair in held_out if pair.address_only], settings.dedup_flag_score
+    )
+    print(
+        f"dedup quality precision={overall.precision:.3f} recall={overall.recall:.3f} "
+        f"merge_precision={merged.precision:.3f} merge_recall={merged.recall:.3f} "
+        f"heldout_precision={flagged.precision:.3f} heldout_recall={flagged.recall:.3f} "
+        f"heldout_address_only_recall={address_only.recall:.3f}"
+    )
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -1409,7 +1433,8 @@ def _categories(engine: Engine) -> dict[str, CategoryInfo]:
 def run(arguments: argparse.Namespace) -> int:
     """The whole benchmark; 0 when the candidate query is an index search and every intake
     request was answered 2xx. Missing the target is a result, not an error."""
-    harness.require_wrk()
+    if not arguments.quality_only:
+        harness.require_wrk()
     backend: Backend = arguments.db
     postgres_url: str = arguments.postgres_url
     if arguments.tickets < 1 or arguments.sample < 2:
@@ -1427,6 +1452,10 @@ def run(arguments: argparse.Namespace) -> int:
             categories = _categories(engine)
             scored = score_pairs(TUNING, categories, settings, held_out=False)
             scored += score_pairs(HELD_OUT, categories, settings, held_out=True)
+            if arguments.quality_only:
+                print_quality(scored, settings)
+                print_quality_line(scored, settings)
+                return 0
             population = Population(arguments.tickets, utc_now())
             category_ids = {code: info.id for code, info in categories.items()}
             started = time.perf_counter()

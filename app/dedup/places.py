@@ -281,26 +281,13 @@ class PlaceEvidence(NamedTuple):
     other_part: bool  # both name a side of a place (east gate, west end), not the same one
 
 
-class KeySet:
-    """A report's stored keys, read once into what `compare` and scoring look up: the values
-    of each kind, and each road's house numbers."""
+class Places:
+    """A report's place keys read kind by kind, as `compare` looks them up: the values of
+    each kind, and each road's house numbers."""
 
-    __slots__ = ("kinds", "named", "numbers", "places", "roads", "rough")
+    __slots__ = ("kinds", "named", "numbers", "roads", "rough")
 
-    def __init__(self, keys: Iterable[str]) -> None:
-        """`keys`: a set of keys, or their stored text (`keys_text`)."""
-        # Mostly words (W:) and problem words (K:), which are only looked up as sets; the
-        # few place keys are read kind by kind. One pass, the least work per key: a search
-        # reads the keys of a dozen rows.
-        words, concepts, places = [], [], []
-        for key in keys.split() if isinstance(keys, str) else keys:
-            kind = key[0]
-            if kind == "W":
-                words.append(key[2:])
-            elif kind == "K":
-                concepts.append(key[2:])
-            else:
-                places.append(key)
+    def __init__(self, places: frozenset[str]) -> None:
         kinds: dict[str, set[str]] = {}
         numbers: dict[str, set[str]] = {}
         rough: dict[str, set[str]] = {}
@@ -311,18 +298,96 @@ class KeySet:
                 road, _, number = value.rpartition(":")
                 (numbers if kind == "N" else rough).setdefault(road, set()).add(number)
         self.kinds = {kind: frozenset(values) for kind, values in kinds.items()}
-        if words:
-            self.kinds["W"] = frozenset(words)
-        if concepts:
-            self.kinds["K"] = frozenset(concepts)
         self.numbers = {road: frozenset(found) for road, found in numbers.items()}
         self.rough = {road: frozenset(found) for road, found in rough.items()}
-        self.places = frozenset(places)
         self.named = frozenset(key for key in places if key[0] in "CL")
         self.roads = frozenset(key for key in places if key[0] == "R")
 
+
+class KeySet:
+    """A report's stored keys: its words (W:) and problem words (K:), only ever looked up
+    as sets, and its place keys, read kind by kind (`Places`) only when `compare` first
+    asks: a search rules most rows out on their words, before their places are compared."""
+
+    __slots__ = ("_places", "concepts", "places", "words")
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        """`keys`: a set of keys, or their stored text (`keys_text`)."""
+        split = _split_stored(keys) if isinstance(keys, str) else None
+        if split is None:
+            split = _split(keys.split() if isinstance(keys, str) else keys)
+        words, concepts, places = split
+        self.words = frozenset(words)
+        self.concepts = frozenset(concepts)
+        self.places = frozenset(places)
+        self._places: Places | None = None
+
+    def read(self) -> Places:
+        """The place keys kind by kind (read once)."""
+        found = self._places
+        if found is None:
+            found = self._places = Places(self.places)
+        return found
+
     def of(self, kind: str) -> frozenset[str]:
-        return self.kinds.get(kind, _NONE)
+        if kind == "W":
+            return self.words
+        if kind == "K":
+            return self.concepts
+        return self.read().kinds.get(kind, _NONE)
+
+
+_Split = tuple[list[str], list[str], list[str]]
+
+
+def _split(keys: Iterable[str]) -> _Split:
+    """Words, problem words and place keys, in one pass over the keys."""
+    words, concepts, places = [], [], []
+    for key in keys:
+        kind = key[0]
+        if kind == "W":
+            words.append(key[2:])
+        elif kind == "K":
+            concepts.append(key[2:])
+        else:
+            places.append(key)
+    return words, concepts, places
+
+
+def _split_stored(stored: str) -> _Split | None:
+    """`_split` of a stored text, cut where its sorted keys change kind rather than key by
+    key (a search reads the keys of a dozen rows, most of them words, which sort last); None
+    when the text is not sorted as `keys_text` writes it."""
+    if stored.startswith("W:"):
+        head, tail = "", stored[2:]
+    else:
+        head, _, tail = stored.partition(" W:")
+    words = tail.split(" W:") if tail else []
+    if head.startswith("K:"):
+        before, rest = "", head[2:]
+    else:
+        before, found, rest = head.partition(" K:")
+        if not found:
+            rest = ""
+    places = before.split() if before else []
+    concepts = []
+    if rest:
+        first, *others = rest.split(" ")
+        concepts.append(first)
+        for index, key in enumerate(others):
+            if key[:2] != "K:":
+                places += others[index:]
+                break
+            concepts.append(key[2:])
+    # Words and concepts hold no colon (so the words' part has one before each word but the
+    # first); a place key is not a word's or a concept's.
+    if (
+        (tail and tail.count(":") >= len(words))
+        or any(":" in concept for concept in concepts)
+        or any(key[0] in "WK" for key in places)
+    ):
+        return None
+    return words, concepts, places
 
 
 _NONE: frozenset[str] = frozenset()
@@ -352,13 +417,26 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     if not first.places or not second.places:
         return PlaceEvidence((), (), (), False, False)
     # The kinds looked up directly: a search compares a dozen rows, each kind by kind.
-    ones, others = first.kinds, second.kinds
+    first_places, second_places = first.read(), second.read()
+    ones, others = first_places.kinds, second_places.kinds
     shared = first.places & second.places
+    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
+    # A community named after its compound (a QR poster's 长安社区, read 长安) and the
+    # compound (长安花园): one place, named short and long.
+    stems = _NONE
+    if one_compound and other_compound and not one_compound & other_compound:
+        stems = _stems(one_compound, other_compound)
+    if stems:
+        shared |= {f"C:{name}" for name in stems}
+        one_compound, other_compound = one_compound | stems, other_compound | stems
     same = sorted(key for key in shared if key[0] in "NJ")
     different = []
     for road in ones.get("R", _NONE) & others.get("R", _NONE):
-        one, other = first.numbers.get(road, _NONE), second.numbers.get(road, _NONE)
-        one_rough, other_rough = first.rough.get(road, _NONE), second.rough.get(road, _NONE)
+        one, other = first_places.numbers.get(road, _NONE), second_places.numbers.get(road, _NONE)
+        one_rough, other_rough = (
+            first_places.rough.get(road, _NONE),
+            second_places.rough.get(road, _NONE),
+        )
         # The number a phone placed a report near, given exactly by the other: one place.
         roughly_same = (one & other_rough) | (one_rough & other) | (one_rough & other_rough)
         same += [f"N:{road}:{number}" for number in sorted(roughly_same - (one & other))]
@@ -372,7 +450,6 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
     # Two phases of one compound are two places with buildings numbered alike.
     one_phase, other_phase = ones.get("Q", _NONE), others.get("Q", _NONE)
     phases_apart = bool(one_phase and other_phase and not one_phase & other_phase)
-    one_compound, other_compound = ones.get("C", _NONE), others.get("C", _NONE)
     compounds = _NONE if phases_apart else one_compound & other_compound
     for kind, word in _NUMBERED_PARTS:
         one, other = ones.get(kind, _NONE), others.get(kind, _NONE)
@@ -394,8 +471,15 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
             same.append(f"H:{_joined(one_room & other_room)}")
     area = sorted(key for key in shared if key[0] in "RCL")
     # Two compounds or landmarks, none in common, are two places even on one road.
-    named_apart = bool(first.named and second.named and not first.named & second.named)
-    roads_apart = bool(first.roads and second.roads and not first.roads & second.roads)
+    named_apart = bool(
+        first_places.named
+        and second_places.named
+        and not first_places.named & second_places.named
+        and not stems
+    )
+    roads_apart = bool(
+        first_places.roads and second_places.roads and not first_places.roads & second_places.roads
+    )
     other_area = named_apart or (roads_apart and not area)
     one_part, other_part = ones.get("P", _NONE), others.get("P", _NONE)
     parts_differ = bool(one_part and other_part and not one_part & other_part)
@@ -403,6 +487,20 @@ def compare(first: KeySet, second: KeySet) -> PlaceEvidence:
 
 
 _NUMBERED_PARTS = (("B", "栋"), ("U", "单元"), ("G", "组"), ("Q", "期"))
+# The shortest name a longer one is read as the same place by: a community's two characters.
+_STEM = 2
+
+
+def _stems(these: frozenset[str], those: frozenset[str]) -> frozenset[str]:
+    """The longer of each two compound names where one starts the other (长安 and 长安花园,
+    红旗 and 红旗新村)."""
+    return frozenset(
+        longer
+        for one in these
+        for other in those
+        for shorter, longer in (sorted((one, other), key=len),)
+        if len(shorter) >= _STEM and longer.startswith(shorter)
+    )
 
 
 # A QR poster's report is sent from where the poster hangs (the community office), not from

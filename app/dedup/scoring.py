@@ -61,6 +61,15 @@ _AREA_SAME = FEATURES.index("area_same")
 _AREA_OTHER = FEATURES.index("area_other")
 _PART_OTHER = FEATURES.index("part_other")
 _CALLER_OTHER_WORDS = FEATURES.index("same_caller_other_words")
+# What two reports' places say, once compared.
+_FROM_PLACES = (
+    _NO_COMMON_PLACE,
+    _PLACE_SAME,
+    _PLACE_DIFFERENT,
+    _AREA_SAME,
+    _AREA_OTHER,
+    _PART_OTHER,
+)
 # What a report's places, words and text say: known only once they are read.
 _FROM_KEYS_AND_TEXT = (
     _NO_COMMON_PLACE,
@@ -222,11 +231,11 @@ def _category(new: Report, old: Report, related: frozenset[frozenset[int]]) -> s
 
 
 def _concepts(keys: KeySet) -> frozenset[str]:
-    return keys.of("K")
+    return keys.concepts
 
 
 def _words(keys: KeySet) -> frozenset[str]:
-    return keys.of("W")
+    return keys.words
 
 
 class Scorer:
@@ -236,8 +245,8 @@ class Scorer:
     `at_least`: `score` answers None for a report that cannot reach this score. A search
     keeps only what it would flag, and most of a neighbourhood is of no interest to it, so
     what it costs to find out is spent in steps, each only on the reports the step before
-    left in: when and where (a few numbers), then the stored places and words (sets to read
-    and compare), then the texts (the costliest)."""
+    left in: when and where (a few numbers), then the stored words (sets to intersect), then
+    the places (read kind by kind and compared), then the texts (the costliest)."""
 
     def __init__(
         self,
@@ -262,6 +271,8 @@ class Scorer:
         # The most the places, words and text can add to the score's logit (each feature
         # lies between 0 and 1).
         self._keys_headroom = sum(max(model.weights[i], 0.0) for i in _FROM_KEYS_AND_TEXT)
+        # The most the places alone can add (once the words are known).
+        self._places_headroom = sum(max(model.weights[i], 0.0) for i in _FROM_PLACES)
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
@@ -331,18 +342,11 @@ class Scorer:
         if self._at_least and not self._reaches(self._model.logit(features) + self._keys_headroom):
             return None
         old_keys = keys_of(old.keys)
-        places = compare(self._keys, old_keys)
-        # Two reports that name one address may still be twice the radius apart: a QR
-        # poster's community office, an agent's point at the road's middle.
-        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
-        if distance is not None and beyond and not same_caller:
-            return None
+        # The words first (sets to intersect), then, for what they leave in, the places
+        # (read kind by kind and compared).
         old_concepts = _concepts(old_keys)
         shared_concepts = self._concepts & old_concepts
         old_words = _words(old_keys)
-        # Nothing ties the two to one place: no point near, no name in common.
-        no_common_place = (distance is None or near == 0.0) and not places.same and not places.area
-        features[_NO_COMMON_PLACE] = float(no_common_place)
         features[_WORDS_SHARED] = (
             len(self._words & old_words) / min(len(self._words), len(old_words))
             if self._words and old_words
@@ -356,12 +360,25 @@ class Scorer:
         features[_CONCEPTS_APART] = float(
             bool(self._concepts and old_concepts and not shared_concepts)
         )
+        features[_CALLER_OTHER_WORDS] = float(same_caller)  # times 1 - text, below
+        if self._at_least and not self._reaches(
+            self._with_best_text(features, same_caller) + self._places_headroom
+        ):
+            return None
+        places = compare(self._keys, old_keys)
+        # Two reports that name one address may still be twice the radius apart: a QR
+        # poster's community office, an agent's point at the road's middle.
+        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
+        if distance is not None and beyond and not same_caller:
+            return None
+        # Nothing ties the two to one place: no point near, no name in common.
+        no_common_place = (distance is None or near == 0.0) and not places.same and not places.area
+        features[_NO_COMMON_PLACE] = float(no_common_place)
         features[_PLACE_SAME] = float(bool(places.same))
         features[_PLACE_DIFFERENT] = float(bool(places.different))
         features[_AREA_SAME] = float(bool(places.area))
         features[_AREA_OTHER] = float(places.other_area)
         features[_PART_OTHER] = float(places.other_part)
-        features[_CALLER_OTHER_WORDS] = float(same_caller)  # times 1 - text, below
         if self._at_least and not self._reaches(self._with_best_text(features, same_caller)):
             return None
         text = overlap(self._pairs, pairs(old.text))

@@ -1,6 +1,14 @@
 """Places read from addresses and texts: what makes two reports one place, or two."""
 
-from app.dedup.places import KeySet, address_keys, compare, load_gazetteer, locate, place_keys
+from app.dedup.places import (
+    KeySet,
+    address_keys,
+    compare,
+    keys_text,
+    load_gazetteer,
+    locate,
+    place_keys,
+)
 from app.dedup.similarity import keys_for_matching
 from app.dedup.words import load_vocabulary, segmenter_for, user_words
 from tests.dedup.pairs import demo_gazetteer
@@ -40,6 +48,23 @@ def test_buildings_of_one_compound_are_told_apart_however_written() -> None:
     assert other.different == ("3栋≠8栋",)
     twelve = compare(_places("金桂苑12#楼消防通道被堵"), _places("金桂苑十二栋旁消防通道停满车"))
     assert "B:12" in twelve.same
+
+
+def test_a_community_named_after_its_compound_is_the_same_place() -> None:
+    # A QR poster's address is its community (长安社区, read 长安); the call names the
+    # compound the community is named after.
+    poster = KeySet(
+        address_keys("长安社区", GAZETTEER) | place_keys("3栋701天天有人进出", GAZETTEER)
+    )
+    call = _places("长安花园3栋701室有人办补习班")
+    evidence = compare(poster, call)
+    assert "C:长安花园" in evidence.area
+    assert {"B:3", "H:701"} <= set(evidence.same)
+    assert not evidence.other_area
+    # Two compounds that only begin alike are still two places.
+    other = compare(_places("长安花园3栋停水"), _places("长坪花园3栋停水"))
+    assert other.other_area
+    assert "B:3" not in other.same
 
 
 def test_a_number_near_which_a_phone_placed_the_report_is_only_roughly_there() -> None:
@@ -156,3 +181,15 @@ def test_towers_by_letter_and_phases_of_a_compound_are_told_apart() -> None:
 
 def test_the_two_ends_of_a_bridge_are_two_places() -> None:
     assert compare(_places("溪南大桥北桥头护栏变形"), _places("溪南大桥南头护栏坏了")).other_part
+
+
+def test_stored_keys_read_back_as_written_in_any_order() -> None:
+    keys = frozenset({"B:3", "C:长安花园", "H:701", "K:学校", "K:噪音", "N:长安路:8", "W:补习班"})
+    stored = keys_text(keys)
+    shuffled = " ".join(sorted(keys, key=lambda key: key[::-1]))  # not as keys_text sorts
+    for read in (KeySet(stored), KeySet(shuffled), KeySet(keys)):
+        assert read.words == {"补习班"}
+        assert read.concepts == {"学校", "噪音"}
+        assert read.places == {"B:3", "C:长安花园", "H:701", "N:长安路:8"}
+        assert read.of("H") == {"701"}
+        assert read.read().numbers == {"长安路": {"8"}}

@@ -227,6 +227,7 @@ NAMED_INDEX = {
     "status+due": "ix_ticket_open_reply_due_at",
     "overdue+due": "ix_ticket_open_reply_due_at",
     "overdue": "ix_ticket_created_at_id",
+    "group+period": "ix_ticket_created_at_id",
 }
 
 

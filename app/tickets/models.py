@@ -235,6 +235,8 @@ class TicketAssistingUnit(Base):
         UniqueConstraint("ticket_id", "department_id"),
         UniqueConstraint("ticket_id", "grid_id"),
         CheckConstraint("(department_id IS NULL) <> (grid_id IS NULL)", name="one_unit"),
+        # The tickets a department assists in: its staff's queue lists them once a page.
+        Index("ix_ticket_assisting_unit_department_id", "department_id", "ticket_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

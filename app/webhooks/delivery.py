@@ -25,6 +25,7 @@ a recorded answer.
 import logging
 import random
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 
 SENDERS = 16  # POSTs at once per process
 CLAIM_LIMIT = 64  # deliveries a pass claims, at most
+UNSUBSCRIBED_RECHECK_S = 1.0  # how long the delivery loop believes nobody is subscribed
 FIRST_RETRY_SECONDS = 5
 MAX_RETRY_SECONDS = 3600
 
@@ -303,6 +305,7 @@ class Pump:
         self._factory = factory
         self._policy = policy
         self._limit = limit
+        self.nobody_subscribed = False  # what the last pass found
         self._unrecorded: list[tuple[Outgoing, Answer]] = []
         self._sender = Sender(
             allow_private=policy.allow_private, timeout=policy.timeout, concurrency=SENDERS
@@ -319,7 +322,8 @@ class Pump:
 
     def run_once(self) -> int:
         """One pass: record, queue, claim, send. The number of deliveries sent."""
-        if not self._unrecorded and not self._anyone_subscribed():
+        self.nobody_subscribed = not self._unrecorded and not self._anyone_subscribed()
+        if self.nobody_subscribed:
             # A city without subscriptions pays one read a pass, not a write transaction:
             # the feed's readers and the statistics place the events themselves.
             return 0
@@ -388,10 +392,19 @@ class Deliverer:
 
     def _run(self) -> None:
         with Pump(self._factory, self._policy) as pump:
+            quiet_until = 0.0  # time.monotonic(): nobody is subscribed, no need to look
 
             def work() -> bool:
+                nonlocal quiet_until
+                if time.monotonic() < quiet_until:
+                    return False
+                sent = pump.run_once()
+                if pump.nobody_subscribed:
+                    # A subscription made meanwhile waits this much longer for its first
+                    # delivery; a city without any pays one read a second.
+                    quiet_until = time.monotonic() + UNSUBSCRIBED_RECHECK_S
                 # A full pass goes on at once; otherwise the events gather for a while, so
                 # that each pass (a commit) carries several.
-                return pump.run_once() >= CLAIM_LIMIT
+                return sent >= CLAIM_LIMIT
 
             repeat("webhook delivery", work, self._interval, self._stopping)

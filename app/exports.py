@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from functools import lru_cache
+from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -140,20 +141,27 @@ class _CsvCells:
 def _write_csv(
     target: IO[bytes], header: Sequence[str], rows: Iterable[Sequence[Any]], zone: tzinfo
 ) -> None:
-    """Rows written as text into a buffer and encoded a block at a time: encoding row by
-    row costs as much as writing the row."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     cells = _CsvCells(zone)
     target.write(codecs.BOM_UTF8)
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(cells(row))
-        if count % _CSV_BLOCK_ROWS == 0:
-            target.write(buffer.getvalue().encode())
-            buffer.seek(0)
-            buffer.truncate()
-    target.write(buffer.getvalue().encode())
+    _write_blocks(target, chain([[header]], _blocks(map(cells, rows))))
+
+
+def _blocks(rows: Iterable[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    iterator = iter(rows)
+    while block := list(islice(iterator, _CSV_BLOCK_ROWS)):
+        yield block
+
+
+def _write_blocks(target: IO[bytes], blocks: Iterable[Iterable[Sequence[Any]]]) -> None:
+    """Rows written as CSV text into a buffer and encoded a block at a time: encoding row
+    by row costs as much as writing the row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for block in blocks:
+        writer.writerows(block)
+        target.write(buffer.getvalue().encode())
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def _write(
@@ -202,11 +210,12 @@ def csv_file(connection: Connection, query: Select[Any], header: Sequence[str]) 
     target = tempfile.TemporaryFile()  # noqa: SIM115  (sent, then closed, by the caller)
     try:
         target.write(codecs.BOM_UTF8)
-        target.write((",".join(header) + "\r\n").encode())
+        _write_blocks(target, [[header]])
         if connection.dialect.name == "postgresql":
             _copy_csv(connection, query, target)
         else:
-            _write_rows(connection, query, target)
+            rows = connection.execute(query, execution_options={"yield_per": _CSV_BLOCK_ROWS})
+            _write_blocks(target, rows.partitions())
     except BaseException:
         target.close()
         raise
@@ -233,17 +242,6 @@ def _copy_csv(connection: Connection, query: Select[Any], target: IO[bytes]) -> 
                 target.write(block)
     finally:
         cursor.close()
-
-
-def _write_rows(connection: Connection, query: Select[Any], target: IO[bytes]) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    rows = connection.execute(query, execution_options={"yield_per": _CSV_BLOCK_ROWS})
-    for block in rows.partitions():
-        writer.writerows(block)
-        target.write(buffer.getvalue().encode())
-        buffer.seek(0)
-        buffer.truncate()
 
 
 def _chunks(source: IO[bytes]) -> Iterator[bytes]:

@@ -35,8 +35,11 @@ _CHINESE_NUMBER = re.compile(
 # Characters and words that end the words before a place name: "反映府前路" names 府前路.
 _BEFORE_NAME = re.compile(
     r".*(?:反映|来电|市民|投诉|举报|发现|巡查|位于|附近|对面|旁边|门口|路口|那边|这边|"
-    r"[在的了到从往及或近靠沿是那这个边旁于向称区市镇乡说住家我你他她号道：])"
+    r"[在的了到从往及或近靠沿是那这个边旁于向称区市镇乡说住家我你他她号道进：])",
+    re.DOTALL,
 )
+# The longest boundary word, less the one character a match may start inside it.
+_LOOK_BEHIND = 2
 _ROAD_SUFFIX = "大道|大街|路|街(?!道)|巷|弄"  # 街道 is a subdistrict, not a street
 # A number "附近" (as a phone's reverse geocoding words it) is only roughly the place.
 # A web form's "No.210" is 210号.
@@ -55,7 +58,7 @@ _COMPOUND_SUFFIX = (
 _COMPOUND = re.compile(rf"([{_HAN}]{{2,4}}?(?:{_COMPOUND_SUFFIX}))")
 _LANDMARK_SUFFIX = (
     "小学|中学|一中|二中|医院|卫生院|公园|菜市场|农贸市场|超市|银行|车站|汽车站|幼儿园|大桥|"
-    "广场|加油站|派出所|便利店|工业园|学校"
+    "广场(?!舞)|加油站|派出所|便利店|工业园|学校"
 )
 _LANDMARK = re.compile(rf"([{_HAN}A-Za-z]{{2,6}}?(?:{_LANDMARK_SUFFIX}))")
 # The suffix of a name found by it: only the words before it are cut, never the suffix
@@ -163,11 +166,15 @@ def _digits(match: re.Match[str]) -> str:
     return numeral
 
 
-def _name(raw: str) -> str | None:
-    """A name found by its suffix, without the words before it."""
+def _name(raw: str, before: str = "") -> str | None:
+    """A name found by its suffix, without the words before it. `before`: the characters
+    the match follows, so a boundary word split by the match's start is still seen
+    ("反映和平里小区" read from 映: 和平里小区)."""
     suffix = _SUFFIX.search(raw)
     cut = suffix.start() if suffix else len(raw)
-    prefix = _BEFORE_NAME.sub("", raw[:cut])
+    joined = before + raw[:cut]
+    boundary = _BEFORE_NAME.match(joined)
+    prefix = joined[max(boundary.end(), len(before)) :] if boundary else raw[:cut]
     if suffix and not re.fullmatch(_ROAD_SUFFIX, suffix.group()):
         # 南门街南门小区: the compound is 南门小区 (but 解放街菜市场 is named by its street).
         after_road = _ROAD_IN_PREFIX.sub("", prefix)
@@ -241,10 +248,18 @@ def place_keys(text: str, gazetteer: Gazetteer) -> frozenset[str]:
         roads = sorted(filter(None, map(_name, found.groups())))
         if len(roads) == 2:
             keys |= {f"R:{roads[0]}", f"R:{roads[1]}", f"J:{roads[0]}+{roads[1]}"}
+    # A name the gazetteer knows, with words before it that the suffix took in (走访人民公园):
+    # the gazetteer's name.
+    known = tuple(key[2:] for key in keys if key[0] in "CL" and len(key) > 4)
     for pattern, kind in ((_COMPOUND, "C"), (_LANDMARK, "L")):
         for found in pattern.finditer(text):
-            name = _name(found.group(1))
-            if name is not None and not any(key.endswith(name) for key in keys):
+            before = text[max(0, found.start(1) - _LOOK_BEHIND) : found.start(1)]
+            name = _name(found.group(1), before)
+            if (
+                name is not None
+                and not any(key.endswith(name) for key in keys)
+                and not name.endswith(known)
+            ):
                 keys.add(f"{kind}:{_compound_key(name)}")
     # Numbers inside a compound: taken out of the text as they are read, so 7号楼 is not
     # also a 7th floor, nor a house number a room.

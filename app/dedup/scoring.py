@@ -366,9 +366,11 @@ class Scorer:
         ):
             return None
         places = compare(self._keys, old_keys)
-        # Two reports that name one address may still be twice the radius apart: a QR
-        # poster's community office, an agent's point at the road's middle.
-        beyond = apart_m > (SAME_PLACE_REACH if places.same else 1) * radius_m
+        # Two reports that name one address, or one compound, village or landmark, may
+        # still be twice the radius apart: a QR poster's community office, an agent's point
+        # at the road's middle, the two ends of a village. (A road alone is too long.)
+        one_place = places.same or any(key[0] in "CL" for key in places.area)
+        beyond = apart_m > (SAME_PLACE_REACH if one_place else 1) * radius_m
         if distance is not None and beyond and not same_caller:
             return None
         # Nothing ties the two to one place: no point near, no name in common.

@@ -19,13 +19,15 @@ SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.json"
 
 @dataclass(frozen=True)
 class Vocabulary:
-    concept_of: dict[str, str]  # word -> concept
+    concept_of: dict[str, tuple[str, ...]]  # word -> the concepts it names
     pattern: re.Pattern[str]
     common: frozenset[str]  # words every report uses, whatever its problem
 
     def concepts(self, text: str) -> frozenset[str]:
         """The concepts `text` names."""
-        return frozenset(self.concept_of[found] for found in self.pattern.findall(text))
+        return frozenset(
+            concept for found in self.pattern.findall(text) for concept in self.concept_of[found]
+        )
 
     @property
     def words(self) -> list[str]:
@@ -34,12 +36,15 @@ class Vocabulary:
 
 @cache
 def load_vocabulary(path: Path = SYNONYMS_FILE) -> Vocabulary:
-    """The concepts of `path`: `{"concepts": {concept: [word, ...]}}`."""
+    """The concepts of `path`: `{"concepts": {concept: [word, ...]}}`. A word listed
+    under two concepts names both (发霉: spoilt food, or a damp flat)."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    concept_of: dict[str, str] = {}
+    concept_of: dict[str, tuple[str, ...]] = {}
     for concept, words in document["concepts"].items():
         for word in (concept, *words):
-            concept_of.setdefault(word, concept)
+            named = concept_of.setdefault(word, ())
+            if concept not in named:
+                concept_of[word] = (*named, concept)
     # Longest words first: "黑灯瞎火" is read whole, not as "黑灯".
     pattern = re.compile("|".join(map(re.escape, sorted(concept_of, key=len, reverse=True))))
     return Vocabulary(concept_of, pattern, frozenset(document["common_words"]))

@@ -1,5 +1,8 @@
 """Places read from addresses and texts: what makes two reports one place, or two."""
 
+import json
+from pathlib import Path
+
 from app.dedup.places import (
     KeySet,
     address_keys,
@@ -84,11 +87,31 @@ def test_the_words_before_a_road_are_not_its_name() -> None:
     assert {"R:和平路", "A:和平路:9"} <= _keys("和平路九号旁边空地")
 
 
+def test_the_words_before_a_compound_or_landmark_are_not_its_name() -> None:
+    # The name's match may start inside the word before it (映 of 反映), or take in words
+    # before a name the gazetteer knows.
+    assert _keys("上周已在社区扫码反映和平里小区12栋楼顶有人搭棚") == {"C:和平里", "B:12"}
+    assert _keys("网格员走访人民公园周边居民") == {"L:人民公园"}
+    assert _keys("晚上进金桂苑那一段黑咕隆咚") == {"C:金桂苑"}
+    # Square dancing is no square, and a line break ends the words before a name.
+    assert _keys("每晚广场舞音响太吵") == frozenset()
+    assert _keys("3路车甩客\n早上七点多在新华二中门口") == {"L:新华二中"}
+
+
 def test_problem_words_name_one_concept_however_said() -> None:
     vocabulary = load_vocabulary()
     assert vocabulary.concepts("小区门口的路灯坏了好几天") == {"路灯"}
     assert vocabulary.concepts("晚上大门那边黑灯瞎火的") == {"路灯"}
     assert vocabulary.concepts("卫生间渗水") == vocabulary.concepts("天花板一直滴水")
+
+
+def test_a_word_listed_under_two_concepts_names_both(tmp_path: Path) -> None:
+    words = tmp_path / "synonyms.json"
+    concepts = {"路面": ["裂缝", "坑"], "危房": ["裂缝", "墙歪"]}
+    words.write_text(json.dumps({"concepts": concepts, "common_words": []}), encoding="utf-8")
+    vocabulary = load_vocabulary(words)
+    assert vocabulary.concepts("外墙一条裂缝") == {"路面", "危房"}
+    assert vocabulary.concepts("墙歪了") == {"危房"}
 
 
 def test_an_address_is_located_at_its_community_with_how_far_it_reaches() -> None:

@@ -79,6 +79,18 @@ def test_the_same_caller_crosses_the_radius_and_raises_the_score() -> None:
     assert stranger is None
 
 
+def test_one_village_reaches_twice_the_radius_and_one_road_does_not() -> None:
+    metres_north = 1.5 * 250 / METRES_PER_DEGREE_LAT
+    heap = _report(text="上坊村村口垃圾堆满了没人清运")
+    other_end = _report(lat=27.33 + metres_north, text="上坊村老祠堂边垃圾堆满了")
+    found = match(other_end, heap, radius_m=250, window=WINDOW)
+    assert found is not None
+    assert found.reasons["same_area"] == ["上坊村"]
+    road = _report(text="建安大道垃圾堆满了没人清运")
+    along_it = _report(lat=27.33 + metres_north, text="建安大道垃圾堆满了")
+    assert match(along_it, road, radius_m=250, window=WINDOW) is None
+
+
 def test_nearer_sooner_and_more_alike_score_higher() -> None:
     """Nearer never scores lower; within the radius, what both name (the same house number
     here) may say all that metres would (the fitted weight of `near` may be 0)."""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    and_,
     func,
     literal,
     literal_column,
@@ -147,7 +148,7 @@ class TextCondition:
 def condition(session: Session | Connection, wanted: str) -> TextCondition:
     """The tickets whose searched fields contain `wanted` (stripped, not empty)."""
     if len(wanted) < MIN_INDEXED_CHARS:
-        return TextCondition(_in_newest(wanted), SHORT_TEXT_NEWEST)
+        return TextCondition(_in_newest(session, wanted), SHORT_TEXT_NEWEST)
     bind = session.get_bind() if isinstance(session, Session) else session
     if bind.dialect.name == "postgresql":
         return TextCondition(_POSTGRES_TICKET_TEXT.ilike(literal(_like_pattern(wanted))), None)
@@ -181,9 +182,23 @@ _SEARCHED = (
 )
 
 
-def _in_newest(wanted: str) -> ColumnElement[bool]:
-    """Read the newest tickets only: ids are given out in order of intake, so they are a
-    range of the primary key."""
-    newest = select(func.max(Ticket.id) - SHORT_TEXT_NEWEST).scalar_subquery()
+def _in_newest(session: Session | Connection, wanted: str) -> ColumnElement[bool]:
+    """Read the newest tickets only, in the queue's own order: from the newest to the
+    `SHORT_TEXT_NEWEST`th, a range of the (created_at, id) index that bounds the walk. (A
+    range of ids bounded nothing: a walk newest first that found fewer than a page, as a
+    unit's does, went on through every ticket.)"""
     contains = or_(*(column.icontains(wanted, autoescape=True) for column in _SEARCHED))
-    return (Ticket.id > newest) & contains
+    oldest = session.execute(
+        select(Ticket.created_at, Ticket.id)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .offset(SHORT_TEXT_NEWEST - 1)
+        .limit(1)
+    ).first()
+    if oldest is None:  # fewer tickets than that: every one
+        return contains
+    created_at, ticket_id = oldest
+    from_oldest = and_(
+        Ticket.created_at >= created_at,
+        or_(Ticket.created_at > created_at, Ticket.id >= ticket_id),
+    )
+    return and_(from_oldest, contains)

@@ -332,8 +332,11 @@ def _filter_conditions(session: Session, filters: TicketFilters) -> list[ColumnE
         )
     if filters.grid_code is not None:
         grid = units.grid_by_code(session, filters.grid_code, "grid")
-        subtree = select(Grid.id).where(Grid.path.startswith(grid.path))
-        conditions.append(Ticket.grid_id.in_(subtree))
+        # The subtree's grids as a list of ids: PostgreSQL guessed a street's 36 grids to be
+        # 3 from the path's LIKE, and took each grid's signed tickets by a bitmap of every
+        # signed ticket, then sorted them (80 ms), rather than walking the status's newest.
+        subtree = session.scalars(select(Grid.id).where(Grid.path.startswith(grid.path)))
+        conditions.append(Ticket.grid_id.in_(subtree.all()))
     if filters.assigned_grid_code is not None:
         grid = units.grid_by_code(session, filters.assigned_grid_code, "assigned_grid")
         conditions.append(Ticket.assigned_grid_id == grid.id)

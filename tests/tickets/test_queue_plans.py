@@ -8,13 +8,14 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.identity.principal import StaffPrincipal
 from app.identity.roles import Role
-from app.tickets import service
+from app.tickets import search, service
 from app.tickets.models import OPEN_TICKETS_SQL
 from app.tickets.pagination import SortOrder
 from app.tickets.service import TicketFilters
@@ -160,9 +161,12 @@ def _viewer(session: Session, who: str) -> StaffPrincipal:
     return StaffPrincipal(2, "urban", Role.UNIT_HANDLER, department_id=department)
 
 
-def _list_statement(session: Session, screen: str, who: str) -> tuple[str, Any]:
+def _list_statement(
+    session: Session, screen: str, who: str, filters: TicketFilters | None = None
+) -> tuple[str, Any]:
     """The page's query (its first SELECT of tickets), as the queue sends it."""
-    filters, sort, _ = SCREENS[screen]
+    screen_filters, sort, _ = SCREENS.get(screen, (TicketFilters(), SortOrder.NEWEST, set()))
+    filters = filters or screen_filters
     sent: list[tuple[str, Any]] = []
 
     def capture(*arguments: Any) -> None:
@@ -294,3 +298,27 @@ def test_the_newest_and_the_soonest_due_are_read_in_index_order_on_postgresql(
 def test_the_open_tickets_index_names_every_open_status() -> None:
     named = set(re.findall(r"'([a-z_]+)'", OPEN_TICKETS_SQL))
     assert named == {status.value for status in OPEN_STATUSES}
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "unit"])
+def test_a_short_text_reads_the_newest_tickets_range_only(
+    client: TestClient, session: Session, backend: str, who: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One ticket stands for the newest 50,000: the walk newest first ends where they end,
+    # however few of them a unit's page finds (it went on through every ticket).
+    assert client.post("/api/v1/tickets", json=factories.hotline_12345()).status_code == 201
+    monkeypatch.setattr(search, "SHORT_TEXT_NEWEST", 1)
+    statement, parameters = _list_statement(session, "", who, TicketFilters(text="停水"))
+    connection = session.connection()
+    if backend == "sqlite":
+        with _million_ticket_statistics(connection):
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            plan = " | ".join(str(row[-1]) for row in rows)
+        assert "ticket USING INDEX ix_ticket_created_at_id (created_at>?)" in plan, plan
+        return
+    for scan in ("seqscan", "indexscan", "indexonlyscan"):
+        connection.exec_driver_sql(f"SET LOCAL enable_{scan} = off")
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)
+    )
+    assert "Bitmap Index Scan on ix_ticket_created_at_id" in plan, plan

@@ -22,6 +22,7 @@ from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
 from app.sla.models import ExtensionRequest, TicketClock
+from app.tickets import saving
 from app.tickets import service as tickets
 from app.tickets.events import answer_payload, record_event
 from app.tickets.models import Ticket, TicketAssistingUnit
@@ -149,7 +150,8 @@ def finish(act: Act, status: TicketStatus | None) -> None:
     try:
         if clocks.refresh_deadlines(act.session, ticket):
             _withdraw_stale_extension_requests(act)
-        act.session.flush()
+        saving.save(act.session, ticket)
+        act.session.flush()  # what else the action changed: clocks, attachments, requests
     except StaleDataError as error:
         raise Conflict(
             "Another action changed this ticket at the same moment; read it again.",

@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BeforeValidator, Field
@@ -322,6 +322,23 @@ class ActorRead(OutputModel):
     unit: UnitRef | None = Field(None, description="The department or grid of a unit role")
 
 
+class EventLine(Protocol):
+    """What a timeline line shows of an event: an event row, or the columns read of it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def actor_kind(self) -> str: ...
+    @property
+    def actor_ref(self) -> str | None: ...
+    @property
+    def channel(self) -> str | None: ...
+    @property
+    def payload(self) -> dict[str, Any]: ...
+
+
 class TicketEventRead(OutputModel):
     kind: str
     at: datetime
@@ -330,7 +347,7 @@ class TicketEventRead(OutputModel):
     payload: dict[str, Any]
 
     @classmethod
-    def of(cls, event: TicketEvent, names: Mapping[str, ActorName]) -> "TicketEventRead":
+    def of(cls, event: "EventLine", names: Mapping[str, ActorName]) -> "TicketEventRead":
         """The event, its actor named from `names` (by actor ref) when found there."""
         named = names.get(event.actor_ref) if event.actor_ref else None
         unit = named.unit if named else None

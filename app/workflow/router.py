@@ -4,17 +4,21 @@ Each answers the ticket as it is afterwards, with its version as the ETag; send 
 as If-Match and an action taken on a ticket someone changed meanwhile is refused (412)."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Response
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from app.auth.dependencies import PrincipalDep
 from app.categories import service as categories
 from app.categories.models import Category
 from app.config import Settings
-from app.dependencies import ResourcesDep, SessionDep, SettingsDep
+from app.dependencies import ResourcesDep, SessionDep
 from app.errors import problem_responses
+from app.identity.principal import Principal
+from app.resources import Resources
 from app.sla.catalogue import SLA
 from app.tickets.etags import etag, version_from_if_match
 from app.tickets.schemas import TicketDetail
@@ -22,6 +26,7 @@ from app.tickets.service import UnitChoice
 from app.workflow import schemas, views
 from app.workflow import service as workflow
 from app.workflow.machine import RULES, Action
+from app.workflow.route import ActionRequest, action_route
 
 router = APIRouter(prefix="/tickets", tags=["workflow"])
 
@@ -189,6 +194,24 @@ ACTIONS: list[tuple[Action, type[BaseModel], str, Perform]] = [
 ]
 
 
+def _take(
+    action: Action,
+    perform: Perform,
+    request: ActionRequest,
+    resources: Resources,
+    session: Session,
+    principal: Principal,
+) -> TicketDetail:
+    """The action, in the request's session: the ticket as it is afterwards."""
+    ticket = workflow.load(session, request.number, principal)
+    workflow.check(action, ticket, principal, version_from_if_match(request.if_match))
+    catalogue = resources[SLA].catalogue(session)
+    act = workflow.begin(session, ticket, principal, catalogue)
+    perform(act, request.body, resources.settings)
+    workflow.finish(act, RULES[action].target)
+    return views.after_change(session, ticket, principal, catalogue)
+
+
 def _add_endpoint(
     action: Action, body_model: type[BaseModel], summary: str, perform: Perform
 ) -> None:
@@ -198,17 +221,11 @@ def _add_endpoint(
         resources: ResourcesDep,
         response: Response,
         session: SessionDep,
-        settings: SettingsDep,
         principal: PrincipalDep,
         if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> TicketDetail:
-        ticket = workflow.load(session, number, principal)
-        workflow.check(action, ticket, principal, version_from_if_match(if_match))
-        catalogue = resources[SLA].catalogue(session)
-        act = workflow.begin(session, ticket, principal, catalogue)
-        perform(act, body, settings)
-        workflow.finish(act, RULES[action].target)
-        detail = views.after_change(session, ticket, principal, catalogue)
+        request = ActionRequest(number, body, if_match)
+        detail = _take(action, perform, request, resources, session, principal)
         response.headers["ETag"] = etag(detail.version)
         return detail
 
@@ -221,6 +238,7 @@ def _add_endpoint(
         methods=["POST"],
         summary=summary,
         responses=RESPONSES,
+        route_class_override=action_route(body_model, partial(_take, action, perform)),
     )
 
 

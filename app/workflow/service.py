@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,6 +22,7 @@ from app.sla import clocks
 from app.sla.catalogue import Catalogue
 from app.sla.clocks import Unit
 from app.sla.models import ExtensionRequest, TicketClock
+from app.tickets import saving
 from app.tickets import service as tickets
 from app.tickets.events import answer_payload, record_event
 from app.tickets.models import Ticket, TicketAssistingUnit
@@ -149,7 +150,8 @@ def finish(act: Act, status: TicketStatus | None) -> None:
     try:
         if clocks.refresh_deadlines(act.session, ticket):
             _withdraw_stale_extension_requests(act)
-        act.session.flush()
+        saving.save(act.session, ticket)
+        act.session.flush()  # what else the action changed: clocks, attachments, requests
     except StaleDataError as error:
         raise Conflict(
             "Another action changed this ticket at the same moment; read it again.",
@@ -466,9 +468,34 @@ def offered_actions(session: Session, ticket: Ticket, principal: Principal) -> l
     """What `principal` may do to `ticket` now: the state machine's actions for its status
     and the principal's parts, less a decision on an extension nobody asked for."""
     offered = allowed_actions(ticket.status, parties(principal, ticket))
-    if Action.DECIDE_EXTENSION in offered and _pending_extension(session, ticket) is None:
+    if Action.DECIDE_EXTENSION in offered and not _extension_pending(session, ticket):
         offered.remove(Action.DECIDE_EXTENSION)
     return offered
+
+
+_REQUESTS: Table = ExtensionRequest.__table__  # type: ignore[assignment]
+# Built once, one column on the connection: every answer with a ticket's detail to the
+# centre asks it, and as an ORM query it cost as much as the action itself.
+_A_PENDING_REQUEST = (
+    select(_REQUESTS.c.id)
+    .where(
+        _REQUESTS.c.ticket_id == bindparam("ticket"),
+        _REQUESTS.c.status == "pending",
+        _REQUESTS.c.clock_id.in_(bindparam("clocks", expanding=True)),
+    )
+    .limit(1)
+)
+
+
+def _extension_pending(session: Session, ticket: Ticket) -> bool:
+    """Whether a request waits for a deadline that still runs."""
+    live_ids = [clock.id for clock in clocks.live(ticket)]
+    if not live_ids:
+        return False
+    found = session.connection().execute(
+        _A_PENDING_REQUEST, {"ticket": ticket.id, "clocks": live_ids}
+    )
+    return found.first() is not None
 
 
 def _pending_extension(session: Session, ticket: Ticket) -> ExtensionRequest | None:
@@ -494,7 +521,7 @@ def request_extension(act: Act, working_days: int, reason: str) -> None:
             "The reply deadline passed: an extension must be asked for before the deadline.",
             ticket_status=act.ticket.status,
         )
-    if _pending_extension(act.session, act.ticket) is not None:
+    if _extension_pending(act.session, act.ticket):
         raise Conflict("An extension request is already waiting for the centre's decision.")
     policy = next((p for p in act.catalogue.policies if p.id == clock.policy_id), None)
     allowance = policy.max_extension_days if policy else 0

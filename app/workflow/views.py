@@ -36,8 +36,9 @@ def detail(
         names = actor_names(session, ((event.actor_kind, event.actor_ref) for event in events))
         timeline = [TicketEventRead.of(event, names) for event in events]
         shown_duplicates = duplicates(session, ticket)
+    # The fields as read, not dumped: validating a dump again cost more than reading them.
     return TicketDetail(
-        **read(ticket, principal, catalogue).model_dump(),
+        **dict(read(ticket, principal, catalogue)),
         contacts=ContactsRead(count=contacts.count, channels=contacts.channels),
         duplicates=shown_duplicates,
         allowed_actions=offered_actions(session, ticket, principal),

@@ -1,30 +1,21 @@
 """HTTP for intake: POST /tickets (parse, call the flow, answer), and the routing dry run,
-which answers where a ticket would go without taking it in.
-
-FastAPI parses a JSON body with the standard library, validates the objects that made,
-then solves the endpoint's parameters one by one: together a sizeable share of intake, the
-service's hot path. `IntakeRoute` checks the credentials are there, validates the bytes
-with pydantic's own JSON parser in one pass, and calls the endpoint itself, through a
-typed call that mypy checks. A request it is not sure of (another content type, a body
-that does not validate) goes FastAPI's way, so every error answer, a 422 above all, is the
-one FastAPI gives.
+which answers where a ticket would go without taking it in. POST /tickets takes its body
+and credentials itself (`auth.json_route`): FastAPI's work per request is a sizeable share
+of intake, the service's hot path.
 """
 
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from app.auth.dependencies import (
     CREDENTIALS_OPENAPI,
-    Credentials,
     CredentialsDep,
     ReaderDep,
-    credentials_of,
 )
+from app.auth.json_route import json_route
 from app.channels.examples import INTAKE_EXAMPLES
 from app.channels.normalise import to_draft
 from app.channels.schemas import TicketIntake
@@ -32,40 +23,12 @@ from app.dependencies import SessionDep, SettingsDep
 from app.errors import problem_responses
 from app.idempotency import service as idempotency
 from app.intake import flow, write
-from app.media_types import media_type
 from app.resources import resources_of
 from app.routing.schemas import RoutingPreview
 from app.routing.service import ROUTING
 from app.tickets.schemas import TicketRead
 
-_BODY: TypeAdapter[Any] = TypeAdapter(TicketIntake)
-
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
-# The endpoint as the fast path calls it: positionally, its types checked by mypy.
-IntakeEndpoint = Callable[[TicketIntake, Request, Credentials], Awaitable[Response]]
-
-
-def intake_route(endpoint: IntakeEndpoint) -> type[APIRoute]:
-    """The route class for `endpoint` (see the module's docstring)."""
-
-    class IntakeRoute(APIRoute):
-        def get_route_handler(self) -> Handler:
-            ordinary = super().get_route_handler()
-
-            async def handle(request: Request) -> Response:
-                if media_type(request) != "application/json":
-                    return await ordinary(request)
-                # As the dependency does: refused before the body is read.
-                credentials = await credentials_of(request)
-                try:
-                    body = _BODY.validate_json(await request.body())
-                except ValidationError:
-                    return await ordinary(request)  # the body is kept: FastAPI reads it again
-                return await endpoint(body, request, credentials)
-
-            return handle
-
-    return IntakeRoute
+_BODY: TypeAdapter[TicketIntake] = TypeAdapter(TicketIntake)
 
 
 router = APIRouter()
@@ -105,7 +68,7 @@ router.add_api_route(
     create_ticket,
     methods=["POST"],
     tags=["tickets"],
-    route_class_override=intake_route(create_ticket),
+    route_class_override=json_route(_BODY.validate_json, create_ticket),
     status_code=201,
     response_model=TicketRead,
     summary="Take in a ticket from any channel",

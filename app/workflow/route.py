@@ -3,26 +3,26 @@
 An action runs against the whole request path: FastAPI solves seven parameters (the
 credentials among them, through their own dependencies), hops to a worker thread for the
 endpoint and again for the commit, and validates the answer before it dumps it; together
-as much as the action's own work. `ActionRoute` checks the credentials are there,
-validates the body in one pass of pydantic's JSON parser, and runs the action, its answer
-and its commit in one worker thread. A request it is not sure of (another content type,
-a body that does not validate) goes FastAPI's way, so every error answer, a 422 above
-all, is the one FastAPI gives; the answer is dumped as FastAPI dumps it.
+as much as the action's own work. An action's route takes its body and credentials
+itself (`auth.json_route`: what it is not sure of goes FastAPI's way), and runs the
+action, its answer and its commit in one worker thread; the answer is dumped as FastAPI
+dumps it.
 """
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 from sqlalchemy.orm import Session
 
-from app.auth.dependencies import credentials_of
+from app.auth.dependencies import Credentials
+from app.auth.json_route import json_route
 from app.identity.principal import Principal
-from app.media_types import media_type
 from app.resources import Resources, resources_of
 from app.tickets.etags import etag
 from app.tickets.schemas import TicketDetail
@@ -40,7 +40,6 @@ class ActionRequest:
 
 # The action in the request's session, answering the ticket as it is afterwards.
 Take = Callable[[ActionRequest, Resources, Session, Principal], TicketDetail]
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 _DETAIL: TypeAdapter[TicketDetail] = TypeAdapter(TicketDetail)
 
@@ -62,38 +61,20 @@ def _answer(
     return answer
 
 
+async def _run(take: Take, body: BaseModel, request: Request, credentials: Credentials) -> Response:
+    action = ActionRequest(request.path_params["number"], body, request.headers.get("if-match"))
+    resources = resources_of(request)
+    async with request_unit(resources.database) as unit:
+        principal = await credentials.principal(
+            resources.principal_cache, resources.jwt_secret, unit.session
+        )
+        answer = await run_in_threadpool(_answer, take, action, resources, unit, principal)
+    response = Response(answer.body, media_type="application/json")
+    response.headers["ETag"] = etag(answer.version)
+    return response
+
+
 def action_route(body_model: type[BaseModel], take: Take) -> type[APIRoute]:
     """The route class for an action whose body is `body_model` (see the module's
     docstring)."""
-
-    class ActionRoute(APIRoute):
-        def get_route_handler(self) -> Handler:
-            ordinary = super().get_route_handler()
-
-            async def handle(request: Request) -> Response:
-                if media_type(request) != "application/json":
-                    return await ordinary(request)
-                # As the dependency does: refused before the body is read.
-                credentials = await credentials_of(request)
-                try:
-                    body = body_model.model_validate_json(await request.body())
-                except ValidationError:
-                    return await ordinary(request)  # the body is kept: FastAPI reads it again
-                action = ActionRequest(
-                    request.path_params["number"], body, request.headers.get("if-match")
-                )
-                resources = resources_of(request)
-                async with request_unit(resources.database) as unit:
-                    principal = await credentials.principal(
-                        resources.principal_cache, resources.jwt_secret, unit.session
-                    )
-                    answer = await run_in_threadpool(
-                        _answer, take, action, resources, unit, principal
-                    )
-                response = Response(answer.body, media_type="application/json")
-                response.headers["ETag"] = etag(answer.version)
-                return response
-
-            return handle
-
-    return ActionRoute
+    return json_route(body_model.model_validate_json, partial(_run, take))

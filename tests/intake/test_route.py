@@ -1,4 +1,4 @@
-"""Intake's own route (app.tickets.intake_route) takes in and refuses exactly what
+"""Intake's own route (app.auth.json_route) takes in and refuses exactly what
 FastAPI's handler does: a plain JSON body goes the intake route's way, any other JSON
 media type FastAPI's."""
 

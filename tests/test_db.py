@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import String, bindparam, cast, select, text
 from sqlalchemy.orm import Session
 
 from app.config import Settings
-from app.db import JsonDocument, create_db_engine
+from app.db import BACKGROUND_CONNECTIONS, JsonDocument, create_db_engine
+from tests.conftest import POSTGRES_URL
 
 
 def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
@@ -46,3 +48,26 @@ def test_a_json_document_keeps_its_text_readable_and_its_keys_as_strings(
         "7": "seven",
         "nested": {"anonymous": True},
     }
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="the pool of PostgreSQL connections")
+def test_requests_and_background_work_reuse_their_postgresql_connections() -> None:
+    """Every request slot and every background worker busy at once, twice: the second time
+    runs on the same PostgreSQL backends, rather than opening (and forking) new ones."""
+    settings = Settings(database_url=POSTGRES_URL or "")
+    engine = create_db_engine(settings)
+    busy_at_once = settings.db_pool_size + BACKGROUND_CONNECTIONS
+
+    def backends() -> set[int]:
+        connections = [engine.connect() for _ in range(busy_at_once)]
+        pids = {c.execute(text("SELECT pg_backend_pid()")).scalar_one() for c in connections}
+        for connection in connections:
+            connection.close()
+        return pids
+
+    try:
+        first = backends()
+        assert len(first) == busy_at_once
+        assert backends() == first
+    finally:
+        engine.dispose()

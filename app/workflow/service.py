@@ -487,26 +487,24 @@ _A_PENDING_REQUEST = (
 )
 
 
-def _extension_pending(session: Session, ticket: Ticket) -> bool:
-    """Whether a request waits for a deadline that still runs."""
+def _pending_request_id(session: Session, ticket: Ticket) -> int | None:
+    """The request waiting for a deadline that still runs, if any."""
     live_ids = [clock.id for clock in clocks.live(ticket)]
     if not live_ids:
-        return False
+        return None
     found = session.connection().execute(
         _A_PENDING_REQUEST, {"ticket": ticket.id, "clocks": live_ids}
     )
-    return found.first() is not None
+    return found.scalar()
+
+
+def _extension_pending(session: Session, ticket: Ticket) -> bool:
+    return _pending_request_id(session, ticket) is not None
 
 
 def _pending_extension(session: Session, ticket: Ticket) -> ExtensionRequest | None:
-    live_ids = [clock.id for clock in clocks.live(ticket)]
-    return session.scalars(
-        select(ExtensionRequest).where(
-            ExtensionRequest.ticket_id == ticket.id,
-            ExtensionRequest.status == "pending",
-            ExtensionRequest.clock_id.in_(live_ids),
-        )
-    ).first()
+    request_id = _pending_request_id(session, ticket)
+    return None if request_id is None else session.get(ExtensionRequest, request_id)
 
 
 def request_extension(act: Act, working_days: int, reason: str) -> None:

@@ -5,7 +5,10 @@ summary contain the text, found through an index on both databases.
   substring of three characters or more, Chinese included, without a word segmenter. It
   reads its text from the ticket table (external content), so nothing is stored twice,
   and triggers keep it in step with every INSERT, UPDATE of a searched field and DELETE,
-  in the writer's own transaction.
+  in the writer's own transaction. It keeps which tickets hold each trigram and nothing
+  more (`detail=none`, `columnsize=0`): no positions, so it cannot match a phrase itself.
+  A search asks it for the tickets holding every trigram of the text (the candidates)
+  and keeps those whose field contains the text, read from the ticket row.
 - PostgreSQL: a pg_trgm GIN index on the four fields joined (`ix_ticket_search_text`),
   which PostgreSQL keeps in step itself; the search is an ILIKE on the same expression.
 
@@ -42,6 +45,15 @@ FEW_MATCHES = 1_000
 SHORT_TEXT_NEWEST = 50_000
 
 SQLITE_TABLE = "ticket_search"
+# What the SQLite index keeps of a ticket: which trigrams it holds, without their positions
+# (`detail=none`) or the fields' lengths (`columnsize=0`, read by ranking only, which the
+# queue does not do). Intake writes each ticket in a savepoint of its own, and FTS5 writes
+# its pending terms out as a new segment at every savepoint, so each ticket's terms are
+# written, then merged, on their own: the positions doubled what the index cost intake.
+SQLITE_OPTIONS = "detail=none, columnsize=0"
+# Those one-ticket segments are merged sixteen at a time rather than FTS5's four, so each
+# ticket's terms are written again fewer times; a search reads a few more segments.
+SQLITE_AUTOMERGE = 16
 POSTGRES_INDEX = "ix_ticket_search_text"
 
 
@@ -78,8 +90,14 @@ _SQLITE_TRIGGERS = {
 }
 
 
-def create_index(connection: Connection) -> None:
-    """Make the search index and build it for the tickets already there (the migration)."""
+def create_index(
+    connection: Connection,
+    sqlite_options: str = SQLITE_OPTIONS,
+    sqlite_automerge: int = SQLITE_AUTOMERGE,
+) -> None:
+    """Make the search index and build it for the tickets already there (the migration).
+    The SQLite table's options and automerge are given only by a migration that makes
+    an earlier form of it."""
     if connection.dialect.name == "postgresql":
         # Made in the current schema when the database has none yet; named with the schema
         # it lives in, which need not be on this connection's search path.
@@ -94,7 +112,12 @@ def create_index(connection: Connection) -> None:
         return
     connection.exec_driver_sql(
         f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5({_FIELDS}, "
-        "content='ticket', content_rowid='id', tokenize='trigram')"
+        "content='ticket', content_rowid='id', tokenize='trigram'"
+        + (f", {sqlite_options})" if sqlite_options else ")")
+    )
+    connection.exec_driver_sql(
+        f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}, rank) VALUES ('automerge', ?)",
+        (sqlite_automerge,),
     )
     connection.exec_driver_sql(f"INSERT INTO {SQLITE_TABLE} ({SQLITE_TABLE}) VALUES ('rebuild')")
     keep_in_step(connection)
@@ -152,20 +175,32 @@ def condition(session: Session | Connection, wanted: str) -> TextCondition:
     bind = session.get_bind() if isinstance(session, Session) else session
     if bind.dialect.name == "postgresql":
         return TextCondition(_POSTGRES_TICKET_TEXT.ilike(literal(_like_pattern(wanted))), None)
-    phrase = '"' + wanted.replace('"', '""') + '"'  # one phrase: the text as a substring
+    # The candidates hold the text's trigrams, maybe apart or in different fields: each is
+    # kept only when one of its fields contains the text.
     matching: Select[int] = (
         select(literal_column("rowid", Integer))
         .select_from(text(SQLITE_TABLE))
-        .where(literal_column(SQLITE_TABLE).op("MATCH")(phrase))
+        .where(literal_column(SQLITE_TABLE).op("MATCH")(_covering_trigrams(wanted)))
     )
     counted = select(func.count()).select_from(matching.limit(FEW_MATCHES + 1).subquery())
     if session.execute(counted).scalar_one() <= FEW_MATCHES:
         # Few: each is looked up by its id, and the few are sorted.
-        return TextCondition(Ticket.id.in_(matching), None)
+        return TextCondition(and_(Ticket.id.in_(matching), _contains(wanted)), None)
     # Many (a phrase one ticket in twenty holds): the queue's own order is walked, and
-    # each ticket looked for among the matches; looking each match up and sorting them
-    # all took four times as long. The unary + keeps SQLite from the first way.
-    return TextCondition(literal_column("+ticket.id", Integer).in_(matching), None)
+    # each ticket looked for among the candidates; looking each up and sorting them all
+    # took four times as long. The unary + keeps SQLite from the first way.
+    candidate = literal_column("+ticket.id", Integer).in_(matching)
+    return TextCondition(and_(candidate, _contains(wanted)), None)
+
+
+def _covering_trigrams(wanted: str) -> str:
+    """An FTS5 query for the tickets that hold trigrams covering `wanted` end to end: one
+    every three characters and the last three, each a quoted string (taken literally;
+    without positions, the index can match no phrase longer than one trigram)."""
+    last = len(wanted) - MIN_INDEXED_CHARS
+    starts = [*range(0, last, MIN_INDEXED_CHARS), last]
+    trigrams = (wanted[start : start + MIN_INDEXED_CHARS] for start in starts)
+    return " ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams)
 
 
 def _like_pattern(wanted: str) -> str:
@@ -182,12 +217,18 @@ _SEARCHED = (
 )
 
 
+def _contains(wanted: str) -> ColumnElement[bool]:
+    """One of the ticket's searched fields contains `wanted` (LIKE: Latin letters in either
+    case), read from the ticket row."""
+    return or_(*(column.icontains(wanted, autoescape=True) for column in _SEARCHED))
+
+
 def _in_newest(session: Session | Connection, wanted: str) -> ColumnElement[bool]:
     """Read the newest tickets only, in the queue's own order: from the newest to the
     `SHORT_TEXT_NEWEST`th, a range of the (created_at, id) index that bounds the walk. (A
     range of ids bounded nothing: a walk newest first that found fewer than a page, as a
     unit's does, went on through every ticket.)"""
-    contains = or_(*(column.icontains(wanted, autoescape=True) for column in _SEARCHED))
+    contains = _contains(wanted)
     oldest = session.execute(
         select(Ticket.created_at, Ticket.id)
         .order_by(Ticket.created_at.desc(), Ticket.id.desc())

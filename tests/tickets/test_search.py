@@ -79,6 +79,19 @@ def test_any_substring_matches_and_latin_letters_ignore_case(
     assert _numbers(client, q="梅山路 Block 8") == []
 
 
+def test_a_text_matches_only_a_field_that_holds_it_whole(client: TestClient) -> None:
+    # Each ticket holds every trigram of 梅山路口施工 ("梅山路", "口施工"), but apart, or in
+    # two fields, or in another case: the whole text is only in the last ones.
+    _post(client, factories.hotline_12345(description="梅山路旁边，十字路口施工"))
+    _post(client, factories.hotline_12345(address="梅山路", description="口施工的噪音"))
+    _post(client, factories.web(title="梅山路", description="口施工"))
+    whole = _post(client, factories.hotline_12345(description="梅山路口施工，噪音扰民"))
+    assert _numbers(client, q="梅山路口施工") == [whole]
+    _post(client, factories.hotline_12345(address="Block 7 Gate", description="Block 7号楼"))
+    latin = _post(client, factories.hotline_12345(address="BLOCK 7 GATE 2"))
+    assert _numbers(client, q="block 7 gate 2") == [latin]
+
+
 @pytest.mark.parametrize(
     "words", ['"井盖', "井盖*", "井盖 OR 菜市场", "NEAR(井盖)", "100%_", "a\\b", "'; --", "^井盖"]
 )

@@ -1,0 +1,40 @@
+"""text search index keeps no positions
+
+SQLite: the queue's FTS5 trigram table (app/tickets/search.py) is made again keeping only
+which tickets hold each trigram (`detail=none`, `columnsize=0`), and rebuilt for the tickets
+already there. Intake writes each ticket's terms as a segment of their own, so the
+positions it no longer writes were half of what the index cost intake; a search checks the
+text on the candidate tickets' rows instead. Its segments are merged sixteen at a time
+(`automerge`), not four. PostgreSQL's index does not change.
+
+Revision ID: 03dbf933bd01
+Revises: a3c5e7f9b1d2
+Create Date: 2026-12-07 12:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from app.tickets import search
+
+revision: str = "03dbf933bd01"
+down_revision: str | None = "a3c5e7f9b1d2"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _make_again(sqlite_options: str, sqlite_automerge: int) -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    search.drop_index(bind)
+    search.create_index(bind, sqlite_options, sqlite_automerge)
+
+
+def upgrade() -> None:
+    _make_again(search.SQLITE_OPTIONS, search.SQLITE_AUTOMERGE)
+
+
+def downgrade() -> None:
+    _make_again("", 4)  # FTS5's defaults: positions, field lengths, merges of four

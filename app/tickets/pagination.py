@@ -51,6 +51,8 @@ class Cursor:
             )
         except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as error:
             raise InvalidCursor("The cursor is not one this API gave out.") from error
+        if cursor.created_at.tzinfo is None or (cursor.due_at and cursor.due_at.tzinfo is None):
+            raise InvalidCursor("The cursor is not one this API gave out.")
         if cursor.sort is not sort:
             raise InvalidCursor("The cursor belongs to another sort order; start again.")
         return cursor

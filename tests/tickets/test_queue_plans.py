@@ -17,7 +17,7 @@ from app.identity.principal import StaffPrincipal
 from app.identity.roles import Role
 from app.tickets import search, service
 from app.tickets.models import OPEN_TICKETS_SQL
-from app.tickets.pagination import SortOrder
+from app.tickets.pagination import Cursor, SortOrder
 from app.tickets.service import TicketFilters
 from app.units.models import Department
 from app.vocabulary import OPEN_STATUSES
@@ -162,7 +162,11 @@ def _viewer(session: Session, who: str) -> StaffPrincipal:
 
 
 def _list_statement(
-    session: Session, screen: str, who: str, filters: TicketFilters | None = None
+    session: Session,
+    screen: str,
+    who: str,
+    filters: TicketFilters | None = None,
+    cursor: Cursor | None = None,
 ) -> tuple[str, Any]:
     """The page's query (its first SELECT of tickets), as the queue sends it."""
     screen_filters, sort, _ = SCREENS.get(screen, (TicketFilters(), SortOrder.NEWEST, set()))
@@ -175,7 +179,7 @@ def _list_statement(
     connection = session.connection()
     event.listen(connection, "before_cursor_execute", capture)
     try:
-        service.list_tickets(session, _viewer(session, who), filters, sort, 50, None)
+        service.list_tickets(session, _viewer(session, who), filters, sort, 50, cursor)
     finally:
         event.remove(connection, "before_cursor_execute", capture)
     return next((sql, p) for sql, p in sent if "ticket.number" in sql and "FROM ticket" in sql)
@@ -293,6 +297,18 @@ def test_the_newest_and_the_soonest_due_are_read_in_index_order_on_postgresql(
         rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
         plan = "\n".join(row[0] for row in rows)
         assert index in plan, plan
+
+
+@pytest.mark.parametrize("who", ["dispatcher", "unit"])
+def test_a_deep_page_of_a_period_is_walked_from_its_cursor(session: Session, who: str) -> None:
+    # With `created_to` and the cursor's bound both, SQLite walked the index from
+    # `created_to` (now), through every ticket newer than the cursor's, to the page.
+    cursor = Cursor(SortOrder.NEWEST, 10, MONTH_AGO, None)
+    filters = TicketFilters(request_types=("report",), created_to=utc_now())
+    statement, _ = _list_statement(session, "request_type", who, filters, cursor)
+    where = re.split(r"\sWHERE\s", statement, maxsplit=1)[1]
+    upper_bounds = re.findall(r"ticket\.created_at <=? ", where)
+    assert upper_bounds == ["ticket.created_at <= ", "ticket.created_at < "], where
 
 
 def test_the_open_tickets_index_names_every_open_status() -> None:

@@ -2,17 +2,18 @@
 
 SQLite: the queue's FTS5 trigram table (app/tickets/search.py) is made again keeping only
 which tickets hold each trigram (`detail=none`, `columnsize=0`), and rebuilt for the tickets
-already there. Intake writes each ticket's terms as a segment of their own, so the
-positions it no longer writes were half of what the index cost intake; a search checks the
-text on the candidate tickets' rows instead. Its segments are merged sixteen at a time
-(`automerge`), not four. PostgreSQL's index does not change.
+already there, a quarter of its former size. Intake writes each ticket's terms as a
+segment of their own, which every merge writes again: they are smaller, and merged when 64
+of a size are there (`crisismerge`, `automerge`) rather than 16, so written again fewer
+times. A search checks the text on the candidate tickets' rows instead of matching a
+phrase. PostgreSQL's index does not change.
 
 Revision ID: 03dbf933bd01
 Revises: a3c5e7f9b1d2
 Create Date: 2026-12-07 12:30:00.000000
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from alembic import op
 
@@ -24,17 +25,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _make_again(sqlite_options: str, sqlite_automerge: int) -> None:
+def _make_again(sqlite_options: str, sqlite_merges: Mapping[str, int]) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
     search.drop_index(bind)
-    search.create_index(bind, sqlite_options, sqlite_automerge)
+    search.create_index(bind, sqlite_options, sqlite_merges)
 
 
 def upgrade() -> None:
-    _make_again(search.SQLITE_OPTIONS, search.SQLITE_AUTOMERGE)
+    _make_again(search.SQLITE_OPTIONS, search.SQLITE_MERGES)
 
 
 def downgrade() -> None:
-    _make_again("", 4)  # FTS5's defaults: positions, field lengths, merges of four
+    _make_again("", {})  # FTS5's defaults: positions, field lengths, its merges

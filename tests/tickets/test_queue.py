@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.tickets.models import Ticket
+from app.tickets.pagination import Cursor, SortOrder
 from app.units.models import Department, Grid
 from tests import factories
 
@@ -211,6 +212,10 @@ def test_bad_cursor_is_a_400_problem(client: TestClient) -> None:
     newest_cursor = _newest_cursor(client)
     other_sort = client.get(TICKETS, params={"cursor": newest_cursor, "sort": "due_soonest"})
     assert other_sort.status_code == 400
+    # An instant without its zone is none this API gives out, and none to compare with.
+    naive = Cursor(SortOrder.NEWEST, 1, datetime(2026, 1, 1), None).encode()
+    response = client.get(TICKETS, params={"cursor": naive, "created_to": "2026-02-01"})
+    assert response.status_code == 400
 
 
 def _newest_cursor(client: TestClient) -> str:

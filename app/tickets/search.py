@@ -7,7 +7,7 @@ summary contain the text, found through an index on both databases.
   and triggers keep it in step with every INSERT, UPDATE of a searched field and DELETE,
   in the writer's own transaction. It keeps which tickets hold each trigram and nothing
   more (`detail=none`, `columnsize=0`): no positions, so it cannot match a phrase itself.
-  A search asks it for the tickets holding every trigram of the text (the candidates)
+  A search asks it for the tickets holding trigrams that cover the text (candidates)
   and keeps those whose field contains the text, read from the ticket row.
 - PostgreSQL: a pg_trgm GIN index on the four fields joined (`ix_ticket_search_text`),
   which PostgreSQL keeps in step itself; the search is an ILIKE on the same expression.

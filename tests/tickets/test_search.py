@@ -80,8 +80,9 @@ def test_any_substring_matches_and_latin_letters_ignore_case(
 
 
 def test_a_text_matches_only_a_field_that_holds_it_whole(client: TestClient) -> None:
-    # Each ticket holds every trigram of 梅山路口施工 ("梅山路", "口施工"), but apart, or in
-    # two fields, or in another case: the whole text is only in the last ones.
+    # Each ticket holds the trigrams searched for 梅山路口施工 ("梅山路", "口施工"), but
+    # apart, or in two fields: the whole text is in the last one only. Latin letters match
+    # in either case, and only the whole text.
     _post(client, factories.hotline_12345(description="梅山路旁边，十字路口施工"))
     _post(client, factories.hotline_12345(address="梅山路", description="口施工的噪音"))
     _post(client, factories.web(title="梅山路", description="口施工"))

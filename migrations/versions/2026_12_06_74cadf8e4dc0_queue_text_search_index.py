@@ -26,7 +26,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # A plain ADD COLUMN on both databases: SQLite need not copy the ticket table.
     op.add_column("ticket", sa.Column("agent_summary", sa.Text(), nullable=True))
-    search.create_index(op.get_bind())
+    # The table as first made, with FTS5's defaults (03dbf933bd01 makes it leaner).
+    search.create_index(op.get_bind(), sqlite_options="", sqlite_merges={})
 
 
 def downgrade() -> None:

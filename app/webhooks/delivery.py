@@ -330,6 +330,8 @@ class Pump:
         self._limit = limit
         self.nobody_subscribed = False  # what the last pass found
         self._unrecorded: list[tuple[Outgoing, Answer]] = []
+        # Whether the last pass queued or claimed deliveries: someone was subscribed then.
+        self._busy = False
         self._sender = Sender(
             allow_private=policy.allow_private, timeout=policy.timeout, concurrency=SENDERS
         )
@@ -345,7 +347,11 @@ class Pump:
 
     def run_once(self) -> int:
         """One pass: record, queue, claim, send. The number of deliveries sent."""
-        self.nobody_subscribed = not self._unrecorded and not self._anyone_subscribed()
+        # Asked only after a pass that found nothing to do: under load, a transaction of
+        # its own every pass cost as much as queueing the events.
+        self.nobody_subscribed = (
+            not self._unrecorded and not self._busy and not self._anyone_subscribed()
+        )
         if self.nobody_subscribed:
             # A city without subscriptions pays one read a pass, not a write transaction:
             # the feed's readers and the statistics place the events themselves.
@@ -354,8 +360,9 @@ class Pump:
             now = utc_now()
             record(session, self._unrecorded, now, self._policy)
             self._unrecorded = []
-            queue_new_events(session, now)
+            queued = queue_new_events(session, now)
             claimed = claim(session, now, self._policy, self._limit)
+        self._busy = bool(queued or claimed)
         if claimed:
             answers = self._sender.send_all(claimed)
             self._unrecorded = list(zip(claimed, answers, strict=True))

@@ -245,8 +245,12 @@ class Scorer:
     `at_least`: `score` answers None for a report that cannot reach this score. A search
     keeps only what it would flag, and most of a neighbourhood is of no interest to it, so
     what it costs to find out is spent in steps, each only on the reports the step before
-    left in: when and where (a few numbers), then the stored words (sets to intersect), then
-    the places (read kind by kind and compared), then the texts (the costliest)."""
+    left in: when and the categories (before the distance is worked out, as if the two were
+    as near as can be), then where (a few numbers), then the stored words (sets to
+    intersect), then whether the two name any place in common at all (a set test), then the
+    places (read kind by kind and compared), then the texts (the costliest). Each step asks
+    whether the report could still reach `at_least` were everything not yet known at its
+    best, so what it leaves out never changes what is flagged."""
 
     def __init__(
         self,
@@ -268,11 +272,10 @@ class Scorer:
         self._related = related
         self._model = model = model or load_model()
         self._at_least = at_least
-        # The most the places, words and text can add to the score's logit (each feature
-        # lies between 0 and 1).
-        self._keys_headroom = sum(max(model.weights[i], 0.0) for i in _FROM_KEYS_AND_TEXT)
-        # The most the places alone can add (once the words are known).
-        self._places_headroom = sum(max(model.weights[i], 0.0) for i in _FROM_PLACES)
+        self._bounds = _bounds_of(model)
+        # A compound of its own is what lets two reports share a place without a key in
+        # common (a community named after it: see places.compare).
+        self._names_compound = any(key[0] == "C" for key in self._keys.places)
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
@@ -308,6 +311,8 @@ class Scorer:
             and old.lat is not None
             and old.lon is not None
         ):
+            if self._out_of_reach(category, True, apart, same_caller):
+                return None
             distance = metres_between(new.lat, new.lon, old.lat, old.lon)
             # A point found from an address is as far off as its place reaches.
             slack = (new.uncertainty_m or 0.0) + (old.uncertainty_m or 0.0)
@@ -316,6 +321,8 @@ class Scorer:
             # Beyond the reach even of two reports that name one address.
             if apart_m > SAME_PLACE_REACH * radius_m and not same_caller:
                 return None
+        elif self._out_of_reach(category, False, apart, same_caller):
+            return None
         # In FEATURES' order; what the keys and the text say is filled in below.
         features = [
             float(category == "same"),
@@ -339,7 +346,8 @@ class Scorer:
             float(same_caller),
             0.0,  # same_caller_other_words
         ]
-        if self._at_least and not self._reaches(self._model.logit(features) + self._keys_headroom):
+        bounds = self._bounds
+        if self._at_least and not self._reaches(self._model.logit(features) + bounds.keys):
             return None
         old_keys = keys_of(old.keys)
         # The words first (sets to intersect), then, for what they leave in, the places
@@ -361,10 +369,19 @@ class Scorer:
             bool(self._concepts and old_concepts and not shared_concepts)
         )
         features[_CALLER_OTHER_WORDS] = float(same_caller)  # times 1 - text, below
-        if self._at_least and not self._reaches(
-            self._with_best_text(features, same_caller) + self._places_headroom
-        ):
-            return None
+        if self._at_least:
+            best_text = self._with_best_text(features, same_caller)
+            if not self._reaches(best_text + bounds.places):
+                return None
+            # Without a place key in common (nor a compound either may name short), neither
+            # the same place nor the same area can lift the score: what is left of the
+            # places' headroom is what speaks against, at its best not at all.
+            if not self._may_share_place(old_keys) and not self._reaches(
+                best_text
+                + bounds.without_common_place
+                + bounds.no_common_place * (distance is None or near == 0.0)
+            ):
+                return None
         places = compare(self._keys, old_keys)
         # Two reports that name one address, or one compound, village or landmark, may
         # still be twice the radius apart: a QR poster's community office, an agent's point
@@ -405,8 +422,87 @@ class Scorer:
         rise = weights[_TEXT] - weights[_CALLER_OTHER_WORDS] * same_caller
         return self._model.logit(without_text) + max(rise, 0.0)
 
+    def _out_of_reach(
+        self, category: str, has_points: bool, apart: timedelta, same_caller: bool
+    ) -> bool:
+        """Whether the report cannot reach `at_least` even as near as the radius allows and
+        with every place, word and text at its best: known before the distance is worked
+        out."""
+        if not self._at_least:
+            return False
+        bounds = self._bounds
+        return not self._reaches(
+            bounds.before_distance[category, has_points]
+            + bounds.time_apart * (apart / self._window)
+            + bounds.same_caller * same_caller
+        )
+
+    def _may_share_place(self, old_keys: KeySet) -> bool:
+        """Whether `compare` could find a place or an area both reports name."""
+        new_places = self._keys.places
+        if not new_places or not old_keys.places:
+            return False
+        if not new_places.isdisjoint(old_keys.places):
+            return True
+        return self._names_compound and any(key[0] == "C" for key in old_keys.places)
+
     def _reaches(self, best_logit: float) -> bool:
-        return round(_sigmoid(best_logit), 3) >= self._at_least
+        # The bounds are sums in another order than the score's: a hair of slack keeps
+        # a pair the rounding alone would drop.
+        return round(_sigmoid(best_logit + _SLACK), 3) >= self._at_least
+
+
+_SLACK = 1e-9
+
+
+class _Bounds(NamedTuple):
+    """The most each step of `Scorer._weighed` can add to the logit, for its early exits."""
+
+    # The logit at its best before the distance is known, by category and whether both
+    # reports have a point: the nearest the radius allows, every place, word and text.
+    before_distance: dict[tuple[str, bool], float]
+    time_apart: float
+    same_caller: float
+    keys: float  # places, words and text, each at its best
+    places: float  # the places at their best
+    without_common_place: float  # the places at their best with none in common
+    no_common_place: float
+
+
+def _best(model: Model, features: Sequence[int]) -> float:
+    return sum(max(model.weights[i], 0.0) for i in features)
+
+
+@cache
+def _bounds_of(model: Model) -> _Bounds:
+    weights = model.weights
+    keys = _best(model, _FROM_KEYS_AND_TEXT)
+    with_point = _best(model, (FEATURES.index("near"), FEATURES.index("located_from_address")))
+    categories = {
+        "same": "category_same",
+        "same group": "category_group",
+        "related": "category_related",
+        "unknown": "category_unknown",
+        "different": None,
+    }
+    before_distance = {
+        (category, has_points): model.intercept
+        + (weights[FEATURES.index(name)] if name else 0.0)
+        + (with_point if has_points else weights[FEATURES.index("no_point")])
+        + keys
+        for category, name in categories.items()
+        for has_points in (True, False)
+    }
+    places_against = (_PLACE_DIFFERENT, _AREA_OTHER, _PART_OTHER)
+    return _Bounds(
+        before_distance,
+        weights[FEATURES.index("time_apart")],
+        weights[FEATURES.index("same_caller")],
+        keys,
+        _best(model, _FROM_PLACES),
+        _best(model, places_against),
+        weights[_NO_COMMON_PLACE],
+    )
 
 
 def match(

@@ -98,6 +98,7 @@ class _Taxonomy(NamedTuple):
     categories: dict[int, CategoryInfo]
     related: frozenset[frozenset[int]]
     members: dict[int | None, list[int]]
+    group_of: dict[int | None, int | None]  # each category's group, None for none
 
 
 # Worked out once per taxonomy (routing's snapshot: a new dict when categories change),
@@ -112,7 +113,10 @@ def _of_taxonomy(categories: dict[int, CategoryInfo]) -> _Taxonomy:
         members: dict[int | None, list[int]] = {
             category_id: _members(categories, related, category_id) for category_id in categories
         }
-        known = _Taxonomy(categories, related, members)
+        groups: dict[int | None, int | None] = {
+            category_id: info.group_id for category_id, info in categories.items()
+        }
+        known = _Taxonomy(categories, related, members, groups)
         _taxonomy[:] = [known]
     return known
 
@@ -286,11 +290,12 @@ def find(
         at_least=settings.flag_score,
     )
     found = []
+    groups = _of_taxonomy(categories).group_of
     # Unpacked rather than read by name: this loop runs for every row, a dozen a search.
     for row in rows:
         ticket_id, number, status, reply_text, category_id, lat, lon, at, text, phone = row[:10]
         keys, uncertainty = row[10], row[11]
-        group_id = group_of(categories, category_id)
+        group_id = groups.get(category_id)
         scored = scorer.score(
             Report(category_id, group_id, lat, lon, at, text, phone, keys, uncertainty)
         )

@@ -149,8 +149,9 @@ def test_the_labelled_pairs_are_found_as_well_as_the_benchmark_says() -> None:
 
 
 def test_a_search_for_what_it_would_flag_scores_those_as_ever_and_leaves_the_rest_out() -> None:
-    """`at_least` skips the text comparison where no text could reach the score: every
-    pair at or above it scores exactly as without it, every pair below is left out."""
+    """`at_least` skips each step (the distance, the words, the places, the text) where
+    nothing it could find would reach the score: every pair at or above it scores exactly
+    as without it, every pair below is left out."""
     taxonomy, gazetteer = demo_taxonomy(), demo_gazetteer()
     floor = Settings().dedup_flag_score
     left_out = 0

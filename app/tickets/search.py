@@ -101,8 +101,8 @@ def create_index(
     sqlite_merges: Mapping[str, int] = SQLITE_MERGES,
 ) -> None:
     """Make the search index and build it for the tickets already there (the migration).
-    The SQLite table's options and merge settings are given only by a migration that
-    makes an earlier form of it."""
+    Each migration that makes the SQLite table names its options and merge settings, so
+    what it made stays what it made; the defaults are the current form."""
     if connection.dialect.name == "postgresql":
         # Made in the current schema when the database has none yet; named with the schema
         # it lives in, which need not be on this connection's search path.

@@ -63,9 +63,11 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: Annotated[int, Field(gt=0)] = 24
     idempotency_lease_seconds: Annotated[int, Field(gt=0)] = 60
     # PostgreSQL: requests at the database at once, per process. Python runs one thread at
-    # a time, so more only fight over the interpreter: one worker took a ticket in for
-    # 14.7 ms of CPU with 20 at once and 7.4 ms with 2 (python -m bench intake --db postgres).
-    db_pool_size: Annotated[int, Field(gt=0)] = 2
+    # a time, so many only fight over the interpreter: one worker took a ticket in for
+    # 14.7 ms of CPU with 20 at once and 7.4 ms with 2. Too few leave it waiting on the
+    # database's answers: 4 took 11% more tickets a second than 2 for the same CPU a ticket,
+    # 6 no more than 4 for more CPU (python -m bench intake --db postgres).
+    db_pool_size: Annotated[int, Field(gt=0)] = 4
     # SQLite's page cache for the one connection: the hot pages of a large queue's
     # indexes stay in memory instead of being read back from the OS on every search.
     sqlite_cache_mb: Annotated[int, Field(gt=0)] = 64

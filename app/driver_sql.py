@@ -1,15 +1,17 @@
-"""Hot-path statements handed straight to SQLite's driver.
+"""Hot-path statements handed straight to the database's driver (sqlite3 or psycopg).
 
 Around each execution SQLAlchemy builds an execution context, looks the statement up in its
 compiled cache, processes the parameters and wraps the cursor in a result: for a small
 INSERT that costs more than SQLite's own work, and intake runs several per ticket. A
-`DriverStatement` compiles its Core statement once per set of parameter names and gives
-the driver plain tuples, each value run through its column's own bind processor, so the
-rows written are the ones Core would write; the rows read (RETURNING, SELECT) go through the
-columns' result conversions in the same way. On PostgreSQL, and for a statement with
-defaults computed at execution, it is an ordinary Core execution.
+`DriverStatement` compiles its Core statement once per dialect and set of parameter names
+and gives the driver plain lists, each value run through its column's own bind processor,
+so the rows written are the ones Core would write; the rows read (RETURNING, SELECT) go
+through the columns' result conversions in the same way. A statement with defaults
+computed at execution is an ordinary Core execution.
 """
 
+import copy
+import functools
 import operator
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -17,42 +19,86 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import CompoundSelect, Select
+from sqlalchemy.types import TypeEngine
 
 Row = Mapping[str, Any]
+# psycopg's executemany runs a pipeline whose own Python work outweighs a small INSERT: a
+# ticket's few events or clocks go as one INSERT of several groups of values instead
+# (sqlite3's executemany is a loop in C, cheaper than a longer statement to parse).
+_MANY_VALUES_DIALECTS = frozenset({"postgresql"})
+_MAX_VALUES = 30_000  # PostgreSQL takes up to 65,535 parameters in one statement
 Conversion = Callable[[Any], Any]
+
+
+class _RowReader:
+    """Reads the rows a statement returns as Core would: only the columns whose type
+    converts are touched, most are taken as the driver gives them. A type's conversion may
+    depend on what the database says it sent (PostgreSQL's numeric types), so, as in Core,
+    the conversions are made from the first result's description."""
+
+    def __init__(self, types: Sequence[TypeEngine[Any]], dialect: Dialect) -> None:
+        self._types = types
+        self._dialect = dialect
+        self._conversions: tuple[tuple[int, Conversion], ...] | None = None
+
+    def read(
+        self, description: Sequence[Any], rows: Sequence[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        conversions = self._conversions
+        if conversions is None:  # a lost race only makes them twice
+            processors = (
+                kind.result_processor(self._dialect, column[1])
+                for kind, column in zip(self._types, description, strict=True)
+            )
+            conversions = tuple(
+                (position, read) for position, read in enumerate(processors) if read is not None
+            )
+            self._conversions = conversions
+        if not conversions:
+            return [tuple(row) for row in rows]
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, read in conversions:
+                values[position] = read(values[position])
+            converted.append(tuple(values))
+        return converted
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """The statement's SQL, and how a row of values becomes its parameters."""
+    """The statement's SQL, how a row of values becomes its parameters, and how the rows
+    it returns are read."""
 
     sql: str
     # The row's values in placeholder order, constants of the statement already in place.
     values: Callable[[Row], list[Any]]
     # (placeholder, conversion) for each value from the row that its column converts.
     conversions: tuple[tuple[int, Conversion], ...]
-    # (position, conversion) for each column of the rows returned that its type converts:
-    # most are read as the driver gives them, so only these few are touched per row.
-    readers: tuple[tuple[int, Conversion], ...]
+    reader: _RowReader
+    # A plain INSERT's one group of values, "(%s, %s::JSONB)", when several rows are sent
+    # as one statement of many groups rather than through the driver's executemany.
+    values_group: str | None
+
+    def many_rows(self, rows: Sequence[list[Any]]) -> tuple[str, list[Any]] | None:
+        """One INSERT of every row's group of values, or None: not a plain INSERT, one
+        row only, or more values than the database takes in one statement."""
+        if self.values_group is None or len(rows) < 2 or len(rows) * len(rows[0]) > _MAX_VALUES:
+            return None
+        sql = self.sql + (", " + self.values_group) * (len(rows) - 1)
+        return sql, [value for row in rows for value in row]
 
     def parameters(self, row: Row) -> list[Any]:
         values = self.values(row)
         for position, convert in self.conversions:
             values[position] = convert(values[position])
         return values
-
-    def read(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
-        if not self.readers:
-            return row
-        values = list(row)
-        for position, read in self.readers:
-            values[position] = read(values[position])
-        return tuple(values)
 
 
 _FROM_ROW = object()  # a place in a template of values that the row fills
@@ -106,17 +152,44 @@ def _plan(
         if bind.callable is not None or bind.value is None:
             return None
         template.append(bind.value if convert is None else convert(bind.value))
-    processors = (
-        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in returned
+    reader = _RowReader([column.type.dialect_impl(dialect) for column in returned], dialect)
+    values = _values_getter(from_row, template)
+    group = _values_group(compiled) if dialect.name in _MANY_VALUES_DIALECTS else None
+    return _Plan(compiled.string, values, tuple(conversions), reader, group)
+
+
+def _values_group(compiled: SQLCompiler) -> str | None:
+    """The group of values that ends a plain INSERT, or None for any other statement (an
+    upsert, a RETURNING, a SELECT)."""
+    head, found, group = compiled.string.rpartition(" VALUES ")
+    placeholders = len(compiled.positiontup or ())
+    plain = (
+        bool(found)
+        and head.startswith("INSERT INTO ")
+        and group.startswith("(")
+        and group.endswith(")")
+        and " ON CONFLICT " not in group
+        and " RETURNING " not in group
+        and group.count("%s") == placeholders == compiled.string.count("%s")
     )
-    readers = tuple(
-        (position, read) for position, read in enumerate(processors) if read is not None
-    )
-    return _Plan(compiled.string, _values_getter(from_row, template), tuple(conversions), readers)
+    return group if plain else None
+
+
+@functools.cache
+def _positional(dialect: Dialect) -> Dialect:
+    """`dialect`, compiling with positional placeholders: psycopg's named ones ("%(name)s",
+    SQLAlchemy's default for it) would need a dict made for every execution."""
+    if dialect.positional:
+        return dialect
+    positional = copy.copy(dialect)
+    positional.paramstyle = "format"
+    positional.positional = True
+    return positional
 
 
 def driver_connection(connection: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under `connection` (SQLite only)."""
+    """The sqlite3 connection under `connection` (SQLite only: DriverStatement takes a
+    psycopg connection's cursor the same way)."""
     driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
     return driver
 
@@ -128,7 +201,7 @@ class DriverStatement:
         self.statement = statement
         self._column_keys = tuple(str(column.key) for column in statement.exported_columns)
         # Per set of parameter names; a lost race only compiles twice.
-        self._plans: dict[frozenset[str], _Plan | None] = {}
+        self._plans: dict[tuple[str, frozenset[str]], _Plan | None] = {}
 
     def execute(self, connection: Connection, rows: Sequence[Row]) -> None:
         """Run the statement once per row (all rows with the same names)."""
@@ -139,6 +212,9 @@ class DriverStatement:
             connection.execute(self.statement, list(rows))
             return
         parameters = [plan.parameters(row) for row in rows]
+        if (many := plan.many_rows(parameters)) is not None:
+            self._run(connection, plan, lambda cursor: cursor.execute(*many))
+            return
         self._run(connection, plan, lambda cursor: cursor.executemany(plan.sql, parameters))
 
     def first(self, connection: Connection, row: Row) -> tuple[Any, ...] | None:
@@ -148,10 +224,13 @@ class DriverStatement:
             found = connection.execute(self.statement, dict(row)).first()
             return None if found is None else tuple(found)
         parameters = plan.parameters(row)
-        found = self._run(
-            connection, plan, lambda cursor: cursor.execute(plan.sql, parameters).fetchone()
-        )
-        return None if found is None else plan.read(found)
+
+        def first_row(cursor: Any) -> list[tuple[Any, ...]]:
+            found = cursor.execute(plan.sql, parameters).fetchone()
+            return [] if found is None else plan.reader.read(cursor.description, [found])
+
+        read = self._run(connection, plan, first_row)
+        return read[0] if read else None
 
     def first_mapping(self, connection: Connection, row: Row) -> dict[str, Any] | None:
         """`first`, its values by the names of the statement's columns."""
@@ -164,21 +243,28 @@ class DriverStatement:
         if plan is None:
             return [tuple(found) for found in connection.execute(self.statement, dict(row))]
         parameters = plan.parameters(row)
-        rows = self._run(
-            connection, plan, lambda cursor: cursor.execute(plan.sql, parameters).fetchall()
-        )
-        return [plan.read(found) for found in rows]
+
+        def every_row(cursor: Any) -> list[tuple[Any, ...]]:
+            found = cursor.execute(plan.sql, parameters).fetchall()
+            return plan.reader.read(cursor.description, found)
+
+        rows: list[tuple[Any, ...]] = self._run(connection, plan, every_row)
+        return rows
 
     def _plan_for(self, connection: Connection, row: Row) -> _Plan | None:
-        if connection.dialect.name != "sqlite":
-            return None
         keys = frozenset(row)
-        if keys not in self._plans:
-            compiled = self.statement.compile(dialect=connection.dialect, column_keys=list(keys))
-            assert isinstance(compiled, SQLCompiler)
-            returned = list(self.statement.exported_columns)
-            self._plans[keys] = _plan(compiled, keys, returned)
-        return self._plans[keys]
+        dialect = connection.dialect
+        if (dialect.name, keys) in self._plans:
+            return self._plans[(dialect.name, keys)]
+        # for_executemany: no RETURNING of the key the statement does not ask for (what
+        # PostgreSQL's Core adds to a single-row INSERT), so a row costs what it does on SQLite.
+        compiled = self.statement.compile(
+            dialect=_positional(dialect), column_keys=list(keys), for_executemany=True
+        )
+        assert isinstance(compiled, SQLCompiler)
+        plan = _plan(compiled, keys, list(self.statement.exported_columns))
+        self._plans[(dialect.name, keys)] = plan
+        return plan
 
     @staticmethod
     def _run(connection: Connection, plan: _Plan, action: Callable[[Any], Any]) -> Any:

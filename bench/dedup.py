@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     BigInteger,
     Select,
@@ -44,7 +45,6 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
-    event,
     func,
     insert,
     literal,
@@ -678,35 +678,47 @@ def explain(connection: Connection, statement: str, parameters: Any) -> list[str
             depth[node] = depth.get(parent, -1) + 1
             lines.append("  " * depth[node] + str(detail))
         return lines
-    rows = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
+    # Through the driver: the statement has psycopg's placeholders, as app.driver_sql sent it.
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    with driver.cursor() as cursor:
+        rows = cursor.execute(f"EXPLAIN {statement}", parameters).fetchall()
     return [str(row[0]) for row in rows]
 
 
 @contextmanager
 def captured_selects(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
-    """Every SELECT sent on `connection` while the block runs, with its parameters. On
-    SQLite, find()'s query goes straight to the driver (app.driver_sql), past Core's events:
-    SQLite's own trace sees it, with its values written in (and no parameters)."""
+    """Every SELECT sent on `connection` while the block runs, with its parameters. find()'s
+    query goes straight to the driver (app.driver_sql), past Core's events, so the driver is
+    what listens: SQLite's trace (which sees the values written in, and no parameters), or
+    a psycopg cursor that keeps what it is given."""
     seen: list[tuple[str, Any]] = []
 
     def keep(statement: str, parameters: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
-    def before(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, _many: bool
-    ) -> None:
-        keep(statement, parameters)
-
     driver = connection.connection.driver_connection
-    with ExitStack() as listening:
-        if isinstance(driver, sqlite3.Connection):
-            driver.set_trace_callback(lambda statement: keep(statement, ()))
-            listening.callback(driver.set_trace_callback, None)
-        else:
-            event.listen(connection, "before_cursor_execute", before)
-            listening.callback(event.remove, connection, "before_cursor_execute", before)
+    if isinstance(driver, sqlite3.Connection):
+        driver.set_trace_callback(lambda statement: keep(statement, ()))
+        try:
+            yield seen
+        finally:
+            driver.set_trace_callback(None)
+        return
+    assert isinstance(driver, psycopg.Connection)
+
+    class Keeping(psycopg.Cursor[Any]):
+        def execute(self, query: Any, params: Any = None, **options: Any) -> "Keeping":
+            keep(str(query), params)
+            return super().execute(query, params, **options)
+
+    factory = driver.cursor_factory
+    driver.cursor_factory = Keeping
+    try:
         yield seen
+    finally:
+        driver.cursor_factory = factory
 
 
 def transient_ticket(

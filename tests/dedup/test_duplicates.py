@@ -16,7 +16,7 @@ from app.dedup.places import locate
 from app.dedup.service import dedup_settings
 from app.routing.service import load_snapshot
 from app.tickets.models import Ticket
-from bench.dedup import captured_selects
+from bench.dedup import captured_selects, explain
 from tests import factories
 from tests.apps import app_with
 from tests.dedup.pairs import demo_gazetteer
@@ -304,8 +304,7 @@ def _plan(session: Session, backend: str, statement: str, parameters: Any) -> st
         return " ".join(str(row[-1]) for row in plan)
     # A tiny test table: without a scan, the indexes are what is left to choose from.
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    plan = connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).all()
-    return " ".join(row[0] for row in plan)
+    return " ".join(explain(connection, statement, parameters))
 
 
 def test_the_search_is_an_index_lookup(session: Session, backend: str) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy import (
     insert,
     inspect,
 )
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 
 from app.db import UtcDateTime
+from app.driver_sql import _positional, _values_group
 from app.tickets.models import Ticket
 
 SUPPORTED_MINOR = "2.1"
@@ -83,6 +84,34 @@ def test_a_compiled_statement_names_its_placeholders_in_order() -> None:
     constant = binds["kind"]
     _relied_on("BindParameter.value", by, constant.value == "plain")
     _relied_on("BindParameter.callable", by, constant.callable is None)
+
+
+def test_a_copy_of_psycopgs_dialect_compiles_positional_placeholders() -> None:
+    by = "app/driver_sql.py (_positional)"
+    dialect = postgresql.psycopg.dialect()
+    _relied_on("the psycopg dialect's named paramstyle", by, not dialect.positional)
+    positional = _positional(dialect)
+    compiled = (
+        insert(_NOTE)
+        .values(kind="plain")
+        .compile(dialect=positional, column_keys=["body", "at", "made"], for_executemany=True)
+    )
+    assert isinstance(compiled, SQLCompiler)
+    _relied_on(
+        "Dialect.paramstyle and .positional set on a copy", by, compiled.positiontup is not None
+    )
+    _relied_on("the copy's %s placeholders", by, compiled.string.count("%s") == 4)
+    _relied_on("the original dialect left named", by, not dialect.positional)
+    _relied_on(
+        "compile(for_executemany=True): no RETURNING of the key",
+        "app/driver_sql.py (DriverStatement._plan_for)",
+        "RETURNING" not in compiled.string,
+    )
+    _relied_on(
+        "a plain INSERT's one group of values",
+        "app/driver_sql.py (_values_group)",
+        _values_group(compiled) == compiled.string.partition(" VALUES ")[2].strip(),
+    )
 
 
 def test_a_value_computed_at_execution_is_listed_as_prefetched() -> None:

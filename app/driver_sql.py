@@ -188,8 +188,7 @@ def _positional(dialect: Dialect) -> Dialect:
 
 
 def driver_connection(connection: Connection) -> sqlite3.Connection:
-    """The sqlite3 connection under `connection` (SQLite only: DriverStatement takes a
-    psycopg connection's cursor the same way)."""
+    """The sqlite3 connection under `connection` (SQLite only)."""
     driver: sqlite3.Connection = connection.connection.driver_connection  # type: ignore[assignment]
     return driver
 
@@ -269,7 +268,7 @@ class DriverStatement:
     @staticmethod
     def _run(connection: Connection, plan: _Plan, action: Callable[[Any], Any]) -> Any:
         dbapi = connection.dialect.loaded_dbapi
-        cursor = driver_connection(connection).cursor()
+        cursor = connection.connection.cursor()  # the driver's own: sqlite3's or psycopg's
         try:
             return action(cursor)
         except dbapi.Error as error:

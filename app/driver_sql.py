@@ -16,7 +16,7 @@ import operator
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
@@ -28,12 +28,14 @@ from sqlalchemy.sql.selectable import CompoundSelect, Select
 from sqlalchemy.types import TypeEngine
 
 Row = Mapping[str, Any]
+Conversion = Callable[[Any], Any]
+_Result = TypeVar("_Result")  # what an action on the driver's cursor gives back
+
 # psycopg's executemany runs a pipeline whose own Python work outweighs a small INSERT: a
 # ticket's few events or clocks go as one INSERT of several groups of values instead
 # (sqlite3's executemany is a loop in C, cheaper than a longer statement to parse).
 _MANY_VALUES_DIALECTS = frozenset({"postgresql"})
 _MAX_VALUES = 30_000  # PostgreSQL takes up to 65,535 parameters in one statement
-Conversion = Callable[[Any], Any]
 
 
 class _RowReader:
@@ -199,7 +201,7 @@ class DriverStatement:
     def __init__(self, statement: UpdateBase | Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement
         self._column_keys = tuple(str(column.key) for column in statement.exported_columns)
-        # Per set of parameter names; a lost race only compiles twice.
+        # Per dialect and set of parameter names; a lost race only compiles twice.
         self._plans: dict[tuple[str, frozenset[str]], _Plan | None] = {}
 
     def execute(self, connection: Connection, rows: Sequence[Row]) -> None:
@@ -247,8 +249,7 @@ class DriverStatement:
             found = cursor.execute(plan.sql, parameters).fetchall()
             return plan.reader.read(cursor.description, found)
 
-        rows: list[tuple[Any, ...]] = self._run(connection, plan, every_row)
-        return rows
+        return self._run(connection, plan, every_row)
 
     def _plan_for(self, connection: Connection, row: Row) -> _Plan | None:
         keys = frozenset(row)
@@ -266,7 +267,7 @@ class DriverStatement:
         return plan
 
     @staticmethod
-    def _run(connection: Connection, plan: _Plan, action: Callable[[Any], Any]) -> Any:
+    def _run(connection: Connection, plan: _Plan, action: Callable[[Any], _Result]) -> _Result:
         dbapi = connection.dialect.loaded_dbapi
         cursor = connection.connection.cursor()  # the driver's own: sqlite3's or psycopg's
         try:

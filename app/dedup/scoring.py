@@ -275,7 +275,7 @@ class Scorer:
         self._bounds = _bounds_of(model)
         # A compound of its own is what lets two reports share a place without a key in
         # common (a community named after it: see places.compare).
-        self._names_compound = any(key[0] == "C" for key in self._keys.places)
+        self._names_compound = _names_a_compound(self._keys.places)
 
     def score(self, old: Report) -> Match | None:
         """The score (0 to 1) that the new report is `old`'s problem again, or None when
@@ -444,7 +444,7 @@ class Scorer:
             return False
         if not new_places.isdisjoint(old_keys.places):
             return True
-        return self._names_compound and any(key[0] == "C" for key in old_keys.places)
+        return self._names_compound and _names_a_compound(old_keys.places)
 
     def _reaches(self, best_logit: float) -> bool:
         # The bounds are sums in another order than the score's: a hair of slack keeps
@@ -453,6 +453,10 @@ class Scorer:
 
 
 _SLACK = 1e-9
+
+
+def _names_a_compound(places: frozenset[str]) -> bool:
+    return any(key[0] == "C" for key in places)  # a compound's key: "C:" and its name
 
 
 class _Bounds(NamedTuple):

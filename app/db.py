@@ -60,10 +60,29 @@ class UtcDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetime refused: use app.clock.utc_now()")
         return value.astimezone(UTC)
 
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        # SQLite stores the text SQLAlchemy's DATETIME writes. Its processor fills a format
+        # from a dict of seven fields, after this type's own conversion; a ticket binds
+        # about 35 timestamps, so one step that writes the same text is cheaper.
+        if dialect.name == "sqlite":
+            return _sqlite_datetime_text
+        return super().bind_processor(dialect)
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _sqlite_datetime_text(value: datetime | None) -> str | None:
+    """UTC as SQLAlchemy's SQLite DATETIME stores it: "YYYY-MM-DD HH:MM:SS.ffffff"."""
+    if value is None:
+        return None
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: use app.clock.utc_now()")
+        value = value.astimezone(UTC)
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.

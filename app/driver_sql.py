@@ -133,7 +133,8 @@ def _values_getter(names: Sequence[str], template: list[Any]) -> Callable[[Row],
 def _plan(
     compiled: SQLCompiler, keys: frozenset[str], returned: Sequence[ColumnElement[Any]]
 ) -> _Plan | None:
-    """None when a value would be computed at execution (a column default): Core does that."""
+    """None when a value would be computed at execution (a column default) or the SQL is
+    finished at execution (an IN of a list): Core does those."""
     if compiled.insert_prefetch or compiled.positiontup is None:
         return None
     dialect = compiled.dialect
@@ -142,6 +143,8 @@ def _plan(
     conversions: list[tuple[int, Conversion]] = []
     for position, name in enumerate(compiled.positiontup):
         bind = compiled.binds[name]
+        if bind.expanding:  # an IN of a list: its placeholders are written per execution
+            return None
         # The dialect's own form of each type, as Core uses: SQLite stores datetimes as text
         # in a format of its dialect's, which the driver's default adapter would not match.
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)

@@ -1,13 +1,19 @@
 """The engine: what each SQLite connection is set to, and how JSON documents are stored."""
 
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import String, bindparam, cast, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeDecorator
 
 from app.config import Settings
-from app.db import BACKGROUND_CONNECTIONS, JsonDocument, create_db_engine
+from app.db import BACKGROUND_CONNECTIONS, JsonDocument, UtcDateTime, create_db_engine
 from tests.conftest import POSTGRES_URL
 
 
@@ -71,3 +77,45 @@ def test_requests_and_background_work_reuse_their_postgresql_connections() -> No
         assert backends() == first
     finally:
         engine.dispose()
+
+
+_ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=8)),
+        timezone(timedelta(hours=-3, minutes=-30)),
+        ZoneInfo("Asia/Shanghai"),
+    ]
+)
+
+
+@given(st.datetimes(timezones=_ZONES))
+def test_a_timestamp_is_stored_on_sqlite_as_sqlalchemys_datetime_writes_it(at: datetime) -> None:
+    """The text older rows hold and every comparison in SQL relies on, microseconds and
+    all, whatever zone the value came in."""
+    dialect = sqlite.dialect()
+    on_sqlite = UtcDateTime().dialect_impl(dialect)  # as statements take it
+    ours = on_sqlite.bind_processor(dialect)
+    sqlalchemys = TypeDecorator.bind_processor(on_sqlite, dialect)
+    assert ours is not None
+    assert sqlalchemys is not None
+    assert ours(at) == sqlalchemys(at)
+    assert ours(None) is None
+
+
+def test_a_naive_timestamp_is_refused_on_sqlite_too() -> None:
+    process = UtcDateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
+    assert process is not None
+    with pytest.raises(ValueError, match="naive datetime refused"):
+        process(datetime(2026, 12, 7, 9, 30))
+
+
+def test_a_stored_timestamp_reads_back_as_the_same_instant(session: Session) -> None:
+    at = datetime(2026, 12, 7, 17, 30, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    session.execute(text("CREATE TEMPORARY TABLE stamp (at TIMESTAMP)"))
+    session.execute(
+        text("INSERT INTO stamp (at) VALUES (:at)").bindparams(bindparam("at", type_=UtcDateTime)),
+        {"at": at},
+    )
+    read = text("SELECT at FROM stamp").columns(at=UtcDateTime)
+    assert session.execute(read).scalar_one() == at

@@ -141,6 +141,17 @@ def test_constants_of_the_statement_keep_their_places(
     assert [tuple(row) for row in found] == stored
 
 
+def test_an_in_of_a_list_is_left_to_core(session: Session) -> None:
+    """Its placeholders are written per execution, one per item of the list."""
+    notes = _scratch_table(session, "driver_sql_kind", Column("kind", String(20), nullable=False))
+    session.connection().execute(insert(notes), [{"kind": kind} for kind in "abcd"])
+    query = select(notes.c.kind).where(
+        notes.c.kind.in_(["b", "d"]), notes.c.id > bindparam("after")
+    )
+    found = DriverStatement(query.order_by(notes.c.id)).all(session.connection(), {"after": 0})
+    assert found == [("b",), ("d",)]
+
+
 def test_rows_read_through_the_driver_are_the_rows_core_reads(
     client: TestClient, session: Session
 ) -> None:

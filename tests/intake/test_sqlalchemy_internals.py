@@ -21,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     insert,
     inspect,
+    select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect
@@ -84,6 +85,16 @@ def test_a_compiled_statement_names_its_placeholders_in_order() -> None:
     constant = binds["kind"]
     _relied_on("BindParameter.value", by, constant.value == "plain")
     _relied_on("BindParameter.callable", by, constant.callable is None)
+
+
+def test_an_in_of_a_list_is_marked_expanding() -> None:
+    by = "app/driver_sql.py (_plan: such statements go through Core)"
+    query = select(_NOTE.c.id).where(_NOTE.c.kind.in_(["a", "b"]), _NOTE.c.body == "plain")
+    compiled = query.compile(dialect=sqlite.dialect())
+    assert isinstance(compiled, SQLCompiler)
+    assert compiled.positiontup is not None
+    expanding = [name for name in compiled.positiontup if compiled.binds[name].expanding]
+    _relied_on("BindParameter.expanding", by, len(expanding) == 1)
 
 
 def test_a_copy_of_psycopgs_dialect_compiles_positional_placeholders() -> None:

@@ -23,8 +23,9 @@ BATCH = 1000
 _EVENTS: Table = TicketEvent.__table__  # type: ignore[assignment]
 _ROW_KEYS = ("feed_position", "ticket_id", "kind", "payload", "created_at")
 # The rows of a pass after the place counted up to, in feed order; run by the driver
-# (app/driver_sql.py), which reads a thousand rows for less than Core's result does. The
-# kinds not counted are passed over by `rollup.count`: few rows, read by the same index.
+# (app/driver_sql.py), which reads a thousand rows for less than Core's result does. Rows
+# of kinds not counted (notes, urges, warnings, ...) are read too and passed over by
+# `rollup.count`: asking for the counted kinds takes an IN of a list, which Core runs.
 _NEXT_ROWS = DriverStatement(
     select(*(_EVENTS.c[key] for key in _ROW_KEYS))
     .where(

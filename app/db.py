@@ -74,6 +74,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# SQLAlchemy's SQLite DATETIME storage format, filled from a tuple: a dict of seven fields,
+# as SQLAlchemy fills it, or isoformat, which asks the zone for its offset, take longer.
+_SQLITE_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
+
+
 def _sqlite_datetime_text(value: datetime | None) -> str | None:
     """UTC as SQLAlchemy's SQLite DATETIME stores it: "YYYY-MM-DD HH:MM:SS.ffffff"."""
     if value is None:
@@ -82,7 +87,15 @@ def _sqlite_datetime_text(value: datetime | None) -> str | None:
         if value.tzinfo is None:
             raise ValueError("naive datetime refused: use app.clock.utc_now()")
         value = value.astimezone(UTC)
-    return value.isoformat(" ", "microseconds")[:26]
+    return _SQLITE_DATETIME % (
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
 
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text elsewhere.

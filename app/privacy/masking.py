@@ -6,6 +6,7 @@ from typing import Any
 
 # Mainland mobiles (11 digits from 1[3-9]) and landlines with area code, inside any text.
 _PHONE_IN_TEXT = re.compile(r"(?<!\d)(\+?86[- ]?)?(1[3-9]\d|0\d{2,3}[- ]?)(\d{3,4})(\d{4})(?!\d)")
+_NOT_DIGIT = re.compile(r"\D")
 
 
 def mask_phone(phone: str | None) -> str | None:
@@ -42,7 +43,7 @@ def national_phone(phone: str) -> str:
 
 
 def _national(phone: str) -> str:
-    digits = re.sub(r"\D", "", phone)
+    digits = _NOT_DIGIT.sub("", phone)
     return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
 
 

@@ -54,11 +54,7 @@ class UtcDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: use app.clock.utc_now()")
-        return value.astimezone(UTC)
+        return None if value is None else _in_utc(value)
 
     def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
         # SQLite stores the text SQLAlchemy's DATETIME writes. Its processor fills a format
@@ -79,14 +75,20 @@ class UtcDateTime(TypeDecorator[datetime]):
 _SQLITE_DATETIME = "%04d-%02d-%02d %02d:%02d:%02d.%06d"
 
 
+def _in_utc(value: datetime) -> datetime:
+    """`value` in UTC (as it is, when it is already); a naive one is refused."""
+    if value.tzinfo is UTC:
+        return value
+    if value.tzinfo is None:
+        raise ValueError("naive datetime refused: use app.clock.utc_now()")
+    return value.astimezone(UTC)
+
+
 def _sqlite_datetime_text(value: datetime | None) -> str | None:
     """UTC as SQLAlchemy's SQLite DATETIME stores it: "YYYY-MM-DD HH:MM:SS.ffffff"."""
     if value is None:
         return None
-    if value.tzinfo is not UTC:
-        if value.tzinfo is None:
-            raise ValueError("naive datetime refused: use app.clock.utc_now()")
-        value = value.astimezone(UTC)
+    value = _in_utc(value)
     return _SQLITE_DATETIME % (
         value.year,
         value.month,

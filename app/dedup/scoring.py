@@ -250,7 +250,11 @@ class Scorer:
     intersect), then whether the two name any place in common at all (a set test), then the
     places (read kind by kind and compared), then the texts (the costliest). Each step asks
     whether the report could still reach `at_least` were everything not yet known at its
-    best, so what it leaves out never changes what is flagged."""
+    best, so what it leaves out never changes what is flagged.
+
+    The steps add up the logit of what is known so far, term by term, and compare it with
+    the lowest logit that scores `at_least` (`_Bounds.threshold`): a search runs them for
+    every row it reads, the score's own sum only for the few that pass them all."""
 
     def __init__(
         self,
@@ -272,7 +276,8 @@ class Scorer:
         self._related = related
         self._model = model = model or load_model()
         self._at_least = at_least
-        self._bounds = _bounds_of(model)
+        self._bounds = _bounds_of(model, at_least)
+        self._new_has_point = new.lat is not None and new.lon is not None
         # A compound of its own is what lets two reports share a place without a key in
         # common (a community named after it: see places.compare).
         self._names_compound = _names_a_compound(self._keys.places)
@@ -295,7 +300,7 @@ class Scorer:
 
     def _weighed(self, old: Report) -> tuple[tuple[float, ...], _Unscored] | None:
         # Match's fields after its score: a search makes one Match per candidate, not two.
-        new, radius_m, window = self._new, self._radius_m, self._window
+        new, radius_m, window, bounds = self._new, self._radius_m, self._window, self._bounds
         apart = abs(new.created_at - old.created_at)
         if apart > window:
             return None
@@ -303,17 +308,22 @@ class Scorer:
         category = _category(new, old, self._related)
         if category == "different" and not same_caller:
             return None
+        has_points = self._new_has_point and old.lat is not None and old.lon is not None
+        time_apart = apart / window
+        # The logit of what is known so far (see the class's docstring).
+        known = (
+            bounds.prior[category, has_points]
+            + bounds.time_apart * time_apart
+            + bounds.same_caller * same_caller
+        )
+        threshold = bounds.threshold
         distance: float | None = None
         near = apart_m = 0.0
-        if (
-            new.lat is not None
-            and new.lon is not None
-            and old.lat is not None
-            and old.lon is not None
-        ):
-            if self._out_of_reach(category, True, apart, same_caller):
+        located = False
+        if has_points:
+            if known + bounds.point + bounds.keys < threshold:
                 return None
-            distance = metres_between(new.lat, new.lon, old.lat, old.lon)
+            distance = metres_between(new.lat, new.lon, old.lat, old.lon)  # type: ignore[arg-type]
             # A point found from an address is as far off as its place reaches.
             slack = (new.uncertainty_m or 0.0) + (old.uncertainty_m or 0.0)
             apart_m = max(0.0, distance - slack)
@@ -321,33 +331,9 @@ class Scorer:
             # Beyond the reach even of two reports that name one address.
             if apart_m > SAME_PLACE_REACH * radius_m and not same_caller:
                 return None
-        elif self._out_of_reach(category, False, apart, same_caller):
-            return None
-        # In FEATURES' order; what the keys and the text say is filled in below.
-        features = [
-            float(category == "same"),
-            float(category == "same group"),
-            float(category == "related"),
-            float(category == "unknown"),
-            near,
-            float(distance is None),
-            float(distance is not None and bool(new.uncertainty_m or old.uncertainty_m)),
-            0.0,  # no_common_place
-            0.0,  # text
-            0.0,  # words_shared
-            0.0,  # concepts_shared
-            0.0,  # concepts_apart
-            0.0,  # place_same
-            0.0,  # place_different
-            0.0,  # area_same
-            0.0,  # area_other
-            0.0,  # part_other
-            apart / window,
-            float(same_caller),
-            0.0,  # same_caller_other_words
-        ]
-        bounds = self._bounds
-        if self._at_least and not self._reaches(self._model.logit(features) + bounds.keys):
+            located = bool(new.uncertainty_m or old.uncertainty_m)
+            known += bounds.near * near + bounds.located * located
+        if known + bounds.keys < threshold:
             return None
         old_keys = keys_of(old.keys)
         # The words first (sets to intersect), then, for what they leave in, the places
@@ -355,33 +341,38 @@ class Scorer:
         old_concepts = _concepts(old_keys)
         shared_concepts = self._concepts & old_concepts
         old_words = _words(old_keys)
-        features[_WORDS_SHARED] = (
+        words_shared = (
             len(self._words & old_words) / min(len(self._words), len(old_words))
             if self._words and old_words
             else 0.0
         )
-        features[_CONCEPTS_SHARED] = (
+        concepts_shared = (
             len(shared_concepts) / min(len(self._concepts), len(old_concepts))
             if self._concepts and old_concepts
             else 0.0
         )
-        features[_CONCEPTS_APART] = float(
-            bool(self._concepts and old_concepts and not shared_concepts)
+        concepts_apart = bool(self._concepts and old_concepts and not shared_concepts)
+        known += (
+            bounds.words_shared * words_shared
+            + bounds.concepts_shared * concepts_shared
+            + bounds.concepts_apart * concepts_apart
+            + bounds.caller_other_words * same_caller  # times 1 - text, in the score
         )
-        features[_CALLER_OTHER_WORDS] = float(same_caller)  # times 1 - text, below
-        if self._at_least:
-            best_text = self._with_best_text(features, same_caller)
-            if not self._reaches(best_text + bounds.places):
-                return None
-            # Without a place key in common (nor a compound either may name short), neither
-            # the same place nor the same area can lift the score: what is left of the
-            # places' headroom is what speaks against, at its best not at all.
-            if not self._may_share_place(old_keys) and not self._reaches(
-                best_text
-                + bounds.without_common_place
-                + bounds.no_common_place * (distance is None or near == 0.0)
-            ):
-                return None
+        # At its best, the text lifts the logit by its weight less what "the same caller in
+        # other words" no longer adds.
+        with_best_text = known + max(bounds.text - bounds.caller_other_words * same_caller, 0.0)
+        if with_best_text + bounds.places < threshold:
+            return None
+        # Without a place key in common (nor a compound either may name short), neither
+        # the same place nor the same area can lift the score: what is left of the places'
+        # headroom is what speaks against, at its best not at all.
+        no_point_near = distance is None or near == 0.0
+        if (
+            with_best_text + bounds.without_common_place + bounds.no_common_place * no_point_near
+            < threshold
+            and not self._may_share_place(old_keys)
+        ):
+            return None
         places = compare(self._keys, old_keys)
         # Two reports that name one address, or one compound, village or landmark, may
         # still be twice the radius apart: a QR poster's community office, an agent's point
@@ -391,19 +382,46 @@ class Scorer:
         if distance is not None and beyond and not same_caller:
             return None
         # Nothing ties the two to one place: no point near, no name in common.
-        no_common_place = (distance is None or near == 0.0) and not places.same and not places.area
-        features[_NO_COMMON_PLACE] = float(no_common_place)
-        features[_PLACE_SAME] = float(bool(places.same))
-        features[_PLACE_DIFFERENT] = float(bool(places.different))
-        features[_AREA_SAME] = float(bool(places.area))
-        features[_AREA_OTHER] = float(places.other_area)
-        features[_PART_OTHER] = float(places.other_part)
-        if self._at_least and not self._reaches(self._with_best_text(features, same_caller)):
+        no_common_place = no_point_near and not places.same and not places.area
+        place_evidence = (
+            float(no_common_place),
+            float(bool(places.same)),
+            float(bool(places.different)),
+            float(bool(places.area)),
+            float(places.other_area),
+            float(places.other_part),
+        )
+        if (
+            with_best_text + sum(map(operator.mul, bounds.place_weights, place_evidence))
+            < threshold
+        ):
             return None
         text = overlap(self._pairs, pairs(old.text))
-        features[_TEXT] = text
-        features[_CALLER_OTHER_WORDS] = float(same_caller) * (1 - text)
-        return tuple(features), (
+        no_common, same_place, different_place, same_area, other_area, other_part = place_evidence
+        # In FEATURES' order, and summed in it: the score is the model's, to the last bit.
+        features = (
+            float(category == "same"),
+            float(category == "same group"),
+            float(category == "related"),
+            float(category == "unknown"),
+            near,
+            float(distance is None),
+            float(located),
+            no_common,
+            text,
+            words_shared,
+            concepts_shared,
+            float(concepts_apart),
+            same_place,
+            different_place,
+            same_area,
+            other_area,
+            other_part,
+            time_apart,
+            float(same_caller),
+            float(same_caller) * (1 - text),
+        )
+        return features, (
             category,
             text,
             apart,
@@ -412,29 +430,6 @@ class Scorer:
             radius_m if distance is not None else None,
             places,
             tuple(sorted(shared_concepts)),
-        )
-
-    def _with_best_text(self, without_text: list[float], same_caller: bool) -> float:
-        """The logit with the text that would lift it most (the text's at 0 in these)."""
-        weights = self._model.weights
-        # From no text in common to the same text: the text's weight, less what "the same
-        # caller in other words" no longer adds.
-        rise = weights[_TEXT] - weights[_CALLER_OTHER_WORDS] * same_caller
-        return self._model.logit(without_text) + max(rise, 0.0)
-
-    def _out_of_reach(
-        self, category: str, has_points: bool, apart: timedelta, same_caller: bool
-    ) -> bool:
-        """Whether the report cannot reach `at_least` even as near as the radius allows and
-        with every place, word and text at its best: known before the distance is worked
-        out."""
-        if not self._at_least:
-            return False
-        bounds = self._bounds
-        return not self._reaches(
-            bounds.before_distance[category, has_points]
-            + bounds.time_apart * (apart / self._window)
-            + bounds.same_caller * same_caller
         )
 
     def _may_share_place(self, old_keys: KeySet) -> bool:
@@ -446,31 +441,58 @@ class Scorer:
             return True
         return self._names_compound and _names_a_compound(old_keys.places)
 
-    def _reaches(self, best_logit: float) -> bool:
-        # The bounds are sums in another order than the score's: a hair of slack keeps
-        # a pair the rounding alone would drop.
-        return round(_sigmoid(best_logit + _SLACK), 3) >= self._at_least
-
-
-_SLACK = 1e-9
-
 
 def _names_a_compound(places: frozenset[str]) -> bool:
     return any(key[0] == "C" for key in places)  # a compound's key: "C:" and its name
 
 
-class _Bounds(NamedTuple):
-    """The most each step of `Scorer._weighed` can add to the logit, for its early exits."""
+# The bounds are sums in another order than the score's: a hair of slack keeps a pair the
+# rounding alone would drop.
+_SLACK = 1e-9
 
-    # The logit at its best before the distance is known, by category and whether both
-    # reports have a point: the nearest the radius allows, every place, word and text.
-    before_distance: dict[tuple[str, bool], float]
+
+def lowest_logit_scoring(at_least: float) -> float:
+    """The lowest logit whose score (its probability, rounded to 3 places) is at least
+    `at_least`, less a hair: -inf when every score is, inf when none is."""
+
+    def scores(logit: float) -> bool:
+        return round(_sigmoid(logit), 3) >= at_least
+
+    low, high = -50.0, 50.0
+    if scores(low):
+        return -math.inf
+    if not scores(high):
+        return math.inf
+    for _ in range(200):  # halving 100 wide: far past a float's precision
+        middle = (low + high) / 2
+        if middle in (low, high):
+            break
+        low, high = (low, middle) if scores(middle) else (middle, high)
+    return low - _SLACK
+
+
+class _Bounds(NamedTuple):
+    """The weights `Scorer._weighed` adds term by term, the most each step still to come
+    can add (for its early exits), and the logit to reach."""
+
+    threshold: float  # the lowest logit that scores `at_least`
+    # The intercept, the category's weight and, for a pair without both points, no_point's.
+    prior: dict[tuple[str, bool], float]
     time_apart: float
     same_caller: float
+    near: float
+    located: float
+    point: float  # nearness and a located point, at their best
     keys: float  # places, words and text, each at its best
+    words_shared: float
+    concepts_shared: float
+    concepts_apart: float
+    caller_other_words: float
+    text: float
     places: float  # the places at their best
     without_common_place: float  # the places at their best with none in common
     no_common_place: float
+    place_weights: tuple[float, ...]  # in _FROM_PLACES' order
 
 
 def _best(model: Model, features: Sequence[int]) -> float:
@@ -478,10 +500,12 @@ def _best(model: Model, features: Sequence[int]) -> float:
 
 
 @cache
-def _bounds_of(model: Model) -> _Bounds:
+def _bounds_of(model: Model, at_least: float) -> _Bounds:
     weights = model.weights
-    keys = _best(model, _FROM_KEYS_AND_TEXT)
-    with_point = _best(model, (FEATURES.index("near"), FEATURES.index("located_from_address")))
+
+    def weight(name: str) -> float:
+        return weights[FEATURES.index(name)]
+
     categories = {
         "same": "category_same",
         "same group": "category_group",
@@ -489,23 +513,32 @@ def _bounds_of(model: Model) -> _Bounds:
         "unknown": "category_unknown",
         "different": None,
     }
-    before_distance = {
+    prior = {
         (category, has_points): model.intercept
-        + (weights[FEATURES.index(name)] if name else 0.0)
-        + (with_point if has_points else weights[FEATURES.index("no_point")])
-        + keys
+        + (weight(name) if name else 0.0)
+        + (0.0 if has_points else weight("no_point"))
         for category, name in categories.items()
         for has_points in (True, False)
     }
     places_against = (_PLACE_DIFFERENT, _AREA_OTHER, _PART_OTHER)
     return _Bounds(
-        before_distance,
-        weights[FEATURES.index("time_apart")],
-        weights[FEATURES.index("same_caller")],
-        keys,
-        _best(model, _FROM_PLACES),
-        _best(model, places_against),
-        weights[_NO_COMMON_PLACE],
+        threshold=lowest_logit_scoring(at_least) if at_least else -math.inf,
+        prior=prior,
+        time_apart=weight("time_apart"),
+        same_caller=weight("same_caller"),
+        near=weight("near"),
+        located=weight("located_from_address"),
+        point=_best(model, (FEATURES.index("near"), FEATURES.index("located_from_address"))),
+        keys=_best(model, _FROM_KEYS_AND_TEXT),
+        words_shared=weights[_WORDS_SHARED],
+        concepts_shared=weights[_CONCEPTS_SHARED],
+        concepts_apart=weights[_CONCEPTS_APART],
+        caller_other_words=weights[_CALLER_OTHER_WORDS],
+        text=weights[_TEXT],
+        places=_best(model, _FROM_PLACES),
+        without_common_place=_best(model, places_against),
+        no_common_place=weights[_NO_COMMON_PLACE],
+        place_weights=tuple(weights[i] for i in _FROM_PLACES),
     )
 
 

@@ -116,7 +116,7 @@ class Base(DeclarativeBase):
 ModelT = TypeVar("ModelT", bound=Base)
 
 
-def _tune_sqlite(engine: Engine, cache_mb: int) -> None:
+def _tune_sqlite(engine: Engine, cache_mb: int, mmap_mb: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the driver so BEGIN IMMEDIATE below is ours.
@@ -128,6 +128,7 @@ def _tune_sqlite(engine: Engine, cache_mb: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute(f"PRAGMA cache_size=-{cache_mb * 1024}")  # negative: in KiB
+        cursor.execute(f"PRAGMA mmap_size={mmap_mb * 1024 * 1024}")
         # Savepoint journals in memory: every intake is a savepoint of its commit group, and
         # in a file each one wrote every page it touched through the kernel.
         cursor.execute("PRAGMA temp_store=MEMORY")
@@ -249,7 +250,7 @@ def create_db_engine(settings: Settings) -> Engine:
             connect_args={"check_same_thread": False},
             **_JSON_CODEC,
         )
-        _tune_sqlite(engine, settings.sqlite_cache_mb)
+        _tune_sqlite(engine, settings.sqlite_cache_mb, settings.sqlite_mmap_mb)
         return engine
     return create_engine(
         settings.database_url,

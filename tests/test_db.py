@@ -18,7 +18,9 @@ from tests.conftest import POSTGRES_URL
 
 
 def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'tuned.db'}", sqlite_cache_mb=32)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'tuned.db'}", sqlite_cache_mb=32, sqlite_mmap_mb=256
+    )
     engine = create_db_engine(settings)
     try:
         with engine.connect() as connection:
@@ -31,6 +33,7 @@ def test_a_sqlite_connection_is_tuned_for_a_server(tmp_path: Path) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("busy_timeout") == 10_000
             assert pragma("cache_size") == -32 * 1024  # KiB
+            assert pragma("mmap_size") == 256 * 1024 * 1024
             assert pragma("temp_store") == 2  # MEMORY: savepoint journals stay off the disk
     finally:
         engine.dispose()

@@ -377,31 +377,19 @@ def _split_stored(stored: str) -> _Split | None:
         head, tail = "", stored[2:]
     else:
         head, _, tail = stored.partition(" W:")
+    # Words hold no colon: the words' part has one before each word but the first.
     words = tail.split(" W:") if tail else []
-    if head.startswith("K:"):
-        before, rest = "", head[2:]
-    else:
-        before, found, rest = head.partition(" K:")
-        if not found:
-            rest = ""
-    places = before.split() if before else []
-    concepts = []
-    if rest:
-        first, *others = rest.split(" ")
-        concepts.append(first)
-        for index, key in enumerate(others):
-            if key[:2] != "K:":
-                places += others[index:]
-                break
-            concepts.append(key[2:])
-    # Words and concepts hold no colon (so the words' part has one before each word but the
-    # first); a place key is not a word's or a concept's.
-    if (
-        (tail and tail.count(":") >= len(words))
-        or any(":" in concept for concept in concepts)
-        or any(key[0] in "WK" for key in places)
-    ):
+    if tail and tail.count(":") >= len(words):
         return None
+    concepts, places = [], []
+    for key in head.split():
+        kind = key[0]
+        if kind == "K":
+            concepts.append(key[2:])
+        elif kind == "W":
+            return None
+        else:
+            places.append(key)
     return words, concepts, places
 
 

@@ -69,6 +69,26 @@ class UtcDateTime(TypeDecorator[datetime]):
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        # SQLite's stored text is UTC without an offset: given one, fromisoformat makes the
+        # aware value in one C call, where SQLAlchemy's DATETIME parses it and this type then
+        # sets the zone (0.11 µs against 1.0 µs; a duplicate search reads a dozen rows).
+        general = super().result_processor(dialect, coltype)
+        if dialect.name != "sqlite" or general is None:
+            return general
+
+        def read(value: str | None) -> datetime | None:
+            if value is None:
+                return None
+            if len(value) > _DATE_ONLY:  # a date and a time, as this type writes them
+                with contextlib.suppress(ValueError):  # one with an offset of its own
+                    return datetime.fromisoformat(value + "+00:00")
+            return general(value)
+
+        return read
+
+
+_DATE_ONLY = len("YYYY-MM-DD")
 
 # SQLAlchemy's SQLite DATETIME storage format, filled from a tuple: a dict of seven fields,
 # as SQLAlchemy fills it, or isoformat, which asks the zone for its offset, take longer.

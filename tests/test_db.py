@@ -106,6 +106,32 @@ def test_a_timestamp_is_stored_on_sqlite_as_sqlalchemys_datetime_writes_it(at: d
     assert ours(None) is None
 
 
+@given(
+    st.datetimes(min_value=datetime(1001, 1, 1), timezones=_ZONES),  # four-digit years
+    st.sampled_from(
+        ["%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S%z"]
+    ),
+)
+def test_a_timestamp_is_read_on_sqlite_as_sqlalchemys_datetime_reads_it(
+    at: datetime, stored_as: str
+) -> None:
+    """Read back in UTC from the text this type writes, from the shorter texts SQLite's
+    own functions write, and from a text with an offset of its own."""
+    dialect = sqlite.dialect()
+    on_sqlite = UtcDateTime().dialect_impl(dialect)
+    ours = on_sqlite.result_processor(dialect, None)
+    sqlalchemys = TypeDecorator.result_processor(on_sqlite, dialect, None)
+    assert ours is not None
+    assert sqlalchemys is not None
+    stored = at.astimezone(UTC).strftime(stored_as)
+    read = ours(stored)
+    assert read is not None
+    assert read == sqlalchemys(stored)
+    assert read.tzinfo is not None
+    assert read.utcoffset() == timedelta(0)
+    assert ours(None) is None
+
+
 def test_a_naive_timestamp_is_refused_on_sqlite_too() -> None:
     process = UtcDateTime().dialect_impl(sqlite.dialect()).bind_processor(sqlite.dialect())
     assert process is not None

@@ -216,7 +216,9 @@ def related_ids(id_of: dict[str, int]) -> frozenset[frozenset[int]]:
     )
 
 
-def _category(new: Report, old: Report, related: frozenset[frozenset[int]]) -> str:
+def category_relation(new: Report, old: Report, related: frozenset[frozenset[int]]) -> str:
+    """same, same group, related, unknown (either has none) or different: another kind of
+    problem."""
     if new.category_id is None or old.category_id is None:
         return "unknown"
     if new.category_id == old.category_id:
@@ -305,7 +307,7 @@ class Scorer:
         if apart > window:
             return None
         same_caller = new.phone is not None and new.phone == old.phone
-        category = _category(new, old, self._related)
+        category = category_relation(new, old, self._related)
         if category == "different" and not same_caller:
             return None
         has_points = self._new_has_point and old.lat is not None and old.lon is not None
@@ -432,6 +434,21 @@ class Scorer:
             tuple(sorted(shared_concepts)),
         )
 
+    def reach_back(self, category: str) -> timedelta:
+        """How long apart a report with a point, from another caller, whose category
+        relates to the new one's as `category` (see category_relation), may be and still
+        reach `at_least`: the window, or less when time apart alone rules out older ones.
+        The search reads no older rows of such categories."""
+        bounds = self._bounds
+        best = (
+            bounds.prior[category, True] + bounds.point + bounds.keys + max(bounds.same_caller, 0.0)
+        )
+        if bounds.time_apart >= 0 or best + bounds.time_apart >= bounds.threshold:
+            return self._window
+        # best + time_apart * (apart / window) reaches the threshold up to this share.
+        share = max((best - bounds.threshold) / -bounds.time_apart, 0.0)
+        return self._window * share + _REACH_SLACK
+
     def _may_share_place(self, old_keys: KeySet) -> bool:
         """Whether `compare` could find a place or an area both reports name."""
         new_places = self._keys.places
@@ -449,6 +466,8 @@ def _names_a_compound(places: frozenset[str]) -> bool:
 # The bounds are sums in another order than the score's: a hair of slack keeps a pair the
 # rounding alone would drop.
 _SLACK = 1e-9
+# And a millisecond for the time apart that `Scorer.reach_back` works out backwards.
+_REACH_SLACK = timedelta(milliseconds=1)
 
 
 def lowest_logit_scoring(at_least: float) -> float:

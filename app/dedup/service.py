@@ -3,7 +3,7 @@ carrying a parent's outcome to the tickets merged into it."""
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, and_, bindparam, case, func, or_, select, union, update
@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from app.config import Settings as AppSettings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cells_in
 from app.dedup.models import TicketFollower
-from app.dedup.scoring import Match, Report, Scorer, related_ids
+from app.dedup.scoring import Match, Report, Scorer, category_relation, related_ids
 from app.driver_sql import DriverStatement
 from app.identity.actors import Actor
 from app.routing.service import CategoryInfo
@@ -94,10 +94,22 @@ def report_of(categories: dict[int, CategoryInfo], source: Reported) -> Report:
     )
 
 
+class Members(NamedTuple):
+    """The categories whose reports may be one problem with a report of one category, by
+    how scoring relates the two: the category itself, the rest of its group, and those
+    configured as related to it or its group. One that scoring calls another kind of
+    problem is none of them: its reports are candidates only from the same caller, whom
+    the search finds by number."""
+
+    same: int
+    group: list[int]
+    related: list[int]
+
+
 class _Taxonomy(NamedTuple):
     categories: dict[int, CategoryInfo]
     related: frozenset[frozenset[int]]
-    members: dict[int | None, list[int]]
+    members: dict[int | None, Members]
     group_of: dict[int | None, int | None]  # each category's group, None for none
 
 
@@ -110,11 +122,12 @@ def _of_taxonomy(categories: dict[int, CategoryInfo]) -> _Taxonomy:
     known = _taxonomy[0] if _taxonomy else None
     if known is None or known.categories is not categories:
         related = related_ids({info.code: info.id for info in categories.values()})
-        members: dict[int | None, list[int]] = {
-            category_id: _members(categories, related, category_id) for category_id in categories
-        }
         groups: dict[int | None, int | None] = {
             category_id: info.group_id for category_id, info in categories.items()
+        }
+        members: dict[int | None, Members] = {
+            category_id: _members(categories, groups, related, category_id)
+            for category_id in categories
         }
         known = _Taxonomy(categories, related, members, groups)
         _taxonomy[:] = [known]
@@ -126,24 +139,39 @@ def related_of(categories: dict[int, CategoryInfo]) -> frozenset[frozenset[int]]
     return _of_taxonomy(categories).related
 
 
-def _group_members(categories: dict[int, CategoryInfo], category_id: int | None) -> list[int]:
-    """The ids of every category that may hold the same problem as `category_id`: those of
-    its group (and the group's), and those configured as related to it or its group."""
-    return _of_taxonomy(categories).members.get(category_id, [])
+def members_of(categories: dict[int, CategoryInfo], category_id: int | None) -> Members | None:
+    """The categories whose reports may hold the same problem as one of `category_id`;
+    None for a report without a category (any may)."""
+    return _of_taxonomy(categories).members.get(category_id)
 
 
 def _members(
-    categories: dict[int, CategoryInfo], related: frozenset[frozenset[int]], category_id: int
-) -> list[int]:
+    categories: dict[int, CategoryInfo],
+    groups: dict[int | None, int | None],
+    related: frozenset[frozenset[int]],
+    category_id: int,
+) -> Members:
+    """Every category of the group (and the group's own), and of a configured pair with
+    the category or its group, sorted by what scoring calls the relation."""
     info = categories[category_id]
     group = info.group_id if info.group_id is not None else info.id
-    members = {group, *(other.id for other in categories.values() if other.group_id == group)}
+    near = {group, *(other.id for other in categories.values() if other.group_id == group)}
     for pair in related:
         if info.id in pair or group in pair:
             for other in pair:
-                members.add(other)
-                members.update(o.id for o in categories.values() if o.group_id == other)
-    return sorted(members)
+                near.add(other)
+                near.update(o.id for o in categories.values() if o.group_id == other)
+    new = Report(category_id, info.group_id, None, None, _ANY_TIME, "", None)
+    by_relation: dict[str, list[int]] = {"same group": [], "related": []}
+    for other in sorted(near - {category_id}):
+        old = Report(other, groups.get(other), None, None, _ANY_TIME, "", None)
+        relation = category_relation(new, old, related)
+        if relation in by_relation:
+            by_relation[relation].append(other)
+    return Members(category_id, by_relation["same group"], by_relation["related"])
+
+
+_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _in_list(name: str, count: int) -> list[BindParameter[int]]:
@@ -174,7 +202,8 @@ _T = _TICKETS.c
 # keep the statements few, and small ones keep the parameters under 50, below which
 # psycopg caches a query's conversion (over it, converting took 0.5 ms a search).
 CELL_SLOTS = (9, 12, 16, MAX_CELLS)
-GROUP_SLOTS = (8, 16, 32)
+GROUP_SLOTS = (4, 8, 16, 32)
+RELATED_SLOTS = (2, 4, 8, 16, 32)
 
 
 _CANDIDATE_COLUMNS = (
@@ -195,40 +224,56 @@ _CANDIDATE_COLUMNS = (
 
 @functools.cache
 def _candidate_query(
-    cell_slots: int, group_slots: int, by_phone: bool, group_apart: bool
+    cell_slots: int,
+    categorised: bool,
+    group_slots: int,
+    related_slots: int,
+    by_phone: bool,
+    group_apart: bool,
 ) -> DriverStatement:
-    """find()'s query for what the new ticket has (cells around a point, a category group,
-    a caller's number), built once: a statement used again skips building and compiling,
-    a third of find's time. Fixed-size IN lists (no expanding IN), so nothing is rendered
-    per call, and the group stays an index condition.
+    """find()'s query for what the new ticket has (cells around a point, a category and
+    those near it, a caller's number), built once: a statement used again skips building
+    and compiling, a third of find's time. Fixed-size IN lists (no expanding IN), so
+    nothing is rendered per call, and the categories stay an index condition.
 
     Each way of finding a candidate is a SELECT of its own, joined by UNION, so each reads
     through its own index. As one OR, once the statistics knew a grown queue, SQLite read
     the whole window through the created_at index instead, to spare the LIMIT its sort:
     2 ms a search at 3,000 tickets, growing with the queue.
 
-    `group_apart`: the group's categories and the uncategorised as two ways rather than
-    one OR. PostgreSQL needs it to check the category in the index (with the OR, it read
-    every row in the box, ten times those it kept); SQLite checks the OR on the index
-    entry already, and two branches would read the index twice."""
+    The ticket's own category and the rest of its group are read back only as far as
+    scoring could still flag them (`Scorer.reach_back`): time apart weighs against them,
+    and about a quarter of the rows read were ruled out on that alone.
+
+    `group_apart`: the categories and the uncategorised as two ways rather than one OR.
+    PostgreSQL needs it to check the category in the index (with the OR, it read every
+    row in the box, ten times those it kept); SQLite checks the OR on the index entry
+    already, and two branches would read the index twice."""
     ways: list[ColumnElement[bool]] = []
     if cell_slots:
-        # The cells find the neighbourhood through the index; the box and the category
-        # group keep only what could be the same problem, before any row is read out.
+        # The cells find the neighbourhood through the index; the box and the categories
+        # keep only what could be the same problem, before any row is read out.
         nearby: list[ColumnElement[bool]] = [
             _T.geo_cell.in_(_in_list("cell", cell_slots)),
             _T.lat.between(bindparam("south"), bindparam("north")),
             _T.lon.between(bindparam("west"), bindparam("east")),
         ]
-        if not group_slots:
+        if not categorised:
             ways.append(and_(*nearby))
         else:
-            members = _T.category_id.in_(_in_list("member", group_slots))
+            kin = [
+                and_(_T.category_id == bindparam("same"), _T.created_at >= bindparam("since_same"))
+            ]
+            if group_slots:
+                in_group = _T.category_id.in_(_in_list("group", group_slots))
+                kin.append(and_(in_group, _T.created_at >= bindparam("since_group")))
+            if related_slots:
+                kin.append(_T.category_id.in_(_in_list("related", related_slots)))
             uncategorised = _T.category_id.is_(None)
             if group_apart:
-                ways += [and_(*nearby, members), and_(*nearby, uncategorised)]
+                ways += [and_(*nearby, or_(*kin)), and_(*nearby, uncategorised)]
             else:
-                ways.append(and_(*nearby, or_(members, uncategorised)))
+                ways.append(and_(*nearby, or_(*kin, uncategorised)))
     if by_phone:
         ways.append(_T.reporter_phone == bindparam("phone"))
     searched = (
@@ -264,24 +309,6 @@ def find(
         cells = cells_in(box)
     if not cells and not ticket.reporter_phone:
         return []
-    group = _group_members(categories, ticket.category_id)
-    parameters: dict[str, Any] = {
-        "since": ticket.created_at - settings.window,
-        "itself": ticket.id or 0,  # 0: not written yet
-        "phone": ticket.reporter_phone,
-    }
-    cell_slots = group_slots = 0
-    if cells:
-        cell_slots = _slot_count(len(cells), CELL_SLOTS)
-        parameters |= _slots("cell", cells, cell_slots)
-        parameters |= {"south": box.south, "north": box.north, "west": box.west, "east": box.east}
-        if group:
-            group_slots = _slot_count(len(group), GROUP_SLOTS)
-            parameters |= _slots("member", group, group_slots)
-    connection = session.connection()
-    on_postgresql = connection.dialect.name == "postgresql"
-    query = _candidate_query(cell_slots, group_slots, bool(ticket.reporter_phone), on_postgresql)
-    rows = query.all(connection, parameters)
     scorer = Scorer(
         report_of(categories, ticket),
         radius_m=radius,
@@ -289,6 +316,37 @@ def find(
         related=related_of(categories),
         at_least=settings.flag_score,
     )
+    parameters: dict[str, Any] = {
+        "since": ticket.created_at - settings.window,
+        "itself": ticket.id or 0,  # 0: not written yet
+        "phone": ticket.reporter_phone,
+    }
+    cell_slots = group_slots = related_slots = 0
+    members = members_of(categories, ticket.category_id)
+    if cells:
+        cell_slots = _slot_count(len(cells), CELL_SLOTS)
+        parameters |= _slots("cell", cells, cell_slots)
+        parameters |= {"south": box.south, "north": box.north, "west": box.west, "east": box.east}
+        if members is not None:
+            parameters["same"] = members.same
+            parameters["since_same"] = ticket.created_at - scorer.reach_back("same")
+            if members.group:
+                group_slots = _slot_count(len(members.group), GROUP_SLOTS)
+                parameters |= _slots("group", members.group, group_slots)
+                parameters["since_group"] = ticket.created_at - scorer.reach_back("same group")
+            if members.related:
+                related_slots = _slot_count(len(members.related), RELATED_SLOTS)
+                parameters |= _slots("related", members.related, related_slots)
+    connection = session.connection()
+    query = _candidate_query(
+        cell_slots,
+        members is not None,
+        group_slots,
+        related_slots,
+        bool(ticket.reporter_phone),
+        connection.dialect.name == "postgresql",
+    )
+    rows = query.all(connection, parameters)
     found = []
     groups = _of_taxonomy(categories).group_of
     # Unpacked rather than read by name: this loop runs for every row, a dozen a search.

@@ -2,7 +2,7 @@
 parent's outcome reaching every reporter."""
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,13 +10,16 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.clock import FrozenClock
 from app.config import Settings
 from app.dedup import service as dedup
 from app.dedup.places import locate
+from app.dedup.scoring import Scorer
 from app.dedup.service import dedup_settings
+from app.dedup.similarity import text_for_matching
 from app.routing.service import load_snapshot
 from app.tickets.models import Ticket
-from bench.dedup import captured_selects, explain
+from bench.dedup import captured_selects, explain, intake_keys
 from tests import factories
 from tests.apps import app_with
 from tests.dedup.pairs import demo_gazetteer
@@ -491,3 +494,65 @@ def test_the_queue_lists_the_tickets_waiting_for_a_duplicate_decision(api: TestC
         json={"parent_number": first["number"], "reason": "同一盏路灯"},
     )
     assert suspected("true")["items"] == []
+
+
+DESCRIPTION = "长安路259号门口的路灯不亮了，晚上那一段很黑"
+
+
+def test_reading_back_only_as_far_as_scoring_could_flag_finds_what_the_whole_window_finds(
+    settings: Settings,
+    session_factory: sessionmaker[Session],
+    auth: Auth,
+    session: Session,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Time apart weighs against a report: of the ticket's own category and of its group,
+    the search reads back only as far as scoring could still flag one (`reach_back`).
+    Over a month of reports of the lamp in every relation to its category, that finds
+    exactly what reading the whole window finds."""
+    now = clock()
+    pinned = {"dedup_merge_score": 0.8, "dedup_flag_score": 0.8}
+    city = app_with(settings, session_factory, dedup_auto_merge=False, **pinned)
+    with TestClient(city, headers=auth["dispatcher"]) as client:
+        for days_ago in (29, 27, 25, 23, 21, 19, 15, 8, 2):
+            clock.set(now - timedelta(days=days_ago, hours=1))
+            # The lamp's own category, another of its group, one related to it, and none
+            # (intake classifies the words as the lamp's).
+            for category in (factories.STREET_LIGHT, "0102", "0505", None):
+                body = _call(DESCRIPTION, LAMP_ACROSS, category_code=category)
+                _file(client, body)
+    clock.set(now)
+    snapshot = load_snapshot(session)
+    by_code = {info.code: info for info in snapshot.categories_by_id.values()}
+    title, description, address = "长安路259号门口的路灯不亮了", DESCRIPTION, "长安路259号"
+    ticket = Ticket(
+        id=None,
+        category_id=by_code[factories.STREET_LIGHT].id,
+        lat=LAMP["lat"],
+        lon=LAMP["lon"],
+        reporter_phone=None,
+        created_at=now,
+        match_text=text_for_matching(title, description),
+        match_keys=intake_keys(by_code)(title, description, address),
+    )
+    config = dedup_settings(settings.model_copy(update={"dedup_flag_score": 0.8}))
+
+    def found() -> list[tuple[int, float]]:
+        candidates = dedup.find(session, ticket, snapshot.categories_by_id, config)
+        # By id: reports filed at one instant tie, and come back in the database's order.
+        return sorted((candidate.ticket_id, candidate.match.score) for candidate in candidates)
+
+    cut = found()
+    reach = Scorer(
+        dedup.report_of(snapshot.categories_by_id, ticket),
+        radius_m=settings.dedup_radius_m,
+        window=config.window,
+        at_least=config.flag_score,
+    ).reach_back
+    # Some of the lamp's own and its group's reports lie beyond what could be flagged.
+    assert reach("same") < timedelta(days=29)
+    assert reach("same group") < reach("same")
+    monkeypatch.setattr(Scorer, "reach_back", lambda _scorer, _category: config.window)
+    assert cut == found()
+    assert cut  # the recent ones, at least

@@ -710,7 +710,8 @@ def captured_selects(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
 
     class Keeping(psycopg.Cursor[Any]):
         def execute(self, query: Any, params: Any = None, **options: Any) -> "Keeping":
-            keep(str(query), params)
+            # A driver statement's values come as a list: Core runs them again as a tuple.
+            keep(str(query), tuple(params) if isinstance(params, list) else params)
             return super().execute(query, params, **options)
 
     factory = driver.cursor_factory

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Table, and_, bindparam, case, func, or_, select, union, update
+from sqlalchemy import Table, and_, bindparam, case, func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
@@ -236,7 +236,7 @@ def _candidate_query(
     and compiling, a third of find's time. Fixed-size IN lists (no expanding IN), so
     nothing is rendered per call, and the categories stay an index condition.
 
-    Each way of finding a candidate is a SELECT of its own, joined by UNION, so each reads
+    Each way of finding a candidate is a SELECT of its own, joined by UNION ALL, so each reads
     through its own index. As one OR, once the statistics knew a grown queue, SQLite read
     the whole window through the created_at index instead, to spare the LIMIT its sort:
     2 ms a search at 3,000 tickets, growing with the queue.
@@ -286,7 +286,10 @@ def _candidate_query(
     if len(selects) == 1:
         (query,) = selects
         return DriverStatement(query.order_by(_T.created_at.desc()).limit(MAX_CANDIDATES))
-    candidates = union(*selects)
+    # UNION ALL: the ways overlap only where a caller's own report lies nearby, and find()
+    # skips the second copy; UNION made SQLite compare every row read whole, its texts
+    # included, to drop it.
+    candidates = union_all(*selects)
     newest_first = candidates.selected_columns.created_at.desc()
     return DriverStatement(candidates.order_by(newest_first).limit(MAX_CANDIDATES))
 
@@ -348,10 +351,14 @@ def find(
     )
     rows = query.all(connection, parameters)
     found = []
+    read: set[int] = set()
     groups = _of_taxonomy(categories).group_of
     # Unpacked rather than read by name: this loop runs for every row, a dozen a search.
     for row in rows:
         ticket_id, number, status, reply_text, category_id, lat, lon, at, text, phone = row[:10]
+        if ticket_id in read:  # found both nearby and by the caller's number
+            continue
+        read.add(ticket_id)
         keys, uncertainty = row[10], row[11]
         group_id = groups.get(category_id)
         scored = scorer.score(

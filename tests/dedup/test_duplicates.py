@@ -279,6 +279,20 @@ def test_the_same_caller_again_is_a_strong_sign(api: TestClient) -> None:
     assert listed[0]["reasons"]["same_caller"] is True
 
 
+def test_a_report_found_both_nearby_and_by_the_callers_number_is_one_candidate(
+    settings: Settings, session_factory: sessionmaker[Session], auth: Auth
+) -> None:
+    caller = {"call": factories.call(caller_number="13711113333"), "reporter": None}
+    flagging = app_with(settings, session_factory, dedup_auto_merge=False, dedup_flag_score=0.3)
+    with TestClient(flagging, headers=auth["dispatcher"]) as client:
+        first = _file(client, _call("建安大道88号门口路灯不亮", LAMP, **caller))
+        second = _file(client, _call("建安大道88号门口的路灯还是不亮", LAMP_ACROSS, **caller))
+        listed = client.get(f"{TICKETS}/{second['number']}/duplicates").json()
+    assert [candidate["number"] for candidate in listed] == [first["number"]]
+    assert listed[0]["reasons"]["same_caller"] is True
+    assert listed[0]["reasons"]["distance_m"] < 50
+
+
 def _search_statement(session: Session) -> tuple[str, Any]:
     """The statement and parameters the duplicate search sends for a categorised ticket
     with a point and a caller's number, as intake runs it."""

@@ -216,17 +216,23 @@ def related_ids(id_of: dict[str, int]) -> frozenset[frozenset[int]]:
     )
 
 
-def category_relation(new: Report, old: Report, related: frozenset[frozenset[int]]) -> str:
-    """same, same group, related, unknown (either has none) or different: another kind of
-    problem."""
-    if new.category_id is None or old.category_id is None:
+def category_relation(
+    new_category: int | None,
+    new_group: int | None,
+    old_category: int | None,
+    old_group: int | None,
+    related: frozenset[frozenset[int]],
+) -> str:
+    """How an earlier report's category (and its group) relates to a new one's: same, same
+    group, related, unknown (either has none) or different: another kind of problem."""
+    if new_category is None or old_category is None:
         return "unknown"
-    if new.category_id == old.category_id:
+    if new_category == old_category:
         return "same"
-    if new.group_id is not None and new.group_id == old.group_id:
+    if new_group is not None and new_group == old_group:
         return "same group"
-    for one in (new.category_id, new.group_id):
-        for other in (old.category_id, old.group_id):
+    for one in (new_category, new_group):
+        for other in (old_category, old_group):
             if one is not None and other is not None and related_key(one, other) in related:
                 return "related"
     return "different"  # another kind of problem
@@ -307,7 +313,9 @@ class Scorer:
         if apart > window:
             return None
         same_caller = new.phone is not None and new.phone == old.phone
-        category = category_relation(new, old, self._related)
+        category = category_relation(
+            new.category_id, new.group_id, old.category_id, old.group_id, self._related
+        )
         if category == "different" and not same_caller:
             return None
         has_points = self._new_has_point and old.lat is not None and old.lon is not None

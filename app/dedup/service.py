@@ -3,7 +3,7 @@ carrying a parent's outcome to the tickets merged into it."""
 
 import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, and_, bindparam, case, func, or_, select, union_all, update
@@ -161,17 +161,12 @@ def _members(
             for other in pair:
                 near.add(other)
                 near.update(o.id for o in categories.values() if o.group_id == other)
-    new = Report(category_id, info.group_id, None, None, _ANY_TIME, "", None)
     by_relation: dict[str, list[int]] = {"same group": [], "related": []}
     for other in sorted(near - {category_id}):
-        old = Report(other, groups.get(other), None, None, _ANY_TIME, "", None)
-        relation = category_relation(new, old, related)
+        relation = category_relation(category_id, info.group_id, other, groups.get(other), related)
         if relation in by_relation:
             by_relation[relation].append(other)
     return Members(category_id, by_relation["same group"], by_relation["related"])
-
-
-_ANY_TIME = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _in_list(name: str, count: int) -> list[BindParameter[int]]:

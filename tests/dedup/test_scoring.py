@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from app.config import Settings
 from app.dedup.cells import MAX_CELLS, MAX_RADIUS_M, box_around, cell_of, cells_in
 from app.dedup.places import load_gazetteer
-from app.dedup.scoring import Report, Scorer, match
+from app.dedup.scoring import Report, Scorer, lowest_logit_scoring, match
 from app.dedup.similarity import keys_for_matching, normalised, similarity
 from app.dedup.words import load_vocabulary
 from app.geo.distance import METRES_PER_DEGREE_LAT, metres_between
@@ -169,6 +169,20 @@ def test_a_search_for_what_it_would_flag_scores_those_as_ever_and_leaves_the_res
             assert flagged is None
             left_out += every is not None
     assert left_out > 100  # pairs that were scored only to be dropped
+
+
+@settings(max_examples=300, deadline=None)
+@given(at_least=st.floats(min_value=0.001, max_value=1.0))
+def test_the_threshold_is_the_lowest_logit_that_scores_at_least_the_score(at_least: float) -> None:
+    """The early exits compare with it: a logit at it scores `at_least` (rounded to 3
+    places, as a score is), one a little under it does not."""
+    threshold = lowest_logit_scoring(at_least)
+
+    def score(logit: float) -> float:
+        return round(1 / (1 + math.exp(-logit)), 3)
+
+    assert score(threshold + 1e-8) >= at_least
+    assert score(threshold - 1e-6) < at_least
 
 
 def test_the_split_is_fixed_and_the_halves_share_no_pair() -> None:

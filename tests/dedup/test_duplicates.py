@@ -2,6 +2,7 @@
 parent's outcome reaching every reporter."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -293,7 +294,7 @@ def test_a_report_found_both_nearby_and_by_the_callers_number_is_one_candidate(
     assert listed[0]["reasons"]["distance_m"] < 50
 
 
-def _search_statement(session: Session) -> tuple[str, Any]:
+def _search_statement(session: Session, location_radius_m: float | None = None) -> tuple[str, Any]:
     """The statement and parameters the duplicate search sends for a categorised ticket
     with a point and a caller's number, as intake runs it."""
     snapshot = load_snapshot(session)
@@ -303,6 +304,7 @@ def _search_statement(session: Session) -> tuple[str, Any]:
         category_id=category.id,
         lat=LAMP["lat"],
         lon=LAMP["lon"],
+        location_radius_m=location_radius_m,
         reporter_phone="13800000000",
         created_at=datetime.now().astimezone(),
         match_text="路灯不亮",
@@ -360,29 +362,54 @@ _COMMON_NUMBER_STATISTICS = {
 }
 
 
+@contextmanager
+def _ticket_statistics(session: Session, statistics: dict[str, str]) -> Iterator[None]:
+    """SQLite's planner sees `statistics` (index: stat) for the ticket table, or none."""
+    connection = session.connection()
+    saved = [tuple(row) for row in connection.exec_driver_sql("SELECT * FROM sqlite_stat1")]
+    rows = [("ticket", index, stat) for index, stat in statistics.items()]
+    try:
+        connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'ticket'")
+        if rows:
+            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", rows)
+        connection.exec_driver_sql("ANALYZE sqlite_schema")  # the planner reads them again
+        yield
+    finally:
+        connection.exec_driver_sql("DELETE FROM sqlite_stat1")
+        if saved:
+            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", saved)
+        connection.exec_driver_sql("ANALYZE sqlite_schema")
+
+
+@pytest.mark.parametrize("location_radius_m", [None, 120.0, 1000.0], ids=["point", "near", "far"])
+def test_a_queue_without_statistics_is_searched_by_its_cells(
+    session: Session, backend: str, location_radius_m: float | None
+) -> None:
+    """A new city's queue has no statistics until SQLite gathers them. Without them, its
+    planner took a dozen cells for dearer than the categories' index, and read every
+    ticket of the category's group in the window instead of the few nearby. However many
+    cells an uncertain place's box touches, the search reads them through their index."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL keeps its statistics itself (autovacuum's ANALYZE)")
+    with _ticket_statistics(session, {}):
+        details = _plan(session, backend, *_search_statement(session, location_radius_m))
+    assert "ix_ticket_category_id_created_at" not in details
+    assert "ix_ticket_geo_cell_created_at" in details
+    assert "ix_ticket_reporter_phone_created_at" in details
+
+
 def test_a_common_number_does_not_turn_the_search_into_a_scan(
     session: Session, backend: str
 ) -> None:
     """Where a number is common, the caller's index looks unselective. Searched as one OR,
     SQLite then read the whole window through the created_at index, newest first, to
     spare the LIMIT its sort; each way of finding a candidate keeps to its own index."""
-    connection = session.connection()
     if backend == "postgresql":
-        connection.exec_driver_sql("SET LOCAL enable_sort = off")  # the same temptation
+        session.connection().exec_driver_sql("SET LOCAL enable_sort = off")  # the same temptation
         details = _plan(session, backend, *_search_statement(session))
     else:
-        saved = [tuple(row) for row in connection.exec_driver_sql("SELECT * FROM sqlite_stat1")]
-        statistics = [("ticket", index, stat) for index, stat in _COMMON_NUMBER_STATISTICS.items()]
-        try:
-            connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'ticket'")
-            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", statistics)
-            connection.exec_driver_sql("ANALYZE sqlite_schema")  # the planner reads them again
+        with _ticket_statistics(session, _COMMON_NUMBER_STATISTICS):
             details = _plan(session, backend, *_search_statement(session))
-        finally:
-            connection.exec_driver_sql("DELETE FROM sqlite_stat1")
-            if saved:
-                connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", saved)
-            connection.exec_driver_sql("ANALYZE sqlite_schema")
     if backend == "sqlite":
         assert "ix_ticket_created_at_id" not in details
     else:

@@ -2,7 +2,6 @@
 parent's outcome reaching every reporter."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,6 +23,7 @@ from bench.dedup import captured_selects, explain, intake_keys
 from tests import factories
 from tests.apps import app_with
 from tests.dedup.pairs import demo_gazetteer
+from tests.planner import ticket_statistics
 
 TICKETS = "/api/v1/tickets"
 LOOKUP = "/api/v1/public/tickets/lookup"
@@ -362,25 +362,6 @@ _COMMON_NUMBER_STATISTICS = {
 }
 
 
-@contextmanager
-def _ticket_statistics(session: Session, statistics: dict[str, str]) -> Iterator[None]:
-    """SQLite's planner sees `statistics` (index: stat) for the ticket table, or none."""
-    connection = session.connection()
-    saved = [tuple(row) for row in connection.exec_driver_sql("SELECT * FROM sqlite_stat1")]
-    rows = [("ticket", index, stat) for index, stat in statistics.items()]
-    try:
-        connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'ticket'")
-        if rows:
-            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", rows)
-        connection.exec_driver_sql("ANALYZE sqlite_schema")  # the planner reads them again
-        yield
-    finally:
-        connection.exec_driver_sql("DELETE FROM sqlite_stat1")
-        if saved:
-            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", saved)
-        connection.exec_driver_sql("ANALYZE sqlite_schema")
-
-
 @pytest.mark.parametrize("location_radius_m", [None, 120.0, 1000.0], ids=["point", "near", "far"])
 def test_a_queue_without_statistics_is_searched_by_its_cells(
     session: Session, backend: str, location_radius_m: float | None
@@ -391,7 +372,7 @@ def test_a_queue_without_statistics_is_searched_by_its_cells(
     cells an uncertain place's box touches, the search reads them through their index."""
     if backend != "sqlite":
         pytest.skip("PostgreSQL keeps its statistics itself (autovacuum's ANALYZE)")
-    with _ticket_statistics(session, {}):
+    with ticket_statistics(session.connection(), {}):
         details = _plan(session, backend, *_search_statement(session, location_radius_m))
     assert "ix_ticket_category_id_created_at" not in details
     assert "ix_ticket_geo_cell_created_at" in details
@@ -408,7 +389,7 @@ def test_a_common_number_does_not_turn_the_search_into_a_scan(
         session.connection().exec_driver_sql("SET LOCAL enable_sort = off")  # the same temptation
         details = _plan(session, backend, *_search_statement(session))
     else:
-        with _ticket_statistics(session, _COMMON_NUMBER_STATISTICS):
+        with ticket_statistics(session.connection(), _COMMON_NUMBER_STATISTICS):
             details = _plan(session, backend, *_search_statement(session))
     if backend == "sqlite":
         assert "ix_ticket_created_at_id" not in details

@@ -2,14 +2,12 @@
 grow with the queue (a year of a large city is ten million tickets)."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event, select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.clock import utc_now
@@ -22,6 +20,7 @@ from app.tickets.service import TicketFilters
 from app.units.models import Department
 from app.vocabulary import OPEN_STATUSES
 from tests import factories
+from tests.planner import ticket_statistics
 
 MONTH_AGO = utc_now() - timedelta(days=30)
 OPEN_AT_UNIT = ("dispatched", "signed")
@@ -185,24 +184,6 @@ def _list_statement(
     return next((sql, p) for sql, p in sent if "ticket.number" in sql and "FROM ticket" in sql)
 
 
-@contextmanager
-def _million_ticket_statistics(
-    connection: Connection, statistics: dict[str, str] = MILLION_TICKETS
-) -> Iterator[None]:
-    saved = [tuple(row) for row in connection.exec_driver_sql("SELECT * FROM sqlite_stat1")]
-    rows = [("ticket", index, stat) for index, stat in statistics.items()]
-    try:
-        connection.exec_driver_sql("DELETE FROM sqlite_stat1 WHERE tbl = 'ticket'")
-        connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", rows)
-        connection.exec_driver_sql("ANALYZE sqlite_schema")  # the planner reads them again
-        yield
-    finally:
-        connection.exec_driver_sql("DELETE FROM sqlite_stat1")
-        if saved:
-            connection.exec_driver_sql("INSERT INTO sqlite_stat1 VALUES (?, ?, ?)", saved)
-        connection.exec_driver_sql("ANALYZE sqlite_schema")
-
-
 @pytest.fixture
 def sqlite_only(backend: str) -> None:
     if backend != "sqlite":
@@ -221,7 +202,7 @@ def postgresql_only(backend: str) -> None:
 def test_each_screen_reads_an_index_on_sqlite(session: Session, screen: str, who: str) -> None:
     statement, parameters = _list_statement(session, screen, who)
     connection = session.connection()
-    with _million_ticket_statistics(connection):
+    with ticket_statistics(connection, MILLION_TICKETS):
         rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     plan = " | ".join(str(row[-1]) for row in rows)
     assert not re.search(r"SCAN ticket( |$)(?!USING)", plan), plan  # no read of every ticket
@@ -247,7 +228,7 @@ def test_each_screen_reads_an_index_under_sampled_statistics_on_sqlite(
 ) -> None:
     statement, parameters = _list_statement(session, screen, who)
     connection = session.connection()
-    with _million_ticket_statistics(connection, SAMPLED_MILLION_TICKETS):
+    with ticket_statistics(connection, SAMPLED_MILLION_TICKETS):
         rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
     plan = " | ".join(str(row[-1]) for row in rows)
     assert not re.search(r"SCAN ticket( |$)(?!USING)", plan), plan
@@ -327,7 +308,7 @@ def test_a_short_text_reads_the_newest_tickets_range_only(
     statement, parameters = _list_statement(session, "", who, TicketFilters(text="停水"))
     connection = session.connection()
     if backend == "sqlite":
-        with _million_ticket_statistics(connection):
+        with ticket_statistics(connection, MILLION_TICKETS):
             rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
             plan = " | ".join(str(row[-1]) for row in rows)
         assert "ticket USING INDEX ix_ticket_created_at_id (created_at>?)" in plan, plan

@@ -8,16 +8,24 @@ and gives the driver plain lists, each value run through its column's own bind p
 so the rows written are the ones Core would write; the rows read (RETURNING, SELECT) go
 through the columns' result conversions in the same way. A statement with defaults
 computed at execution is an ordinary Core execution.
+
+On PostgreSQL the SQL is written with the server's own placeholders ($1, $2, ...) and run
+on psycopg's raw cursor, which sends it as it is. psycopg's usual cursor parses the SQL for
+its "%s" on every execution, and keeps the result only for statements of up to 50
+parameters: a ticket's clocks in one INSERT have 66, and parsing them again took a tenth
+of an intake's Python time.
 """
 
 import copy
 import functools
 import operator
+import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
@@ -36,6 +44,10 @@ _Result = TypeVar("_Result")  # what an action on the driver's cursor gives back
 # (sqlite3's executemany is a loop in C, cheaper than a longer statement to parse).
 _MANY_VALUES_DIALECTS = frozenset({"postgresql"})
 _MAX_VALUES = 30_000  # PostgreSQL takes up to 65,535 parameters in one statement
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+# The key in a pooled connection's info that may hold a subclass of psycopg.RawCursor for
+# driver statements to run on (a benchmark's, keeping what is sent).
+RAW_CURSOR = "hotline.raw_cursor"
 
 
 class _RowReader:
@@ -84,17 +96,33 @@ class _Plan:
     # (placeholder, conversion) for each value from the row that its column converts.
     conversions: tuple[tuple[int, Conversion], ...]
     reader: _RowReader
-    # A plain INSERT's one group of values, "(%s, %s::JSONB)", when several rows are sent
-    # as one statement of many groups rather than through the driver's executemany.
-    values_group: str | None
+    # A plain INSERT's one group of values, "($1, $2::JSONB)", split around its
+    # placeholders, when several rows are sent as one statement of many groups rather
+    # than through the driver's executemany.
+    values_group: tuple[str, ...] | None
+    # That statement for each number of rows, written once.
+    _many_sql: dict[int, str] = field(default_factory=dict, compare=False)
 
     def many_rows(self, rows: Sequence[list[Any]]) -> tuple[str, list[Any]] | None:
         """One INSERT of every row's group of values, or None: not a plain INSERT, one
         row only, or more values than the database takes in one statement."""
         if self.values_group is None or len(rows) < 2 or len(rows) * len(rows[0]) > _MAX_VALUES:
             return None
-        sql = self.sql + (", " + self.values_group) * (len(rows) - 1)
+        sql = self._many_sql.get(len(rows))
+        if sql is None:
+            sql = self._many_sql[len(rows)] = self._with_groups(len(rows))
         return sql, [value for row in rows for value in row]
+
+    def _with_groups(self, count: int) -> str:
+        """The statement with `count` groups of values, each numbered on from the last."""
+        assert self.values_group is not None
+        head, *tail = self.values_group
+        width = len(tail)
+        groups = [
+            head + "".join(f"${offset + number}{text}" for number, text in enumerate(tail, 1))
+            for offset in range(width, width * count, width)
+        ]
+        return ", ".join([self.sql, *groups])
 
     def parameters(self, row: Row) -> list[Any]:
         values = self.values(row)
@@ -163,9 +191,9 @@ def _plan(
     return _Plan(compiled.string, values, tuple(conversions), reader, group)
 
 
-def _values_group(compiled: SQLCompiler) -> str | None:
-    """The group of values that ends a plain INSERT, or None for any other statement (an
-    upsert, a RETURNING, a SELECT)."""
+def _values_group(compiled: SQLCompiler) -> tuple[str, ...] | None:
+    """The group of values that ends a plain INSERT, split around its placeholders ($1 to
+    $n, in order), or None for any other statement (an upsert, a RETURNING, a SELECT)."""
     head, found, group = compiled.string.rpartition(" VALUES ")
     placeholders = len(compiled.positiontup or ())
     plain = (
@@ -175,21 +203,36 @@ def _values_group(compiled: SQLCompiler) -> str | None:
         and group.endswith(")")
         and " ON CONFLICT " not in group
         and " RETURNING " not in group
-        and group.count("%s") == placeholders == compiled.string.count("%s")
+        and _PLACEHOLDER.findall(group) == [str(n) for n in range(1, placeholders + 1)]
+        and len(_PLACEHOLDER.findall(compiled.string)) == placeholders
     )
-    return group if plain else None
+    if not plain:
+        return None
+    pieces = _PLACEHOLDER.split(group)
+    return tuple(pieces[::2])  # split() puts each number between the texts around it
 
 
 @functools.cache
 def _positional(dialect: Dialect) -> Dialect:
     """`dialect`, compiling with positional placeholders: psycopg's named ones ("%(name)s",
-    SQLAlchemy's default for it) would need a dict made for every execution."""
+    SQLAlchemy's default for it) would need a dict made for every execution. PostgreSQL's
+    are its own ($1), for the raw cursor (see the module's docstring)."""
     if dialect.positional:
         return dialect
     positional = copy.copy(dialect)
-    positional.paramstyle = "format"
+    positional.paramstyle = "numeric_dollar"
     positional.positional = True
     return positional
+
+
+def _cursor(connection: Connection) -> Any:
+    """The driver's own cursor: sqlite3's, or psycopg's raw one (or the subclass of it
+    that the pooled connection's info holds under RAW_CURSOR, to watch what is sent)."""
+    pooled = connection.connection
+    if connection.dialect.name == "postgresql":
+        raw = pooled.info.get(RAW_CURSOR, psycopg.RawCursor)
+        return raw(pooled.driver_connection)
+    return pooled.cursor()
 
 
 def driver_connection(connection: Connection) -> sqlite3.Connection:
@@ -272,7 +315,7 @@ class DriverStatement:
     @staticmethod
     def _run(connection: Connection, plan: _Plan, action: Callable[[Any], _Result]) -> _Result:
         dbapi = connection.dialect.loaded_dbapi
-        cursor = connection.connection.cursor()  # the driver's own: sqlite3's or psycopg's
+        cursor = _cursor(connection)
         try:
             return action(cursor)
         except dbapi.Error as error:

@@ -57,6 +57,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app import driver_sql
 from app.channels.normalise import TITLE_FROM_DESCRIPTION_CHARS
 from app.clock import utc_now
 from app.config import Settings
@@ -668,21 +669,33 @@ def plan_problems(dialect: str, lines: Sequence[str]) -> list[str]:
     return problems
 
 
+def run_as_sent(
+    connection: Connection, statement: str, parameters: Any
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns and rows of a statement that `captured_selects` kept, run again as the
+    driver ran it: on PostgreSQL it has the server's own placeholders ($1), as
+    app.driver_sql sends it on psycopg's raw cursor."""
+    if connection.dialect.name == "sqlite":
+        result = connection.exec_driver_sql(statement, parameters)
+        return list(result.keys()), [tuple(row) for row in result]
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    with psycopg.RawCursor(driver) as cursor:
+        rows = cursor.execute(statement, parameters).fetchall()
+        return [column.name for column in cursor.description or ()], rows
+
+
 def explain(connection: Connection, statement: str, parameters: Any) -> list[str]:
     """The plan of one statement exactly as the driver ran it."""
     if connection.dialect.name == "sqlite":
-        rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+        _, rows = run_as_sent(connection, f"EXPLAIN QUERY PLAN {statement}", parameters)
         depth: dict[int, int] = {}
         lines = []
         for node, parent, _, detail in rows:
             depth[node] = depth.get(parent, -1) + 1
             lines.append("  " * depth[node] + str(detail))
         return lines
-    # Through the driver: the statement has psycopg's placeholders, as app.driver_sql sent it.
-    driver = connection.connection.driver_connection
-    assert isinstance(driver, psycopg.Connection)
-    with driver.cursor() as cursor:
-        rows = cursor.execute(f"EXPLAIN {statement}", parameters).fetchall()
+    _, rows = run_as_sent(connection, f"EXPLAIN {statement}", parameters)
     return [str(row[0]) for row in rows]
 
 
@@ -708,18 +721,17 @@ def captured_selects(connection: Connection) -> Iterator[list[tuple[str, Any]]]:
         return
     assert isinstance(driver, psycopg.Connection)
 
-    class Keeping(psycopg.Cursor[Any]):
+    class Keeping(psycopg.RawCursor[Any]):
         def execute(self, query: Any, params: Any = None, **options: Any) -> "Keeping":
-            # A driver statement's values come as a list: Core runs them again as a tuple.
-            keep(str(query), tuple(params) if isinstance(params, list) else params)
+            keep(str(query), params)
             return super().execute(query, params, **options)
 
-    factory = driver.cursor_factory
-    driver.cursor_factory = Keeping
+    info = connection.connection.info
+    info[driver_sql.RAW_CURSOR] = Keeping
     try:
         yield seen
     finally:
-        driver.cursor_factory = factory
+        del info[driver_sql.RAW_CURSOR]
 
 
 def transient_ticket(
@@ -833,10 +845,8 @@ def _returned(
     them lie within the radius."""
     assert ticket.lat is not None
     assert ticket.lon is not None
-    result = connection.exec_driver_sql(statement, parameters)
-    keys = list(result.keys())
+    keys, rows = run_as_sent(connection, statement, parameters)
     lat, lon = keys.index("lat"), keys.index("lon")
-    rows = result.all()
     radius = dedup_service.radius_for(by_id, ticket.category_id, config.default_radius_m)
     near = sum(
         metres_between(ticket.lat, ticket.lon, row[lat], row[lon]) <= radius

@@ -63,13 +63,17 @@ def test_rows_sent_through_the_driver_are_stored_as_core_stores_them(
     assert written[0].payload["说明"] == "路灯不亮"
 
 
-def test_every_row_of_a_batch_is_written(client: TestClient, session: Session) -> None:
+@pytest.mark.parametrize("count", [2, 3, 11])
+def test_every_row_of_a_batch_is_written(client: TestClient, session: Session, count: int) -> None:
+    """On PostgreSQL a batch is one INSERT of many groups of values, numbered on from the
+    first group's ($8 to $14 for the second row of seven columns): each row lands whole."""
     ticket_id = _ticket_id(client, session)
-    rows = [_event(ticket_id, f"batch {n}") for n in range(3)]
+    rows = [_event(ticket_id, f"batch {n}.") for n in range(count)]
     DriverStatement(insert(EVENTS)).execute(session.connection(), rows)
     stored = _stored(session, "batch")
-    assert len(stored) == 3
-    assert all(f"batch {n}" in str(row[5]) for n, row in enumerate(stored))
+    assert len(stored) == count
+    assert all(f"batch {n}." in str(row[5]) for n, row in enumerate(stored))
+    assert {row[:5] for row in stored} == {(ticket_id, "urged", "system", None, "web")}
 
 
 def test_a_returning_insert_gives_the_key_or_none_when_the_row_exists(session: Session) -> None:

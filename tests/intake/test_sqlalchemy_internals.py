@@ -5,6 +5,7 @@ which internal changed and which module to mend, before a wrong row is written.
 """
 
 import inspect as signatures
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -111,17 +112,40 @@ def test_a_copy_of_psycopgs_dialect_compiles_positional_placeholders() -> None:
     _relied_on(
         "Dialect.paramstyle and .positional set on a copy", by, compiled.positiontup is not None
     )
-    _relied_on("the copy's %s placeholders", by, compiled.string.count("%s") == 4)
+    _relied_on(
+        "the copy's numbered placeholders ($1 to $4, in positiontup's order)",
+        by,
+        re.findall(r"\$(\d+)", compiled.string) == ["1", "2", "3", "4"],
+    )
     _relied_on("the original dialect left named", by, not dialect.positional)
     _relied_on(
         "compile(for_executemany=True): no RETURNING of the key",
         "app/driver_sql.py (DriverStatement._plan_for)",
         "RETURNING" not in compiled.string,
     )
+    group = _values_group(compiled)
     _relied_on(
         "a plain INSERT's one group of values",
         "app/driver_sql.py (_values_group)",
-        _values_group(compiled) == compiled.string.partition(" VALUES ")[2].strip(),
+        group is not None
+        and "".join(f"{text}${n}" for n, text in enumerate(group[:-1], 1)) + group[-1]
+        == compiled.string.partition(" VALUES ")[2].strip(),
+    )
+
+
+def test_a_parameter_used_twice_is_one_numbered_placeholder() -> None:
+    """The duplicate search names its window's start in each of its SELECTs: the values
+    sent follow positiontup, one per number."""
+    since = bindparam("since")
+    first = select(_NOTE.c.id).where(_NOTE.c.at >= since, _NOTE.c.kind == bindparam("kind"))
+    second = select(_NOTE.c.id).where(_NOTE.c.at >= since)
+    compiled = first.union_all(second).compile(dialect=_positional(postgresql.psycopg.dialect()))
+    assert isinstance(compiled, SQLCompiler)
+    _relied_on(
+        "one number for a parameter used twice, listed once",
+        "app/driver_sql.py (_plan)",
+        compiled.positiontup == ["since", "kind"]
+        and re.findall(r"\$(\d+)", compiled.string) == ["1", "2", "1"],
     )
 
 

@@ -194,8 +194,8 @@ def radius_for(
 _TICKETS: Table = Ticket.__table__  # type: ignore[assignment]
 _T = _TICKETS.c
 # The sizes of the IN lists of cells and of a category group's members: a few fixed sizes
-# keep the statements few, and small ones keep the parameters under 50, below which
-# psycopg caches a query's conversion (over it, converting took 0.5 ms a search).
+# keep the statements few, so each is prepared once (SQLite's statement cache, psycopg's
+# prepared statements) rather than planned for each list's length.
 CELL_SLOTS = (9, 12, 16, MAX_CELLS)
 GROUP_SLOTS = (4, 8, 16, 32)
 RELATED_SLOTS = (2, 4, 8, 16, 32)

@@ -242,7 +242,7 @@ def driver_connection(connection: Connection) -> sqlite3.Connection:
 
 
 class DriverStatement:
-    """A Core statement that SQLite's driver runs directly (see the module's docstring)."""
+    """A Core statement that the database's driver runs directly (see the module's docstring)."""
 
     def __init__(self, statement: UpdateBase | Select[Any] | CompoundSelect[Any]) -> None:
         self.statement = statement

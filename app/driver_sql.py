@@ -259,6 +259,10 @@ class DriverStatement:
             connection.execute(self.statement, list(rows))
             return
         parameters = [plan.parameters(row) for row in rows]
+        if len(parameters) == 1:
+            # psycopg's executemany sets a pipeline up and down even for one row.
+            self._run(connection, plan, lambda cursor: cursor.execute(plan.sql, parameters[0]))
+            return
         if (many := plan.many_rows(parameters)) is not None:
             self._run(connection, plan, lambda cursor: cursor.execute(*many))
             return

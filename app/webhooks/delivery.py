@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, Table, bindparam, func, insert, select, update
+from sqlalchemy import RowMapping, Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.elements import BindParameter
 
@@ -171,8 +171,9 @@ def _claimed(ids: list[int]) -> Select[Any]:
 
 def claim(
     session: Session, now: datetime, policy: Policy, limit: int = CLAIM_LIMIT
-) -> list[Outgoing]:
-    """Lease up to `limit` due deliveries, each the first pending of its ticket."""
+) -> list[RowMapping]:
+    """Lease up to `limit` due deliveries, each the first pending of its ticket; what
+    sending each needs (`outgoing` makes it a message, after the transaction)."""
     ids = list(session.scalars(_claimable(now, limit)))
     if not ids:
         return []
@@ -182,36 +183,37 @@ def claim(
         .where(_D.id.in_(ids))
         .values(next_attempt_at=now + policy.lease, attempts=_D.attempts + 1)
     )
-    outgoing = []
-    for row in rows:
-        feed_row = events.FeedRow(
-            position=row["position"],
-            kind=row["kind"],
-            created_at=row["event_at"],
-            actor_kind=row["actor_kind"],
-            payload=row["payload"],
-            number=row["number"],
-            channel=row["channel"],
-            external_id=row["external_id"],
-            ticket_id=row["ticket_id"],
-        )
-        event = events.event_of(feed_row, public=row["client_id"] is not None)
-        body = EventBody(type=event.type, timestamp=event.timestamp, data=event.data)
-        outgoing.append(
-            Outgoing(
-                delivery_id=row["id"],
-                subscription_id=row["subscription_id"],
-                url=row["url"],
-                secrets=service.signing_secrets(
-                    row["secret"], row["previous_secret"], row["previous_secret_until"], now
-                ),
-                message_id=f"evt_{event.id}",
-                body=orjson.dumps(body.model_dump(mode="json")),
-                first_tried_at=row["created_at"],
-                attempt=row["attempts"] + 1,
-            )
-        )
-    return outgoing
+    return list(rows)
+
+
+def outgoing(row: RowMapping, now: datetime) -> Outgoing:
+    """A claimed delivery as the message sent: its event's body, signed by the
+    subscription's secrets of `now`."""
+    feed_row = events.FeedRow(
+        position=row["position"],
+        kind=row["kind"],
+        created_at=row["event_at"],
+        actor_kind=row["actor_kind"],
+        payload=row["payload"],
+        number=row["number"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        ticket_id=row["ticket_id"],
+    )
+    event = events.event_of(feed_row, public=row["client_id"] is not None)
+    body = EventBody(type=event.type, timestamp=event.timestamp, data=event.data)
+    return Outgoing(
+        delivery_id=row["id"],
+        subscription_id=row["subscription_id"],
+        url=row["url"],
+        secrets=service.signing_secrets(
+            row["secret"], row["previous_secret"], row["previous_secret_until"], now
+        ),
+        message_id=f"evt_{event.id}",
+        body=orjson.dumps(body.model_dump(mode="json")),
+        first_tried_at=row["created_at"],
+        attempt=row["attempts"] + 1,
+    )
 
 
 def _next_try(attempts: int, now: datetime) -> datetime:
@@ -361,7 +363,10 @@ class Pump:
             record(session, self._unrecorded, now, self._policy)
             self._unrecorded = []
             queued = queue_new_events(session, now)
-            claimed = claim(session, now, self._policy, self._limit)
+            leased = claim(session, now, self._policy, self._limit)
+        # The messages are made once the transaction has ended: on SQLite, intake waits
+        # for the one connection while a pass holds it.
+        claimed = [outgoing(row, now) for row in leased]
         self._busy = bool(queued or claimed)
         if claimed:
             answers = self._sender.send_all(claimed)

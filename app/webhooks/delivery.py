@@ -13,8 +13,8 @@ One pass (`Pump.run_once`) is one transaction, then the sends:
    their subscription are taken FOR UPDATE SKIP LOCKED and leased (their next attempt
    moved past the time the sends may take), so no other worker takes them and a later
    event of the same ticket waits for them;
-4. **send**, no transaction open: the claimed deliveries are POSTed, signed, SENDERS at a
-   time, by one event loop in a thread of its own (app/webhooks/sending.py), each within
+4. **send**, no transaction open: the claimed deliveries are made into messages (each
+   event's body, signed) and POSTed, SENDERS at a time, by one event loop in a thread of its own (app/webhooks/sending.py), each within
    the timeout and reading at most 64 KiB of the answer.
 
 A worker killed after claiming leaves leases that run out: those deliveries are sent

@@ -94,7 +94,8 @@ class FeedRow:
     ticket_id: int
 
 
-_ROW_COLUMNS = (
+# A FeedRow's fields, by their names: what a query that makes FeedRows selects.
+ROW_COLUMNS = (
     _EVENTS.c.feed_position.label("position"),
     _EVENTS.c.kind,
     _EVENTS.c.created_at,
@@ -133,7 +134,7 @@ def read(
     over for good."""
     last = head(session) if up_to is None else up_to
     query = (
-        select(*_ROW_COLUMNS)
+        select(*ROW_COLUMNS)
         .join(Ticket, Ticket.id == _EVENTS.c.ticket_id)
         .where(
             _EVENTS.c.feed_position > after,

@@ -14,8 +14,9 @@ One pass (`Pump.run_once`) is one transaction, then the sends:
    moved past the time the sends may take), so no other worker takes them and a later
    event of the same ticket waits for them;
 4. **send**, no transaction open: the claimed deliveries are made into messages (each
-   event's body, signed) and POSTed, SENDERS at a time, by one event loop in a thread of its own (app/webhooks/sending.py), each within
-   the timeout and reading at most 64 KiB of the answer.
+   event's body, signed) and POSTed, SENDERS at a time, by one event loop in a thread of
+   its own (app/webhooks/sending.py), each within the timeout and reading at most 64 KiB
+   of the answer.
 
 A worker killed after claiming leaves leases that run out: those deliveries are sent
 again (at least once after a crash); none is lost, as the rows are only ever settled by
@@ -26,7 +27,7 @@ import logging
 import random
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -139,23 +140,16 @@ def _claimable(now: datetime, limit: int) -> Select[int]:
 _CLAIMED_COLUMNS: tuple[Any, ...] = (
     _D.id,
     _D.subscription_id,
-    _D.created_at,
+    _D.created_at.label("queued_at"),
     _D.attempts,
     _S.url,
     _S.secret,
     _S.previous_secret,
     _S.previous_secret_until,
     _S.client_id,
-    _E.feed_position.label("position"),
-    _E.kind,
-    _E.created_at.label("event_at"),
-    _E.actor_kind,
-    _E.payload,
-    _E.ticket_id,
-    Ticket.number,
-    Ticket.channel,
-    Ticket.external_id,
+    *events.ROW_COLUMNS,
 )
+_FEED_ROW_FIELDS = [field.name for field in fields(events.FeedRow)]
 
 
 def _claimed(ids: list[int]) -> Select[Any]:
@@ -189,17 +183,7 @@ def claim(
 def outgoing(row: RowMapping, now: datetime) -> Outgoing:
     """A claimed delivery as the message sent: its event's body, signed by the
     subscription's secrets of `now`."""
-    feed_row = events.FeedRow(
-        position=row["position"],
-        kind=row["kind"],
-        created_at=row["event_at"],
-        actor_kind=row["actor_kind"],
-        payload=row["payload"],
-        number=row["number"],
-        channel=row["channel"],
-        external_id=row["external_id"],
-        ticket_id=row["ticket_id"],
-    )
+    feed_row = events.FeedRow(**{name: row[name] for name in _FEED_ROW_FIELDS})
     event = events.event_of(feed_row, public=row["client_id"] is not None)
     body = EventBody(type=event.type, timestamp=event.timestamp, data=event.data)
     return Outgoing(
@@ -211,7 +195,7 @@ def outgoing(row: RowMapping, now: datetime) -> Outgoing:
         ),
         message_id=f"evt_{event.id}",
         body=orjson.dumps(body.model_dump(mode="json")),
-        first_tried_at=row["created_at"],
+        first_tried_at=row["queued_at"],
         attempt=row["attempts"] + 1,
     )
 

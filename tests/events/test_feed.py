@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.clock import utc_now
 from app.db import create_session_factory
+from app.events import service as feed
 from app.identity.actors import SYSTEM
 from app.tickets.events import event_row, record_events
-from app.tickets.models import Ticket
+from app.tickets.models import Ticket, TicketEvent
 from app.vocabulary import EventKind
 from tests import factories
 from tests.workflow.helpers import VAGUE, department_ticket, done
@@ -232,3 +233,33 @@ def test_a_consumer_misses_nothing_while_writers_commit_out_of_id_order(
     for writer in range(WRITERS):
         own = [note for note in heard if note.startswith(f"w{writer}-")]
         assert own == sorted(own)
+
+
+def test_the_sequencer_places_waiting_events_in_id_order_a_batch_at_a_time(
+    client: TestClient, session: Session
+) -> None:
+    """Each pass numbers up to a batch of the committed events still without a place,
+    oldest id first, on from the last place: passes of a few leave no gap and no reorder."""
+    for _ in range(3):
+        assert client.post(TICKETS, json=factories.web()).status_code == 201
+    waiting = list(
+        session.scalars(
+            select(TicketEvent.id)
+            .where(TicketEvent.feed_position.is_(None))
+            .order_by(TicketEvent.id)
+        )
+    )
+    assert len(waiting) >= 6  # each intake writes two rows at least
+    before = feed.head(session)
+    passes = 0
+    while placed := feed.sequence(session, batch=4):
+        assert placed <= 4
+        passes += 1
+    assert passes >= 2
+    places = session.execute(
+        select(TicketEvent.feed_position)
+        .where(TicketEvent.id.in_(waiting))
+        .order_by(TicketEvent.id)
+    ).scalars()
+    assert list(places) == list(range(before + 1, before + 1 + len(waiting)))
+    assert feed.head(session) == before + len(waiting)

@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -1056,45 +1057,110 @@ def measure_intake(
     `seeds` make the warm-up's and the run's calls, new ones for each run on one database.
     `settle`, when given, waits for the work a run leaves behind (after the warm-up, and
     after the run before the server's CPU is read for `settled_cpu_s`)."""
-    env = {
-        "HOTLINE_DATABASE_URL": database_url,
-        "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
-        "HOTLINE_LOG_LEVEL": "warning",
-        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
-        **(env_extra or {}),
-    }
-    (workdir / "dedup.lua").write_text(WRK_SCRIPT)
+    (intake,) = measure_intakes(
+        [database_url], workdir, duration, connections, seeds, env_extra, settle
+    )
+    return intake
+
+
+def measure_intakes(
+    database_urls: Sequence[str],
+    workdir: Path,
+    duration: int,
+    connections: int,
+    seeds: tuple[int, int] = (WARMUP_SEED, BODIES_SEED),
+    env_extra: Mapping[str, str] | None = None,
+    settle: Callable[[], None] | None = None,
+) -> list[Intake]:
+    """`measure_intake` on several databases at once: a server and a load generator for
+    each, all running together with the same calls, so that each is measured on the machine
+    as it was for the others (this machine's speed drifts within a minute)."""
     warmup_bodies, bodies = workdir / "warmup.jsonl", workdir / "bodies.jsonl"
     warmup_bodies.write_text("\n".join(hotline_bodies(WARMUP_BODIES, seeds[0])) + "\n")
     bodies.write_text("\n".join(hotline_bodies(INTAKE_BODIES, seeds[1])) + "\n")
-    errors_file = workdir / "non-2xx.txt"
+    sides = []
+    for number, database_url in enumerate(database_urls):
+        side_dir = workdir / f"intake-{number}"
+        side_dir.mkdir(exist_ok=True)
+        (side_dir / "dedup.lua").write_text(WRK_SCRIPT)
+        (side_dir / "non-2xx.txt").unlink(missing_ok=True)
+        env = {
+            "HOTLINE_DATABASE_URL": database_url,
+            "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
+            "HOTLINE_LOG_LEVEL": "warning",
+            "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
+            **(env_extra or {}),
+        }
+        sides.append((database_url, side_dir, env))
     with ExitStack() as cleanup:
-        log("starting the service")
-        server = harness.start_server("service", "app.main:create_app", env=env, log_dir=workdir)
-        cleanup.callback(harness.stop_server, server)
+        log("starting the service" + ("s" if len(sides) > 1 else ""))
+        servers = []
+        for _, side_dir, env in sides:
+            server = harness.start_server(
+                "service", "app.main:create_app", env=env, log_dir=side_dir
+            )
+            cleanup.callback(harness.stop_server, server)
+            servers.append(server)
         log(f"intake: {WARMUP_SECONDS} s warm-up")
-        _wrk(server, workdir, warmup_bodies, WARMUP_SECONDS, connections, watch=False)
+        _wrk_together(
+            servers,
+            [side[1] for side in sides],
+            warmup_bodies,
+            WARMUP_SECONDS,
+            connections,
+            watch=False,
+        )
         # Settling lets the warm-up's abandoned requests finish before the measured run.
-        before = harness.settled_row_counts(database_url, INTAKE_COUNTS)
+        before = [harness.settled_row_counts(url, INTAKE_COUNTS) for url, _, _ in sides]
         if settle is not None:
             settle()
-        errors_file.unlink(missing_ok=True)
+        for _, side_dir, _ in sides:
+            (side_dir / "non-2xx.txt").unlink(missing_ok=True)
         log(f"intake: {duration} s measured run")
-        started = harness.cpu_sample(server.process.pid)
-        run = _wrk(server, workdir, bodies, duration, connections, watch=True)
-        after = harness.settled_row_counts(database_url, INTAKE_COUNTS)
-        settled_cpu_s = None
+        started = [harness.cpu_sample(server.process.pid) for server in servers]
+        runs = _wrk_together(
+            servers, [side[1] for side in sides], bodies, duration, connections, watch=True
+        )
+        after = [harness.settled_row_counts(url, INTAKE_COUNTS) for url, _, _ in sides]
+        settled_cpu_s: list[float | None] = [None] * len(servers)
         if settle is not None:
             settle()
-            ended = harness.cpu_sample(server.process.pid)
-            if started is not None and ended is not None:
-                settled_cpu_s = ended.process_s - started.process_s
-        if run.non_2xx:
-            log(f"intake: {run.non_2xx} answers not 2xx; the log ends:\n{server.log_tail()}")
-    errors = errors_file.read_text().splitlines() if errors_file.exists() else []
+            for number, (server, start) in enumerate(zip(servers, started, strict=True)):
+                ended = harness.cpu_sample(server.process.pid)
+                if start is not None and ended is not None:
+                    settled_cpu_s[number] = ended.process_s - start.process_s
+        for server, run in zip(servers, runs, strict=True):
+            if run.non_2xx:
+                log(f"intake: {run.non_2xx} answers not 2xx; the log ends:\n{server.log_tail()}")
     kind = RequestKind("intake (12345)", [f"{API}/tickets"], "")
-    added = {name: after[name] - before[name] for name in INTAKE_COUNTS}
-    return Intake(LoadMeasurement(kind, run, errors), connections, duration, added, settled_cpu_s)
+    measured = []
+    for number, (_, side_dir, _) in enumerate(sides):
+        errors_file = side_dir / "non-2xx.txt"
+        errors = errors_file.read_text().splitlines() if errors_file.exists() else []
+        added = {name: after[number][name] - before[number][name] for name in INTAKE_COUNTS}
+        load = LoadMeasurement(kind, runs[number], errors)
+        measured.append(Intake(load, connections, duration, added, settled_cpu_s[number]))
+    return measured
+
+
+def _wrk_together(
+    servers: Sequence[Server],
+    side_dirs: Sequence[Path],
+    bodies: Path,
+    duration: int,
+    connections: int,
+    *,
+    watch: bool,
+) -> list[WrkRun]:
+    """`_wrk` against each server at the same time."""
+    if len(servers) == 1:
+        return [_wrk(servers[0], side_dirs[0], bodies, duration, connections, watch=watch)]
+    with ThreadPoolExecutor(len(servers)) as pool:
+        running = [
+            pool.submit(_wrk, server, side_dir, bodies, duration, connections, watch=watch)
+            for server, side_dir in zip(servers, side_dirs, strict=True)
+        ]
+        return [run.result() for run in running]
 
 
 # --- precision and recall on the labelled pairs ---------------------------------------------

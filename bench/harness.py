@@ -9,10 +9,12 @@ import argparse
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -119,6 +121,34 @@ def fresh_database(backend: Backend, name: str, workdir: Path, postgres_url: str
         postgres_url, [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"]
     )
     return _postgres_url(postgres_url, name).render_as_string(hide_password=False)
+
+
+def copy_database(backend: Backend, url: str, name: str, workdir: Path, postgres_url: str) -> str:
+    """The URL of a copy of the database at `url`, called `name`; nothing may be connected
+    to it meanwhile."""
+    copy = fresh_database(backend, name, workdir, postgres_url)
+    if backend is Backend.POSTGRES:
+        _postgres_admin(
+            postgres_url,
+            [
+                f"DROP DATABASE IF EXISTS {name}",
+                f"CREATE DATABASE {name} TEMPLATE {make_url(url).database}",
+            ],
+        )
+        return copy
+    source = make_url(url).database
+    if source is None:
+        raise BenchError(f"not a SQLite file: {url}")
+    checkpoint_sqlite(source)
+    shutil.copyfile(source, str(make_url(copy).database))
+    return copy
+
+
+def checkpoint_sqlite(path: str) -> None:
+    """Copy the WAL's pages into the SQLite database file and empty the WAL, so that what
+    was written before is not copied in by whatever runs next."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as database:
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def drop_database(backend: Backend, url: str, postgres_url: str) -> None:

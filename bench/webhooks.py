@@ -383,6 +383,11 @@ def run(arguments: argparse.Namespace) -> int:
             prepare_urges(service, body)
         subscribe(on, receiver)
         subscribed_from = _subscribed_from(on.database_url)
+        # The last of the tickets just filed may be placed in the feed after the
+        # subscription's start, and are then delivered to it: before the phases, so that
+        # the wait for a first subscription (a second at most) is not timed as delivery.
+        log("waiting for the events placed after subscribing to arrive")
+        drain(on, receiver, subscribed_from)
         phases: list[Phase] = []
         for round_ in range(arguments.rounds):
             for service in (off, on):
@@ -409,7 +414,7 @@ def run(arguments: argparse.Namespace) -> int:
     ]
     on_seconds = sum(phase.ended - phase.started for phase in on_phases)
     events_per_s = len(in_on_phases) / on_seconds if on_seconds else 0.0
-    delays = [(arrival.at - arrival.event_at) * 1000 for arrival in received]
+    delays = [(arrival.at - arrival.event_at) * 1000 for arrival in in_on_phases]
     p50, p99 = _percentile(delays, 0.5), _percentile(delays, 0.99)
     intake_off = [ms for phase in off_phases for ms in phase.intake_ms]
     intake_on = [ms for phase in on_phases for ms in phase.intake_ms]
@@ -438,7 +443,8 @@ def run(arguments: argparse.Namespace) -> int:
     )
     print(
         f"commit to delivery: p50 {p50:.0f} ms, "
-        f"p99 {p99:.0f} ms over {len(ids)} deliveries (target < {TARGET_P99_MS:.0f} ms: "
+        f"p99 {p99:.0f} ms over the {len(delays)} events of the on phases (target < "
+        f"{TARGET_P99_MS:.0f} ms: "
         f"{'met' if p99 < TARGET_P99_MS else 'NOT MET'}); {expected} events after subscribing, "
         f"{lost} lost, {duplicates} duplicates"
     )

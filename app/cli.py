@@ -593,7 +593,7 @@ def _parser() -> argparse.ArgumentParser:
         "--once", action="store_true", help="deliver what is due, then exit"
     )
     webhooks_parser.add_argument(
-        "--interval", type=float, default=0.1, help="seconds between looks when idle"
+        "--interval", type=float, default=0.25, help="seconds between looks when idle"
     )
     photos_parser = commands.add_parser(
         "migrate-photos",

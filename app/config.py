@@ -142,7 +142,9 @@ class Settings(BaseSettings):
     # delivers (0: never; run `hotline deliver-webhooks` instead); how long one POST may
     # take; how long a delivery is retried before its subscription is disabled.
     webhook_allow_private: bool = False
-    webhook_poll_seconds: Annotated[float, Field(ge=0)] = 0.1
+    # A quarter of a second: each pass carries the events of its interval, and its
+    # statements cost the same for 5 events as for 50 (`python -m bench webhooks`).
+    webhook_poll_seconds: Annotated[float, Field(ge=0)] = 0.25
     webhook_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10
     webhook_retry_hours: Annotated[float, Field(gt=0)] = 24
     # On SIGTERM a server stops taking connections and lets requests in flight finish for

@@ -141,7 +141,8 @@ def start_service(
         "HOTLINE_LOG_LEVEL": "warning",
         "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
         "HOTLINE_WEBHOOK_ALLOW_PRIVATE": "true",
-        "HOTLINE_WEBHOOK_POLL_SECONDS": "0.1" if on else "0",
+        # On: the product's default interval.
+        **({} if on else {"HOTLINE_WEBHOOK_POLL_SECONDS": "0"}),
     }
     server = harness.start_server(
         f"service-{name}", "app.main:create_app", env=env, log_dir=workdir

@@ -1006,7 +1006,7 @@ class Intake:
     duration: int
     added: dict[str, int]  # rows of each INTAKE_COUNTS kind the measured run added
     # Server CPU seconds from the run's start until every request and the work it left
-    # behind had finished (`measure_intake`'s `settle`); None when not measured.
+    # behind had finished (`measure_intakes`'s `settle`); None when not measured.
     settled_cpu_s: float | None = None
 
     @property
@@ -1043,26 +1043,6 @@ def _wrk(
     )
 
 
-def measure_intake(
-    database_url: str,
-    workdir: Path,
-    duration: int,
-    connections: int,
-    seeds: tuple[int, int] = (WARMUP_SEED, BODIES_SEED),
-    env_extra: Mapping[str, str] | None = None,
-    settle: Callable[[], None] | None = None,
-) -> Intake:
-    """The real service on the populated database: a warm-up, then one measured run, each
-    with calls of its own (a warm-up call posted again would be merged, not searched);
-    `seeds` make the warm-up's and the run's calls, new ones for each run on one database.
-    `settle`, when given, waits for the work a run leaves behind (after the warm-up, and
-    after the run before the server's CPU is read for `settled_cpu_s`)."""
-    (intake,) = measure_intakes(
-        [database_url], workdir, duration, connections, seeds, env_extra, settle
-    )
-    return intake
-
-
 def measure_intakes(
     database_urls: Sequence[str],
     workdir: Path,
@@ -1072,9 +1052,14 @@ def measure_intakes(
     env_extra: Mapping[str, str] | None = None,
     settle: Callable[[], None] | None = None,
 ) -> list[Intake]:
-    """`measure_intake` on several databases at once: a server and a load generator for
-    each, all running together with the same calls, so that each is measured on the machine
-    as it was for the others (this machine's speed drifts within a minute)."""
+    """The real service on each populated database: a warm-up, then one measured run, each
+    with calls of its own (a warm-up call posted again would be merged, not searched);
+    `seeds` make the warm-up's and the run's calls, new ones for each run on one database.
+    With several databases, a server and a load generator for each run together with the
+    same calls, so that each is measured on the machine as it was for the others (this
+    machine's speed drifts within a minute). `settle`, when given, waits for the work a run
+    leaves behind (after the warm-up, and after the run before the servers' CPU is read for
+    `settled_cpu_s`)."""
     warmup_bodies, bodies = workdir / "warmup.jsonl", workdir / "bodies.jsonl"
     warmup_bodies.write_text("\n".join(hotline_bodies(WARMUP_BODIES, seeds[0])) + "\n")
     bodies.write_text("\n".join(hotline_bodies(INTAKE_BODIES, seeds[1])) + "\n")
@@ -1573,7 +1558,7 @@ def run(arguments: argparse.Namespace) -> int:
         if any(plan.problems for plan in detection.plans):
             print("dedup: the candidate query is not an index search; intake not measured")
             return 1
-        intake = measure_intake(url, workdir, arguments.duration, arguments.connections)
+        (intake,) = measure_intakes([url], workdir, arguments.duration, arguments.connections)
     print_intake(intake)
     share = share_of_intake(detection, intake)
     print_share(detection, intake, share)

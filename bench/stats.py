@@ -540,9 +540,9 @@ def run(arguments: argparse.Namespace) -> int:
         intakes: list[dedup.Intake] = []
         for round_, keep in enumerate(ABBA):
             log(f"intake {'with the rollups kept' if keep else 'without them (the ceiling)'}")
-            intakes.append(
-                dedup.measure_intake(
-                    url,
+            intakes.extend(
+                dedup.measure_intakes(
+                    [url],
                     workdir,
                     arguments.duration,
                     arguments.connections,

@@ -100,7 +100,7 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "--intake-pairs",
         type=int,
         default=3,
-        help="intake runs with the search index and without it, in turns",
+        help="pairs of intake runs, with the search index and, at the same time, without it",
     )
     parser.set_defaults(run=run)
 

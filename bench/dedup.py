@@ -1043,6 +1043,19 @@ def _wrk(
     )
 
 
+@dataclass(frozen=True)
+class _IntakeSide:
+    """One database of `measure_intakes`: its server and the files of its load."""
+
+    database_url: str
+    directory: Path  # the wrk script, its non-2xx answers, the server's log
+    server: Server
+
+    @property
+    def errors_file(self) -> Path:
+        return self.directory / "non-2xx.txt"
+
+
 def measure_intakes(
     database_urls: Sequence[str],
     workdir: Path,
@@ -1063,87 +1076,73 @@ def measure_intakes(
     warmup_bodies, bodies = workdir / "warmup.jsonl", workdir / "bodies.jsonl"
     warmup_bodies.write_text("\n".join(hotline_bodies(WARMUP_BODIES, seeds[0])) + "\n")
     bodies.write_text("\n".join(hotline_bodies(INTAKE_BODIES, seeds[1])) + "\n")
-    sides = []
-    for number, database_url in enumerate(database_urls):
-        side_dir = workdir / f"intake-{number}"
-        side_dir.mkdir(exist_ok=True)
-        (side_dir / "dedup.lua").write_text(WRK_SCRIPT)
-        (side_dir / "non-2xx.txt").unlink(missing_ok=True)
-        env = {
-            "HOTLINE_DATABASE_URL": database_url,
-            "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
-            "HOTLINE_LOG_LEVEL": "warning",
-            "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
-            **(env_extra or {}),
-        }
-        sides.append((database_url, side_dir, env))
     with ExitStack() as cleanup:
-        log("starting the service" + ("s" if len(sides) > 1 else ""))
-        servers = []
-        for _, side_dir, env in sides:
-            server = harness.start_server(
-                "service", "app.main:create_app", env=env, log_dir=side_dir
-            )
-            cleanup.callback(harness.stop_server, server)
-            servers.append(server)
+        log("starting the service" + ("s" if len(database_urls) > 1 else ""))
+        sides = [
+            _start_side(cleanup, url, workdir / f"intake-{number}", workdir, env_extra)
+            for number, url in enumerate(database_urls)
+        ]
         log(f"intake: {WARMUP_SECONDS} s warm-up")
-        _wrk_together(
-            servers,
-            [side[1] for side in sides],
-            warmup_bodies,
-            WARMUP_SECONDS,
-            connections,
-            watch=False,
-        )
+        _wrk_together(sides, warmup_bodies, WARMUP_SECONDS, connections, watch=False)
         # Settling lets the warm-up's abandoned requests finish before the measured run.
-        before = [harness.settled_row_counts(url, INTAKE_COUNTS) for url, _, _ in sides]
+        before = [harness.settled_row_counts(side.database_url, INTAKE_COUNTS) for side in sides]
         if settle is not None:
             settle()
-        for _, side_dir, _ in sides:
-            (side_dir / "non-2xx.txt").unlink(missing_ok=True)
+        for side in sides:
+            side.errors_file.unlink(missing_ok=True)
         log(f"intake: {duration} s measured run")
-        started = [harness.cpu_sample(server.process.pid) for server in servers]
-        runs = _wrk_together(
-            servers, [side[1] for side in sides], bodies, duration, connections, watch=True
-        )
-        after = [harness.settled_row_counts(url, INTAKE_COUNTS) for url, _, _ in sides]
-        settled_cpu_s: list[float | None] = [None] * len(servers)
+        started = [harness.cpu_sample(side.server.process.pid) for side in sides]
+        runs = _wrk_together(sides, bodies, duration, connections, watch=True)
+        after = [harness.settled_row_counts(side.database_url, INTAKE_COUNTS) for side in sides]
         if settle is not None:
             settle()
-            for number, (server, start) in enumerate(zip(servers, started, strict=True)):
-                ended = harness.cpu_sample(server.process.pid)
-                if start is not None and ended is not None:
-                    settled_cpu_s[number] = ended.process_s - start.process_s
-        for server, run in zip(servers, runs, strict=True):
+        ended = [harness.cpu_sample(side.server.process.pid) for side in sides]
+        for side, run in zip(sides, runs, strict=True):
             if run.non_2xx:
-                log(f"intake: {run.non_2xx} answers not 2xx; the log ends:\n{server.log_tail()}")
+                tail = side.server.log_tail()
+                log(f"intake: {run.non_2xx} answers not 2xx; the log ends:\n{tail}")
     kind = RequestKind("intake (12345)", [f"{API}/tickets"], "")
     measured = []
-    for number, (_, side_dir, _) in enumerate(sides):
-        errors_file = side_dir / "non-2xx.txt"
-        errors = errors_file.read_text().splitlines() if errors_file.exists() else []
-        added = {name: after[number][name] - before[number][name] for name in INTAKE_COUNTS}
-        load = LoadMeasurement(kind, runs[number], errors)
-        measured.append(Intake(load, connections, duration, added, settled_cpu_s[number]))
+    for side, run, first, last, start, end in zip(
+        sides, runs, before, after, started, ended, strict=True
+    ):
+        errors = side.errors_file.read_text().splitlines() if side.errors_file.exists() else []
+        added = {name: last[name] - first[name] for name in INTAKE_COUNTS}
+        settled_cpu_s = (
+            end.process_s - start.process_s
+            if settle is not None and start is not None and end is not None
+            else None
+        )
+        load = LoadMeasurement(kind, run, errors)
+        measured.append(Intake(load, connections, duration, added, settled_cpu_s))
     return measured
 
 
+def _start_side(
+    cleanup: ExitStack,
+    database_url: str,
+    directory: Path,
+    workdir: Path,
+    env_extra: Mapping[str, str] | None,
+) -> _IntakeSide:
+    directory.mkdir(exist_ok=True)
+    (directory / "dedup.lua").write_text(WRK_SCRIPT)
+    env = harness.service_env(database_url, workdir / "uploads") | dict(env_extra or {})
+    server = harness.start_server("service", "app.main:create_app", env=env, log_dir=directory)
+    cleanup.callback(harness.stop_server, server)
+    return _IntakeSide(database_url, directory, server)
+
+
 def _wrk_together(
-    servers: Sequence[Server],
-    side_dirs: Sequence[Path],
-    bodies: Path,
-    duration: int,
-    connections: int,
-    *,
-    watch: bool,
+    sides: Sequence[_IntakeSide], bodies: Path, duration: int, connections: int, *, watch: bool
 ) -> list[WrkRun]:
-    """`_wrk` against each server at the same time."""
-    if len(servers) == 1:
-        return [_wrk(servers[0], side_dirs[0], bodies, duration, connections, watch=watch)]
-    with ThreadPoolExecutor(len(servers)) as pool:
+    """`_wrk` against each side's server at the same time."""
+    with ThreadPoolExecutor(len(sides)) as pool:
         running = [
-            pool.submit(_wrk, server, side_dir, bodies, duration, connections, watch=watch)
-            for server, side_dir in zip(servers, side_dirs, strict=True)
+            pool.submit(
+                _wrk, side.server, side.directory, bodies, duration, connections, watch=watch
+            )
+            for side in sides
         ]
         return [run.result() for run in running]
 

@@ -7,6 +7,7 @@ errors_connect errors_read errors_write errors_timeout`; a script may add its ow
 
 import argparse
 import os
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -126,19 +127,21 @@ def fresh_database(backend: Backend, name: str, workdir: Path, postgres_url: str
 def copy_database(backend: Backend, url: str, name: str, workdir: Path, postgres_url: str) -> str:
     """The URL of a copy of the database at `url`, called `name`; nothing may be connected
     to it meanwhile."""
-    copy = fresh_database(backend, name, workdir, postgres_url)
+    source = make_url(url).database
     if backend is Backend.POSTGRES:
+        if not name.isidentifier():
+            raise BenchError(f"not a plain database name: {name!r}")
         _postgres_admin(
             postgres_url,
             [
-                f"DROP DATABASE IF EXISTS {name}",
-                f"CREATE DATABASE {name} TEMPLATE {make_url(url).database}",
+                f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+                f"CREATE DATABASE {name} TEMPLATE {source}",
             ],
         )
-        return copy
-    source = make_url(url).database
+        return _postgres_url(postgres_url, name).render_as_string(hide_password=False)
     if source is None:
         raise BenchError(f"not a SQLite file: {url}")
+    copy = fresh_database(backend, name, workdir, postgres_url)
     checkpoint_sqlite(source)
     shutil.copyfile(source, str(make_url(copy).database))
     return copy
@@ -243,6 +246,17 @@ class Server:
     def log_tail(self, lines: int = 30) -> str:
         self.log_file.flush()
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def service_env(database_url: str, upload_dir: Path) -> dict[str, str]:
+    """The environment every benchmarked service runs with: its database and upload
+    directory, quiet logs, and a signing secret of its own."""
+    return {
+        "HOTLINE_DATABASE_URL": database_url,
+        "HOTLINE_UPLOAD_DIR": str(upload_dir),
+        "HOTLINE_LOG_LEVEL": "warning",
+        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
+    }
 
 
 def start_server(

@@ -23,7 +23,6 @@ p99_ms is the p99 of every timed request together and slowest the query with the
 
 import argparse
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -374,15 +373,6 @@ def print_intake_pairs(pairs: Sequence[IntakePair]) -> float:
     return statistics.median(overheads)
 
 
-def _service_env(url: str, workdir: Path) -> dict[str, str]:
-    return {
-        "HOTLINE_DATABASE_URL": url,
-        "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
-        "HOTLINE_LOG_LEVEL": "warning",
-        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
-    }
-
-
 # --- the report ---------------------------------------------------------------------------
 
 
@@ -443,7 +433,10 @@ def run(arguments: argparse.Namespace) -> int:
         all_screens = screens(units, now.isoformat(), month_ago)
         log("starting the service")
         server = harness.start_server(
-            "service", "app.main:create_app", env=_service_env(url, workdir), log_dir=workdir
+            "service",
+            "app.main:create_app",
+            env=harness.service_env(url, workdir / "uploads"),
+            log_dir=workdir,
         )
         try:
             measured = measure_screens(server.base_url, all_screens, arguments.repeats)

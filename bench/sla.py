@@ -15,7 +15,6 @@ Two parts, one after the other so that they do not share the machine:
 import argparse
 import json
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -637,12 +636,7 @@ def start_service(
     url = harness.fresh_database(backend, SERVICE_DATABASE, workdir, postgres_url)
     cleanup.callback(harness.drop_database, backend, url, postgres_url)
     harness.migrate_and_seed(url)
-    env = {
-        "HOTLINE_DATABASE_URL": url,
-        "HOTLINE_UPLOAD_DIR": str(workdir / "uploads"),
-        "HOTLINE_LOG_LEVEL": "warning",
-        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
-    }
+    env = harness.service_env(url, workdir / "uploads")
     server = harness.start_server("service", "app.main:create_app", env=env, log_dir=workdir)
     cleanup.callback(harness.stop_server, server)
     return server, url

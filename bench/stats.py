@@ -422,7 +422,9 @@ def wait_for_rollups(url: str, timeout: float = 120.0) -> None:
 
 def measure_actions(url: str, workdir: Path, keep: bool, numbers: list[str]) -> float:
     """Server CPU ms per sign-for, one at a time, with the rollups kept or not."""
-    env = queue._service_env(url, workdir) | {"HOTLINE_STATS_ROLLUPS": str(keep).lower()}
+    env = harness.service_env(url, workdir / "uploads") | {
+        "HOTLINE_STATS_ROLLUPS": str(keep).lower()
+    }
     server = harness.start_server(
         f"actions-{keep}", "app.main:create_app", env=env, log_dir=workdir
     )
@@ -521,7 +523,7 @@ def run(arguments: argparse.Namespace) -> int:
         server = harness.start_server(
             "service",
             "app.main:create_app",
-            env=queue._service_env(url, workdir),
+            env=harness.service_env(url, workdir / "uploads"),
             log_dir=workdir,
         )
         try:

@@ -29,7 +29,6 @@ the bench waits for delivery to drain, so that no phase pays for the one before 
 import argparse
 import asyncio
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -135,11 +134,7 @@ def start_service(
     url = harness.fresh_database(backend, f"hotline_bench_webhooks_{name}", workdir, postgres_url)
     cleanup.callback(harness.drop_database, backend, url, postgres_url)
     harness.migrate_and_seed(url)
-    env = {
-        "HOTLINE_DATABASE_URL": url,
-        "HOTLINE_UPLOAD_DIR": str(workdir / f"uploads-{name}"),
-        "HOTLINE_LOG_LEVEL": "warning",
-        "HOTLINE_JWT_SECRET": secrets.token_urlsafe(48),
+    env = harness.service_env(url, workdir / f"uploads-{name}") | {
         "HOTLINE_WEBHOOK_ALLOW_PRIVATE": "true",
         # On: the product's default interval.
         **({} if on else {"HOTLINE_WEBHOOK_POLL_SECONDS": "0"}),
